@@ -1,0 +1,28 @@
+use crate::Role;
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// A sign-in account. Officials who only subscribe to feeds need none.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[sea_orm(table_name = "account")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    #[sea_orm(unique)]
+    pub username: String,
+    pub display_name: String,
+    #[serde(skip_serializing)]
+    pub password_hash: String,
+    pub role: Role,
+    pub agency_id: Option<i32>,
+    pub person_id: Option<i32>,
+    pub disabled: bool,
+    pub session_epoch: i32,
+    pub created_at: DateTimeUtc,
+    pub last_sign_in_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

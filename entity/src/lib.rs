@@ -1,0 +1,24 @@
+//! sea-orm entities of lichhop: one module per table, shape only, no logic.
+
+pub mod account;
+pub mod agency;
+pub mod api_token;
+pub mod auth_event;
+pub mod closure;
+pub mod document;
+pub mod enums;
+pub mod equipment;
+pub mod feed_token;
+pub mod meeting;
+pub mod meeting_attendee;
+pub mod meeting_equipment;
+pub mod meeting_event;
+pub mod occurrence;
+pub mod person;
+pub mod room;
+pub mod room_equipment;
+pub mod schedule_publication;
+pub mod setting;
+pub mod working_day_exception;
+
+pub use enums::*;

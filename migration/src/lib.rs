@@ -1,0 +1,19 @@
+//! Database schema of lichhop, as ordered migrations that run unchanged on SQLite and PostgreSQL.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261127_000001_create_schema;
+mod m20261127_000002_booking_guarantees;
+pub use m20261127_000002_booking_guarantees::{CHAIR_OVERLAP, ROOM_OVERLAP};
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261127_000001_create_schema::Migration),
+            Box::new(m20261127_000002_booking_guarantees::Migration),
+        ]
+    }
+}

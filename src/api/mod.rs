@@ -1,0 +1,3 @@
+//! HTTP handlers. Thin: they parse, call the domain, and shape the answer.
+
+pub mod health;

@@ -1,0 +1,46 @@
+//! Assembles the Rocket instance: configuration, database, migrations, first admin, routes.
+//! `main` and the tests both build the app through [`build`].
+
+use crate::bootstrap::{self, AdminBootstrap};
+use crate::config::{figment_with_secret, AppConfig};
+use crate::{api, db, Result};
+use rocket::figment::providers::Env;
+use rocket::figment::Figment;
+use rocket::{Build, Rocket};
+use serde::Deserialize;
+
+/// Rocket's own figment (Rocket.toml, `ROCKET_*`) plus `LICHHOP_*` variables for our keys
+/// (`LICHHOP_DATA_DIR`, `LICHHOP_ADMIN_PASSWORD`, …).
+pub fn figment() -> Figment {
+    rocket::Config::figment().merge(Env::prefixed("LICHHOP_").global())
+}
+
+#[derive(Deserialize, Default)]
+struct StartupSecrets {
+    #[serde(default)]
+    admin_password: Option<String>,
+}
+
+/// Connects, migrates, makes sure an admin exists, and returns the app ready to launch.
+pub async fn build(figment: Figment) -> Result<Rocket<Build>> {
+    let config = AppConfig::load(&figment)?;
+    let figment = figment_with_secret(figment, &config.data_dir)?;
+    let db = db::connect(&config.database_url(), config.db_pool_size).await?;
+    db::migrate(&db).await?;
+    let secrets: StartupSecrets = figment.extract().unwrap_or_default();
+    match bootstrap::ensure_admin(&db, secrets.admin_password.as_deref()).await? {
+        AdminBootstrap::CreatedWithGeneratedPassword(p) => {
+            // Shown once, on the operator's terminal; only its hash is kept.
+            eprintln!("lichhop: created account 'admin' with password: {p}");
+            eprintln!("lichhop: sign in and change it; it will not be shown again.");
+        }
+        AdminBootstrap::CreatedWithConfiguredPassword => {
+            tracing::info!("created account 'admin' with LICHHOP_ADMIN_PASSWORD");
+        }
+        AdminBootstrap::Present => {}
+    }
+    Ok(rocket::custom(figment)
+        .manage(db)
+        .manage(config)
+        .mount("/", api::health::routes()))
+}

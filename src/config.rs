@@ -1,0 +1,113 @@
+//! Configuration: Rocket's figment (Rocket.toml, then `ROCKET_*` variables) plus `DATABASE_URL`.
+
+use crate::{Error, Result};
+use rocket::figment::{providers::Serialized, Figment};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// lichhop's own settings, read from the same sources as Rocket's.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AppConfig {
+    /// `sqlite://…` or `postgres://…`; `DATABASE_URL` wins over Rocket.toml.
+    #[serde(default)]
+    pub database_url: Option<String>,
+    /// Where the SQLite file, the secret key and meeting documents live.
+    #[serde(default = "default_data_dir")]
+    pub data_dir: PathBuf,
+    /// Largest number of pooled database connections.
+    #[serde(default = "default_pool_size")]
+    pub db_pool_size: u32,
+}
+
+fn default_data_dir() -> PathBuf {
+    PathBuf::from("data")
+}
+
+fn default_pool_size() -> u32 {
+    8
+}
+
+fn config_error(e: rocket::figment::Error) -> Error {
+    let text = e.to_string();
+    Error::Config(format!("configuration: {}", text.split_whitespace().collect::<Vec<_>>().join(" ")))
+}
+
+impl AppConfig {
+    /// Reads the configuration; a malformed Rocket.toml or a wrong type is an error naming it.
+    pub fn load(figment: &Figment) -> Result<Self> {
+        // Rocket's own keys first, so a bad port or a broken Rocket.toml is reported here, in one
+        // line, rather than by Rocket's panic at launch.
+        rocket::Config::try_from(figment).map_err(config_error)?;
+        let mut config: AppConfig = figment.extract().map_err(config_error)?;
+        if let Ok(url) = std::env::var("DATABASE_URL") {
+            if !url.trim().is_empty() {
+                config.database_url = Some(url);
+            }
+        }
+        Ok(config)
+    }
+
+    /// The database URL to use: the configured one, else a SQLite file in the data directory.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!("sqlite://{}?mode=rwc", self.data_dir.join("lichhop.db").display()),
+        }
+    }
+}
+
+/// Rocket's figment with a secret key that survives restarts: the configured `secret_key` if
+/// there is one, else a random key generated once and kept in `data_dir/secret.key` (mode 0600).
+pub fn figment_with_secret(figment: Figment, data_dir: &Path) -> Result<Figment> {
+    // Rocket's defaults carry an all-zero key; only a real configured key counts.
+    let configured = figment
+        .extract_inner::<rocket::config::SecretKey>("secret_key")
+        .map(|k| !k.is_zero())
+        .unwrap_or(false);
+    if configured {
+        return Ok(figment);
+    }
+    let key = load_or_create_secret(data_dir)?;
+    Ok(figment.merge(Serialized::default("secret_key", key)))
+}
+
+fn load_or_create_secret(data_dir: &Path) -> Result<String> {
+    use rand::RngCore;
+    let path = data_dir.join("secret.key");
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        let existing = existing.trim().to_string();
+        if existing.len() == 64 {
+            return Ok(existing);
+        }
+    }
+    ensure_dir(data_dir)?;
+    // 256 random bits, hex: Rocket derives its 512-bit signing and encryption key from them.
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let key = hex::encode(bytes);
+    write_private(&path, &key)?;
+    Ok(key)
+}
+
+/// Creates the directory (and parents) or says clearly why it cannot.
+pub fn ensure_dir(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| {
+        Error::Config(format!("data directory {}: {e}", dir.display()))
+    })
+}
+
+fn write_private(path: &Path, contents: &str) -> Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options
+        .open(path)
+        .map_err(|e| Error::Config(format!("{}: {e}", path.display())))?;
+    file.write_all(contents.as_bytes())
+        .map_err(|e| Error::Config(format!("{}: {e}", path.display())))
+}

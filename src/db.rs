@@ -1,0 +1,123 @@
+//! The database connection: SQLite (embedded default) or PostgreSQL (production).
+
+use crate::{config::ensure_dir, Error, Result};
+use migration::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+use rocket::tokio::sync::Mutex;
+
+/// The connection plus what the app needs to know about it.
+#[derive(Clone)]
+pub struct Db {
+    pub conn: DatabaseConnection,
+    /// SQLite admits one writer at a time; write transactions take this lock first so that they
+    /// queue in the app instead of failing with SQLITE_BUSY. PostgreSQL needs no such lock.
+    write_lock: Option<Arc<Mutex<()>>>,
+}
+
+impl Db {
+    pub fn backend(&self) -> DbBackend {
+        self.conn.get_database_backend()
+    }
+
+    /// "sqlite" or "postgres", as /healthz reports it.
+    pub fn kind(&self) -> &'static str {
+        match self.backend() {
+            DbBackend::Postgres => "postgres",
+            DbBackend::Sqlite => "sqlite",
+            _ => "other",
+        }
+    }
+
+    /// Held for the duration of a write transaction (a no-op guard on PostgreSQL).
+    pub async fn write_guard(&self) -> Option<rocket::tokio::sync::MutexGuard<'_, ()>> {
+        match &self.write_lock {
+            Some(lock) => Some(lock.lock().await),
+            None => None,
+        }
+    }
+}
+
+/// Connects, creating the SQLite file and its directory when needed.
+pub async fn connect(url: &str, pool_size: u32) -> Result<Db> {
+    let is_sqlite = url.starts_with("sqlite:");
+    let is_postgres = url.starts_with("postgres://") || url.starts_with("postgresql://");
+    if !is_sqlite && !is_postgres {
+        return Err(Error::Config(format!(
+            "DATABASE_URL must start with sqlite:// or postgres:// (got {:?})",
+            redact(url)
+        )));
+    }
+    if is_sqlite {
+        if let Some(dir) = sqlite_file(url).and_then(|f| f.parent().map(Path::to_path_buf)) {
+            if !dir.as_os_str().is_empty() {
+                ensure_dir(&dir)?;
+            }
+        }
+    }
+    let mut options = ConnectOptions::new(url.to_string());
+    options
+        .max_connections(pool_size.max(1))
+        .min_connections(1)
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(10))
+        .sqlx_logging(false);
+    if is_sqlite {
+        options.map_sqlx_sqlite_opts(|o: SqliteConnectOptions| {
+            o.journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10))
+        });
+    }
+    let conn = Database::connect(options).await.map_err(|e| {
+        Error::Config(format!("cannot open database {}: {}", redact(url), one_line(&e.to_string())))
+    })?;
+    Ok(Db {
+        conn,
+        write_lock: is_sqlite.then(|| Arc::new(Mutex::new(()))),
+    })
+}
+
+/// Brings the schema up to date.
+pub async fn migrate(db: &Db) -> Result<()> {
+    Migrator::up(&db.conn, None)
+        .await
+        .map_err(|e| Error::Config(format!("migrations failed: {}", one_line(&e.to_string()))))
+}
+
+/// Name of the newest applied migration, or "none".
+pub async fn schema_version(db: &Db) -> Result<String> {
+    let applied = Migrator::get_applied_migrations(&db.conn).await?;
+    Ok(applied
+        .last()
+        .map(|m| m.name().to_string())
+        .unwrap_or_else(|| "none".into()))
+}
+
+fn sqlite_file(url: &str) -> Option<&Path> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next()?;
+    (!path.is_empty() && path != ":memory:").then(|| Path::new(path))
+}
+
+/// The URL without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &url[..scheme + 3], user, &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}

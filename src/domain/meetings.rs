@@ -1,0 +1,195 @@
+//! Storing meetings with their occurrences, attendees and audit trail, always in one transaction.
+
+use crate::domain::clock;
+use crate::{Error, Result};
+use chrono::{DateTime, Utc};
+use entity::{
+    meeting, meeting_attendee, meeting_equipment, meeting_event, occurrence, AttendeeRole,
+    MeetingKind, MeetingStatus, Participation, Visibility,
+};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
+
+/// A meeting as registered, before it has an id.
+#[derive(Debug, Clone)]
+pub struct NewMeeting {
+    pub uid: Option<String>,
+    pub title: String,
+    pub agenda: Option<String>,
+    pub requesting_agency_id: i32,
+    pub created_by: i32,
+    pub kind: MeetingKind,
+    pub chair_id: Option<i32>,
+    pub room_id: Option<i32>,
+    pub location: Option<String>,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub time_zone: String,
+    pub status: MeetingStatus,
+    pub visibility: Visibility,
+    pub online_link: Option<String>,
+    pub expected_attendance: Option<i32>,
+    pub preparation: Option<String>,
+    pub needs_interpreter: bool,
+    pub preparing_agency_id: Option<i32>,
+    pub follower_id: Option<i32>,
+    pub note: Option<String>,
+    pub attendees: Vec<NewAttendee>,
+    pub equipment_ids: Vec<i32>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Invitee {
+    Person(i32),
+    Agency(i32),
+}
+
+#[derive(Debug, Clone)]
+pub struct NewAttendee {
+    pub who: Invitee,
+    pub role: AttendeeRole,
+}
+
+/// A fresh iCalendar UID: random, stable for the meeting's life.
+pub fn new_uid() -> String {
+    format!("{}@lichhop", uuid::Uuid::new_v4())
+}
+
+/// Inserts the meeting, its single occurrence, attendees and equipment, and the "created" entry
+/// of its audit trail. Call inside a transaction.
+pub async fn insert<C: ConnectionTrait>(db: &C, m: NewMeeting) -> Result<meeting::Model> {
+    let now = clock::now();
+    let starts_at = clock::whole_seconds(m.starts_at);
+    let ends_at = clock::whole_seconds(m.ends_at);
+    let saved = meeting::ActiveModel {
+        uid: Set(m.uid.unwrap_or_else(new_uid)),
+        title: Set(m.title),
+        agenda: Set(m.agenda),
+        requesting_agency_id: Set(m.requesting_agency_id),
+        created_by: Set(m.created_by),
+        kind: Set(m.kind),
+        chair_id: Set(m.chair_id),
+        room_id: Set(m.room_id),
+        location: Set(m.location),
+        starts_at: Set(starts_at),
+        ends_at: Set(ends_at),
+        time_zone: Set(m.time_zone),
+        all_day: Set(false),
+        status: Set(m.status),
+        visibility: Set(m.visibility),
+        rrule: Set(None),
+        exdates: Set("[]".into()),
+        online_link: Set(m.online_link),
+        expected_attendance: Set(m.expected_attendance),
+        preparation: Set(m.preparation),
+        needs_interpreter: Set(m.needs_interpreter),
+        preparing_agency_id: Set(m.preparing_agency_id),
+        follower_id: Set(m.follower_id),
+        note: Set(m.note),
+        decision_note: Set(None),
+        sequence: Set(0),
+        version: Set(1),
+        submitted_at: Set((m.status != MeetingStatus::Draft).then_some(now)),
+        decided_at: Set(matches!(
+            m.status,
+            MeetingStatus::Approved | MeetingStatus::Rejected
+        )
+        .then_some(now)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+
+    occurrence::ActiveModel {
+        meeting_id: Set(saved.id),
+        recurrence_id: Set(starts_at),
+        starts_at: Set(starts_at),
+        ends_at: Set(ends_at),
+        room_id: Set(saved.room_id),
+        chair_id: Set(saved.chair_id),
+        status: Set(saved.status),
+        is_override: Set(false),
+        sequence: Set(0),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .map_err(booking_error)?;
+
+    for a in m.attendees {
+        let (person_id, agency_id) = match a.who {
+            Invitee::Person(id) => (Some(id), None),
+            Invitee::Agency(id) => (None, Some(id)),
+        };
+        meeting_attendee::ActiveModel {
+            meeting_id: Set(saved.id),
+            person_id: Set(person_id),
+            agency_id: Set(agency_id),
+            role: Set(a.role),
+            participation: Set(Participation::NeedsAction),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    for equipment_id in m.equipment_ids {
+        meeting_equipment::ActiveModel {
+            meeting_id: Set(saved.id),
+            equipment_id: Set(equipment_id),
+        }
+        .insert(db)
+        .await?;
+    }
+    record_event(db, saved.id, Some(saved.created_by), "create", None, Some(saved.status), None)
+        .await?;
+    Ok(saved)
+}
+
+/// Appends one entry to a meeting's audit trail.
+pub async fn record_event<C: ConnectionTrait>(
+    db: &C,
+    meeting_id: i32,
+    actor_id: Option<i32>,
+    action: &str,
+    before: Option<MeetingStatus>,
+    after: Option<MeetingStatus>,
+    note: Option<String>,
+) -> Result<()> {
+    meeting_event::ActiveModel {
+        meeting_id: Set(meeting_id),
+        occurrence_id: Set(None),
+        actor_id: Set(actor_id),
+        action: Set(action.to_string()),
+        status_before: Set(before),
+        status_after: Set(after),
+        note: Set(note),
+        at: Set(clock::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Turns the database's no-overlap refusal (SQLite trigger or PostgreSQL exclusion constraint)
+/// into a 409; every other error passes through.
+pub fn booking_error(e: DbErr) -> Error {
+    let text = e.to_string();
+    if text.contains(migration::ROOM_OVERLAP) {
+        Error::conflict(
+            "room_overlap",
+            "Lịch họp này đã trùng với một cuộc họp đã duyệt trong cùng phòng họp.",
+            "This meeting overlaps an approved meeting in the same room.",
+        )
+    } else if text.contains(migration::CHAIR_OVERLAP) {
+        Error::conflict(
+            "chair_overlap",
+            "Người chủ trì đã có một cuộc họp đã duyệt trùng thời gian.",
+            "The chair already has an approved meeting at that time.",
+        )
+    } else {
+        Error::Db(e)
+    }
+}

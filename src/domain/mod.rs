@@ -1,0 +1,6 @@
+//! The office's rules, independent of HTTP: they take a connection or plain values and return
+//! plain values or an [`crate::Error`].
+
+pub mod clock;
+pub mod meetings;
+pub mod password;

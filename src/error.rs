@@ -1,0 +1,207 @@
+//! One error type for the whole application, mapped to HTTP responses in one place.
+//!
+//! API routes (`/api/…`) answer JSON `{ "error": code, "message": text, "field": name? }`;
+//! other routes answer a short page. Messages exist in Vietnamese and English; the request's
+//! language picks one (Vietnamese by default).
+
+use rocket::http::{ContentType, Status};
+use rocket::request::Request;
+use rocket::response::{self, Responder, Response};
+use sea_orm::DbErr;
+use std::io::Cursor;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A message in both languages of the product.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Msg {
+    pub vi: String,
+    pub en: String,
+}
+
+impl Msg {
+    pub fn new(vi: impl Into<String>, en: impl Into<String>) -> Self {
+        Msg { vi: vi.into(), en: en.into() }
+    }
+
+    pub fn pick(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Vi => &self.vi,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Vi,
+    En,
+}
+
+impl Lang {
+    /// The `lang` cookie, else the first language of Accept-Language we speak, else Vietnamese.
+    pub fn of(req: &Request<'_>) -> Lang {
+        if let Some(c) = req.cookies().get("lang") {
+            return if c.value() == "en" { Lang::En } else { Lang::Vi };
+        }
+        let accept = req.headers().get_one("Accept-Language").unwrap_or("");
+        for part in accept.split(',') {
+            let tag = part.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+            if tag.starts_with("vi") {
+                return Lang::Vi;
+            }
+            if tag.starts_with("en") {
+                return Lang::En;
+            }
+        }
+        Lang::Vi
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Start-up problems: configuration, database URL, data directory. Never an HTTP answer.
+    #[error("{0}")]
+    Config(String),
+    #[error("database: {0}")]
+    Db(#[from] DbErr),
+    /// Bad input: names the field.
+    #[error("{field}: {}", msg.en)]
+    Validation { field: String, msg: Msg },
+    #[error("not found: {}", .0.en)]
+    NotFound(Msg),
+    #[error("sign-in required")]
+    Unauthorized(Msg),
+    #[error("forbidden: {}", .0.en)]
+    Forbidden(Msg),
+    /// A state the request cannot apply to (illegal transition, collision, stale version).
+    #[error("conflict {code}: {}", msg.en)]
+    Conflict { code: &'static str, msg: Msg },
+    #[error("too many attempts: {}", .0.en)]
+    TooManyRequests(Msg),
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl Error {
+    pub fn validation(field: &str, vi: impl Into<String>, en: impl Into<String>) -> Self {
+        Error::Validation { field: field.to_string(), msg: Msg::new(vi, en) }
+    }
+
+    pub fn not_found(what_vi: &str, what_en: &str) -> Self {
+        Error::NotFound(Msg::new(
+            format!("Không tìm thấy {what_vi}."),
+            format!("{what_en} not found."),
+        ))
+    }
+
+    pub fn conflict(code: &'static str, vi: impl Into<String>, en: impl Into<String>) -> Self {
+        Error::Conflict { code, msg: Msg::new(vi, en) }
+    }
+
+    pub fn status(&self) -> Status {
+        match self {
+            Error::Validation { .. } => Status::UnprocessableEntity,
+            Error::NotFound(_) => Status::NotFound,
+            Error::Unauthorized(_) => Status::Unauthorized,
+            Error::Forbidden(_) => Status::Forbidden,
+            Error::Conflict { .. } => Status::Conflict,
+            Error::TooManyRequests(_) => Status::TooManyRequests,
+            Error::Config(_) | Error::Db(_) | Error::Internal(_) => Status::InternalServerError,
+        }
+    }
+
+    /// Machine-readable code of the JSON body.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Validation { .. } => "validation",
+            Error::NotFound(_) => "not_found",
+            Error::Unauthorized(_) => "unauthorized",
+            Error::Forbidden(_) => "forbidden",
+            Error::Conflict { code, .. } => code,
+            Error::TooManyRequests(_) => "too_many_requests",
+            Error::Config(_) | Error::Db(_) | Error::Internal(_) => "internal",
+        }
+    }
+
+    pub fn message(&self) -> Msg {
+        match self {
+            Error::Validation { msg, .. } | Error::Conflict { msg, .. } => msg.clone(),
+            Error::NotFound(m) | Error::Unauthorized(m) | Error::Forbidden(m) => m.clone(),
+            Error::TooManyRequests(m) => m.clone(),
+            Error::Config(_) | Error::Db(_) | Error::Internal(_) => Msg::new(
+                "Đã có lỗi phía máy chủ; xin thử lại sau.",
+                "Something went wrong on the server; please try again later.",
+            ),
+        }
+    }
+
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Error::Validation { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+}
+
+impl<'r> Responder<'r, 'static> for Error {
+    fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
+        let status = self.status();
+        if status == Status::InternalServerError {
+            tracing::error!(error = %self, path = %req.uri(), "request failed");
+        }
+        let lang = Lang::of(req);
+        let message = self.message().pick(lang).to_string();
+        let (content_type, body) = if req.uri().path().starts_with("/api") {
+            let body = serde_json::json!({
+                "error": self.code(),
+                "message": message,
+                "field": self.field(),
+            });
+            (ContentType::JSON, body.to_string())
+        } else {
+            (ContentType::HTML, error_page(status, &message, self.field(), lang))
+        };
+        Response::build()
+            .status(status)
+            .header(content_type)
+            .sized_body(body.len(), Cursor::new(body))
+            .ok()
+    }
+}
+
+/// A minimal, escaped error page for routes that are not part of the API.
+fn error_page(status: Status, message: &str, field: Option<&str>, lang: Lang) -> String {
+    let title = match lang {
+        Lang::Vi => "Không thực hiện được",
+        Lang::En => "Request refused",
+    };
+    let field = field
+        .map(|f| format!("<p><code>{}</code></p>", escape_html(f)))
+        .unwrap_or_default();
+    format!(
+        "<!doctype html><html lang=\"{}\"><meta charset=\"utf-8\"><title>{} — {}</title>\
+         <h1>{}</h1><p>{}</p>{}</html>",
+        if lang == Lang::Vi { "vi" } else { "en" },
+        status.code,
+        title,
+        title,
+        escape_html(message),
+        field
+    )
+}
+
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}

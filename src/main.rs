@@ -1,0 +1,81 @@
+use clap::Parser;
+use lichhop::cli::{Cli, Command};
+use lichhop::{app, config::AppConfig, db, demo, Error};
+use migration::{Migrator, MigratorTrait};
+use std::process::ExitCode;
+
+// Our own runtime rather than #[rocket::main]: that one reads Rocket's configuration before
+// main runs and panics on a malformed Rocket.toml, where we want one clear line.
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    let runtime = match rocket::tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("lichhop")
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("lichhop: error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let command = cli.command.unwrap_or(Command::Serve { demo: false });
+    match runtime.block_on(run(command)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // One clear line, no backtrace: the operator fixes the configuration and retries.
+            eprintln!("lichhop: error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command) -> Result<(), Error> {
+    let figment = app::figment();
+    match command {
+        Command::Serve { demo: load_demo } => {
+            let rocket = app::build(figment).await?;
+            if load_demo {
+                let db = rocket.state::<db::Db>().expect("managed by app::build");
+                let report = demo::load(db).await?;
+                println!("{report}");
+            }
+            rocket
+                .launch()
+                .await
+                .map_err(|e| Error::Config(format!("server: {e}")))?;
+            Ok(())
+        }
+        Command::Migrate { status, down } => {
+            let config = AppConfig::load(&figment)?;
+            let db = db::connect(&config.database_url(), 1).await?;
+            if status {
+                for m in Migrator::get_migration_with_status(&db.conn).await? {
+                    println!("{:<10} {}", format!("{:?}", m.status()), m.name());
+                }
+            } else if let Some(n) = down {
+                Migrator::down(&db.conn, Some(n)).await?;
+                println!("rolled back {n} migration(s)");
+            } else {
+                db::migrate(&db).await?;
+                println!("schema is at {}", db::schema_version(&db).await?);
+            }
+            Ok(())
+        }
+        Command::Demo => {
+            let config = AppConfig::load(&figment)?;
+            let db = db::connect(&config.database_url(), 2).await?;
+            db::migrate(&db).await?;
+            println!("{}", demo::load(&db).await?);
+            Ok(())
+        }
+    }
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("LICHHOP_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn,rocket::server=warn"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+}

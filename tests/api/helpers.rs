@@ -1,0 +1,93 @@
+//! `spawn_app()` builds the real application on a fresh database for each test.
+
+use lichhop::db::Db;
+use rocket::figment::Figment;
+use rocket::http::{ContentType, Header, Status};
+use rocket::local::asynchronous::{Client, LocalResponse};
+use serde_json::Value;
+
+pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
+
+pub struct TestApp {
+    pub client: Client,
+    pub database_url: String,
+    pub data_dir: tempfile::TempDir,
+}
+
+/// Which database the suite runs on.
+pub fn test_backend() -> &'static str {
+    match std::env::var("LICHHOP_TEST_DB").as_deref() {
+        Ok("postgres") => "postgres",
+        _ => "sqlite",
+    }
+}
+
+/// A database URL of its own for one test: a temp SQLite file, or a new PostgreSQL database.
+pub async fn fresh_database_url(data_dir: &std::path::Path) -> String {
+    if test_backend() == "postgres" {
+        fresh_postgres_database().await
+    } else {
+        format!("sqlite://{}?mode=rwc", data_dir.join("test.db").display())
+    }
+}
+
+async fn fresh_postgres_database() -> String {
+    use sea_orm::{ConnectionTrait, Database};
+    let base = std::env::var("LICHHOP_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let name = format!("lichhop_t_{}", uuid::Uuid::new_v4().simple());
+    let admin = Database::connect(&base).await.expect("PostgreSQL reachable for tests");
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("create test database");
+    admin.close().await.ok();
+    let (prefix, _) = base.rsplit_once('/').expect("URL has a database name");
+    format!("{prefix}/{name}")
+}
+
+/// The figment a test app runs with: fresh data directory and database, known admin password.
+pub fn test_figment(data_dir: &std::path::Path, database_url: &str) -> Figment {
+    rocket::Config::figment()
+        .merge(("data_dir", data_dir.display().to_string()))
+        .merge(("database_url", database_url))
+        .merge(("admin_password", ADMIN_PASSWORD))
+        .merge(("log_level", "off"))
+        .merge(("cli_colors", false))
+}
+
+pub async fn spawn_app() -> TestApp {
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let database_url = fresh_database_url(data_dir.path()).await;
+    let rocket = lichhop::app::build(test_figment(data_dir.path(), &database_url))
+        .await
+        .expect("app builds");
+    let client = Client::tracked(rocket).await.expect("valid rocket");
+    TestApp { client, database_url, data_dir }
+}
+
+impl TestApp {
+    pub fn db(&self) -> &Db {
+        self.client.rocket().state::<Db>().expect("Db is managed")
+    }
+
+    pub async fn get(&self, path: &str) -> LocalResponse<'_> {
+        self.client.get(path.to_string()).dispatch().await
+    }
+
+    /// GET and parse JSON, asserting the status.
+    pub async fn get_json(&self, path: &str, expect: Status) -> Value {
+        let res = self.get(path).await;
+        assert_eq!(res.status(), expect, "GET {path}");
+        assert_eq!(res.content_type(), Some(ContentType::JSON), "GET {path}");
+        res.into_json().await.expect("JSON body")
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value, headers: &[(&str, &str)]) -> LocalResponse<'_> {
+        let mut req = self.client.post(path.to_string()).header(ContentType::JSON).body(body.to_string());
+        for (k, v) in headers {
+            req = req.header(Header::new(k.to_string(), v.to_string()));
+        }
+        req.dispatch().await
+    }
+}
