@@ -1,0 +1,196 @@
+//! Who is calling, and what they may do.
+//!
+//! A caller is identified by a session cookie (pages) or an `Authorization: Bearer` token (API).
+//! Request guards carry the rules, so a handler's signature shows who may call it:
+//! `async fn approve(by: Approver, …)`. A guard that fails answers 401 (nobody signed in) or
+//! 403 (signed in, not allowed); the catchers shape the body (JSON under /api).
+
+pub mod session;
+
+use crate::db::Db;
+use crate::error::{Error, Msg};
+use entity::{account, api_token, Role};
+use rocket::request::{FromRequest, Outcome, Request};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sha2::{Digest, Sha256};
+
+/// The signed-in account, however it authenticated.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub account: account::Model,
+    /// Set when the caller used an API token (None for a browser session).
+    pub token_id: Option<i32>,
+}
+
+impl Caller {
+    pub fn id(&self) -> i32 {
+        self.account.id
+    }
+
+    pub fn role(&self) -> Role {
+        self.account.role
+    }
+
+    /// The office's roles: staff, approvers and admins see every agency's requests.
+    pub fn is_office(&self) -> bool {
+        matches!(self.role(), Role::OfficeStaff | Role::OfficeApprover | Role::Admin)
+    }
+
+    /// May this caller read or act on the requests of `agency_id`?
+    pub fn may_access_agency(&self, agency_id: i32) -> bool {
+        self.is_office() || self.account.agency_id == Some(agency_id)
+    }
+}
+
+/// SHA-256 (hex) of a secret token: what the database keeps of API and feed tokens. A fast hash
+/// suffices: the tokens are 256 random bits, not passwords.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// A new random secret (256 bits, URL-safe hex).
+pub fn new_secret() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+fn unauthorized() -> Error {
+    Error::Unauthorized(Msg::new(
+        "Cần đăng nhập để tiếp tục.",
+        "Please sign in to continue.",
+    ))
+}
+
+fn forbidden() -> Error {
+    Error::Forbidden(Msg::new(
+        "Tài khoản của bạn không có quyền thực hiện thao tác này.",
+        "Your account may not do this.",
+    ))
+}
+
+/// Resolves the caller once per request (cached), from a Bearer token or the session cookie.
+async fn resolve(req: &Request<'_>) -> Result<Caller, Error> {
+    let cached = req
+        .local_cache_async(async {
+            let db = match req.rocket().state::<Db>() {
+                Some(db) => db,
+                None => return Err(Error::Internal("database not managed".into())),
+            };
+            if let Some(header) = req.headers().get_one("Authorization") {
+                return from_bearer(db, header).await;
+            }
+            match session::from_cookie(req, db).await? {
+                Some(caller) => Ok(caller),
+                None => Err(unauthorized()),
+            }
+        })
+        .await;
+    match cached {
+        Ok(c) => Ok(c.clone()),
+        Err(e) => Err(clone_error(e)),
+    }
+}
+
+fn clone_error(e: &Error) -> Error {
+    match e {
+        Error::Unauthorized(m) => Error::Unauthorized(m.clone()),
+        Error::Forbidden(m) => Error::Forbidden(m.clone()),
+        other => Error::Internal(other.to_string()),
+    }
+}
+
+async fn from_bearer(db: &Db, header: &str) -> Result<Caller, Error> {
+    let token = header
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| {
+            Error::Unauthorized(Msg::new(
+                "Tiêu đề Authorization phải có dạng \"Bearer <mã truy cập>\".",
+                "The Authorization header must be \"Bearer <token>\".",
+            ))
+        })?;
+    let found = api_token::Entity::find()
+        .filter(api_token::Column::TokenHash.eq(token_hash(token)))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .one(&db.conn)
+        .await?;
+    let acc = match &found {
+        Some(t) => account::Entity::find_by_id(t.account_id).one(&db.conn).await?,
+        None => None,
+    };
+    match (found, acc) {
+        (Some(t), Some(a)) if !a.disabled => Ok(Caller { account: a, token_id: Some(t.id) }),
+        _ => Err(Error::Unauthorized(Msg::new(
+            "Mã truy cập không hợp lệ hoặc đã bị thu hồi.",
+            "The token is invalid or has been revoked.",
+        ))),
+    }
+}
+
+fn fail<T>(req: &Request<'_>, e: Error) -> Outcome<T, Error> {
+    let status = e.status();
+    // Kept for the catcher, which renders the message in the caller's language.
+    req.local_cache(|| Some(e.message()));
+    Outcome::Error((status, e))
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Caller {
+    type Error = Error;
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Error> {
+        match resolve(req).await {
+            Ok(c) => Outcome::Success(c),
+            Err(e) => fail(req, e),
+        }
+    }
+}
+
+/// Declares a guard type that admits callers whose role is in the list.
+macro_rules! role_guard {
+    ($(#[$doc:meta])* $name:ident: $($role:path),+) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone)]
+        pub struct $name(pub Caller);
+
+        impl std::ops::Deref for $name {
+            type Target = Caller;
+            fn deref(&self) -> &Caller {
+                &self.0
+            }
+        }
+
+        #[rocket::async_trait]
+        impl<'r> FromRequest<'r> for $name {
+            type Error = Error;
+
+            async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Error> {
+                match resolve(req).await {
+                    Ok(c) if matches!(c.role(), $($role)|+) => Outcome::Success($name(c)),
+                    Ok(_) => fail(req, forbidden()),
+                    Err(e) => fail(req, e),
+                }
+            }
+        }
+    };
+}
+
+role_guard!(
+    /// A clerk of an agency: registers and follows its own agency's requests.
+    AgencyClerk: Role::AgencyClerk
+);
+role_guard!(
+    /// Anyone of the office (staff, approvers, admins): reviews the queue, sees every agency.
+    OfficeStaff: Role::OfficeStaff, Role::OfficeApprover, Role::Admin
+);
+role_guard!(
+    /// A leader of the office: approves, rejects, reschedules, cancels, publishes.
+    Approver: Role::OfficeApprover, Role::Admin
+);
+role_guard!(
+    /// Administration: accounts, agencies, persons, rooms, closures, settings.
+    Admin: Role::Admin
+);
