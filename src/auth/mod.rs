@@ -6,6 +6,7 @@
 //! 403 (signed in, not allowed); the catchers shape the body (JSON under /api).
 
 pub mod session;
+pub mod tokens;
 
 use crate::db::Db;
 use crate::error::{Error, Msg};

@@ -91,3 +91,41 @@ impl TestApp {
         req.dispatch().await
     }
 }
+
+/// A principal of the authorization rules, with an account and a Bearer token.
+pub struct Principal {
+    pub account: entity::account::Model,
+    pub token: String,
+}
+
+impl Principal {
+    pub fn bearer(&self) -> (&'static str, String) {
+        ("Authorization", format!("Bearer {}", self.token))
+    }
+}
+
+impl TestApp {
+    /// Creates an account with `role` (and agency, for clerks) and an API token for it.
+    pub async fn principal(&self, username: &str, role: entity::Role, agency_id: Option<i32>) -> Principal {
+        use sea_orm::{ActiveModelTrait, Set};
+        let db = self.db();
+        let account = entity::account::ActiveModel {
+            username: Set(username.into()),
+            display_name: Set(format!("Tài khoản {username}")),
+            password_hash: Set(lichhop::domain::password::hash("mat-khau-thu-nghiem").unwrap()),
+            role: Set(role),
+            agency_id: Set(agency_id),
+            person_id: Set(None),
+            disabled: Set(false),
+            session_epoch: Set(0),
+            created_at: Set(lichhop::domain::clock::now()),
+            last_sign_in_at: Set(None),
+            ..Default::default()
+        }
+        .insert(&db.conn)
+        .await
+        .expect("account");
+        let (_, token) = lichhop::auth::tokens::issue(db, account.id, "tests").await.unwrap();
+        Principal { account, token }
+    }
+}
