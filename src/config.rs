@@ -29,7 +29,10 @@ fn default_pool_size() -> u32 {
 
 fn config_error(e: rocket::figment::Error) -> Error {
     let text = e.to_string();
-    Error::Config(format!("configuration: {}", text.split_whitespace().collect::<Vec<_>>().join(" ")))
+    Error::Config(format!(
+        "configuration: {}",
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    ))
 }
 
 impl AppConfig {
@@ -51,7 +54,10 @@ impl AppConfig {
     pub fn database_url(&self) -> String {
         match &self.database_url {
             Some(url) => url.clone(),
-            None => format!("sqlite://{}?mode=rwc", self.data_dir.join("lichhop.db").display()),
+            None => format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("lichhop.db").display()
+            ),
         }
     }
 }
@@ -91,9 +97,8 @@ fn load_or_create_secret(data_dir: &Path) -> Result<String> {
 
 /// Creates the directory (and parents) or says clearly why it cannot.
 pub fn ensure_dir(dir: &Path) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(|e| {
-        Error::Config(format!("data directory {}: {e}", dir.display()))
-    })
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Error::Config(format!("data directory {}: {e}", dir.display())))
 }
 
 fn write_private(path: &Path, contents: &str) -> Result<()> {

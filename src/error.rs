@@ -21,7 +21,10 @@ pub struct Msg {
 
 impl Msg {
     pub fn new(vi: impl Into<String>, en: impl Into<String>) -> Self {
-        Msg { vi: vi.into(), en: en.into() }
+        Msg {
+            vi: vi.into(),
+            en: en.into(),
+        }
     }
 
     pub fn pick(&self, lang: Lang) -> &str {
@@ -42,11 +45,20 @@ impl Lang {
     /// The `lang` cookie, else the first language of Accept-Language we speak, else Vietnamese.
     pub fn of(req: &Request<'_>) -> Lang {
         if let Some(c) = req.cookies().get("lang") {
-            return if c.value() == "en" { Lang::En } else { Lang::Vi };
+            return if c.value() == "en" {
+                Lang::En
+            } else {
+                Lang::Vi
+            };
         }
         let accept = req.headers().get_one("Accept-Language").unwrap_or("");
         for part in accept.split(',') {
-            let tag = part.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+            let tag = part
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase();
             if tag.starts_with("vi") {
                 return Lang::Vi;
             }
@@ -85,7 +97,10 @@ pub enum Error {
 
 impl Error {
     pub fn validation(field: &str, vi: impl Into<String>, en: impl Into<String>) -> Self {
-        Error::Validation { field: field.to_string(), msg: Msg::new(vi, en) }
+        Error::Validation {
+            field: field.to_string(),
+            msg: Msg::new(vi, en),
+        }
     }
 
     pub fn not_found(what_vi: &str, what_en: &str) -> Self {
@@ -96,7 +111,10 @@ impl Error {
     }
 
     pub fn conflict(code: &'static str, vi: impl Into<String>, en: impl Into<String>) -> Self {
-        Error::Conflict { code, msg: Msg::new(vi, en) }
+        Error::Conflict {
+            code,
+            msg: Msg::new(vi, en),
+        }
     }
 
     pub fn status(&self) -> Status {
@@ -160,7 +178,10 @@ impl<'r> Responder<'r, 'static> for Error {
             });
             (ContentType::JSON, body.to_string())
         } else {
-            (ContentType::HTML, error_page(status, &message, self.field(), lang))
+            (
+                ContentType::HTML,
+                error_page(status, &message, self.field(), lang),
+            )
         };
         Response::build()
             .status(status)

@@ -34,7 +34,10 @@ impl Caller {
 
     /// The office's roles: staff, approvers and admins see every agency's requests.
     pub fn is_office(&self) -> bool {
-        matches!(self.role(), Role::OfficeStaff | Role::OfficeApprover | Role::Admin)
+        matches!(
+            self.role(),
+            Role::OfficeStaff | Role::OfficeApprover | Role::Admin
+        )
     }
 
     /// May this caller read or act on the requests of `agency_id`?
@@ -119,11 +122,18 @@ async fn from_bearer(db: &Db, header: &str) -> Result<Caller, Error> {
         .one(&db.conn)
         .await?;
     let acc = match &found {
-        Some(t) => account::Entity::find_by_id(t.account_id).one(&db.conn).await?,
+        Some(t) => {
+            account::Entity::find_by_id(t.account_id)
+                .one(&db.conn)
+                .await?
+        }
         None => None,
     };
     match (found, acc) {
-        (Some(t), Some(a)) if !a.disabled => Ok(Caller { account: a, token_id: Some(t.id) }),
+        (Some(t), Some(a)) if !a.disabled => Ok(Caller {
+            account: a,
+            token_id: Some(t.id),
+        }),
         _ => Err(Error::Unauthorized(Msg::new(
             "Mã truy cập không hợp lệ hoặc đã bị thu hồi.",
             "The token is invalid or has been revoked.",

@@ -35,7 +35,10 @@ pub fn start(req_cookies: &rocket::http::CookieJar<'_>, account: &account::Model
         epoch: account.session_epoch,
         seen: clock::now().timestamp(),
     };
-    req_cookies.add_private(cookie(serde_json::to_string(&data).unwrap_or_default(), secure));
+    req_cookies.add_private(cookie(
+        serde_json::to_string(&data).unwrap_or_default(),
+        secure,
+    ));
 }
 
 pub fn end(req_cookies: &rocket::http::CookieJar<'_>) {
@@ -65,7 +68,10 @@ pub async fn from_cookie(req: &Request<'_>, db: &Db) -> Result<Option<Caller>, E
         end(jar);
         return Ok(None);
     }
-    let Some(acc) = account::Entity::find_by_id(data.account_id).one(&db.conn).await? else {
+    let Some(acc) = account::Entity::find_by_id(data.account_id)
+        .one(&db.conn)
+        .await?
+    else {
         return Ok(None);
     };
     if acc.disabled || acc.session_epoch != data.epoch {
@@ -74,6 +80,12 @@ pub async fn from_cookie(req: &Request<'_>, db: &Db) -> Result<Option<Caller>, E
     }
     let secure = c.secure().unwrap_or(false);
     let refreshed = SessionData { seen: now, ..data };
-    jar.add_private(cookie(serde_json::to_string(&refreshed).unwrap_or_default(), secure));
-    Ok(Some(Caller { account: acc, token_id: None }))
+    jar.add_private(cookie(
+        serde_json::to_string(&refreshed).unwrap_or_default(),
+        secure,
+    ));
+    Ok(Some(Caller {
+        account: acc,
+        token_id: None,
+    }))
 }

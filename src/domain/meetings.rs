@@ -89,11 +89,9 @@ pub async fn insert<C: ConnectionTrait>(db: &C, m: NewMeeting) -> Result<meeting
         sequence: Set(0),
         version: Set(1),
         submitted_at: Set((m.status != MeetingStatus::Draft).then_some(now)),
-        decided_at: Set(matches!(
-            m.status,
-            MeetingStatus::Approved | MeetingStatus::Rejected
-        )
-        .then_some(now)),
+        decided_at: Set(
+            matches!(m.status, MeetingStatus::Approved | MeetingStatus::Rejected).then_some(now),
+        ),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -142,8 +140,16 @@ pub async fn insert<C: ConnectionTrait>(db: &C, m: NewMeeting) -> Result<meeting
         .insert(db)
         .await?;
     }
-    record_event(db, saved.id, Some(saved.created_by), "create", None, Some(saved.status), None)
-        .await?;
+    record_event(
+        db,
+        saved.id,
+        Some(saved.created_by),
+        "create",
+        None,
+        Some(saved.status),
+        None,
+    )
+    .await?;
     Ok(saved)
 }
 

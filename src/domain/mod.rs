@@ -2,5 +2,6 @@
 //! plain values or an [`crate::Error`].
 
 pub mod clock;
+pub mod holidays;
 pub mod meetings;
 pub mod password;

@@ -36,7 +36,9 @@ async fn fresh_postgres_database() -> String {
     let base = std::env::var("LICHHOP_TEST_PG_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
     let name = format!("lichhop_t_{}", uuid::Uuid::new_v4().simple());
-    let admin = Database::connect(&base).await.expect("PostgreSQL reachable for tests");
+    let admin = Database::connect(&base)
+        .await
+        .expect("PostgreSQL reachable for tests");
     admin
         .execute_unprepared(&format!("CREATE DATABASE {name}"))
         .await
@@ -63,7 +65,11 @@ pub async fn spawn_app() -> TestApp {
         .await
         .expect("app builds");
     let client = Client::tracked(rocket).await.expect("valid rocket");
-    TestApp { client, database_url, data_dir }
+    TestApp {
+        client,
+        database_url,
+        data_dir,
+    }
 }
 
 impl TestApp {
@@ -83,8 +89,17 @@ impl TestApp {
         res.into_json().await.expect("JSON body")
     }
 
-    pub async fn post_json(&self, path: &str, body: &Value, headers: &[(&str, &str)]) -> LocalResponse<'_> {
-        let mut req = self.client.post(path.to_string()).header(ContentType::JSON).body(body.to_string());
+    pub async fn post_json(
+        &self,
+        path: &str,
+        body: &Value,
+        headers: &[(&str, &str)],
+    ) -> LocalResponse<'_> {
+        let mut req = self
+            .client
+            .post(path.to_string())
+            .header(ContentType::JSON)
+            .body(body.to_string());
         for (k, v) in headers {
             req = req.header(Header::new(k.to_string(), v.to_string()));
         }
@@ -106,7 +121,12 @@ impl Principal {
 
 impl TestApp {
     /// Creates an account with `role` (and agency, for clerks) and an API token for it.
-    pub async fn principal(&self, username: &str, role: entity::Role, agency_id: Option<i32>) -> Principal {
+    pub async fn principal(
+        &self,
+        username: &str,
+        role: entity::Role,
+        agency_id: Option<i32>,
+    ) -> Principal {
         use sea_orm::{ActiveModelTrait, Set};
         let db = self.db();
         let account = entity::account::ActiveModel {
@@ -125,7 +145,9 @@ impl TestApp {
         .insert(&db.conn)
         .await
         .expect("account");
-        let (_, token) = lichhop::auth::tokens::issue(db, account.id, "tests").await.unwrap();
+        let (_, token) = lichhop::auth::tokens::issue(db, account.id, "tests")
+            .await
+            .unwrap();
         Principal { account, token }
     }
 }
