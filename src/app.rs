@@ -42,5 +42,6 @@ pub async fn build(figment: Figment) -> Result<Rocket<Build>> {
     Ok(rocket::custom(figment)
         .manage(db)
         .manage(config)
-        .mount("/", api::health::routes()))
+        .mount("/", api::health::routes())
+        .mount("/", api::meetings::routes()))
 }

@@ -792,6 +792,8 @@ pub async fn load(db: &Db) -> Result<String> {
                 } else {
                     vec![]
                 },
+                rrule: None,
+                exdates: vec![],
             },
         )
         .await?;

@@ -89,6 +89,18 @@ pub enum Error {
     /// A state the request cannot apply to (illegal transition, collision, stale version).
     #[error("conflict {code}: {}", msg.en)]
     Conflict { code: &'static str, msg: Msg },
+    /// If-Match names an older version than the stored one: a lost update refused.
+    #[error("stale version: {}", .0.en)]
+    PreconditionFailed(Msg),
+    /// A change that needs If-Match came without it.
+    #[error("precondition required: {}", .0.en)]
+    PreconditionRequired(Msg),
+    #[error("body too large: {}", .0.en)]
+    PayloadTooLarge(Msg),
+    #[error("unsupported media type: {}", .0.en)]
+    UnsupportedMediaType(Msg),
+    #[error("bad request: {}", .0.en)]
+    BadRequest(Msg),
     #[error("too many attempts: {}", .0.en)]
     TooManyRequests(Msg),
     #[error("internal: {0}")]
@@ -125,6 +137,11 @@ impl Error {
             Error::Forbidden(_) => Status::Forbidden,
             Error::Conflict { .. } => Status::Conflict,
             Error::TooManyRequests(_) => Status::TooManyRequests,
+            Error::PreconditionFailed(_) => Status::PreconditionFailed,
+            Error::PreconditionRequired(_) => Status::PreconditionRequired,
+            Error::PayloadTooLarge(_) => Status::PayloadTooLarge,
+            Error::UnsupportedMediaType(_) => Status::UnsupportedMediaType,
+            Error::BadRequest(_) => Status::BadRequest,
             Error::Config(_) | Error::Db(_) | Error::Internal(_) => Status::InternalServerError,
         }
     }
@@ -138,6 +155,11 @@ impl Error {
             Error::Forbidden(_) => "forbidden",
             Error::Conflict { code, .. } => code,
             Error::TooManyRequests(_) => "too_many_requests",
+            Error::PreconditionFailed(_) => "stale_version",
+            Error::PreconditionRequired(_) => "if_match_required",
+            Error::PayloadTooLarge(_) => "payload_too_large",
+            Error::UnsupportedMediaType(_) => "unsupported_media_type",
+            Error::BadRequest(_) => "bad_request",
             Error::Config(_) | Error::Db(_) | Error::Internal(_) => "internal",
         }
     }
@@ -146,7 +168,12 @@ impl Error {
         match self {
             Error::Validation { msg, .. } | Error::Conflict { msg, .. } => msg.clone(),
             Error::NotFound(m) | Error::Unauthorized(m) | Error::Forbidden(m) => m.clone(),
-            Error::TooManyRequests(m) => m.clone(),
+            Error::TooManyRequests(m)
+            | Error::PreconditionFailed(m)
+            | Error::PreconditionRequired(m)
+            | Error::PayloadTooLarge(m)
+            | Error::UnsupportedMediaType(m)
+            | Error::BadRequest(m) => m.clone(),
             Error::Config(_) | Error::Db(_) | Error::Internal(_) => Msg::new(
                 "Đã có lỗi phía máy chủ; xin thử lại sau.",
                 "Something went wrong on the server; please try again later.",

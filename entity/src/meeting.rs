@@ -29,7 +29,7 @@ pub struct Model {
     pub status: MeetingStatus,
     pub visibility: Visibility,
     pub rrule: Option<String>,
-    /// JSON array of excluded original starts (RFC 3339).
+    /// JSON array of excluded original local dates ("2026-12-14"): see domain::recurrence.
     pub exdates: String,
     pub online_link: Option<String>,
     pub expected_attendance: Option<i32>,

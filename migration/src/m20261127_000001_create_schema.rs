@@ -225,7 +225,7 @@ impl MigrationTrait for Migration {
                 .col(string("status"))
                 .col(string("visibility"))
                 .col(text_null("rrule"))
-                // JSON array of RFC 3339 instants: the original starts excluded from the series.
+                // JSON array of original local dates ("2026-12-14") excluded from the series.
                 .col(text("exdates").default("[]"))
                 .col(text_null("online_link"))
                 .col(integer_null("expected_attendance"))

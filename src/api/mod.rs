@@ -1,3 +1,5 @@
 //! HTTP handlers. Thin: they parse, call the domain, and shape the answer.
 
 pub mod health;
+pub mod json;
+pub mod meetings;

@@ -5,3 +5,6 @@ pub mod clock;
 pub mod holidays;
 pub mod meetings;
 pub mod password;
+pub mod recurrence;
+pub mod registration;
+pub mod workflow;

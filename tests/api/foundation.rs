@@ -199,6 +199,8 @@ fn sample(room: i32, chair: i32, agency: i32, by: i32, start_h: u32, minutes: i6
         note: None,
         attendees: vec![],
         equipment_ids: vec![],
+        rrule: None,
+        exdates: vec![],
     }
 }
 
