@@ -5,3 +5,4 @@ mod helpers;
 
 mod cli;
 mod foundation;
+mod workflow;
