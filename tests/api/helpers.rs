@@ -91,6 +91,7 @@ impl TestApp {
 }
 
 /// A principal of the authorization rules, with an account and a Bearer token.
+#[allow(dead_code)]
 pub struct Principal {
     pub account: entity::account::Model,
     pub token: String,
@@ -130,6 +131,7 @@ impl TestApp {
 }
 
 /// The people and places of the demo province, with a principal for each role.
+#[allow(dead_code)]
 pub struct Office {
     pub agency_a: i32,
     pub agency_b: i32,
@@ -220,4 +222,70 @@ impl TestApp {
         let json = serde_json::from_str(&text).unwrap_or(Value::String(text));
         (status, etag, json)
     }
+}
+
+/// A real server of the app on a free loopback port, sharing `database_url`.
+pub struct RunningServer {
+    pub addr: std::net::SocketAddr,
+    shutdown: rocket::Shutdown,
+}
+
+impl Drop for RunningServer {
+    fn drop(&mut self) {
+        self.shutdown.clone().notify();
+    }
+}
+
+pub async fn serve(data_dir: &std::path::Path, database_url: &str) -> RunningServer {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let figment = test_figment(data_dir, database_url)
+        .merge(("address", "127.0.0.1"))
+        .merge(("port", port));
+    let rocket = lichhop::app::build(figment)
+        .await
+        .unwrap()
+        .ignite()
+        .await
+        .unwrap();
+    let shutdown = rocket.shutdown();
+    rocket::tokio::spawn(rocket.launch());
+    let addr: std::net::SocketAddr = ([127, 0, 0, 1], port).into();
+    for _ in 0..100 {
+        if rocket::tokio::net::TcpStream::connect(addr).await.is_ok() {
+            break;
+        }
+        rocket::tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    RunningServer { addr, shutdown }
+}
+
+/// One HTTP/1.1 request over a fresh TCP connection: (status code, body).
+pub async fn http(
+    addr: std::net::SocketAddr,
+    method: &str,
+    path: &str,
+    bearer: &str,
+    body: &str,
+) -> (u16, String) {
+    use rocket::tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = rocket::tokio::net::TcpStream::connect(addr).await.unwrap();
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {bearer}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await.unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let status = text.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
 }

@@ -5,4 +5,5 @@ mod helpers;
 
 mod cli;
 mod foundation;
+mod race;
 mod workflow;
