@@ -43,5 +43,6 @@ pub async fn build(figment: Figment) -> Result<Rocket<Build>> {
         .manage(db)
         .manage(config)
         .mount("/", api::health::routes())
-        .mount("/", api::meetings::routes()))
+        .mount("/", api::meetings::routes())
+        .mount("/", api::schedule::routes()))
 }

@@ -3,3 +3,4 @@
 pub mod health;
 pub mod json;
 pub mod meetings;
+pub mod schedule;

@@ -5,6 +5,8 @@ pub mod clock;
 pub mod holidays;
 pub mod meetings;
 pub mod password;
+pub mod publication;
 pub mod recurrence;
 pub mod registration;
+pub mod weekly_schedule;
 pub mod workflow;

@@ -781,6 +781,7 @@ pub async fn decide(
             .one(&txn)
             .await?
             .ok_or_else(|| Error::not_found("cuộc họp", "Meeting"))?;
+        let before = occurrence_starts(&txn, id).await?;
         match sync_occurrences(&txn, &saved, bump).await {
             Ok(()) => {}
             Err(Error::Conflict { code, msg })
@@ -801,6 +802,18 @@ pub async fn decide(
             reason.clone(),
         )
         .await?;
+        if current.status == MeetingStatus::Approved || target == MeetingStatus::Approved {
+            let mut touched = before;
+            touched.extend(occurrence_starts(&txn, id).await?);
+            let note = format!(
+                "{} cuộc họp #{} «{}»",
+                action.label_vi(),
+                saved.id,
+                saved.title
+            );
+            crate::domain::publication::record_adjustments(&txn, actor.account_id, &touched, &note)
+                .await?;
+        }
         let collisions = if target == MeetingStatus::Approved {
             let found = collisions_of(
                 &txn,
@@ -840,6 +853,19 @@ pub async fn decide(
         }
     };
     Ok(outcome)
+}
+
+async fn occurrence_starts<C: ConnectionTrait>(
+    db: &C,
+    id: i32,
+) -> Result<Vec<(DateTime<Utc>, MeetingStatus)>> {
+    Ok(occurrence::Entity::find()
+        .filter(occurrence::Column::MeetingId.eq(id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.starts_at, o.status))
+        .collect())
 }
 
 /// After the database refused a booking: find the approved meeting it collides with and say so.

@@ -6,4 +6,5 @@ mod helpers;
 mod cli;
 mod foundation;
 mod race;
+mod schedule;
 mod workflow;
