@@ -8,5 +8,6 @@ pub mod password;
 pub mod publication;
 pub mod recurrence;
 pub mod registration;
+pub mod settings;
 pub mod weekly_schedule;
 pub mod workflow;
