@@ -6,6 +6,7 @@ use crate::db::Db;
 use crate::domain::registration::{
     self, Actor, Collision, Decision, DecisionInput, MeetingFilter, MeetingInput,
 };
+use crate::domain::series::{self, OccurrenceChange};
 use crate::domain::workflow::Action;
 use crate::error::{Error, Msg};
 use crate::Result;
@@ -305,6 +306,66 @@ pub async fn cancel(
     decide(&by.0, db, id, Action::Cancel, body).await
 }
 
+fn parse_date(field: &str, v: &str) -> Result<chrono::NaiveDate> {
+    v.parse().map_err(|_| {
+        Error::validation(
+            field,
+            format!("Ngày «{v}» không hợp lệ (dạng 2026-12-07)."),
+            format!("Invalid date {v:?} (expected 2026-12-07)."),
+        )
+    })
+}
+
+/// Cancels one occurrence of a series (the others stay).
+#[rocket::post("/api/v1/meetings/<id>/occurrences/<date>/cancel", data = "<body>")]
+pub async fn cancel_occurrence(
+    by: Approver,
+    db: &State<Db>,
+    id: i32,
+    date: &str,
+    body: JsonBody<OccurrenceChange>,
+) -> Result<Json<occurrence::Model>> {
+    let date = parse_date("date", date)?;
+    Ok(Json(
+        series::cancel_occurrence(db, &Actor::from(&by.0), id, date, body.into_inner()?).await?,
+    ))
+}
+
+/// Moves one occurrence of a series to another time or room.
+#[rocket::post("/api/v1/meetings/<id>/occurrences/<date>/reschedule", data = "<body>")]
+pub async fn reschedule_occurrence(
+    by: Approver,
+    db: &State<Db>,
+    id: i32,
+    date: &str,
+    body: JsonBody<OccurrenceChange>,
+) -> Result<Json<occurrence::Model>> {
+    let date = parse_date("date", date)?;
+    Ok(Json(
+        series::reschedule_occurrence(db, &Actor::from(&by.0), id, date, body.into_inner()?)
+            .await?,
+    ))
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SplitInput {
+    pub from: String,
+}
+
+/// "This and following occurrences": splits the series; the answer is the new tail meeting.
+#[rocket::post("/api/v1/meetings/<id>/split", data = "<body>")]
+pub async fn split(
+    caller: Caller,
+    db: &State<Db>,
+    id: i32,
+    body: JsonBody<SplitInput>,
+) -> Result<(Status, Versioned<meeting::Model>)> {
+    let from = parse_date("from", &body.into_inner()?.from)?;
+    let tail = series::split(db, &Actor::from(&caller), id, from).await?;
+    Ok((Status::Created, Versioned::of(tail)))
+}
+
 pub fn routes() -> Vec<rocket::Route> {
     rocket::routes![
         list,
@@ -321,6 +382,9 @@ pub fn routes() -> Vec<rocket::Route> {
         approve,
         reject,
         reschedule,
-        cancel
+        cancel,
+        cancel_occurrence,
+        reschedule_occurrence,
+        split
     ]
 }

@@ -168,6 +168,32 @@ pub async fn record_event<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Appends an audit entry about one occurrence of a series.
+pub async fn record_occurrence_event<C: ConnectionTrait>(
+    db: &C,
+    meeting_id: i32,
+    occurrence_id: i32,
+    actor_id: i32,
+    action: &str,
+    status: MeetingStatus,
+    note: Option<String>,
+) -> Result<()> {
+    meeting_event::ActiveModel {
+        meeting_id: Set(meeting_id),
+        occurrence_id: Set(Some(occurrence_id)),
+        actor_id: Set(Some(actor_id)),
+        action: Set(action.to_string()),
+        status_before: Set(Some(status)),
+        status_after: Set(Some(status)),
+        note: Set(note),
+        at: Set(clock::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
 /// Turns the database's no-overlap refusal (SQLite trigger or PostgreSQL exclusion constraint)
 /// into a 409; every other error passes through.
 pub fn booking_error(e: DbErr) -> Error {

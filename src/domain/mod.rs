@@ -8,6 +8,7 @@ pub mod password;
 pub mod publication;
 pub mod recurrence;
 pub mod registration;
+pub mod series;
 pub mod settings;
 pub mod weekly_schedule;
 pub mod workflow;

@@ -216,3 +216,92 @@ mod tests {
         assert_eq!(s[2].starts_at - s[1].starts_at, Duration::hours(23));
     }
 }
+
+/// Splits a series at `from` (an original local date of one of its occurrences): the head keeps
+/// the occurrences before it (its rule now ends by UNTIL), the tail starts at `from` with the
+/// remaining count (or the same UNTIL). Returns (head rule, tail rule, tail's first start).
+pub fn split_rule(
+    tz: Tz,
+    start: DateTime<Utc>,
+    rule: &str,
+    from: NaiveDate,
+) -> Result<(String, String, DateTime<Utc>)> {
+    let parsed = parse_rule(rule)?;
+    // Every generated occurrence, exclusions included: COUNT counts those too (RFC 5545 §3.8.5.1).
+    let all = expand(tz, start, Duration::minutes(1), Some(rule), &[])?;
+    let Some(pos) = all.iter().position(|s| s.original_date == from) else {
+        return Err(Error::validation(
+            "from",
+            format!("Ngày {from} không có trong chuỗi cuộc họp."),
+            format!("{from} is not an occurrence of the series."),
+        ));
+    };
+    if pos == 0 {
+        return Err(Error::validation(
+            "from",
+            "Đây là lần họp đầu tiên: hãy sửa cả chuỗi.",
+            "This is the first occurrence: change the whole series instead.",
+        ));
+    }
+    let tail_start = all[pos].starts_at;
+    let parts: Vec<&str> = rule
+        .trim()
+        .trim_start_matches("RRULE:")
+        .split(';')
+        .filter(|p| !p.is_empty())
+        .filter(|p| {
+            let key = p.split('=').next().unwrap_or("").to_ascii_uppercase();
+            key != "COUNT" && key != "UNTIL"
+        })
+        .collect();
+    let base = parts.join(";");
+    // The head ends one second before the tail's first start.
+    let until = (tail_start - Duration::seconds(1)).format("%Y%m%dT%H%M%SZ");
+    let head = format!("{base};UNTIL={until}");
+    let tail = match (parsed.get_count(), parsed.get_until()) {
+        (Some(count), _) => format!("{base};COUNT={}", count as usize - pos),
+        (None, Some(u)) => format!(
+            "{base};UNTIL={}",
+            u.with_timezone(&Utc).format("%Y%m%dT%H%M%SZ")
+        ),
+        (None, None) => unreachable!("parse_rule refuses a rule without COUNT or UNTIL"),
+    };
+    Ok((head, tail, tail_start))
+}
+
+#[cfg(test)]
+mod split_tests {
+    use super::*;
+
+    #[test]
+    fn a_counted_series_splits_into_head_and_tail_with_the_same_occurrences() {
+        let tz = chrono_tz::Asia::Ho_Chi_Minh;
+        let start = tz
+            .with_ymd_and_hms(2026, 12, 7, 8, 0, 0)
+            .unwrap()
+            .with_timezone(&Utc);
+        let rule = "FREQ=WEEKLY;COUNT=6";
+        let from = NaiveDate::from_ymd_opt(2026, 12, 21).unwrap();
+        let (head, tail, tail_start) = split_rule(tz, start, rule, from).unwrap();
+        let h = expand(tz, start, Duration::hours(1), Some(&head), &[]).unwrap();
+        let t = expand(tz, tail_start, Duration::hours(1), Some(&tail), &[]).unwrap();
+        let whole = expand(tz, start, Duration::hours(1), Some(rule), &[]).unwrap();
+        assert_eq!(h.len(), 2);
+        assert_eq!(t.len(), 4);
+        assert_eq!([h, t].concat(), whole);
+        assert!(split_rule(
+            tz,
+            start,
+            rule,
+            NaiveDate::from_ymd_opt(2026, 12, 8).unwrap()
+        )
+        .is_err());
+        assert!(split_rule(
+            tz,
+            start,
+            rule,
+            NaiveDate::from_ymd_opt(2026, 12, 7).unwrap()
+        )
+        .is_err());
+    }
+}

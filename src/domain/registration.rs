@@ -236,7 +236,7 @@ fn check_span(starts_at: DateTime<Utc>, ends_at: DateTime<Utc>) -> Result<()> {
     Ok(())
 }
 
-async fn must_exist<C: ConnectionTrait, E: EntityTrait>(
+pub(crate) async fn must_exist<C: ConnectionTrait, E: EntityTrait>(
     db: &C,
     field: &str,
     id: i32,
@@ -855,7 +855,7 @@ pub async fn decide(
     Ok(outcome)
 }
 
-async fn occurrence_starts<C: ConnectionTrait>(
+pub(crate) async fn occurrence_starts<C: ConnectionTrait>(
     db: &C,
     id: i32,
 ) -> Result<Vec<(DateTime<Utc>, MeetingStatus)>> {
@@ -869,7 +869,7 @@ async fn occurrence_starts<C: ConnectionTrait>(
 }
 
 /// After the database refused a booking: find the approved meeting it collides with and say so.
-async fn name_the_collision(
+pub(crate) async fn name_the_collision(
     db: &Db,
     m: &meeting::Model,
     code: &'static str,
@@ -878,11 +878,21 @@ async fn name_the_collision(
     let found = collisions_of(&db.conn, m, &[MeetingStatus::Approved])
         .await
         .unwrap_or_default();
-    match found
-        .iter()
-        .find(|c| (c.on == "room") == (code == "room_overlap"))
-        .or(found.first())
-    {
+    collision_error(&found, code, msg)
+}
+
+/// The 409 for a refused booking, naming the approved meeting it collides with when known.
+pub(crate) fn collision_error(
+    found: &[Collision],
+    code: &'static str,
+    msg: crate::error::Msg,
+) -> Error {
+    let on = if code == "room_overlap" {
+        "room"
+    } else {
+        "chair"
+    };
+    match found.iter().find(|c| c.on == on).or(found.first()) {
         Some(c) => Error::conflict(
             code,
             format!(
@@ -912,38 +922,51 @@ pub async fn collisions_of<C: ConnectionTrait>(
         .await?;
     let mut found: Vec<Collision> = Vec::new();
     for o in mine {
-        for (on, col, value) in [
-            ("room", occurrence::Column::RoomId, o.room_id),
-            ("chair", occurrence::Column::ChairId, o.chair_id),
-        ] {
-            let Some(value) = value else { continue };
-            let others = occurrence::Entity::find()
-                .filter(col.eq(value))
-                .filter(occurrence::Column::MeetingId.ne(m.id))
-                .filter(occurrence::Column::Status.is_in(statuses.iter().copied()))
-                .filter(occurrence::Column::StartsAt.lt(o.ends_at))
-                .filter(occurrence::Column::EndsAt.gt(o.starts_at))
-                .select_only()
-                .column(occurrence::Column::MeetingId)
-                .into_tuple::<i32>()
-                .all(db)
-                .await?;
-            for other in others {
-                if found.iter().any(|c| c.meeting_id == other && c.on == on) {
-                    continue;
-                }
-                if let Some(om) = meeting::Entity::find_by_id(other).one(db).await? {
-                    found.push(Collision {
-                        meeting_id: om.id,
-                        title: om.title,
-                        status: om.status,
-                        on,
-                    });
-                }
+        collisions_at(db, m.id, &o, statuses, &mut found).await?;
+    }
+    Ok(found)
+}
+
+/// Adds to `found` the meetings (other than `own`) in `statuses` whose occurrences overlap the
+/// slot `o` in its room or with its chair.
+pub async fn collisions_at<C: ConnectionTrait>(
+    db: &C,
+    own: i32,
+    o: &occurrence::Model,
+    statuses: &[MeetingStatus],
+    found: &mut Vec<Collision>,
+) -> Result<()> {
+    for (on, col, value) in [
+        ("room", occurrence::Column::RoomId, o.room_id),
+        ("chair", occurrence::Column::ChairId, o.chair_id),
+    ] {
+        let Some(value) = value else { continue };
+        let others = occurrence::Entity::find()
+            .filter(col.eq(value))
+            .filter(occurrence::Column::MeetingId.ne(own))
+            .filter(occurrence::Column::Status.is_in(statuses.iter().copied()))
+            .filter(occurrence::Column::StartsAt.lt(o.ends_at))
+            .filter(occurrence::Column::EndsAt.gt(o.starts_at))
+            .select_only()
+            .column(occurrence::Column::MeetingId)
+            .into_tuple::<i32>()
+            .all(db)
+            .await?;
+        for other in others {
+            if found.iter().any(|c| c.meeting_id == other && c.on == on) {
+                continue;
+            }
+            if let Some(om) = meeting::Entity::find_by_id(other).one(db).await? {
+                found.push(Collision {
+                    meeting_id: om.id,
+                    title: om.title,
+                    status: om.status,
+                    on,
+                });
             }
         }
     }
-    Ok(found)
+    Ok(())
 }
 
 /// Filters of the meeting list.

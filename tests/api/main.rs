@@ -7,4 +7,5 @@ mod cli;
 mod foundation;
 mod race;
 mod schedule;
+mod series;
 mod workflow;
