@@ -152,20 +152,7 @@ pub async fn record_event<C: ConnectionTrait>(
     after: Option<MeetingStatus>,
     note: Option<String>,
 ) -> Result<()> {
-    meeting_event::ActiveModel {
-        meeting_id: Set(meeting_id),
-        occurrence_id: Set(None),
-        actor_id: Set(actor_id),
-        action: Set(action.to_string()),
-        status_before: Set(before),
-        status_after: Set(after),
-        note: Set(note),
-        at: Set(clock::now()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    Ok(())
+    append_event(db, meeting_id, None, actor_id, action, before, after, note).await
 }
 
 /// Appends an audit entry about one occurrence of a series.
@@ -178,13 +165,38 @@ pub async fn record_occurrence_event<C: ConnectionTrait>(
     status: MeetingStatus,
     note: Option<String>,
 ) -> Result<()> {
+    let s = Some(status);
+    append_event(
+        db,
+        meeting_id,
+        Some(occurrence_id),
+        Some(actor_id),
+        action,
+        s,
+        s,
+        note,
+    )
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn append_event<C: ConnectionTrait>(
+    db: &C,
+    meeting_id: i32,
+    occurrence_id: Option<i32>,
+    actor_id: Option<i32>,
+    action: &str,
+    before: Option<MeetingStatus>,
+    after: Option<MeetingStatus>,
+    note: Option<String>,
+) -> Result<()> {
     meeting_event::ActiveModel {
         meeting_id: Set(meeting_id),
-        occurrence_id: Set(Some(occurrence_id)),
-        actor_id: Set(Some(actor_id)),
+        occurrence_id: Set(occurrence_id),
+        actor_id: Set(actor_id),
         action: Set(action.to_string()),
-        status_before: Set(Some(status)),
-        status_after: Set(Some(status)),
+        status_before: Set(before),
+        status_after: Set(after),
         note: Set(note),
         at: Set(clock::now()),
         ..Default::default()

@@ -67,6 +67,35 @@ async fn touch_meeting<C: ConnectionTrait>(db: &C, id: i32) -> Result<()> {
     Ok(())
 }
 
+/// What every change to one occurrence also does: the meeting's sequence and version go up (feeds
+/// and editors see it), the audit trail records it, and a published week counts an adjustment.
+#[allow(clippy::too_many_arguments)]
+async fn after_occurrence_change<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    m: &meeting::Model,
+    o: &occurrence::Model,
+    action: &str,
+    verb_vi: &str,
+    note: Option<String>,
+    touched: &[(chrono::DateTime<chrono::Utc>, MeetingStatus)],
+) -> Result<()> {
+    touch_meeting(db, m.id).await?;
+    meetings::record_occurrence_event(db, m.id, o.id, actor.account_id, action, m.status, note)
+        .await?;
+    if m.status == MeetingStatus::Approved {
+        let date = o.recurrence_id.with_timezone(&zone_of(m)).date_naive();
+        let what = format!(
+            "{verb_vi} buổi {} của cuộc họp #{} «{}»",
+            date.format("%d/%m/%Y"),
+            m.id,
+            m.title
+        );
+        publication::record_adjustments(db, actor.account_id, touched, &what).await?;
+    }
+    Ok(())
+}
+
 /// Cancels one occurrence of a series; the others stay as they are.
 pub async fn cancel_occurrence(
     db: &Db,
@@ -97,31 +126,17 @@ pub async fn cancel_occurrence(
     a.sequence = Set(o.sequence + 1);
     a.updated_at = Set(clock::now());
     let saved = a.update(&txn).await?;
-    touch_meeting(&txn, id).await?;
-    meetings::record_occurrence_event(
+    after_occurrence_change(
         &txn,
-        id,
-        o.id,
-        actor.account_id,
+        actor,
+        &m,
+        &o,
         "cancel_occurrence",
-        m.status,
+        "Hủy",
         Some(format!("{date}: {reason}")),
+        &[(o.starts_at, o.status)],
     )
     .await?;
-    if m.status == MeetingStatus::Approved {
-        publication::record_adjustments(
-            &txn,
-            actor.account_id,
-            &[(o.starts_at, o.status)],
-            &format!(
-                "Hủy buổi {} của cuộc họp #{} «{}»",
-                date.format("%d/%m/%Y"),
-                m.id,
-                m.title
-            ),
-        )
-        .await?;
-    }
     txn.commit().await?;
     Ok(saved)
 }
@@ -207,31 +222,17 @@ pub async fn reschedule_occurrence(
             });
         }
     };
-    touch_meeting(&txn, id).await?;
-    meetings::record_occurrence_event(
+    after_occurrence_change(
         &txn,
-        id,
-        o.id,
-        actor.account_id,
+        actor,
+        &m,
+        &o,
         "reschedule_occurrence",
-        m.status,
+        "Dời",
         change.reason.clone(),
+        &[(o.starts_at, o.status), (starts_at, o.status)],
     )
     .await?;
-    if m.status == MeetingStatus::Approved {
-        publication::record_adjustments(
-            &txn,
-            actor.account_id,
-            &[(o.starts_at, o.status), (starts_at, o.status)],
-            &format!(
-                "Dời buổi {} của cuộc họp #{} «{}»",
-                date.format("%d/%m/%Y"),
-                m.id,
-                m.title
-            ),
-        )
-        .await?;
-    }
     txn.commit().await?;
     Ok(saved)
 }
