@@ -44,5 +44,6 @@ pub async fn build(figment: Figment) -> Result<Rocket<Build>> {
         .manage(config)
         .mount("/", api::health::routes())
         .mount("/", api::meetings::routes())
-        .mount("/", api::schedule::routes()))
+        .mount("/", api::schedule::routes())
+        .mount("/", api::openapi::routes()))
 }

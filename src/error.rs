@@ -70,6 +70,18 @@ impl Lang {
     }
 }
 
+/// The JSON body of every refused API request.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// Machine-readable code: validation, not_found, unauthorized, forbidden, illegal_transition,
+    /// room_overlap, chair_overlap, stale_version, …
+    pub error: String,
+    /// Human-readable, in the request's language (Vietnamese by default).
+    pub message: String,
+    /// The field at fault, for validation errors (e.g. `attendees[0].person_id`).
+    pub field: Option<String>,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// Start-up problems: configuration, database URL, data directory. Never an HTTP answer.
@@ -198,12 +210,15 @@ impl<'r> Responder<'r, 'static> for Error {
         let lang = Lang::of(req);
         let message = self.message().pick(lang).to_string();
         let (content_type, body) = if req.uri().path().starts_with("/api") {
-            let body = serde_json::json!({
-                "error": self.code(),
-                "message": message,
-                "field": self.field(),
-            });
-            (ContentType::JSON, body.to_string())
+            let body = ErrorBody {
+                error: self.code().to_string(),
+                message,
+                field: self.field().map(str::to_string),
+            };
+            (
+                ContentType::JSON,
+                serde_json::to_string(&body).unwrap_or_default(),
+            )
         } else {
             (
                 ContentType::HTML,

@@ -15,6 +15,7 @@ use rocket::http::{Header, Status};
 use rocket::request::{FromRequest, Outcome, Request};
 use rocket::serde::json::Json;
 use rocket::State;
+use rocket::{get, patch, post};
 use serde::Serialize;
 
 impl From<&Caller> for Actor {
@@ -63,7 +64,10 @@ impl<'r> FromRequest<'r> for IfMatch {
     }
 }
 
-#[derive(Serialize)]
+/// Far beyond any real list; keeps the SQL offset from overflowing.
+const MAX_PAGE: u64 = 1_000_000;
+
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub total: u64,
@@ -99,9 +103,8 @@ fn parse_date_param(
 }
 
 #[allow(clippy::too_many_arguments)]
-#[rocket::get(
-    "/api/v1/meetings?<from>&<to>&<agency_id>&<room_id>&<chair_id>&<status>&<page>&<per_page>"
-)]
+#[utoipa::path(tag = "meetings", responses((status = 200, description = "list meetings", body = Page<meeting::Model>), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[get("/api/v1/meetings?<from>&<to>&<agency_id>&<room_id>&<chair_id>&<status>&<page>&<per_page>")]
 pub async fn list(
     caller: Caller,
     db: &State<Db>,
@@ -131,7 +134,16 @@ pub async fn list(
         room_id,
         chair_id,
         status,
-        page: page.unwrap_or(0),
+        page: match page.unwrap_or(0) {
+            p if p <= MAX_PAGE => p,
+            _ => {
+                return Err(Error::validation(
+                    "page",
+                    format!("Số trang tối đa là {MAX_PAGE}."),
+                    format!("The page number is at most {MAX_PAGE}."),
+                ))
+            }
+        },
         per_page: per_page.unwrap_or(50).clamp(1, 200),
     };
     let (items, total) = registration::list(db, &Actor::from(&caller), &filter).await?;
@@ -143,7 +155,8 @@ pub async fn list(
     }))
 }
 
-#[rocket::post("/api/v1/meetings", data = "<body>")]
+#[utoipa::path(request_body = MeetingInput, tag = "meetings", responses((status = 201, description = "register a request", body = meeting::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[post("/api/v1/meetings", data = "<body>")]
 pub async fn create(
     caller: Caller,
     db: &State<Db>,
@@ -153,14 +166,16 @@ pub async fn create(
     Ok((Status::Created, Versioned::of(m)))
 }
 
-#[rocket::get("/api/v1/meetings/<id>")]
+#[utoipa::path(tag = "meetings", responses((status = 200, description = "one request", body = meeting::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[get("/api/v1/meetings/<id>")]
 pub async fn get(caller: Caller, db: &State<Db>, id: i32) -> Result<Versioned<meeting::Model>> {
     Ok(Versioned::of(
         registration::get(db, &Actor::from(&caller), id).await?,
     ))
 }
 
-#[rocket::patch("/api/v1/meetings/<id>", data = "<body>")]
+#[utoipa::path(request_body = MeetingInput, tag = "meetings", responses((status = 200, description = "edit a request (If-Match)", body = meeting::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[patch("/api/v1/meetings/<id>", data = "<body>")]
 pub async fn update(
     caller: Caller,
     db: &State<Db>,
@@ -180,7 +195,8 @@ pub async fn update(
     ))
 }
 
-#[rocket::get("/api/v1/meetings/<id>/events")]
+#[utoipa::path(tag = "meetings", responses((status = 200, description = "audit trail", body = Vec<meeting_event::Model>), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[get("/api/v1/meetings/<id>/events")]
 pub async fn events(
     caller: Caller,
     db: &State<Db>,
@@ -191,7 +207,8 @@ pub async fn events(
     ))
 }
 
-#[rocket::get("/api/v1/meetings/<id>/occurrences")]
+#[utoipa::path(tag = "meetings", responses((status = 200, description = "occurrences", body = Vec<occurrence::Model>), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[get("/api/v1/meetings/<id>/occurrences")]
 pub async fn occurrences(
     caller: Caller,
     db: &State<Db>,
@@ -203,7 +220,8 @@ pub async fn occurrences(
 }
 
 /// What approving would collide with, shown before the decision is confirmed.
-#[rocket::get("/api/v1/meetings/<id>/approval-preview")]
+#[utoipa::path(tag = "meetings", responses((status = 200, description = "collisions before approving", body = Vec<Collision>), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[get("/api/v1/meetings/<id>/approval-preview")]
 pub async fn approval_preview(
     by: OfficeStaff,
     db: &State<Db>,
@@ -226,7 +244,8 @@ async fn decide(
     ))
 }
 
-#[rocket::post("/api/v1/meetings/<id>/submit", data = "<body>")]
+#[utoipa::path(request_body = DecisionInput, tag = "meetings", responses((status = 200, description = "submit", body = Decision), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[post("/api/v1/meetings/<id>/submit", data = "<body>")]
 pub async fn submit(
     caller: Caller,
     db: &State<Db>,
@@ -236,7 +255,8 @@ pub async fn submit(
     decide(&caller, db, id, Action::Submit, body).await
 }
 
-#[rocket::post("/api/v1/meetings/<id>/withdraw", data = "<body>")]
+#[utoipa::path(request_body = DecisionInput, tag = "meetings", responses((status = 200, description = "withdraw", body = Decision), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[post("/api/v1/meetings/<id>/withdraw", data = "<body>")]
 pub async fn withdraw(
     by: AgencyClerk,
     db: &State<Db>,
@@ -246,7 +266,8 @@ pub async fn withdraw(
     decide(&by.0, db, id, Action::Withdraw, body).await
 }
 
-#[rocket::post("/api/v1/meetings/<id>/review", data = "<body>")]
+#[utoipa::path(request_body = DecisionInput, tag = "meetings", responses((status = 200, description = "review", body = Decision), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[post("/api/v1/meetings/<id>/review", data = "<body>")]
 pub async fn review(
     by: OfficeStaff,
     db: &State<Db>,
@@ -256,7 +277,8 @@ pub async fn review(
     decide(&by.0, db, id, Action::Review, body).await
 }
 
-#[rocket::post("/api/v1/meetings/<id>/return", data = "<body>")]
+#[utoipa::path(request_body = DecisionInput, tag = "meetings", responses((status = 200, description = "return for changes", body = Decision), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[post("/api/v1/meetings/<id>/return", data = "<body>")]
 pub async fn return_for_changes(
     by: OfficeStaff,
     db: &State<Db>,
@@ -266,7 +288,8 @@ pub async fn return_for_changes(
     decide(&by.0, db, id, Action::Return, body).await
 }
 
-#[rocket::post("/api/v1/meetings/<id>/approve", data = "<body>")]
+#[utoipa::path(request_body = DecisionInput, tag = "meetings", responses((status = 200, description = "approve", body = Decision), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[post("/api/v1/meetings/<id>/approve", data = "<body>")]
 pub async fn approve(
     by: Approver,
     db: &State<Db>,
@@ -276,7 +299,8 @@ pub async fn approve(
     decide(&by.0, db, id, Action::Approve, body).await
 }
 
-#[rocket::post("/api/v1/meetings/<id>/reject", data = "<body>")]
+#[utoipa::path(request_body = DecisionInput, tag = "meetings", responses((status = 200, description = "reject", body = Decision), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[post("/api/v1/meetings/<id>/reject", data = "<body>")]
 pub async fn reject(
     by: Approver,
     db: &State<Db>,
@@ -286,7 +310,8 @@ pub async fn reject(
     decide(&by.0, db, id, Action::Reject, body).await
 }
 
-#[rocket::post("/api/v1/meetings/<id>/reschedule", data = "<body>")]
+#[utoipa::path(request_body = DecisionInput, tag = "meetings", responses((status = 200, description = "reschedule", body = Decision), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[post("/api/v1/meetings/<id>/reschedule", data = "<body>")]
 pub async fn reschedule(
     by: Approver,
     db: &State<Db>,
@@ -296,7 +321,8 @@ pub async fn reschedule(
     decide(&by.0, db, id, Action::Reschedule, body).await
 }
 
-#[rocket::post("/api/v1/meetings/<id>/cancel", data = "<body>")]
+#[utoipa::path(request_body = DecisionInput, tag = "meetings", responses((status = 200, description = "cancel", body = Decision), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[post("/api/v1/meetings/<id>/cancel", data = "<body>")]
 pub async fn cancel(
     by: Approver,
     db: &State<Db>,
@@ -317,7 +343,8 @@ fn parse_date(field: &str, v: &str) -> Result<chrono::NaiveDate> {
 }
 
 /// Cancels one occurrence of a series (the others stay).
-#[rocket::post("/api/v1/meetings/<id>/occurrences/<date>/cancel", data = "<body>")]
+#[utoipa::path(request_body = OccurrenceChange, tag = "meetings", responses((status = 200, description = "cancel one occurrence", body = occurrence::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[post("/api/v1/meetings/<id>/occurrences/<date>/cancel", data = "<body>")]
 pub async fn cancel_occurrence(
     by: Approver,
     db: &State<Db>,
@@ -332,7 +359,8 @@ pub async fn cancel_occurrence(
 }
 
 /// Moves one occurrence of a series to another time or room.
-#[rocket::post("/api/v1/meetings/<id>/occurrences/<date>/reschedule", data = "<body>")]
+#[utoipa::path(request_body = OccurrenceChange, tag = "meetings", responses((status = 200, description = "move one occurrence", body = occurrence::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[post("/api/v1/meetings/<id>/occurrences/<date>/reschedule", data = "<body>")]
 pub async fn reschedule_occurrence(
     by: Approver,
     db: &State<Db>,
@@ -347,14 +375,15 @@ pub async fn reschedule_occurrence(
     ))
 }
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SplitInput {
     pub from: String,
 }
 
 /// "This and following occurrences": splits the series; the answer is the new tail meeting.
-#[rocket::post("/api/v1/meetings/<id>/split", data = "<body>")]
+#[utoipa::path(request_body = SplitInput, tag = "meetings", responses((status = 201, description = "split a series", body = meeting::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[post("/api/v1/meetings/<id>/split", data = "<body>")]
 pub async fn split(
     caller: Caller,
     db: &State<Db>,

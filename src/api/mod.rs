@@ -3,4 +3,5 @@
 pub mod health;
 pub mod json;
 pub mod meetings;
+pub mod openapi;
 pub mod schedule;

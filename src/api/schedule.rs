@@ -10,23 +10,26 @@ use entity::schedule_publication;
 use rocket::http::Status;
 use rocket::serde::json::Json;
 use rocket::State;
+use rocket::{get, post};
 use serde::Deserialize;
 
 /// Public on purpose: only approved public meetings are in it.
-#[rocket::get("/api/v1/schedule/<week>")]
+#[utoipa::path(tag = "schedule", responses((status = 200, description = "the weekly work schedule", body = WeeklySchedule), (status = "4XX", description = "refused", body = crate::error::ErrorBody)))]
+#[get("/api/v1/schedule/<week>")]
 pub async fn week(db: &State<Db>, week: &str) -> Result<Json<WeeklySchedule>> {
     let week = publication::parse_week("week", week)?;
     Ok(Json(weekly_schedule::for_week(db, week).await?))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PublishInput {
     #[serde(default)]
     pub note: Option<String>,
 }
 
-#[rocket::post("/api/v1/schedule/<week>/publish", data = "<body>")]
+#[utoipa::path(request_body = PublishInput, tag = "schedule", responses((status = 201, description = "published", body = schedule_publication::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[post("/api/v1/schedule/<week>/publish", data = "<body>")]
 pub async fn publish(
     by: Approver,
     db: &State<Db>,

@@ -34,7 +34,7 @@ impl Actor {
 }
 
 /// A request as an agency fills it in (JSON body of POST/PATCH /api/v1/meetings).
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MeetingInput {
     pub title: String,
@@ -85,7 +85,7 @@ pub struct MeetingInput {
     pub submit: bool,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AttendeeInput {
     #[serde(default)]
@@ -101,7 +101,7 @@ fn required_role() -> AttendeeRole {
 }
 
 /// What a decision may carry (JSON body of the transition routes).
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DecisionInput {
     /// Lý do: required to return, reject and cancel.
@@ -118,7 +118,7 @@ pub struct DecisionInput {
 }
 
 /// A meeting another decision now collides with.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct Collision {
     pub meeting_id: i32,
     pub title: String,
@@ -646,7 +646,7 @@ async fn replace_attendees_and_equipment<C: ConnectionTrait>(
 }
 
 /// The outcome of a decision: the meeting as it now is, and the pending requests it collides with.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Decision {
     pub meeting: meeting::Model,
     pub collisions: Vec<Collision>,

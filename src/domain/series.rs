@@ -16,7 +16,7 @@ use sea_orm::{
 use serde::Deserialize;
 
 /// A change to one occurrence (JSON body of the occurrence routes).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OccurrenceChange {
     #[serde(default)]

@@ -12,7 +12,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 use std::collections::HashMap;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct WeeklySchedule {
     pub week_start: NaiveDate,
     /// "Từ ngày 14/07/2025 đến ngày 20/07/2025".
@@ -27,7 +27,7 @@ pub struct WeeklySchedule {
     pub days: Vec<ScheduleDay>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ScheduleDay {
     pub date: NaiveDate,
     /// "Thứ Hai 14/7".
@@ -35,7 +35,7 @@ pub struct ScheduleDay {
     pub items: Vec<ScheduleItem>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ScheduleItem {
     pub meeting_id: i32,
     /// "Sáng" or "Chiều".

@@ -5,6 +5,7 @@ mod helpers;
 
 mod cli;
 mod foundation;
+mod openapi;
 mod race;
 mod schedule;
 mod series;

@@ -281,6 +281,19 @@ async fn bad_input_is_refused_naming_the_field_and_nothing_is_written() {
         );
         assert!(!e["message"].as_str().unwrap().is_empty());
     }
+    let (s, _, e) = app
+        .call(
+            Method::Get,
+            "/api/v1/meetings?page=9223372036854775808",
+            Some(&o.admin),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(
+        (s, e["field"].as_str()),
+        (Status::UnprocessableEntity, Some("page"))
+    );
     let missing = json!({"title": "Thiếu giờ"});
     let (s, _, e) = app
         .call(
