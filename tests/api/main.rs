@@ -2,6 +2,7 @@
 //! LICHHOP_TEST_DB=postgres), driven over HTTP through Rocket's local client.
 
 mod helpers;
+mod http_client;
 
 mod cli;
 mod foundation;
