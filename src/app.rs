@@ -3,7 +3,7 @@
 
 use crate::bootstrap::{self, AdminBootstrap};
 use crate::config::{figment_with_secret, AppConfig};
-use crate::{api, db, Result};
+use crate::{api, db, web, Result};
 use rocket::figment::providers::Env;
 use rocket::figment::Figment;
 use rocket::{Build, Rocket};
@@ -42,5 +42,9 @@ pub async fn build(figment: Figment) -> Result<Rocket<Build>> {
     Ok(rocket::custom(figment)
         .manage(db)
         .manage(config)
-        .mount("/", api::health::routes()))
+        // An empty Shield replaces Rocket's defaults: web::security sets every header itself.
+        .attach(rocket::shield::Shield::new())
+        .attach(web::security::SecurityHeaders)
+        .register("/", web::catchers::catchers())
+        .mount("/", api::routes()))
 }

@@ -12,6 +12,11 @@ use std::io::Cursor;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// The field a failed data guard refused, kept in the request's local cache for the catcher
+/// (beside the message, an `Option<Msg>`).
+#[derive(Debug, Clone, Default)]
+pub struct RefusedField(pub Option<String>);
+
 /// A message in both languages of the product.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Msg {
@@ -21,7 +26,10 @@ pub struct Msg {
 
 impl Msg {
     pub fn new(vi: impl Into<String>, en: impl Into<String>) -> Self {
-        Msg { vi: vi.into(), en: en.into() }
+        Msg {
+            vi: vi.into(),
+            en: en.into(),
+        }
     }
 
     pub fn pick(&self, lang: Lang) -> &str {
@@ -42,11 +50,20 @@ impl Lang {
     /// The `lang` cookie, else the first language of Accept-Language we speak, else Vietnamese.
     pub fn of(req: &Request<'_>) -> Lang {
         if let Some(c) = req.cookies().get("lang") {
-            return if c.value() == "en" { Lang::En } else { Lang::Vi };
+            return if c.value() == "en" {
+                Lang::En
+            } else {
+                Lang::Vi
+            };
         }
         let accept = req.headers().get_one("Accept-Language").unwrap_or("");
         for part in accept.split(',') {
-            let tag = part.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+            let tag = part
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase();
             if tag.starts_with("vi") {
                 return Lang::Vi;
             }
@@ -79,13 +96,23 @@ pub enum Error {
     Conflict { code: &'static str, msg: Msg },
     #[error("too many attempts: {}", .0.en)]
     TooManyRequests(Msg),
+    /// A request the server cannot read (malformed JSON or form, bad header).
+    #[error("bad request: {}", .0.en)]
+    BadRequest(Msg),
+    #[error("body too large: {}", .0.en)]
+    PayloadTooLarge(Msg),
+    #[error("unsupported media type: {}", .0.en)]
+    UnsupportedMediaType(Msg),
     #[error("internal: {0}")]
     Internal(String),
 }
 
 impl Error {
     pub fn validation(field: &str, vi: impl Into<String>, en: impl Into<String>) -> Self {
-        Error::Validation { field: field.to_string(), msg: Msg::new(vi, en) }
+        Error::Validation {
+            field: field.to_string(),
+            msg: Msg::new(vi, en),
+        }
     }
 
     pub fn not_found(what_vi: &str, what_en: &str) -> Self {
@@ -96,7 +123,58 @@ impl Error {
     }
 
     pub fn conflict(code: &'static str, vi: impl Into<String>, en: impl Into<String>) -> Self {
-        Error::Conflict { code, msg: Msg::new(vi, en) }
+        Error::Conflict {
+            code,
+            msg: Msg::new(vi, en),
+        }
+    }
+
+    /// The error a catcher answers for `status`: the message a guard left in the request's
+    /// cache when there is one, else a general message for the status.
+    pub fn for_status(status: Status, guard_message: Option<Msg>, field: Option<String>) -> Self {
+        let msg = |vi: &str, en: &str| guard_message.clone().unwrap_or_else(|| Msg::new(vi, en));
+        match status.code {
+            400 => Error::BadRequest(msg(
+                "Yêu cầu không hợp lệ.",
+                "The request could not be read.",
+            )),
+            401 => Error::Unauthorized(msg(
+                "Cần đăng nhập để tiếp tục.",
+                "Please sign in to continue.",
+            )),
+            403 => Error::Forbidden(msg(
+                "Bạn không có quyền thực hiện thao tác này.",
+                "You may not do this.",
+            )),
+            404 => Error::NotFound(msg(
+                "Không tìm thấy trang hoặc dữ liệu yêu cầu.",
+                "The page or item was not found.",
+            )),
+            413 => Error::PayloadTooLarge(msg(
+                "Dữ liệu gửi lên quá lớn.",
+                "The request body is too large.",
+            )),
+            415 => Error::UnsupportedMediaType(msg(
+                "Kiểu dữ liệu gửi lên không được hỗ trợ.",
+                "The request body has an unsupported content type.",
+            )),
+            422 => match guard_message {
+                Some(m) => Error::Validation {
+                    field: field.unwrap_or_default(),
+                    msg: m,
+                },
+                None => Error::validation(
+                    "",
+                    "Dữ liệu gửi lên không hợp lệ.",
+                    "The request body is not valid.",
+                ),
+            },
+            429 => Error::TooManyRequests(msg(
+                "Quá nhiều yêu cầu; xin thử lại sau.",
+                "Too many requests; please try again later.",
+            )),
+            _ => Error::Internal(format!("status {status}")),
+        }
     }
 
     pub fn status(&self) -> Status {
@@ -107,6 +185,9 @@ impl Error {
             Error::Forbidden(_) => Status::Forbidden,
             Error::Conflict { .. } => Status::Conflict,
             Error::TooManyRequests(_) => Status::TooManyRequests,
+            Error::BadRequest(_) => Status::BadRequest,
+            Error::PayloadTooLarge(_) => Status::PayloadTooLarge,
+            Error::UnsupportedMediaType(_) => Status::UnsupportedMediaType,
             Error::Config(_) | Error::Db(_) | Error::Internal(_) => Status::InternalServerError,
         }
     }
@@ -120,6 +201,9 @@ impl Error {
             Error::Forbidden(_) => "forbidden",
             Error::Conflict { code, .. } => code,
             Error::TooManyRequests(_) => "too_many_requests",
+            Error::BadRequest(_) => "bad_request",
+            Error::PayloadTooLarge(_) => "payload_too_large",
+            Error::UnsupportedMediaType(_) => "unsupported_media_type",
             Error::Config(_) | Error::Db(_) | Error::Internal(_) => "internal",
         }
     }
@@ -128,7 +212,10 @@ impl Error {
         match self {
             Error::Validation { msg, .. } | Error::Conflict { msg, .. } => msg.clone(),
             Error::NotFound(m) | Error::Unauthorized(m) | Error::Forbidden(m) => m.clone(),
-            Error::TooManyRequests(m) => m.clone(),
+            Error::TooManyRequests(m)
+            | Error::BadRequest(m)
+            | Error::PayloadTooLarge(m)
+            | Error::UnsupportedMediaType(m) => m.clone(),
             Error::Config(_) | Error::Db(_) | Error::Internal(_) => Msg::new(
                 "Đã có lỗi phía máy chủ; xin thử lại sau.",
                 "Something went wrong on the server; please try again later.",
@@ -138,7 +225,7 @@ impl Error {
 
     pub fn field(&self) -> Option<&str> {
         match self {
-            Error::Validation { field, .. } => Some(field),
+            Error::Validation { field, .. } if !field.is_empty() => Some(field),
             _ => None,
         }
     }
@@ -160,7 +247,10 @@ impl<'r> Responder<'r, 'static> for Error {
             });
             (ContentType::JSON, body.to_string())
         } else {
-            (ContentType::HTML, error_page(status, &message, self.field(), lang))
+            (
+                ContentType::HTML,
+                error_page(status, &message, self.field(), lang),
+            )
         };
         Response::build()
             .status(status)
@@ -176,9 +266,16 @@ fn error_page(status: Status, message: &str, field: Option<&str>, lang: Lang) ->
         Lang::Vi => "Không thực hiện được",
         Lang::En => "Request refused",
     };
-    let field = field
+    let mut field = field
         .map(|f| format!("<p><code>{}</code></p>", escape_html(f)))
         .unwrap_or_default();
+    if status == Status::Unauthorized {
+        let link = match lang {
+            Lang::Vi => "Đăng nhập",
+            Lang::En => "Sign in",
+        };
+        field.push_str(&format!("<p><a href=\"/dang-nhap\">{link}</a></p>"));
+    }
     format!(
         "<!doctype html><html lang=\"{}\"><meta charset=\"utf-8\"><title>{} — {}</title>\
          <h1>{}</h1><p>{}</p>{}</html>",

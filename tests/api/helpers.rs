@@ -36,7 +36,9 @@ async fn fresh_postgres_database() -> String {
     let base = std::env::var("LICHHOP_TEST_PG_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
     let name = format!("lichhop_t_{}", uuid::Uuid::new_v4().simple());
-    let admin = Database::connect(&base).await.expect("PostgreSQL reachable for tests");
+    let admin = Database::connect(&base)
+        .await
+        .expect("PostgreSQL reachable for tests");
     admin
         .execute_unprepared(&format!("CREATE DATABASE {name}"))
         .await
@@ -57,13 +59,26 @@ pub fn test_figment(data_dir: &std::path::Path, database_url: &str) -> Figment {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+/// The app with extra configuration keys, e.g. `("session_idle_minutes", json!(0))`.
+/// The client does not track cookies: each test says which cookies a request carries (see
+/// [`Browser`]), so that several people can use one app in one test.
+pub async fn spawn_app_with(settings: &[(&str, Value)]) -> TestApp {
     let data_dir = tempfile::tempdir().expect("temp dir");
     let database_url = fresh_database_url(data_dir.path()).await;
-    let rocket = lichhop::app::build(test_figment(data_dir.path(), &database_url))
-        .await
-        .expect("app builds");
-    let client = Client::tracked(rocket).await.expect("valid rocket");
-    TestApp { client, database_url, data_dir }
+    let mut figment = test_figment(data_dir.path(), &database_url);
+    for (key, value) in settings {
+        figment = figment.merge((*key, value.clone()));
+    }
+    let rocket = lichhop::app::build(figment).await.expect("app builds");
+    let client = Client::untracked(rocket).await.expect("valid rocket");
+    TestApp {
+        client,
+        database_url,
+        data_dir,
+    }
 }
 
 impl TestApp {
@@ -83,14 +98,26 @@ impl TestApp {
         res.into_json().await.expect("JSON body")
     }
 
-    pub async fn post_json(&self, path: &str, body: &Value, headers: &[(&str, &str)]) -> LocalResponse<'_> {
-        let mut req = self.client.post(path.to_string()).header(ContentType::JSON).body(body.to_string());
+    pub async fn post_json(
+        &self,
+        path: &str,
+        body: &Value,
+        headers: &[(&str, &str)],
+    ) -> LocalResponse<'_> {
+        let mut req = self
+            .client
+            .post(path.to_string())
+            .header(ContentType::JSON)
+            .body(body.to_string());
         for (k, v) in headers {
             req = req.header(Header::new(k.to_string(), v.to_string()));
         }
         req.dispatch().await
     }
 }
+
+/// The password of every account made by [`TestApp::principal`].
+pub const PRINCIPAL_PASSWORD: &str = "mat-khau-thu-nghiem";
 
 /// A principal of the authorization rules, with an account and a Bearer token.
 pub struct Principal {
@@ -106,13 +133,18 @@ impl Principal {
 
 impl TestApp {
     /// Creates an account with `role` (and agency, for clerks) and an API token for it.
-    pub async fn principal(&self, username: &str, role: entity::Role, agency_id: Option<i32>) -> Principal {
+    pub async fn principal(
+        &self,
+        username: &str,
+        role: entity::Role,
+        agency_id: Option<i32>,
+    ) -> Principal {
         use sea_orm::{ActiveModelTrait, Set};
         let db = self.db();
         let account = entity::account::ActiveModel {
             username: Set(username.into()),
             display_name: Set(format!("Tài khoản {username}")),
-            password_hash: Set(lichhop::domain::password::hash("mat-khau-thu-nghiem").unwrap()),
+            password_hash: Set(lichhop::domain::password::hash(PRINCIPAL_PASSWORD).unwrap()),
             role: Set(role),
             agency_id: Set(agency_id),
             person_id: Set(None),
@@ -125,7 +157,90 @@ impl TestApp {
         .insert(&db.conn)
         .await
         .expect("account");
-        let (_, token) = lichhop::auth::tokens::issue(db, account.id, "tests").await.unwrap();
+        let (_, token) = lichhop::auth::tokens::issue(db, account.id, "tests")
+            .await
+            .unwrap();
         Principal { account, token }
+    }
+}
+
+impl TestApp {
+    /// A request to the API with a Bearer token (or none) and a JSON body (or none).
+    pub async fn api(
+        &self,
+        method: rocket::http::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> LocalResponse<'_> {
+        let mut req = self.client.req(method, path.to_string());
+        if let Some(t) = token {
+            req = req.header(Header::new("Authorization", format!("Bearer {t}")));
+        }
+        if let Some(b) = body {
+            req = req.header(ContentType::JSON).body(b.to_string());
+        }
+        req.dispatch().await
+    }
+
+    /// An agency for fixtures.
+    pub async fn agency(&self, name: &str) -> entity::agency::Model {
+        lichhop::domain::agencies::save(
+            self.db(),
+            None,
+            lichhop::domain::agencies::AgencyInput {
+                name: name.into(),
+                short_name: name.chars().take(10).collect(),
+                kind: entity::AgencyKind::SoBanNganh,
+                email: None,
+                active: true,
+                sort_order: 0,
+            },
+        )
+        .await
+        .expect("agency")
+    }
+
+    /// Asks for a new API token with a username and password, from a client address.
+    pub async fn request_token(
+        &self,
+        username: &str,
+        password: &str,
+        ip: &str,
+    ) -> LocalResponse<'_> {
+        self.client
+            .post("/api/v1/tokens")
+            .header(ContentType::JSON)
+            .header(Header::new("X-Real-IP", ip.to_string()))
+            .body(
+                serde_json::json!({"username": username, "password": password, "name": "t"})
+                    .to_string(),
+            )
+            .dispatch()
+            .await
+    }
+}
+
+/// The JSON body of a response, with its status checked.
+pub async fn json_of(res: LocalResponse<'_>, expect: Status) -> Value {
+    let status = res.status();
+    let body = res.into_string().await.unwrap_or_default();
+    assert_eq!(status, expect, "body: {body}");
+    serde_json::from_str(&body).unwrap_or(Value::Null)
+}
+
+impl TestApp {
+    /// Sends an API request that must be refused with 422, and returns the field it names.
+    pub async fn refused_field(
+        &self,
+        method: rocket::http::Method,
+        path: &str,
+        token: Option<&str>,
+        body: &Value,
+    ) -> String {
+        let res = self.api(method, path, token, Some(body)).await;
+        let body = json_of(res, Status::UnprocessableEntity).await;
+        assert_eq!(body["error"], "validation", "{body}");
+        body["field"].as_str().unwrap_or_default().to_string()
     }
 }

@@ -1,0 +1,137 @@
+//! `JsonBody<T>`: the API's JSON data guard. Unlike Rocket's `Json`, a refusal names the field
+//! and speaks the caller's language: a body over the `json` limit answers 413, another content
+//! type 415, broken JSON 400, an unknown field or a wrong type 422 with `field` set.
+//! Types read through it should be `#[serde(deny_unknown_fields)]`.
+
+use crate::error::{Error, Msg, RefusedField};
+use rocket::data::{self, Data, FromData, ToByteUnit};
+use rocket::request::Request;
+use serde::de::DeserializeOwned;
+
+pub struct JsonBody<T>(pub T);
+
+fn refuse<'r, T>(req: &'r Request<'_>, e: Error) -> data::Outcome<'r, T, Error> {
+    // Kept for the catcher (it renders the message in the caller's language).
+    req.local_cache(|| Some(e.message()));
+    req.local_cache(|| RefusedField(e.field().map(str::to_string)));
+    data::Outcome::Error((e.status(), e))
+}
+
+/// The field a serde error is about: the path where it happened, plus the name quoted in
+/// "unknown field `x`" / "missing field `x`" messages.
+fn field_of(path: &str, message: &str) -> String {
+    let quoted = message
+        .split('`')
+        .nth(1)
+        .filter(|_| message.starts_with("unknown field") || message.starts_with("missing field"));
+    let path = if path == "." { "" } else { path };
+    match quoted {
+        Some(name) if path.is_empty() => name.to_string(),
+        Some(name) if path != name && !path.ends_with(&format!(".{name}")) => {
+            format!("{path}.{name}")
+        }
+        _ => path.to_string(),
+    }
+}
+
+/// Parses `text` as `T`, mapping every failure to a 400 or a 422 that names the field.
+pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if inner.is_syntax() || inner.is_eof() {
+            return Error::BadRequest(Msg::new(
+                format!("Nội dung JSON bị lỗi cú pháp ({inner})."),
+                format!("The JSON body is malformed ({inner})."),
+            ));
+        }
+        let detail = inner.to_string();
+        let detail = detail.split(" at line ").next().unwrap_or("").to_string();
+        let field = field_of(&path, &detail);
+        Error::validation(
+            &field,
+            format!("Trường \"{field}\" không hợp lệ: {detail}."),
+            format!("Field \"{field}\" is not valid: {detail}."),
+        )
+    })?;
+    de.end().map_err(|e| {
+        Error::BadRequest(Msg::new(
+            format!("Nội dung JSON bị lỗi cú pháp ({e})."),
+            format!("The JSON body is malformed ({e})."),
+        ))
+    })?;
+    Ok(value)
+}
+
+#[rocket::async_trait]
+impl<'r, T: DeserializeOwned> FromData<'r> for JsonBody<T> {
+    type Error = Error;
+
+    async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> data::Outcome<'r, Self> {
+        if !req.content_type().is_some_and(|ct| ct.is_json()) {
+            return refuse(
+                req,
+                Error::UnsupportedMediaType(Msg::new(
+                    "Nội dung phải là JSON (Content-Type: application/json).",
+                    "The body must be JSON (Content-Type: application/json).",
+                )),
+            );
+        }
+        let limit = req.limits().get("json").unwrap_or(1.mebibytes());
+        let text = match data.open(limit).into_string().await {
+            Ok(text) if text.is_complete() => text.into_inner(),
+            Ok(_) => {
+                return refuse(
+                    req,
+                    Error::PayloadTooLarge(Msg::new(
+                        format!("Nội dung gửi lên vượt quá giới hạn {limit}."),
+                        format!("The body exceeds the limit of {limit}."),
+                    )),
+                )
+            }
+            Err(_) => {
+                return refuse(
+                    req,
+                    Error::BadRequest(Msg::new(
+                        "Không đọc được nội dung gửi lên (phải là văn bản UTF-8).",
+                        "The body could not be read (it must be UTF-8 text).",
+                    )),
+                )
+            }
+        };
+        match parse(&text) {
+            Ok(v) => data::Outcome::Success(JsonBody(v)),
+            Err(e) => refuse(req, e),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rocket::http::Status;
+
+    #[derive(serde::Deserialize, Debug)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Body {
+        name: String,
+        capacity: i32,
+    }
+
+    #[test]
+    fn refusals_name_the_field() {
+        let e = parse::<Body>(r#"{"name":"a","capacity":"many"}"#).unwrap_err();
+        assert_eq!(
+            (e.field(), e.status()),
+            (Some("capacity"), Status::UnprocessableEntity)
+        );
+        let e = parse::<Body>(r#"{"name":"a","capacity":1,"colour":2}"#).unwrap_err();
+        assert_eq!(e.field(), Some("colour"));
+        let e = parse::<Body>(r#"{"name":"a"}"#).unwrap_err();
+        assert_eq!(e.field(), Some("capacity"));
+        let e = parse::<Body>(r#"{"name":"a","#).unwrap_err();
+        assert_eq!(e.status(), Status::BadRequest);
+    }
+}

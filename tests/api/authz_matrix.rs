@@ -1,0 +1,294 @@
+//! The authorization matrix: every mounted route, asked by every kind of caller, must be allowed
+//! or denied as the table below says, and never answer 5xx. A route missing from the table
+//! fails the test: add one line for it.
+
+use crate::helpers::*;
+use entity::Role;
+use rocket::http::{ContentType, Header, Method, Status};
+use std::collections::HashMap;
+
+/// Who may call a route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(dead_code)] // some rules wait for the meeting routes
+enum Rule {
+    /// Anyone, signed in or not.
+    Public,
+    /// Any signed-in account.
+    AnySignedIn,
+    /// Agency clerks only.
+    Clerk,
+    /// Office staff, approvers and admins.
+    Office,
+    /// Approvers and admins.
+    Approver,
+    Admin,
+    /// The office, and the clerks of agency A (the path's object belongs to agency A).
+    AgencyA,
+}
+
+/// The body a request of the matrix carries: minimal, valid enough to pass the guards.
+#[derive(Clone, Copy, Debug)]
+enum Body {
+    None,
+    Json(&'static str),
+}
+
+use Body::Json;
+use Rule::*;
+
+/// One line per route: method, path as mounted (without the query), rule, body.
+/// `<id>` in a path is filled by [`Fixture::id_for`].
+#[rustfmt::skip]
+const TABLE: &[(&str, &str, Rule, Body)] = &[
+    ("GET",    "/healthz",                         Public,      Body::None),
+    // API tokens and the caller's own account
+    ("POST",   "/api/v1/tokens",                   Public,      Json(r#"{"username":"matrix","password":"mat-khau-thu-nghiem","name":"m"}"#)),
+    ("GET",    "/api/v1/tokens",                   AnySignedIn, Body::None),
+    ("DELETE", "/api/v1/tokens/<id>",              Admin,       Body::None),
+    ("GET",    "/api/v1/account",                  AnySignedIn, Body::None),
+    ("POST",   "/api/v1/account/password",         AnySignedIn, Json(r#"{"current_password":"sai","new_password":"khong-doi-gi"}"#)),
+    // Administration
+    ("GET",    "/api/v1/accounts",                 Admin,       Body::None),
+    ("POST",   "/api/v1/accounts",                 Admin,       Json(r#"{"username":"x","display_name":"x","password":"x","role":"admin"}"#)),
+    ("GET",    "/api/v1/accounts/<id>",            Admin,       Body::None),
+    ("PATCH",  "/api/v1/accounts/<id>",            Admin,       Json("{}")),
+    ("POST",   "/api/v1/accounts/<id>/password",   Admin,       Json(r#"{"new_password":"ngan"}"#)),
+    ("GET",    "/api/v1/agencies",                 AnySignedIn, Body::None),
+    ("POST",   "/api/v1/agencies",                 Admin,       Json(r#"{"name":"","short_name":"","kind":"other"}"#)),
+    ("GET",    "/api/v1/agencies/<id>",            AnySignedIn, Body::None),
+    ("PATCH",  "/api/v1/agencies/<id>",            Admin,       Json("{}")),
+    ("GET",    "/api/v1/persons",                  AnySignedIn, Body::None),
+    ("POST",   "/api/v1/persons",                  Admin,       Json(r#"{"full_name":"","position":"","agency_id":0}"#)),
+    ("GET",    "/api/v1/persons/<id>",             AnySignedIn, Body::None),
+    ("PATCH",  "/api/v1/persons/<id>",             Admin,       Json("{}")),
+    ("GET",    "/api/v1/rooms",                    AnySignedIn, Body::None),
+    ("POST",   "/api/v1/rooms",                    Admin,       Json(r#"{"name":"","building":"","capacity":0}"#)),
+    ("GET",    "/api/v1/rooms/<id>",               AnySignedIn, Body::None),
+    ("PATCH",  "/api/v1/rooms/<id>",               Admin,       Json("{}")),
+    ("GET",    "/api/v1/auth-events",              Admin,       Body::None),
+];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Who {
+    Anonymous,
+    ClerkA,
+    ClerkB,
+    Staff,
+    Approver,
+    Admin,
+}
+
+const EVERYONE: [Who; 6] = [
+    Who::Anonymous,
+    Who::ClerkA,
+    Who::ClerkB,
+    Who::Staff,
+    Who::Approver,
+    Who::Admin,
+];
+
+fn allowed(rule: Rule, who: Who) -> bool {
+    match rule {
+        Public => true,
+        AnySignedIn => who != Who::Anonymous,
+        Clerk => matches!(who, Who::ClerkA | Who::ClerkB),
+        Office => matches!(who, Who::Staff | Who::Approver | Who::Admin),
+        Rule::Approver => matches!(who, Who::Approver | Who::Admin),
+        Rule::Admin => who == Who::Admin,
+        AgencyA => matches!(who, Who::ClerkA | Who::Staff | Who::Approver | Who::Admin),
+    }
+}
+
+/// The objects whose ids fill the paths.
+struct Fixture {
+    agency_a: i32,
+    /// An account no principal signs in with, so that changing it harms no later request.
+    victim_account: i32,
+    person: i32,
+    room: i32,
+    /// A token of the admin other than the one the matrix signs in with.
+    spare_token: i32,
+}
+
+impl Fixture {
+    /// The id that fills `<id>` in `path`. A new kind of path needs a line here.
+    fn id_for(&self, path: &str) -> i32 {
+        let prefixes: &[(&str, i32)] = &[
+            ("/api/v1/accounts/", self.victim_account),
+            ("/api/v1/agencies/", self.agency_a),
+            ("/api/v1/persons/", self.person),
+            ("/api/v1/rooms/", self.room),
+            ("/api/v1/tokens/", self.spare_token),
+        ];
+        prefixes
+            .iter()
+            .find(|(p, _)| path.starts_with(p))
+            .map(|(_, id)| *id)
+            .unwrap_or_else(|| {
+                panic!("authz_matrix: say which object fills <id> in {path} (Fixture::id_for)")
+            })
+    }
+
+    fn fill(&self, path: &str) -> String {
+        match path.find("<id>") {
+            Some(_) => path.replace("<id>", &self.id_for(path).to_string()),
+            None => path.to_string(),
+        }
+    }
+}
+
+#[rocket::async_test]
+async fn every_route_allows_and_denies_as_the_table_says() {
+    let app = spawn_app().await;
+    let agency_a = app.agency("Sở Tài chính").await;
+    let agency_b = app.agency("Sở Y tế").await;
+    let mut tokens: HashMap<&str, String> = HashMap::new();
+    let principals = [
+        (
+            Who::ClerkA,
+            app.principal("matrix.clerk.a", Role::AgencyClerk, Some(agency_a.id))
+                .await,
+        ),
+        (
+            Who::ClerkB,
+            app.principal("matrix.clerk.b", Role::AgencyClerk, Some(agency_b.id))
+                .await,
+        ),
+        (
+            Who::Staff,
+            app.principal("matrix.staff", Role::OfficeStaff, None).await,
+        ),
+        (
+            Who::Approver,
+            app.principal("matrix.approver", Role::OfficeApprover, None)
+                .await,
+        ),
+        (
+            Who::Admin,
+            app.principal("matrix.admin", Role::Admin, None).await,
+        ),
+    ];
+    let victim = app.principal("matrix", Role::OfficeStaff, None).await;
+    let admin_id = principals[4].1.account.id;
+    let (spare, _) = lichhop::auth::tokens::issue(app.db(), admin_id, "spare")
+        .await
+        .unwrap();
+    let person = lichhop::domain::persons::save(
+        app.db(),
+        None,
+        lichhop::domain::persons::PersonInput {
+            full_name: "Nguyễn Văn An".into(),
+            position: "Chủ tịch UBND tỉnh".into(),
+            agency_id: agency_a.id,
+            email: None,
+            phone: None,
+            is_leader: true,
+            sort_order: 0,
+            active: true,
+        },
+    )
+    .await
+    .unwrap();
+    let room = lichhop::domain::rooms::save(
+        app.db(),
+        None,
+        lichhop::domain::rooms::RoomInput {
+            name: "Phòng họp số 1".into(),
+            building: "Trụ sở".into(),
+            floor: None,
+            capacity: 20,
+            bookable: true,
+            notes: None,
+            sort_order: 0,
+            equipment: vec![],
+        },
+    )
+    .await
+    .unwrap();
+    let fixture = Fixture {
+        agency_a: agency_a.id,
+        victim_account: victim.account.id,
+        person: person.id,
+        room: room.room.id,
+        spare_token: spare.id,
+    };
+    for (who, p) in &principals {
+        tokens.insert(name_of(*who), p.token.clone());
+    }
+
+    let table: HashMap<(&str, &str), (Rule, Body)> = TABLE
+        .iter()
+        .map(|(m, p, r, b)| ((*m, *p), (*r, *b)))
+        .collect();
+    let mut failures = Vec::new();
+    let mut cells = 0;
+    for route in app.client.rocket().routes() {
+        let method = route.method.as_str();
+        let path = route.uri.path();
+        let Some((rule, body)) = table.get(&(method, path)).copied() else {
+            failures.push(format!(
+                "{method} {path}: not in the authorization table; add a line to TABLE in tests/api/authz_matrix.rs"
+            ));
+            continue;
+        };
+        let uri = fixture.fill(path);
+        for who in EVERYONE {
+            let mut req = app.client.req(route.method, uri.clone());
+            if let Some(token) = tokens.get(name_of(who)) {
+                req = req.header(Header::new("Authorization", format!("Bearer {token}")));
+            }
+            if let Json(text) = body {
+                req = req.header(ContentType::JSON).body(text);
+            }
+            let status = req.dispatch().await.status();
+            cells += 1;
+            let denied = matches!(
+                status,
+                Status::Unauthorized | Status::Forbidden | Status::NotFound
+            );
+            let expected = allowed(rule, who);
+            if status.code >= 500 {
+                failures.push(format!("{method} {uri} as {who:?}: {status}"));
+            } else if denied == expected {
+                let want = if expected { "allowed" } else { "denied" };
+                failures.push(format!(
+                    "{method} {uri} as {who:?}: {status}, expected {want} ({rule:?})"
+                ));
+            } else if !expected && who == Who::Anonymous && status != Status::Unauthorized {
+                failures.push(format!(
+                    "{method} {uri} anonymously: {status}, expected 401"
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {cells} cells wrong:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(
+        cells >= TABLE.len() * EVERYONE.len(),
+        "every route of the table is mounted"
+    );
+}
+
+fn name_of(who: Who) -> &'static str {
+    match who {
+        Who::Anonymous => "anonymous",
+        Who::ClerkA => "clerk_a",
+        Who::ClerkB => "clerk_b",
+        Who::Staff => "staff",
+        Who::Approver => "approver",
+        Who::Admin => "admin",
+    }
+}
+
+#[test]
+fn the_table_has_one_line_per_route() {
+    let mut seen = std::collections::HashSet::new();
+    for (m, p, _, _) in TABLE {
+        assert!(seen.insert((m, p)), "{m} {p} twice in TABLE");
+        assert!(m.parse::<Method>().is_ok(), "{m}");
+    }
+}
