@@ -3,19 +3,13 @@
 //! type 415, broken JSON 400, an unknown field or a wrong type 422 with `field` set.
 //! Types read through it should be `#[serde(deny_unknown_fields)]`.
 
-use crate::error::{Error, Msg, RefusedField};
+use crate::body::{read_text, refuse};
+use crate::error::{Error, Msg};
 use rocket::data::{self, Data, FromData, ToByteUnit};
 use rocket::request::Request;
 use serde::de::DeserializeOwned;
 
 pub struct JsonBody<T>(pub T);
-
-fn refuse<'r, T>(req: &'r Request<'_>, e: Error) -> data::Outcome<'r, T, Error> {
-    // Kept for the catcher (it renders the message in the caller's language).
-    req.local_cache(|| Some(e.message()));
-    req.local_cache(|| RefusedField(e.field().map(str::to_string)));
-    data::Outcome::Error((e.status(), e))
-}
 
 /// The field a serde error is about: the path where it happened, plus the name quoted in
 /// "unknown field `x`" / "missing field `x`" messages.
@@ -78,27 +72,9 @@ impl<'r, T: DeserializeOwned> FromData<'r> for JsonBody<T> {
                 )),
             );
         }
-        let limit = req.limits().get("json").unwrap_or(1.mebibytes());
-        let text = match data.open(limit).into_string().await {
-            Ok(text) if text.is_complete() => text.into_inner(),
-            Ok(_) => {
-                return refuse(
-                    req,
-                    Error::PayloadTooLarge(Msg::new(
-                        format!("Nội dung gửi lên vượt quá giới hạn {limit}."),
-                        format!("The body exceeds the limit of {limit}."),
-                    )),
-                )
-            }
-            Err(_) => {
-                return refuse(
-                    req,
-                    Error::BadRequest(Msg::new(
-                        "Không đọc được nội dung gửi lên (phải là văn bản UTF-8).",
-                        "The body could not be read (it must be UTF-8 text).",
-                    )),
-                )
-            }
+        let text = match read_text(req, data, "json", 1.mebibytes()).await {
+            Ok(text) => text,
+            Err(e) => return refuse(req, e),
         };
         match parse(&text) {
             Ok(v) => data::Outcome::Success(JsonBody(v)),

@@ -81,6 +81,11 @@ pub fn is_api(req: &Request<'_>) -> bool {
     req.uri().path().starts_with("/api/")
 }
 
+/// The caller, if any, without failing the request (for pages open to everyone).
+pub async fn current(req: &Request<'_>) -> Option<Caller> {
+    resolve(req).await.ok()
+}
+
 /// Resolves the caller once per request (cached): from a Bearer token under /api/, from the
 /// session cookie everywhere else. Each kind of route ignores the other credential.
 async fn resolve(req: &Request<'_>) -> Result<Caller, Error> {

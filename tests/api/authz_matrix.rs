@@ -27,13 +27,15 @@ enum Rule {
 }
 
 /// The body a request of the matrix carries: minimal, valid enough to pass the guards.
+/// Form bodies get the principal's CSRF token added.
 #[derive(Clone, Copy, Debug)]
 enum Body {
     None,
     Json(&'static str),
+    Form(&'static str),
 }
 
-use Body::Json;
+use Body::{Form, Json};
 use Rule::*;
 
 /// One line per route: method, path as mounted (without the query), rule, body.
@@ -66,9 +68,41 @@ const TABLE: &[(&str, &str, Rule, Body)] = &[
     ("GET",    "/api/v1/rooms/<id>",               AnySignedIn, Body::None),
     ("PATCH",  "/api/v1/rooms/<id>",               Admin,       Json("{}")),
     ("GET",    "/api/v1/auth-events",              Admin,       Body::None),
+    // Pages: signing in and out, the language, the stylesheet, the own account
+    ("GET",    "/dang-nhap",                       Public,      Body::None),
+    ("POST",   "/dang-nhap",                       Public,      Form("username=matrix&password=mat-khau-thu-nghiem")),
+    ("POST",   "/dang-xuat",                       AnySignedIn, Form("")),
+    ("GET",    "/ngon-ngu/<code>",                 Public,      Body::None),
+    ("GET",    "/static/lichhop.css",              Public,      Body::None),
+    ("GET",    "/tai-khoan",                       AnySignedIn, Body::None),
+    ("GET",    "/tai-khoan/mat-khau",              AnySignedIn, Body::None),
+    ("POST",   "/tai-khoan/mat-khau",              AnySignedIn, Form("current_password=sai&new_password=x&new_password_confirm=x")),
+    // Administration pages
+    ("GET",    "/quan-tri/tai-khoan",              Admin,       Body::None),
+    ("GET",    "/quan-tri/tai-khoan/moi",          Admin,       Body::None),
+    ("POST",   "/quan-tri/tai-khoan",              Admin,       Form("username=x&role=admin")),
+    ("GET",    "/quan-tri/tai-khoan/<id>",         Admin,       Body::None),
+    ("POST",   "/quan-tri/tai-khoan/<id>",         Admin,       Form("display_name=Matrix&role=office_staff")),
+    ("POST",   "/quan-tri/tai-khoan/<id>/mat-khau", Admin,      Form("new_password=ngan")),
+    ("GET",    "/quan-tri/don-vi",                 Admin,       Body::None),
+    ("GET",    "/quan-tri/don-vi/moi",             Admin,       Body::None),
+    ("POST",   "/quan-tri/don-vi",                 Admin,       Form("name=")),
+    ("GET",    "/quan-tri/don-vi/<id>",            Admin,       Body::None),
+    ("POST",   "/quan-tri/don-vi/<id>",            Admin,       Form("name=")),
+    ("GET",    "/quan-tri/can-bo",                 Admin,       Body::None),
+    ("GET",    "/quan-tri/can-bo/moi",             Admin,       Body::None),
+    ("POST",   "/quan-tri/can-bo",                 Admin,       Form("full_name=")),
+    ("GET",    "/quan-tri/can-bo/<id>",            Admin,       Body::None),
+    ("POST",   "/quan-tri/can-bo/<id>",            Admin,       Form("full_name=")),
+    ("GET",    "/quan-tri/phong-hop",              Admin,       Body::None),
+    ("GET",    "/quan-tri/phong-hop/moi",          Admin,       Body::None),
+    ("POST",   "/quan-tri/phong-hop",              Admin,       Form("name=")),
+    ("GET",    "/quan-tri/phong-hop/<id>",         Admin,       Body::None),
+    ("POST",   "/quan-tri/phong-hop/<id>",         Admin,       Form("name=")),
+    ("GET",    "/quan-tri/nhat-ky-dang-nhap",      Admin,       Body::None),
 ];
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Who {
     Anonymous,
     ClerkA,
@@ -119,6 +153,10 @@ impl Fixture {
             ("/api/v1/persons/", self.person),
             ("/api/v1/rooms/", self.room),
             ("/api/v1/tokens/", self.spare_token),
+            ("/quan-tri/tai-khoan/", self.victim_account),
+            ("/quan-tri/don-vi/", self.agency_a),
+            ("/quan-tri/can-bo/", self.person),
+            ("/quan-tri/phong-hop/", self.room),
         ];
         prefixes
             .iter()
@@ -129,11 +167,13 @@ impl Fixture {
             })
     }
 
+    /// The path with its parameters filled: `<id>` by [`Fixture::id_for`], others by name.
     fn fill(&self, path: &str) -> String {
-        match path.find("<id>") {
-            Some(_) => path.replace("<id>", &self.id_for(path).to_string()),
-            None => path.to_string(),
+        let mut uri = path.to_string();
+        if uri.contains("<id>") {
+            uri = uri.replace("<id>", &self.id_for(path).to_string());
         }
+        uri.replace("<code>", "vi")
     }
 }
 
@@ -215,6 +255,21 @@ async fn every_route_allows_and_denies_as_the_table_says() {
     for (who, p) in &principals {
         tokens.insert(name_of(*who), p.token.clone());
     }
+    // Each principal's browser, signed in through the sign-in page (anonymous: only read it).
+    let mut browsers: HashMap<Who, Browser> = HashMap::new();
+    for who in EVERYONE {
+        let mut b = Browser::new(&app);
+        match principals.iter().find(|(w, _)| *w == who) {
+            Some((_, p)) => {
+                let signed = b.sign_in(&p.account.username, PRINCIPAL_PASSWORD).await;
+                assert_eq!(signed.status, Status::SeeOther, "{who:?} signs in");
+            }
+            None => {
+                b.get("/dang-nhap").await;
+            }
+        }
+        browsers.insert(who, b);
+    }
 
     let table: HashMap<(&str, &str), (Rule, Body)> = TABLE
         .iter()
@@ -234,11 +289,22 @@ async fn every_route_allows_and_denies_as_the_table_says() {
         let uri = fixture.fill(path);
         for who in EVERYONE {
             let mut req = app.client.req(route.method, uri.clone());
-            if let Some(token) = tokens.get(name_of(who)) {
-                req = req.header(Header::new("Authorization", format!("Bearer {token}")));
+            if uri.starts_with("/api/") {
+                if let Some(token) = tokens.get(name_of(who)) {
+                    req = req.header(Header::new("Authorization", format!("Bearer {token}")));
+                }
+            } else {
+                req = browsers[&who].with_cookies(req);
             }
-            if let Json(text) = body {
-                req = req.header(ContentType::JSON).body(text);
+            match body {
+                Body::None => {}
+                Json(text) => req = req.header(ContentType::JSON).body(text),
+                Form(text) => {
+                    let csrf = browsers[&who].csrf.clone().unwrap_or_default();
+                    req = req
+                        .header(ContentType::Form)
+                        .body(format!("csrf={csrf}&{text}"));
+                }
             }
             let status = req.dispatch().await.status();
             cells += 1;

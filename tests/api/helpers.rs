@@ -244,3 +244,119 @@ impl TestApp {
         body["field"].as_str().unwrap_or_default().to_string()
     }
 }
+
+/// A web browser of one person: keeps its cookies (the client tracks none) and the CSRF token
+/// of the last page it read.
+pub struct Browser<'a> {
+    pub app: &'a TestApp,
+    pub cookies: std::collections::BTreeMap<String, String>,
+    pub csrf: Option<String>,
+}
+
+/// What a page request answered.
+pub struct PageAnswer {
+    pub status: Status,
+    pub body: String,
+    pub location: Option<String>,
+}
+
+/// `application/x-www-form-urlencoded` encoding of the fields.
+pub fn form_body(fields: &[(&str, &str)]) -> String {
+    use lichhop::web::page::encode_component as enc;
+    fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+impl<'a> Browser<'a> {
+    pub fn new(app: &'a TestApp) -> Self {
+        Browser {
+            app,
+            cookies: Default::default(),
+            csrf: None,
+        }
+    }
+
+    /// Adds this browser's cookies to a request.
+    pub fn with_cookies<'c>(
+        &self,
+        mut req: rocket::local::asynchronous::LocalRequest<'c>,
+    ) -> rocket::local::asynchronous::LocalRequest<'c> {
+        for (name, value) in &self.cookies {
+            req = req.cookie(rocket::http::Cookie::new(name.clone(), value.clone()));
+        }
+        req
+    }
+
+    async fn send(&mut self, req: rocket::local::asynchronous::LocalRequest<'_>) -> PageAnswer {
+        let res = self.with_cookies(req).dispatch().await;
+        for c in res.cookies().iter() {
+            let removed = c.max_age().is_some_and(|a| a.is_zero() || a.is_negative())
+                || c.expires_datetime()
+                    .is_some_and(|t| t < rocket::time::OffsetDateTime::now_utc());
+            if removed || c.value().is_empty() {
+                self.cookies.remove(c.name());
+            } else {
+                self.cookies
+                    .insert(c.name().to_string(), c.value().to_string());
+            }
+        }
+        let status = res.status();
+        let location = res.headers().get_one("Location").map(str::to_string);
+        let body = res.into_string().await.unwrap_or_default();
+        if let Some(token) = hidden_csrf(&body) {
+            self.csrf = Some(token);
+        }
+        PageAnswer {
+            status,
+            body,
+            location,
+        }
+    }
+
+    pub async fn get(&mut self, path: &str) -> PageAnswer {
+        let req = self.app.client.get(path.to_string());
+        self.send(req).await
+    }
+
+    /// Posts a form with this browser's CSRF token added.
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> PageAnswer {
+        let csrf = self.csrf.clone().unwrap_or_default();
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post_raw(path, form_body(&all)).await
+    }
+
+    pub async fn post_raw(&mut self, path: &str, body: String) -> PageAnswer {
+        let req = self
+            .app
+            .client
+            .post(path.to_string())
+            .header(ContentType::Form)
+            .body(body);
+        self.send(req).await
+    }
+
+    /// Reads the sign-in page, then signs in and, like a browser, follows the redirect (which
+    /// brings the fresh CSRF token); returns the answer to the form.
+    pub async fn sign_in(&mut self, username: &str, password: &str) -> PageAnswer {
+        self.get("/dang-nhap").await;
+        let answer = self
+            .post(
+                "/dang-nhap",
+                &[("username", username), ("password", password)],
+            )
+            .await;
+        if let Some(next) = answer.location.clone() {
+            self.get(&next).await;
+        }
+        answer
+    }
+}
+
+fn hidden_csrf(page: &str) -> Option<String> {
+    let at = page.find("name=\"csrf\" value=\"")? + "name=\"csrf\" value=\"".len();
+    Some(page[at..].split('"').next()?.to_string())
+}

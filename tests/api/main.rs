@@ -7,3 +7,4 @@ mod auth;
 mod authz_matrix;
 mod cli;
 mod foundation;
+mod pages;
