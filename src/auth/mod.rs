@@ -156,10 +156,13 @@ async fn from_bearer(db: &Db, header: &str) -> Result<Caller, Error> {
         None => None,
     };
     match (found, acc) {
-        (Some(t), Some(a)) if !a.disabled => Ok(Caller {
-            account: a,
-            token_id: Some(t.id),
-        }),
+        (Some(t), Some(a)) if !a.disabled => {
+            tokens::mark_used(db, &t).await?;
+            Ok(Caller {
+                account: a,
+                token_id: Some(t.id),
+            })
+        }
         _ => Err(Error::Unauthorized(Msg::new(
             "Mã truy cập không hợp lệ hoặc đã bị thu hồi.",
             "The token is invalid or has been revoked.",

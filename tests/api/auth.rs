@@ -34,6 +34,7 @@ async fn token_from_credentials_works_and_is_shown_once() {
     )
     .await;
     assert_eq!(list.as_array().unwrap().len(), 1);
+    assert!(list[0]["last_used_at"].is_string(), "{list}");
     assert!(
         !list.to_string().contains(&token),
         "a listed token never shows its secret"

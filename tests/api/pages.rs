@@ -437,3 +437,36 @@ fn every_text_the_pages_use_exists_in_both_languages() {
     let missing: Vec<_> = used.iter().filter(|k| !vi.contains(k.as_str())).collect();
     assert!(missing.is_empty(), "missing translations: {missing:?}");
 }
+
+#[rocket::async_test]
+async fn pages_ignore_bearer_tokens_and_sign_in_renews_the_csrf_token() {
+    let app = spawn_app().await;
+    let admin = app.principal("quantri2", Role::Admin, None).await;
+    let res = app
+        .client
+        .get("/quan-tri/tai-khoan")
+        .header(Header::new(
+            "Authorization",
+            format!("Bearer {}", admin.token),
+        ))
+        .dispatch()
+        .await;
+    assert_eq!(
+        res.status(),
+        Status::Unauthorized,
+        "pages use the session cookie only"
+    );
+
+    let mut b = Browser::new(&app);
+    b.get("/dang-nhap").await;
+    let before = b.csrf.clone().unwrap();
+    b.sign_in("quantri2", PRINCIPAL_PASSWORD).await;
+    let after = b.csrf.clone().unwrap();
+    assert_ne!(
+        before, after,
+        "a token planted before sign-in is worthless after it"
+    );
+    b.csrf = Some(before);
+    let refused = b.post("/dang-xuat", &[]).await;
+    assert_eq!(refused.status, Status::Forbidden);
+}
