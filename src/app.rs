@@ -2,8 +2,8 @@
 //! `main` and the tests both build the app through [`build`].
 
 use crate::bootstrap::{self, AdminBootstrap};
-use crate::config::{figment_with_secret, AppConfig};
-use crate::{api, db, Result};
+use crate::config::{ensure_dir, figment_with_secret, AppConfig};
+use crate::{api, db, web, Result};
 use rocket::figment::providers::Env;
 use rocket::figment::Figment;
 use rocket::{Build, Rocket};
@@ -25,6 +25,16 @@ struct StartupSecrets {
 pub async fn build(figment: Figment) -> Result<Rocket<Build>> {
     let config = AppConfig::load(&figment)?;
     let figment = figment_with_secret(figment, &config.data_dir)?;
+    // The templates are built into the binary (web::TEMPLATES); the template directory only has
+    // to exist. An operator may still set `template_dir`.
+    let figment = if figment.find_value("template_dir").is_ok() {
+        figment
+    } else {
+        let dir = config.data_dir.join("templates");
+        ensure_dir(&dir)?;
+        figment.merge(("template_dir", dir.display().to_string()))
+    };
+    crate::web::i18n::Translations::load().map_err(crate::Error::Config)?;
     let db = db::connect(&config.database_url(), config.db_pool_size).await?;
     db::migrate(&db).await?;
     let secrets: StartupSecrets = figment.extract().unwrap_or_default();
@@ -42,8 +52,11 @@ pub async fn build(figment: Figment) -> Result<Rocket<Build>> {
     Ok(rocket::custom(figment)
         .manage(db)
         .manage(config)
-        .mount("/", api::health::routes())
-        .mount("/", api::meetings::routes())
-        .mount("/", api::schedule::routes())
-        .mount("/", api::openapi::routes()))
+        // An empty Shield replaces Rocket's defaults: web::security sets every header itself.
+        .attach(rocket::shield::Shield::new())
+        .attach(web::security::SecurityHeaders)
+        .attach(web::templates())
+        .register("/", web::catchers::catchers())
+        .mount("/", api::routes())
+        .mount("/", web::routes()))
 }

@@ -17,6 +17,23 @@ pub struct AppConfig {
     /// Largest number of pooled database connections.
     #[serde(default = "default_pool_size")]
     pub db_pool_size: u32,
+    /// A browser session ends after this many minutes without a request.
+    #[serde(default = "default_session_idle_minutes")]
+    pub session_idle_minutes: u64,
+    /// Failed sign-ins (per username or per client address) within the window after which each
+    /// further attempt is slowed down and a failure answers 429.
+    #[serde(default = "default_throttle_slow_after")]
+    pub throttle_slow_after: u64,
+    /// Failed sign-ins within the window that lock the username or address.
+    #[serde(default = "default_throttle_lock_after")]
+    pub throttle_lock_after: u64,
+    #[serde(default = "default_throttle_window_minutes")]
+    pub throttle_window_minutes: u64,
+    #[serde(default = "default_throttle_lock_minutes")]
+    pub throttle_lock_minutes: u64,
+    /// How long a slowed-down attempt waits before it is answered.
+    #[serde(default = "default_throttle_delay_ms")]
+    pub throttle_delay_ms: u64,
 }
 
 fn default_data_dir() -> PathBuf {
@@ -25,6 +42,30 @@ fn default_data_dir() -> PathBuf {
 
 fn default_pool_size() -> u32 {
     8
+}
+
+fn default_session_idle_minutes() -> u64 {
+    60
+}
+
+fn default_throttle_slow_after() -> u64 {
+    5
+}
+
+fn default_throttle_lock_after() -> u64 {
+    10
+}
+
+fn default_throttle_window_minutes() -> u64 {
+    15
+}
+
+fn default_throttle_lock_minutes() -> u64 {
+    15
+}
+
+fn default_throttle_delay_ms() -> u64 {
+    1000
 }
 
 fn config_error(e: rocket::figment::Error) -> Error {
@@ -48,6 +89,21 @@ impl AppConfig {
             }
         }
         Ok(config)
+    }
+
+    /// The sign-in throttling rules these settings make.
+    pub fn throttle_rules(&self) -> crate::auth::throttle::Rules {
+        crate::auth::throttle::Rules {
+            slow_after: self.throttle_slow_after,
+            lock_after: self.throttle_lock_after.max(1),
+            window: chrono::Duration::minutes(self.throttle_window_minutes as i64),
+            lock_for: chrono::Duration::minutes(self.throttle_lock_minutes as i64),
+            delay: std::time::Duration::from_millis(self.throttle_delay_ms),
+        }
+    }
+
+    pub fn session_idle_limit(&self) -> chrono::Duration {
+        chrono::Duration::minutes(self.session_idle_minutes.min(60 * 24 * 365) as i64)
     }
 
     /// The database URL to use: the configured one, else a SQLite file in the data directory.

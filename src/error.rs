@@ -12,6 +12,11 @@ use std::io::Cursor;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// The field a failed data guard refused, kept in the request's local cache for the catcher
+/// (beside the message, an `Option<Msg>`).
+#[derive(Debug, Clone, Default)]
+pub struct RefusedField(pub Option<String>);
+
 /// A message in both languages of the product.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Msg {
@@ -107,14 +112,15 @@ pub enum Error {
     /// A change that needs If-Match came without it.
     #[error("precondition required: {}", .0.en)]
     PreconditionRequired(Msg),
+    #[error("too many attempts: {}", .0.en)]
+    TooManyRequests(Msg),
+    /// A request the server cannot read (malformed JSON or form, bad header).
+    #[error("bad request: {}", .0.en)]
+    BadRequest(Msg),
     #[error("body too large: {}", .0.en)]
     PayloadTooLarge(Msg),
     #[error("unsupported media type: {}", .0.en)]
     UnsupportedMediaType(Msg),
-    #[error("bad request: {}", .0.en)]
-    BadRequest(Msg),
-    #[error("too many attempts: {}", .0.en)]
-    TooManyRequests(Msg),
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -138,6 +144,54 @@ impl Error {
         Error::Conflict {
             code,
             msg: Msg::new(vi, en),
+        }
+    }
+
+    /// The error a catcher answers for `status`: the message a guard left in the request's
+    /// cache when there is one, else a general message for the status.
+    pub fn for_status(status: Status, guard_message: Option<Msg>, field: Option<String>) -> Self {
+        let msg = |vi: &str, en: &str| guard_message.clone().unwrap_or_else(|| Msg::new(vi, en));
+        match status.code {
+            400 => Error::BadRequest(msg(
+                "Yêu cầu không hợp lệ.",
+                "The request could not be read.",
+            )),
+            401 => Error::Unauthorized(msg(
+                "Cần đăng nhập để tiếp tục.",
+                "Please sign in to continue.",
+            )),
+            403 => Error::Forbidden(msg(
+                "Bạn không có quyền thực hiện thao tác này.",
+                "You may not do this.",
+            )),
+            404 => Error::NotFound(msg(
+                "Không tìm thấy trang hoặc dữ liệu yêu cầu.",
+                "The page or item was not found.",
+            )),
+            413 => Error::PayloadTooLarge(msg(
+                "Dữ liệu gửi lên quá lớn.",
+                "The request body is too large.",
+            )),
+            415 => Error::UnsupportedMediaType(msg(
+                "Kiểu dữ liệu gửi lên không được hỗ trợ.",
+                "The request body has an unsupported content type.",
+            )),
+            422 => match guard_message {
+                Some(m) => Error::Validation {
+                    field: field.unwrap_or_default(),
+                    msg: m,
+                },
+                None => Error::validation(
+                    "",
+                    "Dữ liệu gửi lên không hợp lệ.",
+                    "The request body is not valid.",
+                ),
+            },
+            429 => Error::TooManyRequests(msg(
+                "Quá nhiều yêu cầu; xin thử lại sau.",
+                "Too many requests; please try again later.",
+            )),
+            _ => Error::Internal(format!("status {status}")),
         }
     }
 
@@ -195,7 +249,7 @@ impl Error {
 
     pub fn field(&self) -> Option<&str> {
         match self {
-            Error::Validation { field, .. } => Some(field),
+            Error::Validation { field, .. } if !field.is_empty() => Some(field),
             _ => None,
         }
     }
@@ -239,9 +293,16 @@ fn error_page(status: Status, message: &str, field: Option<&str>, lang: Lang) ->
         Lang::Vi => "Không thực hiện được",
         Lang::En => "Request refused",
     };
-    let field = field
+    let mut field = field
         .map(|f| format!("<p><code>{}</code></p>", escape_html(f)))
         .unwrap_or_default();
+    if status == Status::Unauthorized {
+        let link = match lang {
+            Lang::Vi => "Đăng nhập",
+            Lang::En => "Sign in",
+        };
+        field.push_str(&format!("<p><a href=\"/dang-nhap\">{link}</a></p>"));
+    }
     format!(
         "<!doctype html><html lang=\"{}\"><meta charset=\"utf-8\"><title>{} — {}</title>\
          <h1>{}</h1><p>{}</p>{}</html>",

@@ -6,6 +6,7 @@
 pub mod api;
 pub mod app;
 pub mod auth;
+pub mod body;
 pub mod bootstrap;
 pub mod cli;
 pub mod config;
@@ -14,6 +15,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod feeds;
+pub mod web;
 
 pub use error::{Error, Result};
 

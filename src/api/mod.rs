@@ -1,7 +1,23 @@
-//! HTTP handlers. Thin: they parse, call the domain, and shape the answer.
+//! HTTP handlers of the JSON API. Thin: they parse, call the domain, and shape the answer.
+//! Everything under /api/v1/ authenticates with `Authorization: Bearer <token>` only.
 
+pub mod account;
+pub mod admin;
 pub mod health;
 pub mod json;
 pub mod meetings;
 pub mod openapi;
 pub mod schedule;
+pub mod tokens;
+
+/// Every API route of this module tree.
+pub fn routes() -> Vec<rocket::Route> {
+    let mut all = health::routes();
+    all.extend(tokens::routes());
+    all.extend(account::routes());
+    all.extend(admin::routes());
+    all.extend(meetings::routes());
+    all.extend(schedule::routes());
+    all.extend(openapi::routes());
+    all
+}

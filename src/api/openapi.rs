@@ -1,7 +1,7 @@
 //! `GET /api/openapi.json`: the OpenAPI 3 document, generated from the handlers' annotations
 //! and the types they take and return (utoipa), so it cannot drift from the code. Public.
 
-use crate::api::{health, meetings, schedule};
+use crate::api::{account, admin, health, meetings, schedule, tokens};
 use rocket::serde::json::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -31,6 +31,29 @@ use utoipa::{Modify, OpenApi};
         meetings::split,
         schedule::week,
         schedule::publish,
+        tokens::create,
+        tokens::list,
+        tokens::revoke,
+        account::me,
+        account::change_password,
+        admin::accounts_list,
+        admin::accounts_create,
+        admin::accounts_get,
+        admin::accounts_update,
+        admin::accounts_reset_password,
+        admin::agencies_list,
+        admin::agencies_get,
+        admin::agencies_create,
+        admin::agencies_update,
+        admin::persons_list,
+        admin::persons_get,
+        admin::persons_create,
+        admin::persons_update,
+        admin::rooms_list,
+        admin::rooms_get,
+        admin::rooms_create,
+        admin::rooms_update,
+        admin::auth_events,
     ),
     modifiers(&BearerAuth)
 )]

@@ -6,6 +6,8 @@
 //! 403 (signed in, not allowed); the catchers shape the body (JSON under /api).
 
 pub mod session;
+pub mod signin;
+pub mod throttle;
 pub mod tokens;
 
 use crate::db::Db;
@@ -74,7 +76,18 @@ fn forbidden() -> Error {
     ))
 }
 
-/// Resolves the caller once per request (cached), from a Bearer token or the session cookie.
+/// True for the JSON API, which authenticates with Bearer tokens only (no cookie, so no CSRF).
+pub fn is_api(req: &Request<'_>) -> bool {
+    req.uri().path().starts_with("/api/")
+}
+
+/// The caller, if any, without failing the request (for pages open to everyone).
+pub async fn current(req: &Request<'_>) -> Option<Caller> {
+    resolve(req).await.ok()
+}
+
+/// Resolves the caller once per request (cached): from a Bearer token under /api/, from the
+/// session cookie everywhere else. Each kind of route ignores the other credential.
 async fn resolve(req: &Request<'_>) -> Result<Caller, Error> {
     let cached = req
         .local_cache_async(async {
@@ -82,8 +95,14 @@ async fn resolve(req: &Request<'_>) -> Result<Caller, Error> {
                 Some(db) => db,
                 None => return Err(Error::Internal("database not managed".into())),
             };
-            if let Some(header) = req.headers().get_one("Authorization") {
-                return from_bearer(db, header).await;
+            if is_api(req) {
+                return match req.headers().get_one("Authorization") {
+                    Some(header) => from_bearer(db, header).await,
+                    None => Err(Error::Unauthorized(Msg::new(
+                        "Cần mã truy cập: gửi tiêu đề \"Authorization: Bearer <mã truy cập>\".",
+                        "A token is required: send \"Authorization: Bearer <token>\".",
+                    ))),
+                };
             }
             match session::from_cookie(req, db).await? {
                 Some(caller) => Ok(caller),
@@ -97,6 +116,12 @@ async fn resolve(req: &Request<'_>) -> Result<Caller, Error> {
     }
 }
 
+/// The client's address as the audit log and throttling see it (Rocket's `ip_header`, by
+/// default X-Real-IP, else the peer address).
+pub fn client_ip(req: &Request<'_>) -> Option<String> {
+    req.client_ip().map(|ip| ip.to_string())
+}
+
 fn clone_error(e: &Error) -> Error {
     match e {
         Error::Unauthorized(m) => Error::Unauthorized(m.clone()),
@@ -107,8 +132,9 @@ fn clone_error(e: &Error) -> Error {
 
 async fn from_bearer(db: &Db, header: &str) -> Result<Caller, Error> {
     let token = header
-        .strip_prefix("Bearer ")
-        .map(str::trim)
+        .split_once(' ')
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("Bearer"))
+        .map(|(_, t)| t.trim())
         .filter(|t| !t.is_empty())
         .ok_or_else(|| {
             Error::Unauthorized(Msg::new(
@@ -130,10 +156,13 @@ async fn from_bearer(db: &Db, header: &str) -> Result<Caller, Error> {
         None => None,
     };
     match (found, acc) {
-        (Some(t), Some(a)) if !a.disabled => Ok(Caller {
-            account: a,
-            token_id: Some(t.id),
-        }),
+        (Some(t), Some(a)) if !a.disabled => {
+            tokens::mark_used(db, &t).await?;
+            Ok(Caller {
+                account: a,
+                token_id: Some(t.id),
+            })
+        }
         _ => Err(Error::Unauthorized(Msg::new(
             "Mã truy cập không hợp lệ hoặc đã bị thu hồi.",
             "The token is invalid or has been revoked.",
@@ -205,3 +234,64 @@ role_guard!(
     /// Administration: accounts, agencies, persons, rooms, closures, settings.
     Admin: Role::Admin
 );
+
+/// Which agencies' requests a caller may read and change: every agency for the office, its own
+/// for a clerk. Another agency's request is answered as not found, never as forbidden, so a clerk
+/// learns nothing of it.
+#[derive(Debug, Clone)]
+pub struct AgencyScope {
+    pub caller: Caller,
+    /// None: every agency.
+    pub only: Option<i32>,
+}
+
+impl AgencyScope {
+    pub fn allows(&self, agency_id: i32) -> bool {
+        self.only.map_or(true, |own| own == agency_id)
+    }
+
+    /// Ok when the caller may see `agency_id`'s requests, else the not-found answer.
+    pub fn check(&self, agency_id: i32) -> Result<(), Error> {
+        if self.allows(agency_id) {
+            Ok(())
+        } else {
+            Err(Error::not_found("cuộc họp", "Meeting"))
+        }
+    }
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for AgencyScope {
+    type Error = Error;
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Error> {
+        match resolve(req).await {
+            Ok(c) if c.is_office() => Outcome::Success(AgencyScope {
+                caller: c,
+                only: None,
+            }),
+            Ok(c) => match c.account.agency_id {
+                Some(agency) => Outcome::Success(AgencyScope {
+                    only: Some(agency),
+                    caller: c,
+                }),
+                None => fail(req, forbidden()),
+            },
+            Err(e) => fail(req, e),
+        }
+    }
+}
+
+/// The client's address (never fails).
+pub struct ClientIp(pub Option<String>);
+
+#[rocket::async_trait]
+impl<'r> rocket::request::FromRequest<'r> for ClientIp {
+    type Error = std::convert::Infallible;
+
+    async fn from_request(
+        req: &'r rocket::Request<'_>,
+    ) -> rocket::request::Outcome<Self, Self::Error> {
+        rocket::request::Outcome::Success(ClientIp(client_ip(req)))
+    }
+}

@@ -2,13 +2,13 @@
 //!
 //! The cookie holds the account id, the account's session epoch when it was issued, and the time
 //! of the last request. A changed password or a disabled account bumps the epoch, so every older
-//! session stops at once; a session idle longer than [`IDLE_LIMIT`] expires.
+//! session stops at once; a session idle longer than the setting `session_idle_minutes` expires.
 
 use super::Caller;
+use crate::config::AppConfig;
 use crate::db::Db;
 use crate::domain::clock;
 use crate::Error;
-use chrono::Duration;
 use entity::account;
 use rocket::http::{Cookie, SameSite};
 use rocket::request::Request;
@@ -17,15 +17,22 @@ use serde::{Deserialize, Serialize};
 
 pub const COOKIE: &str = "lichhop_session";
 
-/// Sessions end after this long without a request.
-pub const IDLE_LIMIT: Duration = Duration::minutes(60);
-
 #[derive(Serialize, Deserialize)]
 struct SessionData {
     account_id: i32,
     epoch: i32,
     /// Unix seconds of the last request.
     seen: i64,
+}
+
+/// True when the cookie must be marked Secure: served over TLS, directly or behind a proxy that
+/// says so.
+pub fn is_secure(req: &Request<'_>) -> bool {
+    req.rocket().config().tls_enabled()
+        || req
+            .headers()
+            .get_one("X-Forwarded-Proto")
+            .is_some_and(|p| p.eq_ignore_ascii_case("https"))
 }
 
 /// Starts a session for `account`.
@@ -63,8 +70,13 @@ pub async fn from_cookie(req: &Request<'_>, db: &Db) -> Result<Option<Caller>, E
     let Ok(data) = serde_json::from_str::<SessionData>(c.value()) else {
         return Ok(None);
     };
+    let idle_limit = req
+        .rocket()
+        .state::<AppConfig>()
+        .map(AppConfig::session_idle_limit)
+        .unwrap_or_else(|| chrono::Duration::minutes(60));
     let now = clock::now().timestamp();
-    if now - data.seen > IDLE_LIMIT.num_seconds() {
+    if now - data.seen > idle_limit.num_seconds() {
         end(jar);
         return Ok(None);
     }
@@ -78,7 +90,7 @@ pub async fn from_cookie(req: &Request<'_>, db: &Db) -> Result<Option<Caller>, E
         end(jar);
         return Ok(None);
     }
-    let secure = c.secure().unwrap_or(false);
+    let secure = is_secure(req);
     let refreshed = SessionData { seen: now, ..data };
     jar.add_private(cookie(
         serde_json::to_string(&refreshed).unwrap_or_default(),

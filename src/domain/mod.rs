@@ -1,14 +1,19 @@
 //! The office's rules, independent of HTTP: they take a connection or plain values and return
 //! plain values or an [`crate::Error`].
 
+pub mod accounts;
+pub mod agencies;
 pub mod clock;
 pub mod holidays;
 pub mod meetings;
 pub mod password;
+pub mod persons;
 pub mod publication;
 pub mod recurrence;
 pub mod registration;
+pub mod rooms;
 pub mod series;
 pub mod settings;
+pub mod validate;
 pub mod weekly_schedule;
 pub mod workflow;

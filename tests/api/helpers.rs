@@ -59,12 +59,21 @@ pub fn test_figment(data_dir: &std::path::Path, database_url: &str) -> Figment {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+/// The app with extra configuration keys, e.g. `("session_idle_minutes", json!(0))`.
+/// The client does not track cookies: each test says which cookies a request carries (see
+/// [`Browser`]), so that several people can use one app in one test.
+pub async fn spawn_app_with(settings: &[(&str, Value)]) -> TestApp {
     let data_dir = tempfile::tempdir().expect("temp dir");
     let database_url = fresh_database_url(data_dir.path()).await;
-    let rocket = lichhop::app::build(test_figment(data_dir.path(), &database_url))
-        .await
-        .expect("app builds");
-    let client = Client::tracked(rocket).await.expect("valid rocket");
+    let mut figment = test_figment(data_dir.path(), &database_url);
+    for (key, value) in settings {
+        figment = figment.merge((*key, value.clone()));
+    }
+    let rocket = lichhop::app::build(figment).await.expect("app builds");
+    let client = Client::untracked(rocket).await.expect("valid rocket");
     TestApp {
         client,
         database_url,
@@ -88,13 +97,39 @@ impl TestApp {
         assert_eq!(res.content_type(), Some(ContentType::JSON), "GET {path}");
         res.into_json().await.expect("JSON body")
     }
+
+    pub async fn post_json(
+        &self,
+        path: &str,
+        body: &Value,
+        headers: &[(&str, &str)],
+    ) -> LocalResponse<'_> {
+        let mut req = self
+            .client
+            .post(path.to_string())
+            .header(ContentType::JSON)
+            .body(body.to_string());
+        for (k, v) in headers {
+            req = req.header(Header::new(k.to_string(), v.to_string()));
+        }
+        req.dispatch().await
+    }
 }
+
+/// The password of every account made by [`TestApp::principal`].
+pub const PRINCIPAL_PASSWORD: &str = "mat-khau-thu-nghiem";
 
 /// A principal of the authorization rules, with an account and a Bearer token.
 #[allow(dead_code)]
 pub struct Principal {
     pub account: entity::account::Model,
     pub token: String,
+}
+
+impl Principal {
+    pub fn bearer(&self) -> (&'static str, String) {
+        ("Authorization", format!("Bearer {}", self.token))
+    }
 }
 
 impl TestApp {
@@ -110,7 +145,7 @@ impl TestApp {
         let account = entity::account::ActiveModel {
             username: Set(username.into()),
             display_name: Set(format!("Tài khoản {username}")),
-            password_hash: Set(lichhop::domain::password::hash("mat-khau-thu-nghiem").unwrap()),
+            password_hash: Set(lichhop::domain::password::hash(PRINCIPAL_PASSWORD).unwrap()),
             role: Set(role),
             agency_id: Set(agency_id),
             person_id: Set(None),
@@ -128,6 +163,203 @@ impl TestApp {
             .unwrap();
         Principal { account, token }
     }
+}
+
+impl TestApp {
+    /// A request to the API with a Bearer token (or none) and a JSON body (or none).
+    pub async fn api(
+        &self,
+        method: rocket::http::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> LocalResponse<'_> {
+        let mut req = self.client.req(method, path.to_string());
+        if let Some(t) = token {
+            req = req.header(Header::new("Authorization", format!("Bearer {t}")));
+        }
+        if let Some(b) = body {
+            req = req.header(ContentType::JSON).body(b.to_string());
+        }
+        req.dispatch().await
+    }
+
+    /// An agency for fixtures.
+    pub async fn agency(&self, name: &str) -> entity::agency::Model {
+        lichhop::domain::agencies::save(
+            self.db(),
+            None,
+            lichhop::domain::agencies::AgencyInput {
+                name: name.into(),
+                short_name: name.chars().take(10).collect(),
+                kind: entity::AgencyKind::SoBanNganh,
+                email: None,
+                active: true,
+                sort_order: 0,
+            },
+        )
+        .await
+        .expect("agency")
+    }
+
+    /// Asks for a new API token with a username and password, from a client address.
+    pub async fn request_token(
+        &self,
+        username: &str,
+        password: &str,
+        ip: &str,
+    ) -> LocalResponse<'_> {
+        self.client
+            .post("/api/v1/tokens")
+            .header(ContentType::JSON)
+            .header(Header::new("X-Real-IP", ip.to_string()))
+            .body(
+                serde_json::json!({"username": username, "password": password, "name": "t"})
+                    .to_string(),
+            )
+            .dispatch()
+            .await
+    }
+}
+
+/// The JSON body of a response, with its status checked.
+pub async fn json_of(res: LocalResponse<'_>, expect: Status) -> Value {
+    let status = res.status();
+    let body = res.into_string().await.unwrap_or_default();
+    assert_eq!(status, expect, "body: {body}");
+    serde_json::from_str(&body).unwrap_or(Value::Null)
+}
+
+impl TestApp {
+    /// Sends an API request that must be refused with 422, and returns the field it names.
+    pub async fn refused_field(
+        &self,
+        method: rocket::http::Method,
+        path: &str,
+        token: Option<&str>,
+        body: &Value,
+    ) -> String {
+        let res = self.api(method, path, token, Some(body)).await;
+        let body = json_of(res, Status::UnprocessableEntity).await;
+        assert_eq!(body["error"], "validation", "{body}");
+        body["field"].as_str().unwrap_or_default().to_string()
+    }
+}
+
+/// A web browser of one person: keeps its cookies (the client tracks none) and the CSRF token
+/// of the last page it read.
+pub struct Browser<'a> {
+    pub app: &'a TestApp,
+    pub cookies: std::collections::BTreeMap<String, String>,
+    pub csrf: Option<String>,
+}
+
+/// What a page request answered.
+pub struct PageAnswer {
+    pub status: Status,
+    pub body: String,
+    pub location: Option<String>,
+}
+
+/// `application/x-www-form-urlencoded` encoding of the fields.
+pub fn form_body(fields: &[(&str, &str)]) -> String {
+    use lichhop::web::page::encode_component as enc;
+    fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+impl<'a> Browser<'a> {
+    pub fn new(app: &'a TestApp) -> Self {
+        Browser {
+            app,
+            cookies: Default::default(),
+            csrf: None,
+        }
+    }
+
+    /// Adds this browser's cookies to a request.
+    pub fn with_cookies<'c>(
+        &self,
+        mut req: rocket::local::asynchronous::LocalRequest<'c>,
+    ) -> rocket::local::asynchronous::LocalRequest<'c> {
+        for (name, value) in &self.cookies {
+            req = req.cookie(rocket::http::Cookie::new(name.clone(), value.clone()));
+        }
+        req
+    }
+
+    async fn send(&mut self, req: rocket::local::asynchronous::LocalRequest<'_>) -> PageAnswer {
+        let res = self.with_cookies(req).dispatch().await;
+        for c in res.cookies().iter() {
+            let removed = c.max_age().is_some_and(|a| a.is_zero() || a.is_negative())
+                || c.expires_datetime()
+                    .is_some_and(|t| t < rocket::time::OffsetDateTime::now_utc());
+            if removed || c.value().is_empty() {
+                self.cookies.remove(c.name());
+            } else {
+                self.cookies
+                    .insert(c.name().to_string(), c.value().to_string());
+            }
+        }
+        let status = res.status();
+        let location = res.headers().get_one("Location").map(str::to_string);
+        let body = res.into_string().await.unwrap_or_default();
+        if let Some(token) = hidden_csrf(&body) {
+            self.csrf = Some(token);
+        }
+        PageAnswer {
+            status,
+            body,
+            location,
+        }
+    }
+
+    pub async fn get(&mut self, path: &str) -> PageAnswer {
+        let req = self.app.client.get(path.to_string());
+        self.send(req).await
+    }
+
+    /// Posts a form with this browser's CSRF token added.
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> PageAnswer {
+        let csrf = self.csrf.clone().unwrap_or_default();
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post_raw(path, form_body(&all)).await
+    }
+
+    pub async fn post_raw(&mut self, path: &str, body: String) -> PageAnswer {
+        let req = self
+            .app
+            .client
+            .post(path.to_string())
+            .header(ContentType::Form)
+            .body(body);
+        self.send(req).await
+    }
+
+    /// Reads the sign-in page, then signs in and, like a browser, follows the redirect (which
+    /// brings the fresh CSRF token); returns the answer to the form.
+    pub async fn sign_in(&mut self, username: &str, password: &str) -> PageAnswer {
+        self.get("/dang-nhap").await;
+        let answer = self
+            .post(
+                "/dang-nhap",
+                &[("username", username), ("password", password)],
+            )
+            .await;
+        if let Some(next) = answer.location.clone() {
+            self.get(&next).await;
+        }
+        answer
+    }
+}
+
+fn hidden_csrf(page: &str) -> Option<String> {
+    let at = page.find("name=\"csrf\" value=\"")? + "name=\"csrf\" value=\"".len();
+    Some(page[at..].split('"').next()?.to_string())
 }
 
 /// The people and places of the demo province, with a principal for each role.

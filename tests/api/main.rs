@@ -4,9 +4,12 @@
 mod helpers;
 mod http_client;
 
+mod auth;
+mod authz_matrix;
 mod cli;
 mod foundation;
 mod openapi;
+mod pages;
 mod race;
 mod schedule;
 mod series;

@@ -1,0 +1,205 @@
+//! Checking a username and password, with throttling and the audit log. Used by the sign-in
+//! page and by `POST /api/v1/tokens`; knows nothing of HTTP.
+
+use super::throttle::{self, kind, Decision, Rules};
+use crate::db::Db;
+use crate::domain::{clock, password};
+use crate::error::{Error, Msg};
+use crate::Result;
+use chrono::{DateTime, Utc};
+use entity::{account, auth_event};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+
+/// The answer to a wrong username or password: the same whether the username exists or not.
+pub fn wrong_credentials() -> Error {
+    Error::Unauthorized(Msg::new(
+        "Tên đăng nhập hoặc mật khẩu không đúng.",
+        "Wrong username or password.",
+    ))
+}
+
+fn slowed_down() -> Error {
+    Error::TooManyRequests(Msg::new(
+        "Tên đăng nhập hoặc mật khẩu không đúng. Đã sai nhiều lần: hãy chờ vài giây trước khi thử lại.",
+        "Wrong username or password. Too many failed attempts: wait a few seconds before trying again.",
+    ))
+}
+
+fn locked(until: DateTime<Utc>) -> Error {
+    let local = until.with_timezone(&clock::OFFICE_TZ);
+    Error::TooManyRequests(Msg::new(
+        format!(
+            "Đăng nhập tạm thời bị khóa do sai nhiều lần. Hãy thử lại sau {} ngày {}.",
+            local.format("%H:%M"),
+            local.format("%d/%m/%Y")
+        ),
+        format!(
+            "Sign-in is locked for a while after too many failed attempts. Try again after {} on {} (Asia/Ho_Chi_Minh).",
+            local.format("%H:%M"),
+            local.format("%d/%m/%Y")
+        ),
+    ))
+}
+
+fn disabled() -> Error {
+    Error::Forbidden(Msg::new(
+        "Tài khoản này đã bị vô hiệu hóa; hãy liên hệ quản trị hệ thống.",
+        "This account is disabled; please contact the administrator.",
+    ))
+}
+
+/// Appends an entry to the sign-in audit log.
+pub async fn record<C: ConnectionTrait>(
+    db: &C,
+    kind: &str,
+    username: &str,
+    account_id: Option<i32>,
+    client_ip: Option<&str>,
+    detail: Option<&str>,
+) -> Result<()> {
+    auth_event::ActiveModel {
+        at: Set(clock::now()),
+        username: Set(username.chars().take(200).collect()),
+        account_id: Set(account_id),
+        client_ip: Set(client_ip.map(str::to_string)),
+        kind: Set(kind.to_string()),
+        detail: Set(detail.map(str::to_string)),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// A hash of a throwaway password, checked against when the username is unknown so that a
+/// failure takes as long either way (no timing hint that the username exists).
+fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| password::hash("lichhop-no-such-account").unwrap_or_default())
+}
+
+/// Checks the credentials. On success records the sign-in and returns the account; otherwise
+/// answers 401 (wrong), 429 (slowed or locked) or 403 (disabled, only with the right password).
+pub async fn authenticate(
+    db: &Db,
+    rules: &Rules,
+    username: &str,
+    secret: &str,
+    client_ip: Option<&str>,
+) -> Result<account::Model> {
+    let username = throttle::normalize(username);
+    let now = clock::now();
+    let counts = throttle::counts(&db.conn, rules, &username, client_ip, now).await?;
+    let decision = throttle::decide(rules, &counts);
+    if let Decision::Locked { until } = decision {
+        let _w = db.write_guard().await;
+        record(
+            &db.conn,
+            kind::REFUSED_LOCKED,
+            &username,
+            None,
+            client_ip,
+            None,
+        )
+        .await?;
+        return Err(locked(until));
+    }
+    if decision == Decision::Slow {
+        rocket::tokio::time::sleep(rules.delay).await;
+    }
+    let found = account::Entity::find()
+        .filter(account::Column::Username.eq(username.as_str()))
+        .one(&db.conn)
+        .await?;
+    let hash = found
+        .as_ref()
+        .map_or(dummy_hash(), |a| a.password_hash.as_str())
+        .to_string();
+    let secret_owned = secret.to_string();
+    // Argon2 takes tens of milliseconds of CPU: keep it off the async workers.
+    let matches =
+        rocket::tokio::task::spawn_blocking(move || password::verify(&secret_owned, &hash))
+            .await
+            .unwrap_or(false);
+    match found {
+        Some(acc) if matches => {
+            let _w = db.write_guard().await;
+            if acc.disabled {
+                record(
+                    &db.conn,
+                    kind::DISABLED,
+                    &username,
+                    Some(acc.id),
+                    client_ip,
+                    None,
+                )
+                .await?;
+                return Err(disabled());
+            }
+            record(
+                &db.conn,
+                kind::SIGN_IN,
+                &username,
+                Some(acc.id),
+                client_ip,
+                None,
+            )
+            .await?;
+            let mut active: account::ActiveModel = acc.into();
+            active.last_sign_in_at = Set(Some(now));
+            Ok(active.update(&db.conn).await?)
+        }
+        found => {
+            let account_id = found.map(|a| a.id);
+            let _w = db.write_guard().await;
+            record(
+                &db.conn,
+                kind::FAILURE,
+                &username,
+                account_id,
+                client_ip,
+                None,
+            )
+            .await?;
+            let to_lock = throttle::scopes_to_lock(rules, &counts);
+            if !to_lock.is_empty() {
+                for scope in &to_lock {
+                    record(
+                        &db.conn,
+                        kind::LOCK,
+                        &username,
+                        account_id,
+                        client_ip,
+                        Some(scope),
+                    )
+                    .await?;
+                }
+                return Err(locked(now + rules.lock_for));
+            }
+            if decision == Decision::Slow {
+                Err(slowed_down())
+            } else {
+                Err(wrong_credentials())
+            }
+        }
+    }
+}
+
+/// The sign-in audit log, newest first, as the admin reads it.
+pub async fn audit_log(
+    db: &Db,
+    username: Option<&str>,
+    limit: Option<u64>,
+) -> Result<Vec<auth_event::Model>> {
+    let mut q = auth_event::Entity::find();
+    if let Some(u) = username.map(str::trim).filter(|u| !u.is_empty()) {
+        q = q.filter(auth_event::Column::Username.eq(u.to_lowercase()));
+    }
+    Ok(q.order_by_desc(auth_event::Column::Id)
+        .limit(limit.unwrap_or(200).clamp(1, 1000))
+        .all(&db.conn)
+        .await?)
+}

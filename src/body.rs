@@ -1,0 +1,35 @@
+//! Request bodies for our data guards (`api::json::JsonBody`, `web::csrf::CsrfForm`): read under
+//! the configured limit, refused with a message the catcher renders in the caller's language.
+
+use crate::error::{Error, Msg, RefusedField};
+use rocket::data::{self, ByteUnit, Data};
+use rocket::request::Request;
+
+/// Fails the data guard with `e`, leaving its message and field for the catcher.
+pub fn refuse<'r, T>(req: &'r Request<'_>, e: Error) -> data::Outcome<'r, T, Error> {
+    req.local_cache(|| Some(e.message()));
+    req.local_cache(|| RefusedField(e.field().map(str::to_string)));
+    data::Outcome::Error((e.status(), e))
+}
+
+/// The whole body as UTF-8 text, under the limit named `limit_name` (else `default`):
+/// 413 when it is larger, 400 when it is not text.
+pub async fn read_text(
+    req: &Request<'_>,
+    data: Data<'_>,
+    limit_name: &str,
+    default: ByteUnit,
+) -> Result<String, Error> {
+    let limit = req.limits().get(limit_name).unwrap_or(default);
+    match data.open(limit).into_string().await {
+        Ok(text) if text.is_complete() => Ok(text.into_inner()),
+        Ok(_) => Err(Error::PayloadTooLarge(Msg::new(
+            format!("Nội dung gửi lên vượt quá giới hạn {limit}."),
+            format!("The request body exceeds the limit of {limit}."),
+        ))),
+        Err(_) => Err(Error::BadRequest(Msg::new(
+            "Không đọc được nội dung gửi lên (phải là văn bản UTF-8).",
+            "The request body could not be read (it must be UTF-8 text).",
+        ))),
+    }
+}

@@ -1,0 +1,228 @@
+//! Accounts: who may sign in, with which role and for which agency. Every change that should
+//! end existing sessions (disabling, a new password) bumps `session_epoch`.
+
+use super::{agencies, clock, password, validate};
+use crate::auth::signin::record;
+use crate::auth::throttle::kind;
+use crate::db::Db;
+use crate::{Error, Result};
+use entity::{account, Role};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use serde::Deserialize;
+
+/// A new account as entered by an admin.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewAccount {
+    pub username: String,
+    pub display_name: String,
+    pub password: String,
+    pub role: Role,
+    #[serde(default)]
+    pub agency_id: Option<i32>,
+    #[serde(default)]
+    pub person_id: Option<i32>,
+}
+
+/// What an admin may change on an account (None: unchanged).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccountChanges {
+    #[serde(default)]
+    pub role: Option<Role>,
+    #[serde(default, deserialize_with = "crate::domain::validate::present")]
+    pub agency_id: Option<Option<i32>>,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub disabled: Option<bool>,
+}
+
+/// Lower-case letters, digits, '.', '_' and '-', 3 to 64 characters (stored lower-case).
+pub fn check_username(field: &str, username: &str) -> Result<String> {
+    let u = username.trim().to_lowercase();
+    let ok = (3..=64).contains(&u.chars().count())
+        && u.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || ".-_".contains(c));
+    if !ok {
+        return Err(Error::validation(
+            field,
+            "Tên đăng nhập gồm 3–64 ký tự: chữ thường không dấu, số, dấu chấm, gạch nối, gạch dưới.",
+            "A username has 3–64 characters: lower-case letters, digits, '.', '-' and '_'.",
+        ));
+    }
+    Ok(u)
+}
+
+/// A clerk belongs to an agency that exists; other roles may name one (their home agency).
+async fn check_role_agency(db: &Db, role: Role, agency_id: Option<i32>) -> Result<()> {
+    match agency_id {
+        None if role == Role::AgencyClerk => Err(Error::validation(
+            "agency_id",
+            "Văn thư của đơn vị phải thuộc một đơn vị.",
+            "An agency clerk must belong to an agency.",
+        )),
+        Some(id) if agencies::get(db, id).await.is_err() => Err(Error::validation(
+            "agency_id",
+            "Đơn vị không tồn tại.",
+            "No such agency.",
+        )),
+        _ => Ok(()),
+    }
+}
+
+pub async fn list(db: &Db) -> Result<Vec<account::Model>> {
+    Ok(account::Entity::find()
+        .order_by_asc(account::Column::Username)
+        .all(&db.conn)
+        .await?)
+}
+
+pub async fn get(db: &Db, id: i32) -> Result<account::Model> {
+    account::Entity::find_by_id(id)
+        .one(&db.conn)
+        .await?
+        .ok_or_else(|| Error::not_found("tài khoản", "Account"))
+}
+
+pub async fn create(db: &Db, input: NewAccount) -> Result<account::Model> {
+    let username = check_username("username", &input.username)?;
+    let display_name = validate::required("display_name", &input.display_name, 200)?;
+    password::check_strength("password", &input.password, &username)?;
+    check_role_agency(db, input.role, input.agency_id).await?;
+    let hash = password::hash(&input.password)?;
+    let _w = db.write_guard().await;
+    let taken = account::Entity::find()
+        .filter(account::Column::Username.eq(username.as_str()))
+        .one(&db.conn)
+        .await?;
+    if taken.is_some() {
+        return Err(validate::taken("username"));
+    }
+    account::ActiveModel {
+        username: Set(username),
+        display_name: Set(display_name),
+        password_hash: Set(hash),
+        role: Set(input.role),
+        agency_id: Set(input.agency_id),
+        person_id: Set(input.person_id),
+        disabled: Set(false),
+        session_epoch: Set(0),
+        created_at: Set(clock::now()),
+        last_sign_in_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&db.conn)
+    .await
+    .map_err(|e| validate::unique_violation(e, "username"))
+}
+
+/// Applies an admin's changes. An admin cannot disable or demote their own account (so that the
+/// office never locks itself out by a slip).
+pub async fn update(
+    db: &Db,
+    actor_id: i32,
+    id: i32,
+    changes: AccountChanges,
+) -> Result<account::Model> {
+    let current = get(db, id).await?;
+    let role = changes.role.unwrap_or(current.role);
+    let agency_id = changes.agency_id.unwrap_or(current.agency_id);
+    let disabled = changes.disabled.unwrap_or(current.disabled);
+    if id == actor_id && disabled {
+        return Err(Error::validation(
+            "disabled",
+            "Không thể tự vô hiệu hóa tài khoản của mình.",
+            "You cannot disable your own account.",
+        ));
+    }
+    if id == actor_id && role != Role::Admin {
+        return Err(Error::validation(
+            "role",
+            "Không thể tự bỏ quyền quản trị của mình.",
+            "You cannot remove your own admin role.",
+        ));
+    }
+    check_role_agency(db, role, agency_id).await?;
+    let display_name = match &changes.display_name {
+        Some(name) => validate::required("display_name", name, 200)?,
+        None => current.display_name.clone(),
+    };
+    let newly_disabled = disabled && !current.disabled;
+    let username = current.username.clone();
+    let epoch = current.session_epoch;
+    let mut active: account::ActiveModel = current.into();
+    active.role = Set(role);
+    active.agency_id = Set(agency_id);
+    active.display_name = Set(display_name);
+    active.disabled = Set(disabled);
+    if newly_disabled {
+        active.session_epoch = Set(epoch + 1);
+    }
+    let _w = db.write_guard().await;
+    let saved = active.update(&db.conn).await?;
+    if newly_disabled {
+        record(
+            &db.conn,
+            kind::ACCOUNT_DISABLED,
+            &username,
+            Some(id),
+            None,
+            None,
+        )
+        .await?;
+    }
+    Ok(saved)
+}
+
+async fn set_password(
+    db: &Db,
+    acc: account::Model,
+    new_password: &str,
+    event: &str,
+) -> Result<account::Model> {
+    let hash = password::hash(new_password)?;
+    let username = acc.username.clone();
+    let epoch = acc.session_epoch;
+    let id = acc.id;
+    let mut active: account::ActiveModel = acc.into();
+    active.password_hash = Set(hash);
+    active.session_epoch = Set(epoch + 1);
+    let _w = db.write_guard().await;
+    let saved = active.update(&db.conn).await?;
+    record(&db.conn, event, &username, Some(id), None, None).await?;
+    Ok(saved)
+}
+
+/// An admin sets a new password; every session of the account ends.
+pub async fn reset_password(db: &Db, id: i32, new_password: &str) -> Result<account::Model> {
+    let acc = get(db, id).await?;
+    password::check_strength("new_password", new_password, &acc.username)?;
+    set_password(db, acc, new_password, kind::PASSWORD_RESET).await
+}
+
+/// The account holder changes their own password; every session ends (the caller starts a
+/// fresh one for the current browser with the returned account).
+pub async fn change_password(
+    db: &Db,
+    acc: account::Model,
+    current_password: &str,
+    new_password: &str,
+) -> Result<account::Model> {
+    if !password::verify(current_password, &acc.password_hash) {
+        return Err(Error::validation(
+            "current_password",
+            "Mật khẩu hiện tại không đúng.",
+            "The current password is wrong.",
+        ));
+    }
+    password::check_strength("new_password", new_password, &acc.username)?;
+    if current_password == new_password {
+        return Err(Error::validation(
+            "new_password",
+            "Mật khẩu mới phải khác mật khẩu hiện tại.",
+            "The new password must differ from the current one.",
+        ));
+    }
+    set_password(db, acc, new_password, kind::PASSWORD_CHANGED).await
+}

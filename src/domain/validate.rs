@@ -1,0 +1,96 @@
+//! Small input rules shared by the reference data and accounts; each refusal names its field.
+
+use crate::{Error, Result};
+use sea_orm::{DbErr, SqlErr};
+
+/// Trimmed, non-empty, at most `max` characters.
+pub fn required(field: &str, value: &str, max: usize) -> Result<String> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(Error::validation(
+            field,
+            "Trường này không được để trống.",
+            "This field is required.",
+        ));
+    }
+    limit(field, v, max)
+}
+
+/// Trimmed; empty becomes None.
+pub fn optional(field: &str, value: Option<&str>, max: usize) -> Result<Option<String>> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        Some(v) => limit(field, v, max).map(Some),
+        None => Ok(None),
+    }
+}
+
+fn limit(field: &str, v: &str, max: usize) -> Result<String> {
+    if v.chars().count() > max {
+        return Err(Error::validation(
+            field,
+            format!("Tối đa {max} ký tự."),
+            format!("At most {max} characters."),
+        ));
+    }
+    Ok(v.to_string())
+}
+
+/// A plausible e-mail address (something@something.tld), or None.
+pub fn email(field: &str, value: Option<&str>) -> Result<Option<String>> {
+    let v = optional(field, value, 200)?;
+    if let Some(e) = &v {
+        let ok = e.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+        }) && !e.contains(char::is_whitespace);
+        if !ok {
+            return Err(Error::validation(
+                field,
+                "Địa chỉ thư điện tử không hợp lệ.",
+                "Not a valid e-mail address.",
+            ));
+        }
+    }
+    Ok(v)
+}
+
+/// A whole number in a range.
+pub fn in_range(field: &str, value: i32, min: i32, max: i32) -> Result<i32> {
+    if value < min || value > max {
+        return Err(Error::validation(
+            field,
+            format!("Phải là số từ {min} đến {max}."),
+            format!("Must be a number from {min} to {max}."),
+        ));
+    }
+    Ok(value)
+}
+
+/// A uniqueness violation from the database becomes a refusal of `field`; other errors pass.
+pub fn unique_violation(e: DbErr, field: &str) -> Error {
+    if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) {
+        taken(field)
+    } else {
+        Error::Db(e)
+    }
+}
+
+pub fn taken(field: &str) -> Error {
+    Error::validation(
+        field,
+        "Giá trị này đã được dùng.",
+        "This value is already in use.",
+    )
+}
+
+/// For PATCH bodies: tells an absent field (`None`) from an explicit `null` (`Some(None)`).
+/// Use with `#[serde(default, deserialize_with = "crate::domain::validate::present")]`.
+pub fn present<'de, D, T>(d: D) -> std::result::Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    serde::Deserialize::deserialize(d).map(Some)
+}

@@ -1,0 +1,179 @@
+//! CSRF protection for the pages: a per-browser secret in a private cookie, repeated in a hidden
+//! field `csrf` of every form. `CsrfForm<T>` is the data guard of every state-changing form
+//! route: it parses the form only when the field matches the cookie, else answers 403.
+//! (The API has no cookies, hence no CSRF surface.)
+
+use crate::auth::{new_secret, session};
+use crate::body::{read_text, refuse};
+use crate::error::{Error, Msg};
+use rocket::data::{self, Data, FromData, ToByteUnit};
+use rocket::form::{Form, FromForm, ValueField};
+use rocket::http::{Cookie, CookieJar, RawStr, SameSite};
+use rocket::request::{FromRequest, Outcome, Request};
+
+pub const COOKIE: &str = "lichhop_csrf";
+pub const FIELD: &str = "csrf";
+
+/// The token to put in the forms of the page being rendered (created on first use).
+#[derive(Debug, Clone)]
+pub struct CsrfToken(pub String);
+
+fn set_cookie(jar: &CookieJar<'_>, value: String, secure: bool) {
+    jar.add_private(
+        Cookie::build((COOKIE, value))
+            .http_only(true)
+            .same_site(SameSite::Strict)
+            .secure(secure)
+            .path("/")
+            .build(),
+    );
+}
+
+impl CsrfToken {
+    /// The browser's token, or a new one set in its cookie.
+    pub fn of(req: &Request<'_>) -> CsrfToken {
+        let jar = req.cookies();
+        match jar
+            .get_private(COOKIE)
+            .map(|c| c.value().to_string())
+            .filter(|v| v.len() == 64)
+        {
+            Some(existing) => CsrfToken(existing),
+            None => CsrfToken::renew(req),
+        }
+    }
+
+    fn renew(req: &Request<'_>) -> CsrfToken {
+        CsrfToken::renew_in(req.cookies(), session::is_secure(req))
+    }
+
+    /// A fresh token (after sign-in, so that one planted before it is worthless).
+    pub fn renew_in(jar: &CookieJar<'_>, secure: bool) -> CsrfToken {
+        let token = new_secret();
+        set_cookie(jar, token.clone(), secure);
+        CsrfToken(token)
+    }
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for CsrfToken {
+    type Error = std::convert::Infallible;
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        Outcome::Success(CsrfToken::of(req))
+    }
+}
+
+/// Equal in constant time (no timing hint about how much of the token was right).
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// A form with no fields of its own (sign-out): only the CSRF token.
+#[derive(FromForm, Debug, Default)]
+pub struct NoFields {
+    /// Read by [`CsrfForm`]; listed so that the form has a field.
+    #[field(default = String::new())]
+    pub csrf: String,
+}
+
+/// A form posted with the right CSRF token.
+pub struct CsrfForm<T>(pub T);
+
+/// The form's fields, percent-decoded, kept for the request's lifetime (parsed types borrow them).
+struct FormFields(Vec<(String, String)>);
+
+/// Splits and decodes an `application/x-www-form-urlencoded` body ('+' is a space).
+fn decode_fields(body: &str) -> Vec<(String, String)> {
+    body.split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let decode = |s: &str| RawStr::new(s).url_decode_lossy().into_owned();
+            (decode(name), decode(value))
+        })
+        .collect()
+}
+
+fn forged() -> Error {
+    Error::Forbidden(Msg::new(
+        "Biểu mẫu đã hết hạn hoặc không hợp lệ (thiếu mã chống giả mạo). Hãy tải lại trang và gửi lại.",
+        "The form has expired or is not valid (missing anti-forgery token). Reload the page and send it again.",
+    ))
+}
+
+#[rocket::async_trait]
+impl<'r, T: FromForm<'r>> FromData<'r> for CsrfForm<T> {
+    type Error = Error;
+
+    async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> data::Outcome<'r, Self> {
+        if !req.content_type().is_some_and(|ct| ct.is_form()) {
+            return refuse(
+                req,
+                Error::UnsupportedMediaType(Msg::new(
+                    "Biểu mẫu phải được gửi dạng application/x-www-form-urlencoded.",
+                    "The form must be sent as application/x-www-form-urlencoded.",
+                )),
+            );
+        }
+        let text = match read_text(req, data, "form", 256.kibibytes()).await {
+            Ok(text) => text,
+            Err(e) => return refuse(req, e),
+        };
+        let expected = req
+            .cookies()
+            .get_private(COOKIE)
+            .map(|c| c.value().to_string());
+        let fields = &req.local_cache(|| FormFields(decode_fields(&text))).0;
+        let sent = fields
+            .iter()
+            .find(|(name, _)| name == FIELD)
+            .map(|(_, v)| v.clone());
+        match (expected, sent) {
+            (Some(e), Some(s)) if !e.is_empty() && same(&e, &s) => {}
+            _ => return refuse(req, forged()),
+        }
+        let values = fields
+            .iter()
+            .map(|(n, v)| ValueField::from((n.as_str(), v.as_str())));
+        match Form::<T>::parse_iter(values) {
+            Ok(value) => data::Outcome::Success(CsrfForm(value)),
+            Err(errors) => {
+                let field = errors
+                    .iter()
+                    .next()
+                    .and_then(|e| e.name.as_ref().map(|n| n.to_string()))
+                    .unwrap_or_default();
+                refuse(
+                    req,
+                    Error::validation(
+                        &field,
+                        format!("Trường \"{field}\" không hợp lệ."),
+                        format!("Field \"{field}\" is not valid."),
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn fields_are_decoded() {
+        let f = super::decode_fields("csrf=ab&name=Ph%C3%B2ng+h%E1%BB%8Dp&x");
+        assert_eq!(f[1], ("name".to_string(), "Phòng họp".to_string()));
+        assert_eq!(f[2], ("x".to_string(), String::new()));
+    }
+
+    #[test]
+    fn comparison_is_exact() {
+        assert!(super::same("abc", "abc"));
+        assert!(!super::same("abc", "abd"));
+        assert!(!super::same("abc", "ab"));
+    }
+}

@@ -1,0 +1,100 @@
+//! Page text in Vietnamese (first) and English, from locales/vi.json and locales/en.json (flat
+//! "key": "text" maps, built into the binary and parsed at start). Templates say
+//! `{{t "sign_in.title"}}`; the helper picks the language from `lang` in the template context.
+
+use crate::error::Lang;
+use rocket_dyn_templates::handlebars::{
+    Context, Handlebars, Helper, HelperDef, RenderContext, RenderError, RenderErrorReason,
+    ScopedJson,
+};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
+pub const VI_JSON: &str = include_str!("../../locales/vi.json");
+pub const EN_JSON: &str = include_str!("../../locales/en.json");
+
+#[derive(Debug)]
+pub struct Translations {
+    vi: HashMap<String, String>,
+    en: HashMap<String, String>,
+}
+
+impl Translations {
+    /// Parses both files; a broken file is a start-up error naming it.
+    pub fn load() -> Result<Self, String> {
+        let parse = |name: &str, text: &str| {
+            serde_json::from_str::<HashMap<String, String>>(text)
+                .map_err(|e| format!("locales/{name}: {e}"))
+        };
+        Ok(Translations {
+            vi: parse("vi.json", VI_JSON)?,
+            en: parse("en.json", EN_JSON)?,
+        })
+    }
+
+    /// The text of `key`; a missing key shows as the key itself (and a test keeps the files whole).
+    pub fn text<'a>(&'a self, lang: Lang, key: &'a str) -> &'a str {
+        let map = match lang {
+            Lang::Vi => &self.vi,
+            Lang::En => &self.en,
+        };
+        map.get(key).map(String::as_str).unwrap_or(key)
+    }
+
+    pub fn keys(&self, lang: Lang) -> Vec<&str> {
+        let map = match lang {
+            Lang::Vi => &self.vi,
+            Lang::En => &self.en,
+        };
+        map.keys().map(String::as_str).collect()
+    }
+}
+
+/// The translations, parsed once (the files are part of the binary).
+pub fn translations() -> Arc<Translations> {
+    static LOADED: OnceLock<Arc<Translations>> = OnceLock::new();
+    LOADED
+        .get_or_init(|| {
+            Arc::new(Translations::load().unwrap_or_else(|e| {
+                tracing::error!("{e}");
+                Translations {
+                    vi: HashMap::new(),
+                    en: HashMap::new(),
+                }
+            }))
+        })
+        .clone()
+}
+
+pub fn lang_code(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Vi => "vi",
+        Lang::En => "en",
+    }
+}
+
+/// The `t` helper: `{{t "key"}}` or `{{t some.path}}` (the value at the path is the key).
+pub struct TranslateHelper(pub Arc<Translations>);
+
+impl HelperDef for TranslateHelper {
+    fn call_inner<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        _: &'reg Handlebars<'reg>,
+        ctx: &'rc Context,
+        _: &mut RenderContext<'reg, 'rc>,
+    ) -> Result<ScopedJson<'rc>, RenderError> {
+        let key = h
+            .param(0)
+            .and_then(|p| p.value().as_str())
+            .ok_or_else(|| RenderErrorReason::ParamNotFoundForIndex("t", 0))?;
+        let lang = match ctx.data().get("lang").and_then(Value::as_str) {
+            Some("en") => Lang::En,
+            _ => Lang::Vi,
+        };
+        Ok(ScopedJson::Derived(Value::String(
+            self.0.text(lang, key).to_string(),
+        )))
+    }
+}

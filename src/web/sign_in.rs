@@ -1,0 +1,242 @@
+//! Signing in and out, the language switch, the stylesheet; the signed-in user's own account
+//! page and password change.
+
+use super::csrf::{CsrfForm, CsrfToken, NoFields};
+use super::page::{Field, FormView, Page, Viewer};
+use crate::auth::{session, signin, throttle, Caller, ClientIp};
+use crate::config::AppConfig;
+use crate::db::Db;
+use crate::domain::{accounts, agencies};
+use crate::{Error, Result};
+use rocket::form::FromForm;
+use rocket::http::{ContentType, Cookie, CookieJar, SameSite, Status};
+use rocket::response::Redirect;
+use rocket::State;
+use rocket_dyn_templates::Template;
+use serde_json::json;
+
+/// Where a successful sign-in lands.
+pub const HOME: &str = "/tai-khoan";
+
+#[derive(FromForm, Default)]
+pub struct SignInForm {
+    #[field(default = String::new())]
+    pub username: String,
+    #[field(default = String::new())]
+    pub password: String,
+}
+
+fn sign_in_form(username: &str) -> FormView {
+    FormView::new(
+        "/dang-nhap",
+        "sign_in.submit",
+        vec![
+            Field::text("username", "sign_in.username", username)
+                .required()
+                .autocomplete("username"),
+            Field::password("password", "sign_in.password", "current-password"),
+        ],
+    )
+}
+
+#[rocket::get("/dang-nhap")]
+pub fn sign_in_page(viewer: Viewer) -> Result<Template, Redirect> {
+    if viewer.caller.is_some() {
+        return Err(Redirect::to(HOME));
+    }
+    Ok(viewer.forms("sign_in.title", vec![sign_in_form("")], None))
+}
+
+/// Public on purpose (with CSRF): checks the credentials through the same throttled path as
+/// `POST /api/v1/tokens`, then starts a session and a fresh CSRF token.
+#[rocket::post("/dang-nhap", data = "<form>")]
+pub async fn sign_in_submit(
+    db: &State<Db>,
+    config: &State<AppConfig>,
+    ip: ClientIp,
+    viewer: Viewer,
+    jar: &CookieJar<'_>,
+    form: CsrfForm<SignInForm>,
+) -> Result<Result<Redirect, Page>> {
+    let form = form.0;
+    match signin::authenticate(
+        db,
+        &config.throttle_rules(),
+        &form.username,
+        &form.password,
+        ip.0.as_deref(),
+    )
+    .await
+    {
+        Ok(account) => {
+            session::start(jar, &account, viewer.secure);
+            CsrfToken::renew_in(jar, viewer.secure);
+            Ok(Ok(Redirect::to(HOME)))
+        }
+        Err(e @ (Error::Unauthorized(_) | Error::TooManyRequests(_) | Error::Forbidden(_))) => {
+            let view = sign_in_form(&form.username).refused(&e, &viewer);
+            Ok(Err((
+                e.status(),
+                viewer.forms("sign_in.title", vec![view], None),
+            )))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[rocket::post("/dang-xuat", data = "<_form>")]
+pub async fn sign_out(
+    db: &State<Db>,
+    caller: Caller,
+    ip: ClientIp,
+    jar: &CookieJar<'_>,
+    _form: CsrfForm<NoFields>,
+) -> Result<Redirect> {
+    session::end(jar);
+    let _w = db.write_guard().await;
+    signin::record(
+        &db.conn,
+        throttle::kind::SIGN_OUT,
+        &caller.account.username,
+        Some(caller.id()),
+        ip.0.as_deref(),
+        None,
+    )
+    .await?;
+    Ok(Redirect::to("/dang-nhap"))
+}
+
+/// Remembers the language in the `lang` cookie and goes back to the page (a local path only).
+#[rocket::get("/ngon-ngu/<code>?<next>")]
+pub fn language(code: &str, next: Option<&str>, jar: &CookieJar<'_>) -> Redirect {
+    let lang = if code == "en" { "en" } else { "vi" };
+    jar.add(
+        Cookie::build(("lang", lang))
+            .path("/")
+            .same_site(SameSite::Lax)
+            .max_age(rocket::time::Duration::days(365))
+            .build(),
+    );
+    let next = next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'));
+    Redirect::to(next.unwrap_or("/dang-nhap").to_string())
+}
+
+#[rocket::get("/static/lichhop.css")]
+pub fn stylesheet() -> (ContentType, &'static str) {
+    (ContentType::CSS, include_str!("../../static/lichhop.css"))
+}
+
+// --- own account ---
+
+async fn account_page(
+    db: &Db,
+    viewer: &Viewer,
+    caller: &Caller,
+    notice: Option<&str>,
+) -> Result<Template> {
+    let agency = match caller.account.agency_id {
+        Some(id) => Some(agencies::get(db, id).await?.name),
+        None => None,
+    };
+    Ok(viewer.render(
+        "account.html",
+        "account.title",
+        json!({ "agency": agency, "notice": notice }),
+    ))
+}
+
+#[rocket::get("/tai-khoan")]
+pub async fn account(db: &State<Db>, caller: Caller, viewer: Viewer) -> Result<Template> {
+    account_page(db, &viewer, &caller, None).await
+}
+
+#[derive(FromForm, Default)]
+pub struct PasswordForm {
+    #[field(default = String::new())]
+    pub current_password: String,
+    #[field(default = String::new())]
+    pub new_password: String,
+    #[field(default = String::new())]
+    pub new_password_confirm: String,
+}
+
+fn password_form() -> FormView {
+    FormView::new(
+        "/tai-khoan/mat-khau",
+        "password.submit",
+        vec![
+            Field::password("current_password", "password.current", "current-password"),
+            Field::password("new_password", "password.new", "new-password"),
+            Field::password("new_password_confirm", "password.confirm", "new-password"),
+        ],
+    )
+}
+
+#[rocket::get("/tai-khoan/mat-khau")]
+pub fn password_page(_caller: Caller, viewer: Viewer) -> Template {
+    viewer.forms("password.title", vec![password_form()], None)
+}
+
+/// Ends every other session of the account; this browser gets a fresh one.
+#[rocket::post("/tai-khoan/mat-khau", data = "<form>")]
+pub async fn password_submit(
+    db: &State<Db>,
+    caller: Caller,
+    viewer: Viewer,
+    jar: &CookieJar<'_>,
+    form: CsrfForm<PasswordForm>,
+) -> Result<Result<Template, Page>> {
+    let form = form.0;
+    let changed = if form.new_password != form.new_password_confirm {
+        Err(Error::validation(
+            "new_password_confirm",
+            "Hai lần nhập mật khẩu mới không khớp.",
+            "The two new passwords differ.",
+        ))
+    } else {
+        accounts::change_password(
+            db,
+            caller.account.clone(),
+            &form.current_password,
+            &form.new_password,
+        )
+        .await
+    };
+    match changed {
+        Ok(account) => {
+            session::start(jar, &account, viewer.secure);
+            let caller = Caller {
+                account,
+                token_id: None,
+            };
+            Ok(Ok(account_page(
+                db,
+                &viewer,
+                &caller,
+                Some("password.changed"),
+            )
+            .await?))
+        }
+        Err(e @ Error::Validation { .. }) => {
+            let view = password_form().refused(&e, &viewer);
+            Ok(Err((
+                Status::UnprocessableEntity,
+                viewer.forms("password.title", vec![view], None),
+            )))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub fn routes() -> Vec<rocket::Route> {
+    rocket::routes![
+        sign_in_page,
+        sign_in_submit,
+        sign_out,
+        language,
+        stylesheet,
+        account,
+        password_page,
+        password_submit
+    ]
+}

@@ -1,0 +1,408 @@
+//! The authorization matrix: every mounted route, asked by every kind of caller, must be allowed
+//! or denied as the table below says, and never answer 5xx. A route missing from the table
+//! fails the test: add one line for it.
+
+use crate::helpers::*;
+use entity::Role;
+use rocket::http::{ContentType, Header, Method, Status};
+use std::collections::HashMap;
+
+/// Who may call a route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Rule {
+    /// Anyone, signed in or not.
+    Public,
+    /// Any signed-in account.
+    AnySignedIn,
+    /// Agency clerks only.
+    Clerk,
+    /// Office staff, approvers and admins.
+    Office,
+    /// Approvers and admins.
+    Approver,
+    Admin,
+    /// The office, and the clerks of agency A (the path's object belongs to agency A).
+    AgencyA,
+    /// The clerks of agency A only (the agency's own actions on its request).
+    ClerkOfA,
+}
+
+/// The body a request of the matrix carries: minimal, valid enough to pass the guards.
+/// Form bodies get the principal's CSRF token added.
+#[derive(Clone, Copy, Debug)]
+enum Body {
+    None,
+    Json(&'static str),
+    Form(&'static str),
+}
+
+use Body::{Form, Json};
+use Rule::*;
+
+/// One line per route: method, path as mounted (without the query), rule, body.
+/// `<id>` in a path is filled by [`Fixture::id_for`].
+#[rustfmt::skip]
+const TABLE: &[(&str, &str, Rule, Body)] = &[
+    ("GET",    "/healthz",                         Public,      Body::None),
+    // API tokens and the caller's own account
+    ("POST",   "/api/v1/tokens",                   Public,      Json(r#"{"username":"matrix","password":"mat-khau-thu-nghiem","name":"m"}"#)),
+    ("GET",    "/api/v1/tokens",                   AnySignedIn, Body::None),
+    ("DELETE", "/api/v1/tokens/<id>",              Admin,       Body::None),
+    ("GET",    "/api/v1/account",                  AnySignedIn, Body::None),
+    ("POST",   "/api/v1/account/password",         AnySignedIn, Json(r#"{"current_password":"sai","new_password":"khong-doi-gi"}"#)),
+    // Administration
+    ("GET",    "/api/v1/accounts",                 Admin,       Body::None),
+    ("POST",   "/api/v1/accounts",                 Admin,       Json(r#"{"username":"x","display_name":"x","password":"x","role":"admin"}"#)),
+    ("GET",    "/api/v1/accounts/<id>",            Admin,       Body::None),
+    ("PATCH",  "/api/v1/accounts/<id>",            Admin,       Json("{}")),
+    ("POST",   "/api/v1/accounts/<id>/password",   Admin,       Json(r#"{"new_password":"ngan"}"#)),
+    ("GET",    "/api/v1/agencies",                 AnySignedIn, Body::None),
+    ("POST",   "/api/v1/agencies",                 Admin,       Json(r#"{"name":"","short_name":"","kind":"other"}"#)),
+    ("GET",    "/api/v1/agencies/<id>",            AnySignedIn, Body::None),
+    ("PATCH",  "/api/v1/agencies/<id>",            Admin,       Json("{}")),
+    ("GET",    "/api/v1/persons",                  AnySignedIn, Body::None),
+    ("POST",   "/api/v1/persons",                  Admin,       Json(r#"{"full_name":"","position":"","agency_id":0}"#)),
+    ("GET",    "/api/v1/persons/<id>",             AnySignedIn, Body::None),
+    ("PATCH",  "/api/v1/persons/<id>",             Admin,       Json("{}")),
+    ("GET",    "/api/v1/rooms",                    AnySignedIn, Body::None),
+    ("POST",   "/api/v1/rooms",                    Admin,       Json(r#"{"name":"","building":"","capacity":0}"#)),
+    ("GET",    "/api/v1/rooms/<id>",               AnySignedIn, Body::None),
+    ("PATCH",  "/api/v1/rooms/<id>",               Admin,       Json("{}")),
+    ("GET",    "/api/v1/auth-events",              Admin,       Body::None),
+    // Pages: signing in and out, the language, the stylesheet, the own account
+    ("GET",    "/dang-nhap",                       Public,      Body::None),
+    ("POST",   "/dang-nhap",                       Public,      Form("username=matrix&password=mat-khau-thu-nghiem")),
+    ("POST",   "/dang-xuat",                       AnySignedIn, Form("")),
+    ("GET",    "/ngon-ngu/<code>",                 Public,      Body::None),
+    ("GET",    "/static/lichhop.css",              Public,      Body::None),
+    ("GET",    "/tai-khoan",                       AnySignedIn, Body::None),
+    ("GET",    "/tai-khoan/mat-khau",              AnySignedIn, Body::None),
+    ("POST",   "/tai-khoan/mat-khau",              AnySignedIn, Form("current_password=sai&new_password=x&new_password_confirm=x")),
+    // Administration pages
+    ("GET",    "/quan-tri/tai-khoan",              Admin,       Body::None),
+    ("GET",    "/quan-tri/tai-khoan/moi",          Admin,       Body::None),
+    ("POST",   "/quan-tri/tai-khoan",              Admin,       Form("username=x&role=admin")),
+    ("GET",    "/quan-tri/tai-khoan/<id>",         Admin,       Body::None),
+    ("POST",   "/quan-tri/tai-khoan/<id>",         Admin,       Form("display_name=Matrix&role=office_staff")),
+    ("POST",   "/quan-tri/tai-khoan/<id>/mat-khau", Admin,      Form("new_password=ngan")),
+    ("GET",    "/quan-tri/don-vi",                 Admin,       Body::None),
+    ("GET",    "/quan-tri/don-vi/moi",             Admin,       Body::None),
+    ("POST",   "/quan-tri/don-vi",                 Admin,       Form("name=")),
+    ("GET",    "/quan-tri/don-vi/<id>",            Admin,       Body::None),
+    ("POST",   "/quan-tri/don-vi/<id>",            Admin,       Form("name=")),
+    ("GET",    "/quan-tri/can-bo",                 Admin,       Body::None),
+    ("GET",    "/quan-tri/can-bo/moi",             Admin,       Body::None),
+    ("POST",   "/quan-tri/can-bo",                 Admin,       Form("full_name=")),
+    ("GET",    "/quan-tri/can-bo/<id>",            Admin,       Body::None),
+    ("POST",   "/quan-tri/can-bo/<id>",            Admin,       Form("full_name=")),
+    ("GET",    "/quan-tri/phong-hop",              Admin,       Body::None),
+    ("GET",    "/quan-tri/phong-hop/moi",          Admin,       Body::None),
+    ("POST",   "/quan-tri/phong-hop",              Admin,       Form("name=")),
+    ("GET",    "/quan-tri/phong-hop/<id>",         Admin,       Body::None),
+    ("POST",   "/quan-tri/phong-hop/<id>",         Admin,       Form("name=")),
+    ("GET",    "/quan-tri/nhat-ky-dang-nhap",      Admin,       Body::None),
+    // Meeting requests and the workflow (the fixture's meeting belongs to agency A)
+    ("GET",    "/api/v1/meetings",                 AnySignedIn, Body::None),
+    ("POST",   "/api/v1/meetings",                 AnySignedIn, Json("{}")),
+    ("GET",    "/api/v1/meetings/<id>",            AgencyA,     Body::None),
+    ("PATCH",  "/api/v1/meetings/<id>",            AgencyA,     Json(r#"{"title":"Sửa","starts_at":"2027-05-03T08:00","ends_at":"2027-05-03T09:00"}"#)),
+    ("GET",    "/api/v1/meetings/<id>/events",     AgencyA,     Body::None),
+    ("GET",    "/api/v1/meetings/<id>/occurrences", AgencyA,    Body::None),
+    ("GET",    "/api/v1/meetings/<id>/approval-preview", Office, Body::None),
+    ("POST",   "/api/v1/meetings/<id>/submit",     AgencyA,     Body::None),
+    ("POST",   "/api/v1/meetings/<id>/withdraw",   ClerkOfA,    Body::None),
+    ("POST",   "/api/v1/meetings/<id>/review",     Office,      Body::None),
+    ("POST",   "/api/v1/meetings/<id>/return",     Office,      Json(r#"{"reason":"Bổ sung"}"#)),
+    ("POST",   "/api/v1/meetings/<id>/approve",    Approver,    Body::None),
+    ("POST",   "/api/v1/meetings/<id>/reject",     Approver,    Json(r#"{"reason":"Không phù hợp"}"#)),
+    ("POST",   "/api/v1/meetings/<id>/reschedule", Approver,    Json(r#"{"starts_at":"2027-05-03T14:00"}"#)),
+    ("POST",   "/api/v1/meetings/<id>/cancel",     Approver,    Json(r#"{"reason":"Hủy"}"#)),
+    ("POST",   "/api/v1/meetings/<id>/occurrences/<date>/cancel", Approver, Json(r#"{"reason":"Hủy buổi"}"#)),
+    ("POST",   "/api/v1/meetings/<id>/occurrences/<date>/reschedule", Approver, Json(r#"{"starts_at":"2027-05-03T15:00"}"#)),
+    ("POST",   "/api/v1/meetings/<id>/split",      AgencyA,     Json(r#"{"from":"2027-05-10"}"#)),
+    // The weekly schedule and the API's own description
+    ("GET",    "/api/v1/schedule/<week>",          Public,      Body::None),
+    ("POST",   "/api/v1/schedule/<week>/publish",  Approver,    Body::None),
+    ("GET",    "/api/openapi.json",                Public,      Body::None),
+];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Who {
+    Anonymous,
+    ClerkA,
+    ClerkB,
+    Staff,
+    Approver,
+    Admin,
+}
+
+const EVERYONE: [Who; 6] = [
+    Who::Anonymous,
+    Who::ClerkA,
+    Who::ClerkB,
+    Who::Staff,
+    Who::Approver,
+    Who::Admin,
+];
+
+fn allowed(rule: Rule, who: Who) -> bool {
+    match rule {
+        Public => true,
+        AnySignedIn => who != Who::Anonymous,
+        Clerk => matches!(who, Who::ClerkA | Who::ClerkB),
+        Office => matches!(who, Who::Staff | Who::Approver | Who::Admin),
+        Rule::Approver => matches!(who, Who::Approver | Who::Admin),
+        Rule::Admin => who == Who::Admin,
+        AgencyA => matches!(who, Who::ClerkA | Who::Staff | Who::Approver | Who::Admin),
+        ClerkOfA => who == Who::ClerkA,
+    }
+}
+
+/// The objects whose ids fill the paths.
+struct Fixture {
+    agency_a: i32,
+    /// An account no principal signs in with, so that changing it harms no later request.
+    victim_account: i32,
+    person: i32,
+    room: i32,
+    /// A token of the admin other than the one the matrix signs in with.
+    spare_token: i32,
+    /// A meeting request of agency A, on 3/5/2027.
+    meeting: i32,
+}
+
+impl Fixture {
+    /// The id that fills `<id>` in `path`. A new kind of path needs a line here.
+    fn id_for(&self, path: &str) -> i32 {
+        let prefixes: &[(&str, i32)] = &[
+            ("/api/v1/accounts/", self.victim_account),
+            ("/api/v1/agencies/", self.agency_a),
+            ("/api/v1/persons/", self.person),
+            ("/api/v1/rooms/", self.room),
+            ("/api/v1/tokens/", self.spare_token),
+            ("/api/v1/meetings/", self.meeting),
+            ("/quan-tri/tai-khoan/", self.victim_account),
+            ("/quan-tri/don-vi/", self.agency_a),
+            ("/quan-tri/can-bo/", self.person),
+            ("/quan-tri/phong-hop/", self.room),
+        ];
+        prefixes
+            .iter()
+            .find(|(p, _)| path.starts_with(p))
+            .map(|(_, id)| *id)
+            .unwrap_or_else(|| {
+                panic!("authz_matrix: say which object fills <id> in {path} (Fixture::id_for)")
+            })
+    }
+
+    /// The path with its parameters filled: `<id>` by [`Fixture::id_for`], others by name.
+    fn fill(&self, path: &str) -> String {
+        let mut uri = path.to_string();
+        if uri.contains("<id>") {
+            uri = uri.replace("<id>", &self.id_for(path).to_string());
+        }
+        uri.replace("<code>", "vi")
+            .replace("<date>", "2027-05-03")
+            .replace("<week>", "2027-05-03")
+    }
+}
+
+#[rocket::async_test]
+async fn every_route_allows_and_denies_as_the_table_says() {
+    let app = spawn_app().await;
+    let agency_a = app.agency("Sở Tài chính").await;
+    let agency_b = app.agency("Sở Y tế").await;
+    let mut tokens: HashMap<&str, String> = HashMap::new();
+    let principals = [
+        (
+            Who::ClerkA,
+            app.principal("matrix.clerk.a", Role::AgencyClerk, Some(agency_a.id))
+                .await,
+        ),
+        (
+            Who::ClerkB,
+            app.principal("matrix.clerk.b", Role::AgencyClerk, Some(agency_b.id))
+                .await,
+        ),
+        (
+            Who::Staff,
+            app.principal("matrix.staff", Role::OfficeStaff, None).await,
+        ),
+        (
+            Who::Approver,
+            app.principal("matrix.approver", Role::OfficeApprover, None)
+                .await,
+        ),
+        (
+            Who::Admin,
+            app.principal("matrix.admin", Role::Admin, None).await,
+        ),
+    ];
+    let victim = app.principal("matrix", Role::OfficeStaff, None).await;
+    let admin_id = principals[4].1.account.id;
+    let (spare, _) = lichhop::auth::tokens::issue(app.db(), admin_id, "spare")
+        .await
+        .unwrap();
+    let person = lichhop::domain::persons::save(
+        app.db(),
+        None,
+        lichhop::domain::persons::PersonInput {
+            full_name: "Nguyễn Văn An".into(),
+            position: "Chủ tịch UBND tỉnh".into(),
+            agency_id: agency_a.id,
+            email: None,
+            phone: None,
+            is_leader: true,
+            sort_order: 0,
+            active: true,
+        },
+    )
+    .await
+    .unwrap();
+    let room = lichhop::domain::rooms::save(
+        app.db(),
+        None,
+        lichhop::domain::rooms::RoomInput {
+            name: "Phòng họp số 1".into(),
+            building: "Trụ sở".into(),
+            floor: None,
+            capacity: 20,
+            bookable: true,
+            notes: None,
+            sort_order: 0,
+            equipment: vec![],
+        },
+    )
+    .await
+    .unwrap();
+    let meeting = lichhop::domain::registration::create(
+        app.db(),
+        &lichhop::domain::registration::Actor {
+            account_id: principals[0].1.account.id,
+            agency_id: Some(agency_a.id),
+            office: false,
+        },
+        lichhop::domain::registration::MeetingInput {
+            title: "Họp của Sở Tài chính".into(),
+            room_id: Some(room.room.id),
+            starts_at: "2027-05-03T08:00".into(),
+            ends_at: "2027-05-03T09:00".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let fixture = Fixture {
+        meeting: meeting.id,
+        agency_a: agency_a.id,
+        victim_account: victim.account.id,
+        person: person.id,
+        room: room.room.id,
+        spare_token: spare.id,
+    };
+    for (who, p) in &principals {
+        tokens.insert(name_of(*who), p.token.clone());
+    }
+    // Each principal's browser, signed in through the sign-in page (anonymous: only read it).
+    let mut browsers: HashMap<Who, Browser> = HashMap::new();
+    for who in EVERYONE {
+        let mut b = Browser::new(&app);
+        match principals.iter().find(|(w, _)| *w == who) {
+            Some((_, p)) => {
+                let signed = b.sign_in(&p.account.username, PRINCIPAL_PASSWORD).await;
+                assert_eq!(signed.status, Status::SeeOther, "{who:?} signs in");
+            }
+            None => {
+                b.get("/dang-nhap").await;
+            }
+        }
+        browsers.insert(who, b);
+    }
+
+    let table: HashMap<(&str, &str), (Rule, Body)> = TABLE
+        .iter()
+        .map(|(m, p, r, b)| ((*m, *p), (*r, *b)))
+        .collect();
+    let mut failures = Vec::new();
+    let mut cells = 0;
+    for route in app.client.rocket().routes() {
+        let method = route.method.as_str();
+        let path = route.uri.path();
+        let Some((rule, body)) = table.get(&(method, path)).copied() else {
+            failures.push(format!(
+                "{method} {path}: not in the authorization table; add a line to TABLE in tests/api/authz_matrix.rs"
+            ));
+            continue;
+        };
+        let uri = fixture.fill(path);
+        for who in EVERYONE {
+            let mut req = app.client.req(route.method, uri.clone());
+            if uri.starts_with("/api/") {
+                if let Some(token) = tokens.get(name_of(who)) {
+                    req = req.header(Header::new("Authorization", format!("Bearer {token}")));
+                }
+            } else {
+                req = browsers[&who].with_cookies(req);
+            }
+            match body {
+                Body::None => {}
+                Json(text) => req = req.header(ContentType::JSON).body(text),
+                Form(text) => {
+                    let csrf = browsers[&who].csrf.clone().unwrap_or_default();
+                    req = req
+                        .header(ContentType::Form)
+                        .body(format!("csrf={csrf}&{text}"));
+                }
+            }
+            let status = req.dispatch().await.status();
+            cells += 1;
+            let denied = matches!(
+                status,
+                Status::Unauthorized | Status::Forbidden | Status::NotFound
+            );
+            let expected = allowed(rule, who);
+            if status.code >= 500 {
+                failures.push(format!("{method} {uri} as {who:?}: {status}"));
+            } else if denied == expected {
+                let want = if expected { "allowed" } else { "denied" };
+                failures.push(format!(
+                    "{method} {uri} as {who:?}: {status}, expected {want} ({rule:?})"
+                ));
+            } else if !expected && who == Who::Anonymous && status != Status::Unauthorized {
+                failures.push(format!(
+                    "{method} {uri} anonymously: {status}, expected 401"
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {cells} cells wrong:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(
+        cells >= TABLE.len() * EVERYONE.len(),
+        "every route of the table is mounted"
+    );
+}
+
+fn name_of(who: Who) -> &'static str {
+    match who {
+        Who::Anonymous => "anonymous",
+        Who::ClerkA => "clerk_a",
+        Who::ClerkB => "clerk_b",
+        Who::Staff => "staff",
+        Who::Approver => "approver",
+        Who::Admin => "admin",
+    }
+}
+
+#[test]
+fn the_table_has_one_line_per_route() {
+    let mut seen = std::collections::HashSet::new();
+    for (m, p, _, _) in TABLE {
+        assert!(seen.insert((m, p)), "{m} {p} twice in TABLE");
+        assert!(m.parse::<Method>().is_ok(), "{m}");
+    }
+}
