@@ -23,5 +23,9 @@ token=$(curl -fs -X POST "http://127.0.0.1:$port/api/v1/tokens" -H 'Content-Type
   python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 "$venv/bin/schemathesis" run "http://127.0.0.1:$port/api/openapi.json" \
   -H "Authorization: Bearer $token" \
+  `# operations that would lock the fuzzer's own admin out (revoke its token, disable it,` \
+  `# change its password) are left out; the tests cover them.` \
+  --exclude-operation-id revoke --exclude-operation-id accounts_update \
+  --exclude-operation-id accounts_reset_password --exclude-operation-id change_password \
   --checks not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance \
   --max-examples "${SCHEMATHESIS_EXAMPLES:-40}" --workers 2 --seed 20261127 --no-color
