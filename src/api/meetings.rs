@@ -1,7 +1,7 @@
 //! `/api/v1/meetings`: registering requests, following them, and the office's decisions.
 
 use crate::api::json::JsonBody;
-use crate::auth::{AgencyClerk, Approver, Caller, OfficeStaff};
+use crate::auth::{AgencyClerk, Caller, Decider, OfficeStaff};
 use crate::db::Db;
 use crate::domain::registration::{
     self, Actor, Collision, Decision, DecisionInput, MeetingFilter, MeetingInput,
@@ -284,7 +284,7 @@ pub async fn return_for_changes(
 #[utoipa::path(request_body = DecisionInput, tag = "meetings", responses((status = 200, description = "approve", body = Decision), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[post("/api/v1/meetings/<id>/approve", data = "<body>")]
 pub async fn approve(
-    by: Approver,
+    by: Decider,
     db: &State<Db>,
     id: i32,
     body: JsonBody<DecisionInput>,
@@ -295,7 +295,7 @@ pub async fn approve(
 #[utoipa::path(request_body = DecisionInput, tag = "meetings", responses((status = 200, description = "reject", body = Decision), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[post("/api/v1/meetings/<id>/reject", data = "<body>")]
 pub async fn reject(
-    by: Approver,
+    by: Decider,
     db: &State<Db>,
     id: i32,
     body: JsonBody<DecisionInput>,
@@ -306,7 +306,7 @@ pub async fn reject(
 #[utoipa::path(request_body = DecisionInput, tag = "meetings", responses((status = 200, description = "reschedule", body = Decision), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[post("/api/v1/meetings/<id>/reschedule", data = "<body>")]
 pub async fn reschedule(
-    by: Approver,
+    by: Decider,
     db: &State<Db>,
     id: i32,
     body: JsonBody<DecisionInput>,
@@ -317,7 +317,7 @@ pub async fn reschedule(
 #[utoipa::path(request_body = DecisionInput, tag = "meetings", responses((status = 200, description = "cancel", body = Decision), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[post("/api/v1/meetings/<id>/cancel", data = "<body>")]
 pub async fn cancel(
-    by: Approver,
+    by: Decider,
     db: &State<Db>,
     id: i32,
     body: JsonBody<DecisionInput>,
@@ -339,7 +339,7 @@ fn parse_date(field: &str, v: &str) -> Result<chrono::NaiveDate> {
 #[utoipa::path(request_body = OccurrenceChange, tag = "meetings", responses((status = 200, description = "cancel one occurrence", body = occurrence::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[post("/api/v1/meetings/<id>/occurrences/<date>/cancel", data = "<body>")]
 pub async fn cancel_occurrence(
-    by: Approver,
+    by: Decider,
     db: &State<Db>,
     id: i32,
     date: &str,
@@ -355,7 +355,7 @@ pub async fn cancel_occurrence(
 #[utoipa::path(request_body = OccurrenceChange, tag = "meetings", responses((status = 200, description = "move one occurrence", body = occurrence::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[post("/api/v1/meetings/<id>/occurrences/<date>/reschedule", data = "<body>")]
 pub async fn reschedule_occurrence(
-    by: Approver,
+    by: Decider,
     db: &State<Db>,
     id: i32,
     date: &str,

@@ -8,6 +8,7 @@ pub mod json;
 pub mod meetings;
 pub mod openapi;
 pub mod schedule;
+pub mod settings;
 pub mod tokens;
 
 /// Every API route of this module tree.
@@ -19,5 +20,6 @@ pub fn routes() -> Vec<rocket::Route> {
     all.extend(meetings::routes());
     all.extend(schedule::routes());
     all.extend(openapi::routes());
+    all.extend(settings::routes());
     all
 }

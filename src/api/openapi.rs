@@ -1,7 +1,7 @@
 //! `GET /api/openapi.json`: the OpenAPI 3 document, generated from the handlers' annotations
 //! and the types they take and return (utoipa), so it cannot drift from the code. Public.
 
-use crate::api::{account, admin, health, meetings, schedule, tokens};
+use crate::api::{account, admin, health, meetings, schedule, settings, tokens};
 use rocket::serde::json::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -54,6 +54,8 @@ use utoipa::{Modify, OpenApi};
         admin::rooms_create,
         admin::rooms_update,
         admin::auth_events,
+        settings::read,
+        settings::write,
     ),
     modifiers(&BearerAuth)
 )]

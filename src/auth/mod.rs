@@ -235,6 +235,46 @@ role_guard!(
     Admin: Role::Admin
 );
 
+/// Who decides on requests (approve, reject, reschedule, cancel): approvers and admins, and
+/// office staff too when the office's setting `staff_may_approve` says so.
+#[derive(Debug, Clone)]
+pub struct Decider(pub Caller);
+
+impl std::ops::Deref for Decider {
+    type Target = Caller;
+    fn deref(&self) -> &Caller {
+        &self.0
+    }
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Decider {
+    type Error = Error;
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Error> {
+        let caller = match resolve(req).await {
+            Ok(c) => c,
+            Err(e) => return fail(req, e),
+        };
+        let allowed = match caller.role() {
+            Role::OfficeApprover | Role::Admin => true,
+            Role::OfficeStaff => match req.rocket().state::<Db>() {
+                Some(db) => match crate::domain::settings::load(db).await {
+                    Ok(settings) => settings.staff_may_approve,
+                    Err(e) => return fail(req, e),
+                },
+                None => false,
+            },
+            Role::AgencyClerk => false,
+        };
+        if allowed {
+            Outcome::Success(Decider(caller))
+        } else {
+            fail(req, forbidden())
+        }
+    }
+}
+
 /// Which agencies' requests a caller may read and change: every agency for the office, its own
 /// for a clerk. Another agency's request is answered as not found, never as forbidden, so a clerk
 /// learns nothing of it.

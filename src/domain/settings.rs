@@ -9,11 +9,13 @@ use entity::setting;
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Settings {
     /// Office hours, Monday to Friday (07:30–17:00 by default).
+    #[schema(value_type = String, example = "07:30:00")]
     pub office_opens: NaiveTime,
+    #[schema(value_type = String, example = "07:30:00")]
     pub office_closes: NaiveTime,
     /// Minutes kept free between two meetings in one room (setup time).
     pub room_buffer_minutes: i64,
@@ -25,6 +27,7 @@ pub struct Settings {
     /// Weekly registration cut-off for the next week: weekday (1 = Monday) and time
     /// (Thursday 16:00 by default; the week is published on Friday).
     pub cutoff_weekday: u32,
+    #[schema(value_type = String, example = "07:30:00")]
     pub cutoff_time: NaiveTime,
     /// May office staff (not only approvers) approve?
     pub staff_may_approve: bool,

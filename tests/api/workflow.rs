@@ -504,3 +504,62 @@ async fn rescheduling_moves_the_booking_and_bumps_the_sequence() {
     assert_eq!(occ[0]["room_id"], o.rooms[4]);
     assert_eq!(occ[0]["starts_at"], "2027-03-05T07:00:00Z");
 }
+
+#[rocket::async_test]
+async fn staff_approve_only_when_the_office_allows_it() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    let mut body = request(&o, 8, 8, Some(4));
+    body["submit"] = json!(true);
+    let (id, _) = create(&app, &o.clerk_a, &body).await;
+    let (s, _) = act(&app, &o.staff, id, "approve", json!({})).await;
+    assert_eq!(s, Status::Forbidden);
+    let (_, _, mut settings) = app
+        .call(Method::Get, "/api/v1/settings", Some(&o.staff), None, &[])
+        .await;
+    assert_eq!(settings["staff_may_approve"], false);
+    assert_eq!(settings["office_opens"], "07:30:00");
+    settings["staff_may_approve"] = json!(true);
+    let (s, _, _) = app
+        .call(
+            Method::Put,
+            "/api/v1/settings",
+            Some(&o.staff),
+            Some(&settings),
+            &[],
+        )
+        .await;
+    assert_eq!(s, Status::Forbidden, "only admins change settings");
+    let (s, _, saved) = app
+        .call(
+            Method::Put,
+            "/api/v1/settings",
+            Some(&o.admin),
+            Some(&settings),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        (s, saved["staff_may_approve"].as_bool()),
+        (Status::Ok, Some(true))
+    );
+    let (s, m) = act(&app, &o.staff, id, "approve", json!({})).await;
+    assert_eq!(
+        (s, m["meeting"]["status"].as_str()),
+        (Status::Ok, Some("approved"))
+    );
+
+    let (s, _, e) = app
+        .call(
+            Method::Put,
+            "/api/v1/settings",
+            Some(&o.admin),
+            Some(&json!({"office_opens": "18:00:00"})),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        (s, e["field"].as_str()),
+        (Status::UnprocessableEntity, Some("office_closes"))
+    );
+}
