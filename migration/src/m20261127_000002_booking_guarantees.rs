@@ -40,25 +40,27 @@ const PG_DOWN: &[&str] = &[
 ];
 
 /// The overlap test of one trigger: `who` is room_id or chair_id; `self_filter` excludes the row
-/// being updated from its own check.
-fn sqlite_overlap_check(who: &str, message: &str, self_filter: &str) -> String {
+/// being updated from its own check; `window` adds a lower bound on `o.starts_at` so the check
+/// reads a slice of the (who, starts_at) index instead of every earlier row.
+fn sqlite_overlap_check(who: &str, message: &str, self_filter: &str, window: &str) -> String {
     format!(
         "SELECT RAISE(ABORT, '{message}') WHERE NEW.{who} IS NOT NULL AND EXISTS (\
          SELECT 1 FROM occurrence o WHERE o.status = 'approved' AND o.{who} = NEW.{who} \
-         AND o.starts_at < NEW.ends_at AND NEW.starts_at < o.ends_at{self_filter});"
+         {window}AND o.starts_at < NEW.ends_at AND NEW.starts_at < o.ends_at{self_filter});"
     )
 }
 
-fn sqlite_up() -> Vec<String> {
+/// The no-overlap triggers; `window` as in [`sqlite_overlap_check`] ("" for none).
+pub(crate) fn sqlite_triggers(window: &str) -> Vec<String> {
     let insert_body = format!(
         "{} {}",
-        sqlite_overlap_check("room_id", ROOM_OVERLAP, ""),
-        sqlite_overlap_check("chair_id", CHAIR_OVERLAP, "")
+        sqlite_overlap_check("room_id", ROOM_OVERLAP, "", window),
+        sqlite_overlap_check("chair_id", CHAIR_OVERLAP, "", window)
     );
     let update_body = format!(
         "{} {}",
-        sqlite_overlap_check("room_id", ROOM_OVERLAP, " AND o.id <> NEW.id"),
-        sqlite_overlap_check("chair_id", CHAIR_OVERLAP, " AND o.id <> NEW.id")
+        sqlite_overlap_check("room_id", ROOM_OVERLAP, " AND o.id <> NEW.id", window),
+        sqlite_overlap_check("chair_id", CHAIR_OVERLAP, " AND o.id <> NEW.id", window)
     );
     vec![
         format!(
@@ -70,13 +72,20 @@ fn sqlite_up() -> Vec<String> {
              BEFORE UPDATE OF status, starts_at, ends_at, room_id, chair_id ON occurrence \
              WHEN NEW.status = 'approved' BEGIN {update_body} END"
         ),
+    ]
+}
+
+fn sqlite_up() -> Vec<String> {
+    let mut all = sqlite_triggers("");
+    all.extend([
         "CREATE TRIGGER meeting_event_no_update BEFORE UPDATE ON meeting_event \
          BEGIN SELECT RAISE(ABORT, 'meeting_event is append-only'); END"
             .into(),
         "CREATE TRIGGER meeting_event_no_delete BEFORE DELETE ON meeting_event \
          BEGIN SELECT RAISE(ABORT, 'meeting_event is append-only'); END"
             .into(),
-    ]
+    ]);
+    all
 }
 
 const SQLITE_DOWN: &[&str] = &[
@@ -86,7 +95,10 @@ const SQLITE_DOWN: &[&str] = &[
     "DROP TRIGGER IF EXISTS occurrence_no_overlap_insert",
 ];
 
-async fn run_all<S: AsRef<str>>(m: &SchemaManager<'_>, statements: &[S]) -> Result<(), DbErr> {
+pub(crate) async fn run_all<S: AsRef<str>>(
+    m: &SchemaManager<'_>,
+    statements: &[S],
+) -> Result<(), DbErr> {
     let db = m.get_connection();
     for sql in statements {
         db.execute_unprepared(sql.as_ref()).await?;

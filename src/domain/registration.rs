@@ -211,7 +211,7 @@ pub fn parse_time(field: &str, value: &str, tz: Tz) -> Result<DateTime<Utc>> {
     Ok(clock::whole_seconds(t))
 }
 
-fn check_span(starts_at: DateTime<Utc>, ends_at: DateTime<Utc>) -> Result<()> {
+pub(crate) fn check_span(starts_at: DateTime<Utc>, ends_at: DateTime<Utc>) -> Result<()> {
     if ends_at <= starts_at {
         return Err(Error::validation(
             "ends_at",
@@ -954,6 +954,8 @@ pub async fn collisions_at<C: ConnectionTrait>(
             .filter(occurrence::Column::Status.is_in(statuses.iter().copied()))
             .filter(occurrence::Column::StartsAt.lt(o.ends_at))
             .filter(occurrence::Column::EndsAt.gt(o.starts_at))
+            // No occurrence lasts longer than MAX_DAYS: this bound keeps the index scan short.
+            .filter(occurrence::Column::StartsAt.gt(o.starts_at - Duration::days(MAX_DAYS + 1)))
             .select_only()
             .column(occurrence::Column::MeetingId)
             .into_tuple::<i32>()

@@ -174,13 +174,7 @@ pub async fn reschedule_occurrence(
         Some(v) => parse_time("ends_at", v, tz)?,
         None => starts_at + (o.ends_at - o.starts_at),
     };
-    if ends_at <= starts_at {
-        return Err(Error::validation(
-            "ends_at",
-            "Giờ kết thúc phải sau giờ bắt đầu.",
-            "The end must be after the start.",
-        ));
-    }
+    registration::check_span(starts_at, ends_at)?;
     if change.starts_at.is_none() && change.room_id.is_none() {
         return Err(Error::validation(
             "starts_at",
