@@ -75,6 +75,19 @@ pub struct Page<T> {
     pub per_page: u64,
 }
 
+fn parse_status(status: Option<&str>) -> Result<Option<MeetingStatus>> {
+    match status.filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => MeetingStatus::from_code(s).map(Some).ok_or_else(|| {
+            Error::validation(
+                "status",
+                format!("Trạng thái «{s}» không tồn tại."),
+                format!("Unknown status {s:?}."),
+            )
+        }),
+    }
+}
+
 fn parse_date_param(
     field: &str,
     v: Option<&str>,
@@ -117,16 +130,7 @@ pub async fn list(
     page: Option<u64>,
     per_page: Option<u64>,
 ) -> Result<Json<Page<meeting::Model>>> {
-    let status = match status.filter(|s| !s.is_empty()) {
-        None => None,
-        Some(s) => Some(MeetingStatus::from_code(s).ok_or_else(|| {
-            Error::validation(
-                "status",
-                format!("Trạng thái «{s}» không tồn tại."),
-                format!("Unknown status {s:?}."),
-            )
-        })?),
-    };
+    let status = parse_status(status)?;
     let filter = MeetingFilter {
         from: parse_date_param("from", from, false)?,
         to: parse_date_param("to", to, true)?,
@@ -387,6 +391,35 @@ pub async fn split(
     Ok((Status::Created, Versioned::of(tail)))
 }
 
+/// Occurrences in a period (at most a year), for calendars by room and by leader.
+#[utoipa::path(tag = "meetings", responses((status = 200, description = "occurrences by start", body = Vec<occurrence::Model>), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[get("/api/v1/occurrences?<from>&<to>&<agency_id>&<room_id>&<chair_id>&<status>")]
+#[allow(clippy::too_many_arguments)]
+pub async fn occurrences_between(
+    caller: Caller,
+    db: &State<Db>,
+    from: Option<&str>,
+    to: Option<&str>,
+    agency_id: Option<i32>,
+    room_id: Option<i32>,
+    chair_id: Option<i32>,
+    status: Option<&str>,
+) -> Result<Json<Vec<occurrence::Model>>> {
+    let filter = MeetingFilter {
+        from: parse_date_param("from", from, false)?,
+        to: parse_date_param("to", to, true)?,
+        agency_id,
+        room_id,
+        chair_id,
+        status: parse_status(status)?,
+        page: 0,
+        per_page: 0,
+    };
+    Ok(Json(
+        registration::occurrences_between(db, &Actor::from(&caller), &filter).await?,
+    ))
+}
+
 pub fn routes() -> Vec<rocket::Route> {
     rocket::routes![
         list,
@@ -405,6 +438,7 @@ pub fn routes() -> Vec<rocket::Route> {
         reschedule,
         cancel,
         cancel_occurrence,
+        occurrences_between,
         reschedule_occurrence,
         split
     ]

@@ -29,6 +29,7 @@ use utoipa::{Modify, OpenApi};
         meetings::cancel_occurrence,
         meetings::reschedule_occurrence,
         meetings::split,
+        meetings::occurrences_between,
         schedule::week,
         schedule::publish,
         tokens::create,

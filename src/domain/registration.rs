@@ -677,10 +677,8 @@ pub async fn decide(
             "A reason is required.",
         ));
     }
-    if action == Action::Withdraw
-        && current.starts_at <= clock::now()
-        && current.status == MeetingStatus::Approved
-    {
+    // An agency may withdraw its request at any time before the meeting starts.
+    if action == Action::Withdraw && current.starts_at <= clock::now() {
         return Err(Error::conflict(
             "already_started",
             "Cuộc họp đã bắt đầu, không thể rút đăng ký.",
@@ -976,6 +974,62 @@ pub async fn collisions_at<C: ConnectionTrait>(
         }
     }
     Ok(())
+}
+
+/// Occurrences in a period the actor may see (every agency's for the office), by start: what
+/// calendars by room and by leader read.
+pub async fn occurrences_between(
+    db: &Db,
+    actor: &Actor,
+    f: &MeetingFilter,
+) -> Result<Vec<occurrence::Model>> {
+    let (Some(from), Some(to)) = (f.from, f.to) else {
+        return Err(Error::validation(
+            "from",
+            "Hãy nêu khoảng thời gian (from, to).",
+            "Give the period (from, to).",
+        ));
+    };
+    if to - from > Duration::days(366) {
+        return Err(Error::validation(
+            "to",
+            "Khoảng thời gian tối đa là một năm.",
+            "The period is at most one year.",
+        ));
+    }
+    let mut q = occurrence::Entity::find()
+        .filter(occurrence::Column::StartsAt.lt(to))
+        .filter(occurrence::Column::EndsAt.gt(from))
+        .filter(occurrence::Column::StartsAt.gt(from - Duration::days(MAX_DAYS + 1)));
+    if let Some(r) = f.room_id {
+        q = q.filter(occurrence::Column::RoomId.eq(r));
+    }
+    if let Some(c) = f.chair_id {
+        q = q.filter(occurrence::Column::ChairId.eq(c));
+    }
+    if let Some(s) = f.status {
+        q = q.filter(occurrence::Column::Status.eq(s));
+    }
+    let agency = if actor.office {
+        f.agency_id
+    } else {
+        Some(actor.agency_id.unwrap_or(-1))
+    };
+    if let Some(a) = agency {
+        q = q.filter(
+            occurrence::Column::MeetingId.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(meeting::Column::Id)
+                    .from(meeting::Entity)
+                    .and_where(meeting::Column::RequestingAgencyId.eq(a))
+                    .to_owned(),
+            ),
+        );
+    }
+    Ok(q.order_by_asc(occurrence::Column::StartsAt)
+        .limit(5000)
+        .all(&db.conn)
+        .await?)
 }
 
 /// Filters of the meeting list.
