@@ -17,6 +17,11 @@ pub struct WeeklySchedule {
     pub week_start: NaiveDate,
     /// "Từ ngày 14/07/2025 đến ngày 20/07/2025".
     pub heading: String,
+    /// The week's first and last day as printed, "14/07/2025", and its neighbours' Mondays.
+    pub from_text: String,
+    pub to_text: String,
+    pub previous_week: NaiveDate,
+    pub next_week: NaiveDate,
     pub published: bool,
     /// 0 for the first publication, N for "Điều chỉnh lần N".
     pub revision: Option<i32>,
@@ -24,6 +29,8 @@ pub struct WeeklySchedule {
     pub revision_label: Option<String>,
     /// "Cập nhật lần cuối: 14:36 17/03/2022".
     pub last_updated: Option<String>,
+    /// "14:36 17/03/2022", for pages in other languages.
+    pub updated_at_text: Option<String>,
     pub days: Vec<ScheduleDay>,
 }
 
@@ -32,6 +39,12 @@ pub struct ScheduleDay {
     pub date: NaiveDate,
     /// "Thứ Hai 14/7".
     pub label: String,
+    /// 1 = Monday … 7 = Sunday, and "14/7", for pages in other languages.
+    pub weekday: u32,
+    pub day_month: String,
+    /// The day's items split as schedules print them.
+    pub morning: Vec<usize>,
+    pub afternoon: Vec<usize>,
     pub items: Vec<ScheduleItem>,
 }
 
@@ -40,6 +53,7 @@ pub struct ScheduleItem {
     pub meeting_id: i32,
     /// "Sáng" or "Chiều".
     pub session: &'static str,
+    pub afternoon: bool,
     /// "7h30".
     pub time: String,
     pub title: String,
@@ -122,7 +136,11 @@ pub async fn for_week(db: &Db, week: NaiveDate) -> Result<WeeklySchedule> {
                     date.day(),
                     date.month()
                 ),
+                weekday: date.weekday().number_from_monday(),
+                day_month: format!("{}/{}", date.day(), date.month()),
                 items: vec![],
+                morning: vec![],
+                afternoon: vec![],
             }
         })
         .collect();
@@ -159,6 +177,7 @@ pub async fn for_week(db: &Db, week: NaiveDate) -> Result<WeeklySchedule> {
         };
         day.items.push(ScheduleItem {
             meeting_id: m.id,
+            afternoon: local.hour() >= 12,
             session: if local.hour() < 12 {
                 "Sáng"
             } else {
@@ -176,16 +195,35 @@ pub async fn for_week(db: &Db, week: NaiveDate) -> Result<WeeklySchedule> {
             note: m.note.clone(),
         });
     }
+    for day in &mut days {
+        for (i, item) in day.items.iter().enumerate() {
+            if item.afternoon {
+                day.afternoon.push(i);
+            } else {
+                day.morning.push(i);
+            }
+        }
+    }
     let latest = publication::latest(&db.conn, week).await?;
     Ok(WeeklySchedule {
         week_start: week,
         heading: publication::week_heading_vi(week),
+        from_text: week.format("%d/%m/%Y").to_string(),
+        to_text: (week + Duration::days(6)).format("%d/%m/%Y").to_string(),
+        previous_week: week - Duration::days(7),
+        next_week: week + Duration::days(7),
         published: latest.is_some(),
         revision: latest.as_ref().map(|p| p.revision),
         revision_label: latest
             .as_ref()
             .filter(|p| p.revision > 0)
             .map(|p| format!("Điều chỉnh lần {}", p.revision)),
+        updated_at_text: latest.as_ref().map(|p| {
+            p.published_at
+                .with_timezone(&OFFICE_TZ)
+                .format("%H:%M %d/%m/%Y")
+                .to_string()
+        }),
         last_updated: latest.as_ref().map(|p| {
             let t = p.published_at.with_timezone(&OFFICE_TZ);
             format!("Cập nhật lần cuối: {}", t.format("%H:%M %d/%m/%Y"))

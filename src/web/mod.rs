@@ -6,6 +6,7 @@ pub mod catchers;
 pub mod csrf;
 pub mod i18n;
 pub mod page;
+pub mod schedule;
 pub mod security;
 pub mod sign_in;
 
@@ -20,6 +21,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     (
         "account.html",
         include_str!("../../templates/account.html.hbs"),
+    ),
+    (
+        "weekly_schedule.html",
+        include_str!("../../templates/weekly_schedule.html.hbs"),
     ),
 ];
 
@@ -40,5 +45,6 @@ pub fn templates() -> impl Fairing {
 pub fn routes() -> Vec<rocket::Route> {
     let mut all = sign_in::routes();
     all.extend(admin::routes());
+    all.extend(schedule::routes());
     all
 }

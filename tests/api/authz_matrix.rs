@@ -124,6 +124,7 @@ const TABLE: &[(&str, &str, Rule, Body)] = &[
     ("GET",    "/api/v1/schedule/<week>",          Public,      Body::None),
     ("POST",   "/api/v1/schedule/<week>/publish",  Approver,    Body::None),
     ("GET",    "/api/openapi.json",                Public,      Body::None),
+    ("GET",    "/lich-cong-tac",                   Public,      Body::None),
     ("GET",    "/api/v1/occurrences",              AnySignedIn, Body::None),
     ("GET",    "/api/v1/settings",                 AnySignedIn, Body::None),
     ("PUT",    "/api/v1/settings",                 Admin,       Json("{}")),

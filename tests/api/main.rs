@@ -13,4 +13,5 @@ mod pages;
 mod race;
 mod schedule;
 mod series;
+mod weekly_page;
 mod workflow;

@@ -1,0 +1,187 @@
+//! The public weekly work schedule page (lịch công tác tuần) as the portal shows it.
+
+use crate::helpers::*;
+use rocket::http::{Header, Method, Status};
+use serde_json::json;
+
+async fn approve_on(
+    app: &TestApp,
+    o: &Office,
+    title: &str,
+    visibility: &str,
+    start: &str,
+    end: &str,
+    room: usize,
+) {
+    let body = json!({"title": title, "chair_id": o.leaders[0], "room_id": o.rooms[room], "starts_at": start, "ends_at": end, "visibility": visibility, "submit": true, "note": "(Giấy mời riêng)"});
+    let (s, _, m) = app
+        .call(
+            Method::Post,
+            "/api/v1/meetings",
+            Some(&o.clerk_a),
+            Some(&body),
+            &[],
+        )
+        .await;
+    assert_eq!(s, Status::Created, "{m}");
+    let (s, _, _) = app
+        .call(
+            Method::Post,
+            &format!("/api/v1/meetings/{}/approve", m["id"]),
+            Some(&o.approver),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(s, Status::Ok);
+}
+
+#[rocket::async_test]
+async fn the_week_reads_like_the_portal_in_vietnamese_and_english() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    approve_on(
+        &app,
+        &o,
+        "Họp bàn <kế hoạch> & ngân sách",
+        "public",
+        "2027-03-01T08:00",
+        "2027-03-01T09:30",
+        1,
+    )
+    .await;
+    approve_on(
+        &app,
+        &o,
+        "Làm việc với đoàn kiểm tra",
+        "public",
+        "2027-03-02T14:00",
+        "2027-03-02T16:00",
+        1,
+    )
+    .await;
+    approve_on(
+        &app,
+        &o,
+        "Họp nội bộ không công khai",
+        "internal",
+        "2027-03-03T08:00",
+        "2027-03-03T09:00",
+        2,
+    )
+    .await;
+
+    let res = app
+        .client
+        .get("/lich-cong-tac?tuan=2027-03-03")
+        .dispatch()
+        .await;
+    assert_eq!(res.status(), Status::Ok);
+    let csp = res
+        .headers()
+        .get_one("Content-Security-Policy")
+        .unwrap()
+        .to_string();
+    assert!(csp.contains("frame-ancestors 'none'"));
+    let html = res.into_string().await.unwrap();
+    for expected in [
+        "<html lang=\"vi\">",
+        "Lịch công tác tuần",
+        "Từ ngày 01/03/2027 đến ngày 07/03/2027",
+        "Thứ Hai 1/3",
+        "Chủ nhật 7/3",
+        "Sáng",
+        "Chiều",
+        "8h00",
+        "14h00",
+        "Họp bàn &lt;kế hoạch&gt; &amp; ngân sách",
+        "Chủ tịch Nguyễn Văn An",
+        "Phòng họp số 1, tầng 2",
+        "(Giấy mời riêng)",
+        "Tuần trước",
+        "Tuần sau",
+        "chưa phát hành",
+    ] {
+        assert!(html.contains(expected), "missing {expected:?}");
+    }
+    assert!(!html.contains("<kế hoạch>"), "titles are escaped");
+    assert!(
+        !html.contains("Họp nội bộ"),
+        "internal meetings never reach the public page"
+    );
+
+    // Published, then adjusted.
+    let (s, _, _) = app
+        .call(
+            Method::Post,
+            "/api/v1/schedule/2027-03-01/publish",
+            Some(&o.approver),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(s, Status::Created);
+    approve_on(
+        &app,
+        &o,
+        "Bổ sung: tiếp công dân",
+        "public",
+        "2027-03-04T08:00",
+        "2027-03-04T10:00",
+        3,
+    )
+    .await;
+    let html = app
+        .client
+        .get("/lich-cong-tac?tuan=2027-03-01")
+        .dispatch()
+        .await
+        .into_string()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Điều chỉnh lần 1"),
+        "an approval in a published week is an adjustment"
+    );
+    assert!(html.contains("Cập nhật lần cuối:"));
+
+    // English, and the embeddable form for the portal.
+    let res = app
+        .client
+        .get("/lich-cong-tac?tuan=2027-03-01&embed=1")
+        .header(Header::new("Accept-Language", "en-US,en"))
+        .dispatch()
+        .await;
+    let csp = res
+        .headers()
+        .get_one("Content-Security-Policy")
+        .unwrap()
+        .to_string();
+    assert!(
+        !csp.contains("frame-ancestors"),
+        "the portal may frame the embed: {csp}"
+    );
+    assert!(res.headers().get_one("X-Frame-Options").is_none());
+    let html = res.into_string().await.unwrap();
+    assert!(
+        html.contains("Weekly work schedule")
+            && html.contains("Monday 1/3")
+            && html.contains("Afternoon")
+    );
+    assert!(
+        !html.contains("class=\"top\""),
+        "no page chrome in the embed"
+    );
+    assert!(
+        html.contains("tuan=2027-03-08&amp;embed=1") || html.contains("tuan=2027-03-08&embed=1"),
+        "week links stay embedded"
+    );
+
+    let res = app
+        .client
+        .get("/lich-cong-tac?tuan=tuan-sau")
+        .dispatch()
+        .await;
+    assert_eq!(res.status(), Status::UnprocessableEntity);
+    assert!(res.into_string().await.unwrap().contains("tuan"));
+}
