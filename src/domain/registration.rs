@@ -434,7 +434,8 @@ pub async fn validate<C: ConnectionTrait>(
         expected_attendance: input.expected_attendance,
         preparation: text("preparation", input.preparation, MAX_TEXT)?,
         needs_interpreter: input.needs_interpreter,
-        preparing_agency_id: input.preparing_agency_id,
+        // The registering agency usually prepares its meeting ("Sở … chuẩn bị nội dung").
+        preparing_agency_id: input.preparing_agency_id.or(Some(requesting_agency_id)),
         follower_id: None,
         note: text("note", input.note, MAX_TITLE)?,
         attendees,
