@@ -20,21 +20,27 @@ const DROP: &[&str] = &[
     "DROP TRIGGER IF EXISTS occurrence_no_overlap_update",
 ];
 
+/// Drops and recreates the triggers in one batch, so that every statement runs on one connection
+/// of the pool (a second connection could still see the old schema).
+async fn replace_triggers(m: &SchemaManager<'_>, window: &str) -> Result<(), DbErr> {
+    let mut batch: Vec<String> = DROP.iter().map(|s| s.to_string()).collect();
+    batch.extend(sqlite_triggers(window));
+    run_all(m, &[batch.join(";\n")]).await
+}
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         if m.get_database_backend() != DbBackend::Sqlite {
             return Ok(());
         }
-        run_all(m, DROP).await?;
-        run_all(m, &sqlite_triggers(WINDOW)).await
+        replace_triggers(m, WINDOW).await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         if m.get_database_backend() != DbBackend::Sqlite {
             return Ok(());
         }
-        run_all(m, DROP).await?;
-        run_all(m, &sqlite_triggers("")).await
+        replace_triggers(m, "").await
     }
 }

@@ -38,7 +38,6 @@ pub async fn weekly(
         json!({
             "schedule": schedule,
             "embed": embed,
-            "embed_query": if embed { "&embed=1" } else { "" },
             "this_week": this_week,
             "is_this_week": week == this_week,
         }),
