@@ -44,5 +44,7 @@ pub async fn build(figment: Figment) -> Result<Rocket<Build>> {
         .manage(config)
         .mount("/", api::health::routes())
         .mount("/", api::meetings::routes())
+        .mount("/", api::conflicts::routes())
+        .mount("/", api::closures::routes())
         .mount("/", api::schedule::routes()))
 }

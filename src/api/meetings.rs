@@ -70,21 +70,28 @@ pub struct Page<T> {
     pub per_page: u64,
 }
 
-fn parse_date_param(
-    field: &str,
-    v: Option<&str>,
-    end_of_day: bool,
-) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+/// A `YYYY-MM-DD` query parameter; empty or absent is None.
+pub fn parse_date(field: &str, v: Option<&str>) -> Result<Option<chrono::NaiveDate>> {
     let Some(v) = v.filter(|v| !v.is_empty()) else {
         return Ok(None);
     };
-    let date: chrono::NaiveDate = v.parse().map_err(|_| {
+    v.parse().map(Some).map_err(|_| {
         Error::validation(
             field,
             format!("Ngày «{v}» không hợp lệ (dạng 2026-12-07)."),
             format!("Invalid date {v:?} (expected 2026-12-07)."),
         )
-    })?;
+    })
+}
+
+fn parse_date_param(
+    field: &str,
+    v: Option<&str>,
+    end_of_day: bool,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+    let Some(date) = parse_date(field, v)? else {
+        return Ok(None);
+    };
     let date = if end_of_day {
         date.succ_opt().unwrap_or(date)
     } else {

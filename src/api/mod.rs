@@ -1,5 +1,7 @@
 //! HTTP handlers. Thin: they parse, call the domain, and shape the answer.
 
+pub mod closures;
+pub mod conflicts;
 pub mod health;
 pub mod json;
 pub mod meetings;

@@ -2,6 +2,8 @@
 //! plain values or an [`crate::Error`].
 
 pub mod clock;
+pub mod closures;
+pub mod conflicts;
 pub mod holidays;
 pub mod meetings;
 pub mod password;
@@ -11,3 +13,4 @@ pub mod registration;
 pub mod settings;
 pub mod weekly_schedule;
 pub mod workflow;
+pub mod working_days;
