@@ -46,5 +46,6 @@ pub async fn build(figment: Figment) -> Result<Rocket<Build>> {
         .mount("/", api::meetings::routes())
         .mount("/", api::conflicts::routes())
         .mount("/", api::closures::routes())
+        .mount("/", api::availability::routes())
         .mount("/", api::schedule::routes()))
 }

@@ -1,5 +1,6 @@
 //! HTTP handlers. Thin: they parse, call the domain, and shape the answer.
 
+pub mod availability;
 pub mod closures;
 pub mod conflicts;
 pub mod health;

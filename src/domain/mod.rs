@@ -1,6 +1,7 @@
 //! The office's rules, independent of HTTP: they take a connection or plain values and return
 //! plain values or an [`crate::Error`].
 
+pub mod availability;
 pub mod clock;
 pub mod closures;
 pub mod conflicts;

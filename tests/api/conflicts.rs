@@ -70,6 +70,16 @@ fn kinds(cs: &[Value]) -> Vec<&str> {
     cs.iter().map(|c| c["kind"].as_str().unwrap()).collect()
 }
 
+/// Enters Vietnam's public holidays of `year` as closures (as the administrator).
+pub async fn enter_holidays(app: &TestApp, o: &Office, year: i32) -> Value {
+    let path = format!("/api/v1/closures/holidays/{year}");
+    let (s, _, v) = app
+        .call(Method::Post, &path, Some(&o.admin), None, &[])
+        .await;
+    assert_eq!(s, Status::Ok, "{v}");
+    v
+}
+
 /// The head of an agency: its person with the lowest sort order.
 pub async fn head_of(app: &TestApp, agency: i32) -> i32 {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -234,16 +244,7 @@ async fn a_room_too_small_or_without_the_equipment_is_flagged() {
 async fn closures_holidays_weekends_and_office_hours_are_flagged() {
     let app = spawn_app().await;
     let o = app.office().await;
-    let (s, _, v) = app
-        .call(
-            Method::Post,
-            "/api/v1/closures/holidays/2027",
-            Some(&o.admin),
-            None,
-            &[],
-        )
-        .await;
-    assert_eq!(s, Status::Ok, "{v}");
+    enter_holidays(&app, &o, 2027).await;
     // Tết 2027 in a room: the office is closed, an error naming the closure.
     let cs = check(
         &app,

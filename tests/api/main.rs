@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod availability;
 mod cli;
 mod conflicts;
 mod foundation;
