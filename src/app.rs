@@ -47,5 +47,6 @@ pub async fn build(figment: Figment) -> Result<Rocket<Build>> {
         .mount("/", api::conflicts::routes())
         .mount("/", api::closures::routes())
         .mount("/", api::availability::routes())
+        .mount("/", api::documents::routes())
         .mount("/", api::schedule::routes()))
 }

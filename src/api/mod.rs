@@ -3,6 +3,7 @@
 pub mod availability;
 pub mod closures;
 pub mod conflicts;
+pub mod documents;
 pub mod health;
 pub mod json;
 pub mod meetings;

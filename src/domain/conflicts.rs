@@ -91,7 +91,7 @@ pub struct Conflict {
 }
 
 impl Conflict {
-    fn new(
+    pub fn new(
         kind: Kind,
         severity: Severity,
         date: Option<NaiveDate>,
@@ -893,7 +893,15 @@ pub async fn of_meeting<C: ConnectionTrait>(
     settings: &Settings,
 ) -> Result<Vec<Conflict>> {
     let draft = Draft::of_saved(db, m).await?;
-    check(db, &draft, settings).await
+    let mut found = check(db, &draft, settings).await?;
+    if let Some(flag) = crate::domain::documents::due_of(db, m, settings)
+        .await?
+        .and_then(|d| d.flag)
+    {
+        found.push(flag);
+        found.sort_by(|a, b| (a.date, a.severity, a.kind).cmp(&(b.date, b.severity, b.kind)));
+    }
+    Ok(found)
 }
 
 /// Conflicts of a request as filled in, without saving it.

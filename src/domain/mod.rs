@@ -5,6 +5,7 @@ pub mod availability;
 pub mod clock;
 pub mod closures;
 pub mod conflicts;
+pub mod documents;
 pub mod holidays;
 pub mod meetings;
 pub mod password;

@@ -6,6 +6,7 @@ mod helpers;
 mod availability;
 mod cli;
 mod conflicts;
+mod documents;
 mod foundation;
 mod race;
 mod schedule;
