@@ -13,6 +13,7 @@ use std::time::Duration;
 #[derive(Clone)]
 pub struct Db {
     pub conn: DatabaseConnection,
+    url: String,
     /// SQLite admits one writer at a time; write transactions take this lock first so that they
     /// queue in the app instead of failing with SQLITE_BUSY. PostgreSQL needs no such lock.
     write_lock: Option<Arc<Mutex<()>>>,
@@ -82,15 +83,26 @@ pub async fn connect(url: &str, pool_size: u32) -> Result<Db> {
     })?;
     Ok(Db {
         conn,
+        url: url.to_string(),
         write_lock: is_sqlite.then(|| Arc::new(Mutex::new(()))),
     })
 }
 
 /// Brings the schema up to date.
 pub async fn migrate(db: &Db) -> Result<()> {
-    Migrator::up(&db.conn, None)
-        .await
-        .map_err(|e| Error::Config(format!("migrations failed: {}", one_line(&e.to_string()))))
+    let failed = |e: sea_orm::DbErr| {
+        Error::Config(format!("migrations failed: {}", one_line(&e.to_string())))
+    };
+    if db.backend() == DbBackend::Sqlite {
+        // Schema changes on one connection of their own: a pooled connection could otherwise
+        // run a statement against the schema as it was before the previous statement.
+        let single = connect(&db.url, 1).await?;
+        let result = Migrator::up(&single.conn, None).await;
+        single.conn.close().await.ok();
+        result.map_err(failed)
+    } else {
+        Migrator::up(&db.conn, None).await.map_err(failed)
+    }
 }
 
 /// Name of the newest applied migration, or "none".

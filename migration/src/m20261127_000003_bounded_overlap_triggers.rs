@@ -23,7 +23,7 @@ const DROP: &[&str] = &[
 /// Drops and recreates the triggers in one batch, so that every statement runs on one connection
 /// of the pool (a second connection could still see the old schema).
 async fn replace_triggers(m: &SchemaManager<'_>, window: &str) -> Result<(), DbErr> {
-    let mut batch: Vec<String> = DROP.iter().map(|s| s.to_string()).collect();
+    let mut batch: Vec<String> = DROP.iter().map(|s| String::from(*s)).collect();
     batch.extend(sqlite_triggers(window));
     run_all(m, &[batch.join(";\n")]).await
 }

@@ -88,21 +88,34 @@ fn parse_status(status: Option<&str>) -> Result<Option<MeetingStatus>> {
     }
 }
 
-fn parse_date_param(
-    field: &str,
-    v: Option<&str>,
-    end_of_day: bool,
-) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+/// A `YYYY-MM-DD` query parameter; empty or absent is None.
+pub fn parse_date(field: &str, v: Option<&str>) -> Result<Option<chrono::NaiveDate>> {
     let Some(v) = v.filter(|v| !v.is_empty()) else {
         return Ok(None);
     };
-    let date: chrono::NaiveDate = v.parse().map_err(|_| {
+    v.parse().map(Some).map_err(|_| {
         Error::validation(
             field,
             format!("Ngày «{v}» không hợp lệ (dạng 2026-12-07)."),
             format!("Invalid date {v:?} (expected 2026-12-07)."),
         )
-    })?;
+    })
+}
+
+/// A required `YYYY-MM-DD` path or body value.
+fn parse_day(field: &str, v: &str) -> Result<chrono::NaiveDate> {
+    parse_date(field, Some(v))?
+        .ok_or_else(|| Error::validation(field, "Hãy nêu ngày.", "A date is required."))
+}
+
+fn parse_date_param(
+    field: &str,
+    v: Option<&str>,
+    end_of_day: bool,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+    let Some(date) = parse_date(field, v)? else {
+        return Ok(None);
+    };
     let date = if end_of_day {
         date.succ_opt().unwrap_or(date)
     } else {
@@ -329,16 +342,6 @@ pub async fn cancel(
     decide(&by.0, db, id, Action::Cancel, body).await
 }
 
-fn parse_date(field: &str, v: &str) -> Result<chrono::NaiveDate> {
-    v.parse().map_err(|_| {
-        Error::validation(
-            field,
-            format!("Ngày «{v}» không hợp lệ (dạng 2026-12-07)."),
-            format!("Invalid date {v:?} (expected 2026-12-07)."),
-        )
-    })
-}
-
 /// Cancels one occurrence of a series (the others stay).
 #[utoipa::path(request_body = OccurrenceChange, tag = "meetings", responses((status = 200, description = "cancel one occurrence", body = occurrence::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[post("/api/v1/meetings/<id>/occurrences/<date>/cancel", data = "<body>")]
@@ -349,7 +352,7 @@ pub async fn cancel_occurrence(
     date: &str,
     body: JsonBody<OccurrenceChange>,
 ) -> Result<Json<occurrence::Model>> {
-    let date = parse_date("date", date)?;
+    let date = parse_day("date", date)?;
     Ok(Json(
         series::cancel_occurrence(db, &Actor::from(&by.0), id, date, body.0).await?,
     ))
@@ -365,7 +368,7 @@ pub async fn reschedule_occurrence(
     date: &str,
     body: JsonBody<OccurrenceChange>,
 ) -> Result<Json<occurrence::Model>> {
-    let date = parse_date("date", date)?;
+    let date = parse_day("date", date)?;
     Ok(Json(
         series::reschedule_occurrence(db, &Actor::from(&by.0), id, date, body.0).await?,
     ))
@@ -386,7 +389,7 @@ pub async fn split(
     id: i32,
     body: JsonBody<SplitInput>,
 ) -> Result<(Status, Versioned<meeting::Model>)> {
-    let from = parse_date("from", &body.0.from)?;
+    let from = parse_day("from", &body.0.from)?;
     let tail = series::split(db, &Actor::from(&caller), id, from).await?;
     Ok((Status::Created, Versioned::of(tail)))
 }

@@ -3,6 +3,10 @@
 
 pub mod account;
 pub mod admin;
+pub mod availability;
+pub mod closures;
+pub mod conflicts;
+pub mod documents;
 pub mod health;
 pub mod json;
 pub mod meetings;
@@ -21,5 +25,9 @@ pub fn routes() -> Vec<rocket::Route> {
     all.extend(schedule::routes());
     all.extend(openapi::routes());
     all.extend(settings::routes());
+    all.extend(conflicts::routes());
+    all.extend(closures::routes());
+    all.extend(availability::routes());
+    all.extend(documents::routes());
     all
 }

@@ -1,7 +1,10 @@
 //! `GET /api/openapi.json`: the OpenAPI 3 document, generated from the handlers' annotations
 //! and the types they take and return (utoipa), so it cannot drift from the code. Public.
 
-use crate::api::{account, admin, health, meetings, schedule, settings, tokens};
+use crate::api::{
+    account, admin, availability, closures, conflicts, documents, health, meetings, schedule,
+    settings, tokens,
+};
 use rocket::serde::json::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -57,6 +60,21 @@ use utoipa::{Modify, OpenApi};
         admin::auth_events,
         settings::read,
         settings::write,
+        closures::list,
+        closures::create,
+        closures::delete,
+        closures::holidays,
+        closures::working_days,
+        closures::add_working_day,
+        closures::delete_working_day,
+        conflicts::check_draft,
+        conflicts::of_meeting,
+        availability::find,
+        documents::upload,
+        documents::list,
+        documents::download,
+        documents::delete,
+        documents::due,
     ),
     modifiers(&BearerAuth)
 )]

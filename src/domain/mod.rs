@@ -3,7 +3,11 @@
 
 pub mod accounts;
 pub mod agencies;
+pub mod availability;
 pub mod clock;
+pub mod closures;
+pub mod conflicts;
+pub mod documents;
 pub mod holidays;
 pub mod meetings;
 pub mod password;
@@ -17,3 +21,4 @@ pub mod settings;
 pub mod validate;
 pub mod weekly_schedule;
 pub mod workflow;
+pub mod working_days;

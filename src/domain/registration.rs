@@ -253,6 +253,29 @@ where
     })
 }
 
+/// The ids of equipment codes (projector, video_conference, …), without repeats; an unknown
+/// code is refused naming its place (`equipment[1]`).
+pub async fn equipment_by_code<C: ConnectionTrait>(db: &C, codes: &[String]) -> Result<Vec<i32>> {
+    let mut ids = Vec::new();
+    for (i, code) in codes.iter().enumerate() {
+        let e = equipment::Entity::find()
+            .filter(equipment::Column::Code.eq(code.as_str()))
+            .one(db)
+            .await?
+            .ok_or_else(|| {
+                Error::validation(
+                    &format!("equipment[{i}]"),
+                    format!("Không có thiết bị «{code}»."),
+                    format!("Unknown equipment {code:?}."),
+                )
+            })?;
+        if !ids.contains(&e.id) {
+            ids.push(e.id);
+        }
+    }
+    Ok(ids)
+}
+
 /// Checks the input against the office's rules and the reference data.
 pub async fn validate<C: ConnectionTrait>(
     db: &C,
@@ -384,23 +407,7 @@ pub async fn validate<C: ConnectionTrait>(
             });
         }
     }
-    let mut equipment_ids = Vec::new();
-    for (i, code) in input.equipment.iter().enumerate() {
-        let e = equipment::Entity::find()
-            .filter(equipment::Column::Code.eq(code.as_str()))
-            .one(db)
-            .await?
-            .ok_or_else(|| {
-                Error::validation(
-                    &format!("equipment[{i}]"),
-                    format!("Không có thiết bị «{code}»."),
-                    format!("Unknown equipment {code:?}."),
-                )
-            })?;
-        if !equipment_ids.contains(&e.id) {
-            equipment_ids.push(e.id);
-        }
-    }
+    let equipment_ids = equipment_by_code(db, &input.equipment).await?;
     let rrule = text("rrule", input.rrule, 500)?;
     // Expands once here so a bad rule is refused before anything is written.
     crate::domain::recurrence::expand(

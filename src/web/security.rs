@@ -33,13 +33,20 @@ impl Fairing for SecurityHeaders {
     }
 
     async fn on_response<'r>(&self, req: &'r Request<'_>, res: &mut Response<'r>) {
+        // A route may set a stricter policy of its own (a downloaded document is `sandbox`ed):
+        // keep it and add what every response needs.
+        let own = res
+            .headers()
+            .get_one("Content-Security-Policy")
+            .map(str::to_string);
+        let base = own.unwrap_or_else(|| CSP_BASE.to_string());
         if is_embed(req) {
-            res.set_header(Header::new("Content-Security-Policy", CSP_BASE));
+            res.set_header(Header::new("Content-Security-Policy", base));
             res.remove_header("X-Frame-Options");
         } else {
             res.set_header(Header::new(
                 "Content-Security-Policy",
-                format!("{CSP_BASE}; frame-ancestors 'none'"),
+                format!("{base}; frame-ancestors 'none'"),
             ));
             res.set_header(Header::new("X-Frame-Options", "DENY"));
         }

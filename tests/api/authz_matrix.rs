@@ -25,6 +25,9 @@ enum Rule {
     AgencyA,
     /// The clerks of agency A only (the agency's own actions on its request).
     ClerkOfA,
+    /// Like AgencyA, for a route that removes its object: once an allowed caller removed it,
+    /// the next allowed callers find nothing (404).
+    AgencyARemoves,
 }
 
 /// The body a request of the matrix carries: minimal, valid enough to pass the guards.
@@ -34,9 +37,14 @@ enum Body {
     None,
     Json(&'static str),
     Form(&'static str),
+    /// multipart/form-data with one file in the field `file`.
+    Multipart(&'static str),
 }
 
 use Body::{Form, Json};
+
+/// A small valid PDF, for uploads.
+const MATRIX_PDF: &[u8] = b"%PDF-1.4\n% lichhop\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
 use Rule::*;
 
 /// One line per route: method, path as mounted (without the query), rule, body.
@@ -126,6 +134,22 @@ const TABLE: &[(&str, &str, Rule, Body)] = &[
     ("GET",    "/api/openapi.json",                Public,      Body::None),
     ("GET",    "/lich-cong-tac",                   Public,      Body::None),
     ("GET",    "/api/v1/occurrences",              AnySignedIn, Body::None),
+    // Conflicts, find a time, closures and working days, documents
+    ("POST",   "/api/v1/conflicts",                AnySignedIn, Json("{}")),
+    ("GET",    "/api/v1/meetings/<id>/conflicts",  AgencyA,     Body::None),
+    ("GET",    "/api/v1/availability",             AnySignedIn, Body::None),
+    ("GET",    "/api/v1/closures",                 AnySignedIn, Body::None),
+    ("POST",   "/api/v1/closures",                 Admin,       Json("{}")),
+    ("DELETE", "/api/v1/closures/<id>",            Admin,       Body::None),
+    ("POST",   "/api/v1/closures/holidays/<year>", Admin,       Body::None),
+    ("GET",    "/api/v1/working-days",             AnySignedIn, Body::None),
+    ("POST",   "/api/v1/working-days",             Admin,       Json("{}")),
+    ("DELETE", "/api/v1/working-days/<id>",        Admin,       Body::None),
+    ("POST",   "/api/v1/meetings/<id>/documents",  AgencyA,     Body::Multipart("tai-lieu.pdf")),
+    ("GET",    "/api/v1/meetings/<id>/documents",  AgencyA,     Body::None),
+    ("GET",    "/api/v1/documents/due",            AnySignedIn, Body::None),
+    ("GET",    "/api/v1/documents/<id>",           AgencyA,     Body::None),
+    ("DELETE", "/api/v1/documents/<id>",           AgencyARemoves, Body::None),
     ("GET",    "/api/v1/settings",                 AnySignedIn, Body::None),
     ("PUT",    "/api/v1/settings",                 Admin,       Json("{}")),
 ];
@@ -159,6 +183,7 @@ fn allowed(rule: Rule, who: Who) -> bool {
         Rule::Admin => who == Who::Admin,
         AgencyA => matches!(who, Who::ClerkA | Who::Staff | Who::Approver | Who::Admin),
         ClerkOfA => who == Who::ClerkA,
+        AgencyARemoves => allowed(AgencyA, who),
     }
 }
 
@@ -173,11 +198,19 @@ struct Fixture {
     spare_token: i32,
     /// A meeting request of agency A, on 3/5/2027.
     meeting: i32,
+    closure: i32,
+    working_day: i32,
+    /// Documents of the meeting, uploaded by clerk A: one to read, one to remove.
+    document: i32,
+    document_to_remove: i32,
 }
 
 impl Fixture {
     /// The id that fills `<id>` in `path`. A new kind of path needs a line here.
-    fn id_for(&self, path: &str) -> i32 {
+    fn id_for(&self, method: &str, path: &str) -> i32 {
+        if method == "DELETE" && path.starts_with("/api/v1/documents/") {
+            return self.document_to_remove;
+        }
         let prefixes: &[(&str, i32)] = &[
             ("/api/v1/accounts/", self.victim_account),
             ("/api/v1/agencies/", self.agency_a),
@@ -185,6 +218,9 @@ impl Fixture {
             ("/api/v1/rooms/", self.room),
             ("/api/v1/tokens/", self.spare_token),
             ("/api/v1/meetings/", self.meeting),
+            ("/api/v1/closures/", self.closure),
+            ("/api/v1/working-days/", self.working_day),
+            ("/api/v1/documents/", self.document),
             ("/quan-tri/tai-khoan/", self.victim_account),
             ("/quan-tri/don-vi/", self.agency_a),
             ("/quan-tri/can-bo/", self.person),
@@ -200,14 +236,15 @@ impl Fixture {
     }
 
     /// The path with its parameters filled: `<id>` by [`Fixture::id_for`], others by name.
-    fn fill(&self, path: &str) -> String {
+    fn fill(&self, method: &str, path: &str) -> String {
         let mut uri = path.to_string();
         if uri.contains("<id>") {
-            uri = uri.replace("<id>", &self.id_for(path).to_string());
+            uri = uri.replace("<id>", &self.id_for(method, path).to_string());
         }
         uri.replace("<code>", "vi")
             .replace("<date>", "2027-05-03")
             .replace("<week>", "2027-05-03")
+            .replace("<year>", "2027")
     }
 }
 
@@ -296,7 +333,46 @@ async fn every_route_allows_and_denies_as_the_table_says() {
     )
     .await
     .unwrap();
+    let closure = lichhop::domain::closures::create(
+        app.db(),
+        principals[4].1.account.id,
+        serde_json::from_value(serde_json::json!({"starts_on": "2027-06-01", "reason": "Bảo trì"}))
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    let working_day = lichhop::domain::closures::add_working_day(
+        app.db(),
+        serde_json::from_value(serde_json::json!({"on_date": "2027-06-05", "reason": "Làm bù"}))
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    let (status, document) = crate::documents::upload_as(
+        &app,
+        &principals[0].1,
+        meeting.id as i64,
+        "file",
+        "bao-cao.pdf",
+        MATRIX_PDF,
+    )
+    .await;
+    assert_eq!(status, Status::Created, "{document}");
+    let (status, to_remove) = crate::documents::upload_as(
+        &app,
+        &principals[0].1,
+        meeting.id as i64,
+        "file",
+        "bao-cao-cu.pdf",
+        b"%PDF-1.4\n% another\n%%EOF\n",
+    )
+    .await;
+    assert_eq!(status, Status::Created, "{to_remove}");
     let fixture = Fixture {
+        document_to_remove: to_remove["id"].as_i64().unwrap() as i32,
+        closure: closure.id,
+        working_day: working_day.id,
+        document: document["id"].as_i64().unwrap() as i32,
         meeting: meeting.id,
         agency_a: agency_a.id,
         victim_account: victim.account.id,
@@ -338,7 +414,8 @@ async fn every_route_allows_and_denies_as_the_table_says() {
             ));
             continue;
         };
-        let uri = fixture.fill(path);
+        let uri = fixture.fill(method, path);
+        let mut removed = false;
         for who in EVERYONE {
             let mut req = app.client.req(route.method, uri.clone());
             if uri.starts_with("/api/") {
@@ -351,6 +428,14 @@ async fn every_route_allows_and_denies_as_the_table_says() {
             match body {
                 Body::None => {}
                 Json(text) => req = req.header(ContentType::JSON).body(text),
+                Body::Multipart(name) => {
+                    req = req
+                        .header(
+                            ContentType::new("multipart", "form-data")
+                                .with_params(("boundary", crate::documents::BOUNDARY)),
+                        )
+                        .body(crate::documents::multipart("file", name, MATRIX_PDF))
+                }
                 Form(text) => {
                     let csrf = browsers[&who].csrf.clone().unwrap_or_default();
                     req = req
@@ -365,6 +450,12 @@ async fn every_route_allows_and_denies_as_the_table_says() {
                 Status::Unauthorized | Status::Forbidden | Status::NotFound
             );
             let expected = allowed(rule, who);
+            if rule == AgencyARemoves && expected && status == Status::NotFound && removed {
+                continue;
+            }
+            if rule == AgencyARemoves && expected && status.code < 300 {
+                removed = true;
+            }
             if status.code >= 500 {
                 failures.push(format!("{method} {uri} as {who:?}: {status}"));
             } else if denied == expected {

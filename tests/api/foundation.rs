@@ -101,7 +101,9 @@ async fn secret_key_is_generated_once_and_kept_private() {
 #[rocket::async_test]
 async fn migrations_go_down_and_up_again() {
     let app = spawn_app().await;
-    let conn = &app.db().conn;
+    // Schema changes on a connection of their own, as `lichhop migrate` does.
+    let single = lichhop::db::connect(&app.database_url, 1).await.unwrap();
+    let conn = &single.conn;
     let all = Migrator::migrations().len() as u32;
     assert_eq!(
         Migrator::get_pending_migrations(conn).await.unwrap().len(),

@@ -6,7 +6,10 @@ mod http_client;
 
 mod auth;
 mod authz_matrix;
+mod availability;
 mod cli;
+mod conflicts;
+mod documents;
 mod foundation;
 mod openapi;
 mod pages;

@@ -1,0 +1,71 @@
+//! `/api/v1/conflicts`: what stands in a request's way, before submitting and before deciding.
+
+use crate::api::json::JsonBody;
+use crate::auth::Caller;
+use crate::db::Db;
+use crate::domain::conflicts::{self, Conflict, Severity};
+use crate::domain::registration::{self, Actor, MeetingInput};
+use crate::domain::settings;
+use crate::Result;
+use rocket::serde::json::Json;
+use rocket::State;
+use rocket::{get, post};
+use serde::Serialize;
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Conflicts {
+    pub conflicts: Vec<Conflict>,
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+impl From<Vec<Conflict>> for Conflicts {
+    fn from(conflicts: Vec<Conflict>) -> Self {
+        let errors = conflicts
+            .iter()
+            .filter(|c| c.severity == Severity::Error)
+            .count();
+        Conflicts {
+            warnings: conflicts.len() - errors,
+            errors,
+            conflicts,
+        }
+    }
+}
+
+/// Checks a request as filled in (the body of `POST /api/v1/meetings`) without saving it.
+/// `meeting_id` names the request being edited, so that it does not collide with itself.
+#[utoipa::path(request_body = MeetingInput, tag = "conflicts", responses((status = 200, description = "done", body = Conflicts), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[post("/api/v1/conflicts?<meeting_id>", data = "<body>")]
+pub async fn check_draft(
+    caller: Caller,
+    db: &State<Db>,
+    meeting_id: Option<i32>,
+    body: JsonBody<MeetingInput>,
+) -> Result<Json<Conflicts>> {
+    let actor = Actor::from(&caller);
+    let input = body.0;
+    if let Some(id) = meeting_id {
+        registration::get(db, &actor, id).await?;
+    }
+    let new = registration::validate(&db.conn, &actor, input).await?;
+    let s = settings::load(db).await?;
+    Ok(Json(
+        conflicts::of_new(&db.conn, &new, meeting_id, &s)
+            .await?
+            .into(),
+    ))
+}
+
+/// The conflicts of a saved request: for the office and the agency that registered it.
+#[utoipa::path(tag = "conflicts", responses((status = 200, description = "done", body = Conflicts), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[get("/api/v1/meetings/<id>/conflicts")]
+pub async fn of_meeting(caller: Caller, db: &State<Db>, id: i32) -> Result<Json<Conflicts>> {
+    let m = registration::get(db, &Actor::from(&caller), id).await?;
+    let s = settings::load(db).await?;
+    Ok(Json(conflicts::of_meeting(&db.conn, &m, &s).await?.into()))
+}
+
+pub fn routes() -> Vec<rocket::Route> {
+    rocket::routes![check_draft, of_meeting]
+}

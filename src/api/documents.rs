@@ -1,0 +1,238 @@
+//! Meeting documents: upload (multipart field `file`), list, download (always as an attachment,
+//! never sniffed or rendered by the browser), delete; and the documents due.
+
+use crate::auth::Caller;
+use crate::config::AppConfig;
+use crate::db::Db;
+use crate::domain::documents::{self, DocumentsDue};
+use crate::domain::registration::Actor;
+use crate::domain::settings;
+use crate::error::Msg;
+use crate::{Error, Result};
+use entity::document;
+use rocket::form::{Errors, Form};
+use rocket::fs::TempFile;
+use rocket::http::{ContentType, Header, Status};
+use rocket::serde::json::Json;
+use rocket::State;
+use rocket::{delete, get, post};
+use serde::Serialize;
+
+#[derive(rocket::FromForm)]
+pub struct Upload<'r> {
+    file: TempFile<'r>,
+}
+
+fn too_large(max_mib: u64) -> Error {
+    Error::PayloadTooLarge(Msg::new(
+        format!("Tệp vượt quá dung lượng cho phép ({max_mib} MiB)."),
+        format!("The file is larger than allowed ({max_mib} MiB)."),
+    ))
+}
+
+/// Rocket's form errors in our words: too large (413), anything else names the field `file`.
+fn form_error(e: Errors<'_>, max_mib: u64) -> Error {
+    if e.status() == Status::PayloadTooLarge {
+        return too_large(max_mib);
+    }
+    Error::validation(
+        "file",
+        format!("Hãy gửi tệp trong trường «file» (multipart/form-data): {e}"),
+        format!("Send the file in the field \"file\" (multipart/form-data): {e}"),
+    )
+}
+
+/// The upload form as the OpenAPI document describes it.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct UploadForm {
+    /// The file (PDF, Word, Excel, PowerPoint, PNG, JPEG).
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
+#[utoipa::path(request_body(content = crate::api::documents::UploadForm, content_type = "multipart/form-data"), tag = "documents", responses((status = 201, description = "done", body = document::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[post("/api/v1/meetings/<id>/documents", data = "<upload>")]
+pub async fn upload(
+    caller: Caller,
+    db: &State<Db>,
+    config: &State<AppConfig>,
+    id: i32,
+    upload: std::result::Result<Form<Upload<'_>>, Errors<'_>>,
+) -> Result<(Status, Json<document::Model>)> {
+    let actor = Actor::from(&caller);
+    let m = documents::readable(db, &actor, id).await?;
+    if !documents::may_upload(&actor, &m) {
+        return Err(Error::Forbidden(Msg::new(
+            "Chỉ đơn vị đăng ký, đơn vị chuẩn bị hoặc Văn phòng được gửi tài liệu họp.",
+            "Only the registering or preparing agency, or the office, may add documents.",
+        )));
+    }
+    let s = settings::load(db).await?;
+    let mut upload = upload.map_err(|e| form_error(e, s.max_document_mib))?;
+    let file = &mut upload.file;
+    if file.len() > s.max_document_mib * 1024 * 1024 {
+        return Err(too_large(s.max_document_mib));
+    }
+    if file.len() == 0 {
+        return Err(Error::validation("file", "Tệp rỗng.", "The file is empty."));
+    }
+    let raw = file
+        .raw_name()
+        .map(|n| n.dangerous_unsafe_unsanitized_raw().as_str().to_string())
+        .unwrap_or_default();
+    let name = documents::clean_file_name(&raw)?;
+    let dir = documents::store_dir(&config.data_dir);
+    crate::config::ensure_dir(&dir).map_err(|e| Error::Internal(e.to_string()))?;
+    // Written next to its final place, then typed, hashed and renamed: a half-written file
+    // never carries a content hash.
+    let tmp = dir.join(format!(".upload-{}", uuid::Uuid::new_v4().simple()));
+    file.move_copy_to(&tmp)
+        .await
+        .map_err(|e| Error::Internal(format!("document upload: {e}")))?;
+    let data_dir = config.data_dir.clone();
+    let stored = rocket::tokio::task::spawn_blocking({
+        let name = name.clone();
+        move || documents::store_file(&data_dir, &tmp, &name)
+    })
+    .await
+    .map_err(|e| Error::Internal(e.to_string()))??;
+    let saved = documents::insert(db, id, caller.id(), name, &stored).await?;
+    Ok((Status::Created, Json(saved)))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct MeetingDocuments {
+    pub documents: Vec<document::Model>,
+    /// When they are due and whether they are missing or late (regular meetings only).
+    pub due: Option<DocumentsDue>,
+}
+
+#[utoipa::path(tag = "documents", responses((status = 200, description = "done", body = MeetingDocuments), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[get("/api/v1/meetings/<id>/documents")]
+pub async fn list(caller: Caller, db: &State<Db>, id: i32) -> Result<Json<MeetingDocuments>> {
+    let m = documents::readable(db, &Actor::from(&caller), id).await?;
+    let s = settings::load(db).await?;
+    Ok(Json(MeetingDocuments {
+        documents: documents::list(&db.conn, id).await?,
+        due: documents::due_of(&db.conn, &m, &s).await?,
+    }))
+}
+
+/// The stored file, as an attachment under its own name and type; `nosniff` and a sandboxing
+/// CSP so that no browser ever renders it as a page.
+#[derive(rocket::Responder)]
+pub struct Download {
+    body: rocket::tokio::fs::File,
+    content_type: ContentType,
+    disposition: Header<'static>,
+    nosniff: Header<'static>,
+    csp: Header<'static>,
+    cache: Header<'static>,
+}
+
+/// RFC 6266 / RFC 5987: an ASCII fallback and the UTF-8 name percent-encoded.
+fn content_disposition(name: &str) -> String {
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || " .-_()".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let mut encoded = String::new();
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            encoded.push(b as char);
+        } else {
+            encoded.push_str(&format!("%{b:02X}"));
+        }
+    }
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
+
+#[utoipa::path(tag = "documents", responses((status = 200, description = "the file, as an attachment", content_type = "application/octet-stream", body = Vec<u8>), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[get("/api/v1/documents/<id>")]
+pub async fn download(
+    caller: Caller,
+    db: &State<Db>,
+    config: &State<AppConfig>,
+    id: i32,
+) -> Result<Download> {
+    let d = documents::find(db, id).await?;
+    documents::readable(db, &Actor::from(&caller), d.meeting_id)
+        .await
+        .map_err(|_| Error::not_found("tài liệu", "Document"))?;
+    let path = documents::stored_path(&config.data_dir, &d.sha256);
+    let body = rocket::tokio::fs::File::open(&path).await.map_err(|e| {
+        Error::Internal(format!(
+            "document {} missing at {}: {e}",
+            d.id,
+            path.display()
+        ))
+    })?;
+    // Only the types we accepted are ever stored; anything else goes out as bytes.
+    let content_type = ContentType::parse_flexible(&d.content_type)
+        .filter(|ct| !ct.is_html())
+        .unwrap_or(ContentType::Binary);
+    Ok(Download {
+        body,
+        content_type,
+        disposition: Header::new("Content-Disposition", content_disposition(&d.file_name)),
+        nosniff: Header::new("X-Content-Type-Options", "nosniff"),
+        csp: Header::new("Content-Security-Policy", "default-src 'none'; sandbox"),
+        cache: Header::new("Cache-Control", "private, no-store"),
+    })
+}
+
+/// The uploader or the office removes a document.
+#[utoipa::path(tag = "documents", responses((status = "2XX", description = "done"), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[delete("/api/v1/documents/<id>")]
+pub async fn delete(
+    caller: Caller,
+    db: &State<Db>,
+    config: &State<AppConfig>,
+    id: i32,
+) -> Result<Status> {
+    let d = documents::find(db, id).await?;
+    let actor = Actor::from(&caller);
+    documents::readable(db, &actor, d.meeting_id)
+        .await
+        .map_err(|_| Error::not_found("tài liệu", "Document"))?;
+    if !(actor.office || d.uploaded_by == caller.id()) {
+        return Err(Error::Forbidden(Msg::new(
+            "Chỉ người đã gửi tài liệu hoặc Văn phòng được xóa.",
+            "Only the uploader or the office may delete a document.",
+        )));
+    }
+    documents::delete(db, &config.data_dir, &d).await?;
+    Ok(Status::NoContent)
+}
+
+/// Regular meetings of the next `days` (30) days whose documents are missing or late: the
+/// office sees all, an agency the meetings it registered or prepares.
+#[utoipa::path(tag = "documents", responses((status = 200, description = "done", body = Vec<DocumentsDue>), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[get("/api/v1/documents/due?<days>")]
+pub async fn due(
+    caller: Caller,
+    db: &State<Db>,
+    days: Option<i64>,
+) -> Result<Json<Vec<DocumentsDue>>> {
+    let s = settings::load(db).await?;
+    Ok(Json(
+        documents::flagged(
+            db,
+            &Actor::from(&caller),
+            days.unwrap_or(30).clamp(1, 366),
+            &s,
+        )
+        .await?,
+    ))
+}
+
+pub fn routes() -> Vec<rocket::Route> {
+    rocket::routes![upload, list, download, delete, due]
+}

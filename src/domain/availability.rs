@@ -1,0 +1,250 @@
+//! Find a time (tìm giờ họp): the earliest slots when the chair and the required attendees are
+//! free, each with the rooms that fit (capacity, equipment) and are free with the setup buffer,
+//! inside office hours, on working days, outside closures.
+//!
+//! Candidates lie on a 30-minute grid from the office's opening time. A room is taken by approved,
+//! pending and reviewed meetings alike (proposing it would only create a new conflict); a person
+//! by the meetings they chair (same statuses) and the approved meetings they must attend.
+//! Loads everything with a handful of queries over the range, then works in memory.
+
+use crate::domain::clock::{self, OFFICE_TZ};
+use crate::domain::conflicts::{busy_attendees, busy_rooms_and_chairs, People};
+use crate::domain::registration::MAX_DAYS;
+use crate::domain::settings::Settings;
+use crate::domain::working_days::Calendar;
+use crate::{Error, Result};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use entity::{room, room_equipment};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde::Serialize;
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+/// Longest range searched at once.
+pub const MAX_RANGE_DAYS: i64 = 62;
+pub const MAX_LIMIT: usize = 50;
+pub const GRID_MINUTES: i64 = 30;
+
+#[derive(Debug, Clone, Default)]
+pub struct Query {
+    pub from: NaiveDate,
+    /// Inclusive.
+    pub to: NaiveDate,
+    pub duration_minutes: i64,
+    pub chair_id: Option<i32>,
+    pub person_ids: Vec<i32>,
+    pub min_capacity: Option<i32>,
+    /// Equipment codes every proposed room must have.
+    pub equipment: Vec<String>,
+    pub limit: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct RoomFit {
+    pub id: i32,
+    pub name: String,
+    pub capacity: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct FreeSlot {
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    /// Office-local date and times, for display ("2027-03-09", "08:00", "09:30").
+    pub date: NaiveDate,
+    pub from: String,
+    pub to: String,
+    pub rooms: Vec<RoomFit>,
+}
+
+type Span = (DateTime<Utc>, DateTime<Utc>);
+
+/// Is `[s, e)` widened by `pad` clear of every interval? `busy` is sorted by start and no
+/// interval lasts more than MAX_DAYS.
+fn clear(busy: &[Span], s: DateTime<Utc>, e: DateTime<Utc>, pad: Duration) -> bool {
+    let lo = busy.partition_point(|b| b.0 < s - pad - Duration::days(MAX_DAYS));
+    let hi = busy.partition_point(|b| b.0 < e + pad);
+    busy[lo..hi.max(lo)]
+        .iter()
+        .all(|b| !(b.0 < e + pad && s - pad < b.1))
+}
+
+fn validate(q: &Query, settings: &Settings) -> Result<()> {
+    if q.to < q.from {
+        return Err(Error::validation(
+            "to",
+            "Ngày kết thúc phải từ ngày bắt đầu trở đi.",
+            "`to` must not be before `from`.",
+        ));
+    }
+    if q.to - q.from > Duration::days(MAX_RANGE_DAYS) {
+        return Err(Error::validation(
+            "to",
+            format!("Chỉ tìm trong tối đa {MAX_RANGE_DAYS} ngày."),
+            format!("Search at most {MAX_RANGE_DAYS} days at once."),
+        ));
+    }
+    let day = (settings.office_closes - settings.office_opens).num_minutes();
+    if q.duration_minutes < 5 || q.duration_minutes > day {
+        return Err(Error::validation(
+            "duration_minutes",
+            format!("Thời lượng từ 5 đến {day} phút (trong giờ làm việc)."),
+            format!("The duration must be 5 to {day} minutes (within office hours)."),
+        ));
+    }
+    Ok(())
+}
+
+/// The earliest free slots, at most `q.limit`.
+pub async fn find<C: ConnectionTrait>(
+    db: &C,
+    q: &Query,
+    settings: &Settings,
+) -> Result<Vec<FreeSlot>> {
+    validate(q, settings)?;
+    let limit = q.limit.clamp(1, MAX_LIMIT);
+
+    // Rooms that fit.
+    let needed = crate::domain::registration::equipment_by_code(db, &q.equipment).await?;
+    let mut rooms = room::Entity::find()
+        .filter(room::Column::Bookable.eq(true))
+        .filter(room::Column::Capacity.gte(q.min_capacity.unwrap_or(1)))
+        .order_by_asc(room::Column::Capacity)
+        .order_by_asc(room::Column::SortOrder)
+        .all(db)
+        .await?;
+    if !needed.is_empty() {
+        let has: HashSet<(i32, i32)> = room_equipment::Entity::find()
+            .filter(room_equipment::Column::EquipmentId.is_in(needed.iter().copied()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|e| (e.room_id, e.equipment_id))
+            .collect();
+        rooms.retain(|r| needed.iter().all(|e| has.contains(&(r.id, *e))));
+    }
+    if rooms.is_empty() {
+        return Ok(vec![]);
+    }
+    let room_ids: Vec<i32> = rooms.iter().map(|r| r.id).collect();
+
+    // Who must be free: the chair, the persons, and for agencies they head, nothing more.
+    let persons: Vec<i32> = q
+        .chair_id
+        .into_iter()
+        .chain(q.person_ids.iter().copied())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let buffer = Duration::minutes(settings.room_buffer_minutes.max(0));
+    let day_start = |d: NaiveDate| {
+        clock::local_to_utc(OFFICE_TZ, d.and_time(chrono::NaiveTime::MIN))
+            .unwrap_or_else(|| d.and_time(chrono::NaiveTime::MIN).and_utc())
+    };
+    let from = day_start(q.from) - buffer - Duration::days(MAX_DAYS);
+    let to = day_start(q.to + Duration::days(1)) + buffer;
+    let busy = busy_rooms_and_chairs(db, &room_ids, &persons, from, to, None).await?;
+    let mut by_room: HashMap<i32, Vec<Span>> = HashMap::new();
+    let mut people_busy: Vec<Span> = Vec::new();
+    for b in &busy {
+        if let Some(r) = b.room_id.filter(|r| room_ids.contains(r)) {
+            by_room.entry(r).or_default().push((b.starts_at, b.ends_at));
+        }
+        if b.chair_id.is_some_and(|c| persons.contains(&c)) {
+            people_busy.push((b.starts_at, b.ends_at));
+        }
+    }
+    if !persons.is_empty() {
+        let people = People::load(db, &persons, &[]).await?;
+        let headed: Vec<i32> = people
+            .heads
+            .iter()
+            .filter(|(_, h)| persons.contains(h))
+            .map(|(a, _)| *a)
+            .collect();
+        for a in busy_attendees(db, &persons, &headed, from, to, None).await? {
+            people_busy.push((a.busy.starts_at, a.busy.ends_at));
+        }
+    }
+    people_busy.sort();
+    for v in by_room.values_mut() {
+        v.sort();
+    }
+
+    let calendar = Calendar::load(db, q.from, q.to).await?;
+    let now = clock::now();
+    let duration = Duration::minutes(q.duration_minutes);
+    let step = Duration::minutes(GRID_MINUTES);
+    let mut out = Vec::new();
+    for d in q.from.iter_days().take_while(|d| *d <= q.to) {
+        if !calendar.is_working_day(d) {
+            continue;
+        }
+        let open: Vec<&room::Model> = rooms
+            .iter()
+            .filter(|r| calendar.closures_on(d, Some(r.id)).next().is_none())
+            .collect();
+        let (Some(opens), Some(closes)) = (
+            clock::local_to_utc(OFFICE_TZ, d.and_time(settings.office_opens)),
+            clock::local_to_utc(OFFICE_TZ, d.and_time(settings.office_closes)),
+        ) else {
+            continue;
+        };
+        let mut s = opens;
+        while s + duration <= closes {
+            let e = s + duration;
+            if s >= now && clear(&people_busy, s, e, Duration::zero()) {
+                let fits: Vec<RoomFit> = open
+                    .iter()
+                    .filter(|r| {
+                        by_room
+                            .get(&r.id)
+                            .is_none_or(|busy| clear(busy, s, e, buffer))
+                    })
+                    .map(|r| RoomFit {
+                        id: r.id,
+                        name: r.name.clone(),
+                        capacity: r.capacity,
+                    })
+                    .collect();
+                if !fits.is_empty() {
+                    let local =
+                        |t: DateTime<Utc>| t.with_timezone(&OFFICE_TZ).format("%H:%M").to_string();
+                    out.push(FreeSlot {
+                        starts_at: s,
+                        ends_at: e,
+                        date: d,
+                        from: local(s),
+                        to: local(e),
+                        rooms: fits,
+                    });
+                    if out.len() >= limit {
+                        return Ok(out);
+                    }
+                }
+            }
+            s += step;
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn t(h: u32, m: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2027, 3, 9, h, m, 0).unwrap()
+    }
+
+    #[test]
+    fn clear_respects_the_buffer_on_both_sides() {
+        let busy = vec![(t(2, 0), t(3, 0))];
+        let pad = Duration::minutes(15);
+        assert!(clear(&busy, t(3, 15), t(4, 0), pad));
+        assert!(!clear(&busy, t(3, 0), t(4, 0), pad));
+        assert!(!clear(&busy, t(1, 0), t(1, 50), pad));
+        assert!(clear(&busy, t(1, 0), t(1, 45), pad));
+        assert!(clear(&busy, t(3, 0), t(4, 0), Duration::zero()));
+    }
+}

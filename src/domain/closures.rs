@@ -1,0 +1,243 @@
+//! Closures (days the office or a room takes no meetings) and make-up working days, as the
+//! administrator enters them; Vietnam's public holidays of a year entered in one step.
+
+use crate::db::Db;
+use crate::domain::{clock, holidays};
+use crate::{Error, Result};
+use chrono::{Duration, NaiveDate};
+use entity::{closure, room, working_day_exception, ClosureKind};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClosureInput {
+    pub starts_on: NaiveDate,
+    /// Inclusive; the same day when left out.
+    #[serde(default)]
+    pub ends_on: Option<NaiveDate>,
+    /// One room under maintenance; None closes the whole office.
+    #[serde(default)]
+    pub room_id: Option<i32>,
+    #[serde(default)]
+    pub kind: Option<ClosureKind>,
+    pub reason: String,
+}
+
+/// Longest closure entered at once.
+const MAX_CLOSURE_DAYS: i64 = 366;
+
+pub async fn list(
+    db: &Db,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Result<Vec<closure::Model>> {
+    let mut q = closure::Entity::find();
+    if let Some(f) = from {
+        q = q.filter(closure::Column::EndsOn.gte(f));
+    }
+    if let Some(t) = to {
+        q = q.filter(closure::Column::StartsOn.lte(t));
+    }
+    Ok(q.order_by_asc(closure::Column::StartsOn)
+        .order_by_asc(closure::Column::Id)
+        .all(&db.conn)
+        .await?)
+}
+
+fn reason_of(reason: &str) -> Result<String> {
+    let r = reason.trim();
+    if r.is_empty() || r.chars().count() > 500 {
+        return Err(Error::validation(
+            "reason",
+            "Hãy nêu lý do (tối đa 500 ký tự).",
+            "Give a reason (at most 500 characters).",
+        ));
+    }
+    Ok(r.to_string())
+}
+
+pub async fn create(db: &Db, by: i32, input: ClosureInput) -> Result<closure::Model> {
+    let ends_on = input.ends_on.unwrap_or(input.starts_on);
+    if ends_on < input.starts_on {
+        return Err(Error::validation(
+            "ends_on",
+            "Ngày kết thúc phải từ ngày bắt đầu trở đi.",
+            "The last day must not be before the first.",
+        ));
+    }
+    if ends_on - input.starts_on > Duration::days(MAX_CLOSURE_DAYS) {
+        return Err(Error::validation(
+            "ends_on",
+            format!("Một lần tạm dừng không dài quá {MAX_CLOSURE_DAYS} ngày."),
+            format!("A closure may not last more than {MAX_CLOSURE_DAYS} days."),
+        ));
+    }
+    let reason = reason_of(&input.reason)?;
+    if let Some(r) = input.room_id {
+        if room::Entity::find_by_id(r).one(&db.conn).await?.is_none() {
+            return Err(Error::validation(
+                "room_id",
+                format!("Không có phòng họp mã {r}."),
+                format!("No room {r}."),
+            ));
+        }
+    }
+    let _w = db.write_guard().await;
+    Ok(closure::ActiveModel {
+        starts_on: Set(input.starts_on),
+        ends_on: Set(ends_on),
+        room_id: Set(input.room_id),
+        kind: Set(input.kind.unwrap_or(if input.room_id.is_some() {
+            ClosureKind::Maintenance
+        } else {
+            ClosureKind::Other
+        })),
+        reason: Set(reason),
+        created_by: Set(Some(by)),
+        created_at: Set(clock::now()),
+        ..Default::default()
+    }
+    .insert(&db.conn)
+    .await?)
+}
+
+pub async fn delete(db: &Db, id: i32) -> Result<()> {
+    let _w = db.write_guard().await;
+    let res = closure::Entity::delete_by_id(id).exec(&db.conn).await?;
+    if res.rows_affected == 0 {
+        return Err(Error::not_found("ngày tạm dừng", "Closure"));
+    }
+    Ok(())
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct HolidaysEntered {
+    pub year: i32,
+    /// Rows created now (none when the year was already entered).
+    pub created: Vec<closure::Model>,
+    /// Every holiday closure of the year, created now or before.
+    pub closures: Vec<closure::Model>,
+}
+
+/// Enters Vietnam's public holidays of `year` as office-wide closures, one row per holiday
+/// (Tết's five days are one row). Idempotent: a holiday already entered is left as it is.
+pub async fn enter_public_holidays(db: &Db, by: i32, year: i32) -> Result<HolidaysEntered> {
+    if !(2000..=2100).contains(&year) {
+        return Err(Error::validation(
+            "year",
+            "Năm phải trong khoảng 2000–2100.",
+            "The year must be between 2000 and 2100.",
+        ));
+    }
+    // Consecutive days of one holiday become one range.
+    let mut ranges: Vec<(NaiveDate, NaiveDate, &'static str)> = Vec::new();
+    for h in holidays::public_holidays(year) {
+        match ranges.last_mut() {
+            Some((_, end, name)) if *name == h.name_vi && *end + Duration::days(1) == h.date => {
+                *end = h.date
+            }
+            Some((_, end, _)) if *end == h.date => {}
+            _ => ranges.push((h.date, h.date, h.name_vi)),
+        }
+    }
+    let _w = db.write_guard().await;
+    let mut created = Vec::new();
+    for (from, to, name) in ranges {
+        let exists = closure::Entity::find()
+            .filter(closure::Column::StartsOn.eq(from))
+            .filter(closure::Column::EndsOn.eq(to))
+            .filter(closure::Column::RoomId.is_null())
+            .filter(closure::Column::Kind.eq(ClosureKind::Holiday))
+            .one(&db.conn)
+            .await?
+            .is_some();
+        if exists {
+            continue;
+        }
+        created.push(
+            closure::ActiveModel {
+                starts_on: Set(from),
+                ends_on: Set(to),
+                room_id: Set(None),
+                kind: Set(ClosureKind::Holiday),
+                reason: Set(name.to_string()),
+                created_by: Set(Some(by)),
+                created_at: Set(clock::now()),
+                ..Default::default()
+            }
+            .insert(&db.conn)
+            .await?,
+        );
+    }
+    let first = NaiveDate::from_ymd_opt(year, 1, 1);
+    let last = NaiveDate::from_ymd_opt(year, 12, 31);
+    let closures = closure::Entity::find()
+        .filter(closure::Column::Kind.eq(ClosureKind::Holiday))
+        .filter(closure::Column::RoomId.is_null())
+        .filter(closure::Column::StartsOn.gte(first))
+        .filter(closure::Column::StartsOn.lte(last))
+        .order_by_asc(closure::Column::StartsOn)
+        .all(&db.conn)
+        .await?;
+    Ok(HolidaysEntered {
+        year,
+        created,
+        closures,
+    })
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WorkingDayInput {
+    pub on_date: NaiveDate,
+    pub reason: String,
+}
+
+pub async fn working_days(db: &Db) -> Result<Vec<working_day_exception::Model>> {
+    Ok(working_day_exception::Entity::find()
+        .order_by_asc(working_day_exception::Column::OnDate)
+        .all(&db.conn)
+        .await?)
+}
+
+/// Declares a make-up working day (làm bù).
+pub async fn add_working_day(
+    db: &Db,
+    input: WorkingDayInput,
+) -> Result<working_day_exception::Model> {
+    let reason = reason_of(&input.reason)?;
+    let _w = db.write_guard().await;
+    let exists = working_day_exception::Entity::find()
+        .filter(working_day_exception::Column::OnDate.eq(input.on_date))
+        .one(&db.conn)
+        .await?;
+    if exists.is_some() {
+        return Err(Error::conflict(
+            "already_declared",
+            format!(
+                "Ngày {} đã là ngày làm bù.",
+                input.on_date.format("%d/%m/%Y")
+            ),
+            format!("{} is already a make-up working day.", input.on_date),
+        ));
+    }
+    Ok(working_day_exception::ActiveModel {
+        on_date: Set(input.on_date),
+        reason: Set(reason),
+        ..Default::default()
+    }
+    .insert(&db.conn)
+    .await?)
+}
+
+pub async fn delete_working_day(db: &Db, id: i32) -> Result<()> {
+    let _w = db.write_guard().await;
+    let res = working_day_exception::Entity::delete_by_id(id)
+        .exec(&db.conn)
+        .await?;
+    if res.rows_affected == 0 {
+        return Err(Error::not_found("ngày làm bù", "Make-up working day"));
+    }
+    Ok(())
+}

@@ -1,0 +1,916 @@
+//! Conflicts (xung đột): everything that stands in a meeting's way, computed before anyone acts.
+//! Clerks see them before submitting (`POST /api/v1/conflicts`), the office before deciding
+//! (`GET /api/v1/meetings/<id>/conflicts`).
+//!
+//! **Errors** are what the office cannot approve over: the room or the chair already taken by an
+//! approved meeting, and a closed room (its own closure, or an office-wide one). Everything else
+//! is a **warning**: pending requests for the same room or chair, the setup buffer, busy
+//! attendees, capacity, equipment, holidays not entered as closures, office hours, late
+//! registration, documents.
+//!
+//! A series is checked occurrence by occurrence over its whole span, but with one query per kind
+//! over that span (bounded on the indexed `(room_id, starts_at)`, `(chair_id, starts_at)` and
+//! `(starts_at)`), never one per occurrence: the check stays well under a millisecond with
+//! 100,000 meetings (see `src/bin/bench_conflicts.rs`).
+//!
+//! "A whole agency's head": an agency's head is its active person with the lowest `sort_order`
+//! (then lowest id). Inviting an agency makes its head a required attendee.
+
+use crate::domain::clock::{self, OFFICE_TZ};
+use crate::domain::meetings::{Invitee, NewMeeting};
+use crate::domain::recurrence;
+use crate::domain::registration::MAX_DAYS;
+use crate::domain::settings::Settings;
+use crate::domain::working_days::Calendar;
+use crate::Result;
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
+use entity::*;
+use sea_orm::sea_query::{Condition, JoinType};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    QuerySelect, RelationTrait,
+};
+use serde::Serialize;
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    RoomOverlap,
+    RoomPendingOverlap,
+    RoomBuffer,
+    ChairOverlap,
+    AttendeeBusy,
+    Capacity,
+    EquipmentMissing,
+    Closure,
+    Holiday,
+    OutsideHours,
+    LateRegistration,
+    DocumentsMissing,
+    DocumentsLate,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// The other meeting a conflict names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct OtherMeeting {
+    pub id: i32,
+    pub title: String,
+    pub status: MeetingStatus,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Named {
+    pub id: i32,
+    pub name: String,
+}
+
+/// One problem, naming what collides so the user can act.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Conflict {
+    pub kind: Kind,
+    pub severity: Severity,
+    /// Office-local date of the occurrence concerned (None for the request as a whole).
+    pub date: Option<NaiveDate>,
+    pub message_vi: String,
+    pub message_en: String,
+    pub meeting: Option<OtherMeeting>,
+    pub room: Option<Named>,
+    pub person: Option<Named>,
+    /// A closure's id (closure, holiday).
+    pub closure_id: Option<i32>,
+}
+
+impl Conflict {
+    pub fn new(
+        kind: Kind,
+        severity: Severity,
+        date: Option<NaiveDate>,
+        vi: String,
+        en: String,
+    ) -> Self {
+        Conflict {
+            kind,
+            severity,
+            date,
+            message_vi: vi,
+            message_en: en,
+            meeting: None,
+            room: None,
+            person: None,
+            closure_id: None,
+        }
+    }
+}
+
+/// One occurrence to check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DraftSlot {
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub room_id: Option<i32>,
+    pub chair_id: Option<i32>,
+}
+
+impl DraftSlot {
+    fn date(&self) -> NaiveDate {
+        clock::office_date(self.starts_at)
+    }
+}
+
+/// What the check needs of a meeting, saved or not.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    /// The meeting itself when it is saved: never collides with itself.
+    pub meeting_id: Option<i32>,
+    pub kind: MeetingKind,
+    pub slots: Vec<DraftSlot>,
+    /// Persons invited as required (or chair).
+    pub persons: Vec<i32>,
+    /// Agencies invited as required (their head attends).
+    pub agencies: Vec<i32>,
+    pub expected_attendance: Option<i32>,
+    pub equipment_ids: Vec<i32>,
+    /// When the request was (or would now be) submitted: for late registration.
+    pub submitted_at: DateTime<Utc>,
+}
+
+impl Draft {
+    /// A request not saved yet (or being edited: pass its id to leave it out).
+    pub fn from_new(m: &NewMeeting, meeting_id: Option<i32>, now: DateTime<Utc>) -> Result<Self> {
+        let tz = m.time_zone.parse().unwrap_or(OFFICE_TZ);
+        let slots = recurrence::expand(
+            tz,
+            m.starts_at,
+            m.ends_at - m.starts_at,
+            m.rrule.as_deref(),
+            &m.exdates,
+        )?
+        .into_iter()
+        .map(|s| DraftSlot {
+            starts_at: s.starts_at,
+            ends_at: s.ends_at,
+            room_id: m.room_id,
+            chair_id: m.chair_id,
+        })
+        .collect();
+        let mut persons = Vec::new();
+        let mut agencies = Vec::new();
+        for a in &m.attendees {
+            if a.role == AttendeeRole::Optional {
+                continue;
+            }
+            match a.who {
+                Invitee::Person(p) => persons.push(p),
+                Invitee::Agency(g) => agencies.push(g),
+            }
+        }
+        Ok(Draft {
+            meeting_id,
+            kind: m.kind,
+            slots,
+            persons,
+            agencies,
+            expected_attendance: m.expected_attendance,
+            equipment_ids: m.equipment_ids.clone(),
+            submitted_at: now,
+        })
+    }
+
+    /// A saved request, from its occurrence rows (overrides included, cancelled ones left out).
+    pub async fn of_saved<C: ConnectionTrait>(db: &C, m: &meeting::Model) -> Result<Self> {
+        let slots = occurrence::Entity::find()
+            .filter(occurrence::Column::MeetingId.eq(m.id))
+            .filter(occurrence::Column::Status.ne(MeetingStatus::Cancelled))
+            .order_by_asc(occurrence::Column::StartsAt)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|o| DraftSlot {
+                starts_at: o.starts_at,
+                ends_at: o.ends_at,
+                room_id: o.room_id,
+                chair_id: o.chair_id,
+            })
+            .collect();
+        let attendees = meeting_attendee::Entity::find()
+            .filter(meeting_attendee::Column::MeetingId.eq(m.id))
+            .filter(meeting_attendee::Column::Role.ne(AttendeeRole::Optional))
+            .all(db)
+            .await?;
+        let equipment_ids = meeting_equipment::Entity::find()
+            .filter(meeting_equipment::Column::MeetingId.eq(m.id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|e| e.equipment_id)
+            .collect();
+        Ok(Draft {
+            meeting_id: Some(m.id),
+            kind: m.kind,
+            slots,
+            persons: attendees.iter().filter_map(|a| a.person_id).collect(),
+            agencies: attendees.iter().filter_map(|a| a.agency_id).collect(),
+            expected_attendance: m.expected_attendance,
+            equipment_ids,
+            submitted_at: m.submitted_at.unwrap_or_else(clock::now),
+        })
+    }
+}
+
+/// dd/mm/yyyy HH:MM in the office's zone.
+fn local(t: DateTime<Utc>) -> String {
+    t.with_timezone(&OFFICE_TZ)
+        .format("%d/%m/%Y %H:%M")
+        .to_string()
+}
+
+fn hm(t: DateTime<Utc>) -> String {
+    t.with_timezone(&OFFICE_TZ).format("%H:%M").to_string()
+}
+
+fn dmy(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+/// An occurrence of another meeting, as the overlap queries return it.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct Busy {
+    pub meeting_id: i32,
+    pub title: String,
+    pub status: MeetingStatus,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub room_id: Option<i32>,
+    pub chair_id: Option<i32>,
+}
+
+/// A busy occurrence through one of its required attendees.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct BusyAttendee {
+    #[sea_orm(nested)]
+    pub busy: Busy,
+    pub person_id: Option<i32>,
+    pub agency_id: Option<i32>,
+}
+
+impl Busy {
+    fn other(&self) -> OtherMeeting {
+        OtherMeeting {
+            id: self.meeting_id,
+            title: self.title.clone(),
+            status: self.status,
+            starts_at: self.starts_at,
+            ends_at: self.ends_at,
+        }
+    }
+}
+
+/// Statuses that hold a room or a person: approved for sure, pending and reviewed as a warning.
+pub const HOLDING: [MeetingStatus; 3] = [
+    MeetingStatus::Approved,
+    MeetingStatus::Pending,
+    MeetingStatus::Reviewed,
+];
+
+/// Occurrences of meetings other than `exclude`, with the columns of [`Busy`].
+fn busy_select(exclude: Option<i32>) -> sea_orm::Select<occurrence::Entity> {
+    let q = occurrence::Entity::find()
+        .select_only()
+        .column(occurrence::Column::MeetingId)
+        .column(meeting::Column::Title)
+        .column(occurrence::Column::Status)
+        .column(occurrence::Column::StartsAt)
+        .column(occurrence::Column::EndsAt)
+        .column(occurrence::Column::RoomId)
+        .column(occurrence::Column::ChairId)
+        .join(JoinType::InnerJoin, occurrence::Relation::Meeting.def());
+    match exclude {
+        Some(id) => q.filter(occurrence::Column::MeetingId.ne(id)),
+        None => q,
+    }
+}
+
+/// Occurrences of other meetings in `rooms` or chaired by `chairs` that start in `from..to`
+/// (callers widen `from` by the longest occurrence so that overlaps are not missed). One query;
+/// each half of the OR runs on its own index.
+pub async fn busy_rooms_and_chairs<C: ConnectionTrait>(
+    db: &C,
+    rooms: &[i32],
+    chairs: &[i32],
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    exclude: Option<i32>,
+) -> Result<Vec<Busy>> {
+    if rooms.is_empty() && chairs.is_empty() {
+        return Ok(vec![]);
+    }
+    let in_time = || {
+        Condition::all()
+            .add(occurrence::Column::StartsAt.gte(from))
+            .add(occurrence::Column::StartsAt.lt(to))
+    };
+    let mut who = Condition::any();
+    if !rooms.is_empty() {
+        who = who.add(in_time().add(occurrence::Column::RoomId.is_in(rooms.iter().copied())));
+    }
+    if !chairs.is_empty() {
+        who = who.add(in_time().add(occurrence::Column::ChairId.is_in(chairs.iter().copied())));
+    }
+    Ok(busy_select(exclude)
+        .filter(who)
+        .filter(occurrence::Column::Status.is_in(HOLDING))
+        .order_by_asc(occurrence::Column::StartsAt)
+        .into_model::<Busy>()
+        .all(db)
+        .await?)
+}
+
+/// Approved occurrences of other meetings whose required attendees include one of `persons`
+/// or one of `agencies`.
+pub async fn busy_attendees<C: ConnectionTrait>(
+    db: &C,
+    persons: &[i32],
+    agencies: &[i32],
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    exclude: Option<i32>,
+) -> Result<Vec<BusyAttendee>> {
+    if persons.is_empty() && agencies.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut who = Condition::any();
+    if !persons.is_empty() {
+        who = who.add(meeting_attendee::Column::PersonId.is_in(persons.iter().copied()));
+    }
+    if !agencies.is_empty() {
+        who = who.add(meeting_attendee::Column::AgencyId.is_in(agencies.iter().copied()));
+    }
+    Ok(busy_select(exclude)
+        .column(meeting_attendee::Column::PersonId)
+        .column(meeting_attendee::Column::AgencyId)
+        .join(JoinType::InnerJoin, meeting::Relation::Attendee.def())
+        .filter(occurrence::Column::StartsAt.gte(from))
+        .filter(occurrence::Column::StartsAt.lt(to))
+        .filter(occurrence::Column::Status.eq(MeetingStatus::Approved))
+        .filter(meeting_attendee::Column::Role.ne(AttendeeRole::Optional))
+        .filter(who)
+        .into_model::<BusyAttendee>()
+        .all(db)
+        .await?)
+}
+
+/// The persons concerned and the agencies' heads, in one query.
+pub struct People {
+    pub names: HashMap<i32, String>,
+    /// agency → its head.
+    pub heads: HashMap<i32, i32>,
+}
+
+impl People {
+    /// `persons` and every person of `agencies` and of the persons' agencies: enough to name
+    /// them and to know who heads which agency.
+    pub async fn load<C: ConnectionTrait>(
+        db: &C,
+        persons: &[i32],
+        agencies: &[i32],
+    ) -> Result<Self> {
+        if persons.is_empty() && agencies.is_empty() {
+            return Ok(People {
+                names: HashMap::new(),
+                heads: HashMap::new(),
+            });
+        }
+        let of_persons = sea_orm::sea_query::Query::select()
+            .column(person::Column::AgencyId)
+            .from(person::Entity)
+            .and_where(person::Column::Id.is_in(persons.iter().copied()))
+            .to_owned();
+        let rows = person::Entity::find()
+            .filter(
+                Condition::any()
+                    .add(person::Column::Id.is_in(persons.iter().copied()))
+                    .add(person::Column::AgencyId.is_in(agencies.iter().copied()))
+                    .add(person::Column::AgencyId.in_subquery(of_persons)),
+            )
+            .filter(person::Column::Active.eq(true))
+            .order_by_asc(person::Column::SortOrder)
+            .order_by_asc(person::Column::Id)
+            .all(db)
+            .await?;
+        let mut heads = HashMap::new();
+        let mut names = HashMap::new();
+        for p in rows {
+            heads.entry(p.agency_id).or_insert(p.id);
+            names.insert(p.id, format!("{} ({})", p.full_name, p.position));
+        }
+        Ok(People { names, heads })
+    }
+
+    fn named(&self, id: i32) -> Named {
+        Named {
+            id,
+            name: self
+                .names
+                .get(&id)
+                .cloned()
+                .unwrap_or_else(|| format!("#{id}")),
+        }
+    }
+}
+
+fn overlaps(a_start: DateTime<Utc>, a_end: DateTime<Utc>, b: &Busy, pad: Duration) -> bool {
+    b.starts_at < a_end + pad && a_start - pad < b.ends_at
+}
+
+/// The busy rows that may overlap `slot` (widened by `pad`): rows are sorted by start and start
+/// at most MAX_DAYS before they end, so a binary search bounds the scan.
+fn near<'a>(busy: &'a [Busy], slot: &DraftSlot, pad: Duration) -> &'a [Busy] {
+    let lo =
+        busy.partition_point(|b| b.starts_at < slot.starts_at - pad - Duration::days(MAX_DAYS));
+    let hi = busy.partition_point(|b| b.starts_at < slot.ends_at + pad);
+    &busy[lo..hi.max(lo)]
+}
+
+/// Every conflict of `draft`, sorted by date, errors first.
+pub async fn check<C: ConnectionTrait>(
+    db: &C,
+    draft: &Draft,
+    settings: &Settings,
+) -> Result<Vec<Conflict>> {
+    let mut out = Vec::new();
+    let Some(first) = draft.slots.iter().map(|s| s.starts_at).min() else {
+        return Ok(out);
+    };
+    let last = draft.slots.iter().map(|s| s.ends_at).max().unwrap_or(first);
+    let buffer = Duration::minutes(settings.room_buffer_minutes.max(0));
+    let from = first - buffer - Duration::days(MAX_DAYS);
+    let to = last + buffer;
+
+    let rooms: Vec<i32> = draft
+        .slots
+        .iter()
+        .filter_map(|s| s.room_id)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let chairs: BTreeSet<i32> = draft.slots.iter().filter_map(|s| s.chair_id).collect();
+    // Who must be there: the chairs, the required persons, the invited agencies' heads.
+    let people = People::load(
+        db,
+        &draft
+            .persons
+            .iter()
+            .chain(&chairs)
+            .copied()
+            .collect::<Vec<_>>(),
+        &draft.agencies,
+    )
+    .await?;
+    let mut required: BTreeSet<i32> = draft.persons.iter().copied().collect();
+    for a in &draft.agencies {
+        if let Some(h) = people.heads.get(a) {
+            required.insert(*h);
+        }
+    }
+    let all_people: Vec<i32> = required.union(&chairs).copied().collect();
+
+    let busy = busy_rooms_and_chairs(db, &rooms, &all_people, from, to, draft.meeting_id).await?;
+    // An agency whose head is among the people: inviting it elsewhere occupies its head.
+    let headed: Vec<i32> = people
+        .heads
+        .iter()
+        .filter(|(_, h)| all_people.contains(h))
+        .map(|(a, _)| *a)
+        .collect();
+    let busy_people = busy_attendees(db, &all_people, &headed, from, to, draft.meeting_id).await?;
+
+    let first_date = clock::office_date(first);
+    let last_date = clock::office_date(last);
+    let submitted = clock::office_date(draft.submitted_at);
+    let calendar = Calendar::load(
+        db,
+        submitted.min(first_date) - Duration::days(120),
+        last_date,
+    )
+    .await?;
+
+    let room_rows = if rooms.is_empty() {
+        vec![]
+    } else {
+        room::Entity::find()
+            .filter(room::Column::Id.is_in(rooms.iter().copied()))
+            .all(db)
+            .await?
+    };
+    let room_name = |id: i32| Named {
+        id,
+        name: room_rows
+            .iter()
+            .find(|r| r.id == id)
+            .map(|r| r.name.clone())
+            .unwrap_or_else(|| format!("#{id}")),
+    };
+
+    room_fit(db, draft, &room_rows, &mut out).await?;
+
+    for slot in &draft.slots {
+        let date = slot.date();
+        let when = format!("{}–{}", local(slot.starts_at), hm(slot.ends_at));
+        // Room: overlap (approved: error; pending: warning), then the setup buffer.
+        if let Some(r) = slot.room_id {
+            for b in near(&busy, slot, buffer) {
+                if b.room_id != Some(r) {
+                    continue;
+                }
+                let rn = room_name(r);
+                let (kind, severity, vi, en) = if overlaps(
+                    slot.starts_at,
+                    slot.ends_at,
+                    b,
+                    Duration::zero(),
+                ) {
+                    if b.status == MeetingStatus::Approved {
+                        (
+                            Kind::RoomOverlap,
+                            Severity::Error,
+                            format!("Lịch họp này đã trùng với phòng họp {} ({when}): cuộc họp đã duyệt #{} «{}».", rn.name, b.meeting_id, b.title),
+                            format!("Room {} is taken ({when}) by approved meeting #{} \"{}\".", rn.name, b.meeting_id, b.title),
+                        )
+                    } else {
+                        (
+                            Kind::RoomPendingOverlap,
+                            Severity::Warning,
+                            format!(
+                                "Phòng họp {} ({when}) đã có đăng ký đang chờ duyệt #{} «{}».",
+                                rn.name, b.meeting_id, b.title
+                            ),
+                            format!(
+                                "Room {} ({when}) is also requested by pending meeting #{} \"{}\".",
+                                rn.name, b.meeting_id, b.title
+                            ),
+                        )
+                    }
+                } else if b.status == MeetingStatus::Approved
+                    && overlaps(slot.starts_at, slot.ends_at, b, buffer)
+                {
+                    (
+                        Kind::RoomBuffer,
+                        Severity::Warning,
+                        format!("Phòng họp {} cần {} phút chuẩn bị giữa hai cuộc họp; cuộc họp #{} «{}» ({}–{}) sát giờ.", rn.name, buffer.num_minutes(), b.meeting_id, b.title, hm(b.starts_at), hm(b.ends_at)),
+                        format!("Room {} needs {} minutes of setup between meetings; meeting #{} \"{}\" ({}–{}) is too close.", rn.name, buffer.num_minutes(), b.meeting_id, b.title, hm(b.starts_at), hm(b.ends_at)),
+                    )
+                } else {
+                    continue;
+                };
+                let mut c = Conflict::new(kind, severity, Some(date), vi, en);
+                c.meeting = Some(b.other());
+                c.room = Some(rn);
+                out.push(c);
+            }
+        }
+        // People: the chair in two places at once; required attendees already taken.
+        let mut seen: HashSet<(i32, i32)> = HashSet::new();
+        for b in near(&busy, slot, Duration::zero()) {
+            let Some(p) = b.chair_id.filter(|p| all_people.contains(p)) else {
+                continue;
+            };
+            if !overlaps(slot.starts_at, slot.ends_at, b, Duration::zero())
+                || !seen.insert((p, b.meeting_id))
+            {
+                continue;
+            }
+            let is_chair = slot.chair_id == Some(p);
+            if !is_chair && b.status != MeetingStatus::Approved {
+                continue;
+            }
+            out.push(person_conflict(&people, p, is_chair, b, &when, date));
+        }
+        for BusyAttendee {
+            busy: b,
+            person_id: p,
+            agency_id: a,
+        } in &busy_people
+        {
+            if !overlaps(slot.starts_at, slot.ends_at, b, Duration::zero()) {
+                continue;
+            }
+            let Some(p) = p.or_else(|| a.and_then(|a| people.heads.get(&a).copied())) else {
+                continue;
+            };
+            if !all_people.contains(&p) || !seen.insert((p, b.meeting_id)) {
+                continue;
+            }
+            let is_chair = slot.chair_id == Some(p) && b.chair_id == Some(p);
+            out.push(person_conflict(&people, p, is_chair, b, &when, date));
+        }
+        calendar_conflicts(&calendar, slot, draft.kind, settings, &room_name, &mut out);
+    }
+
+    // Late registration: submitted after the deadline of an occurrence.
+    let lead = settings.registration_lead_working_days;
+    if lead > 0 {
+        for slot in &draft.slots {
+            let date = slot.date();
+            let deadline = calendar.deadline(date, lead);
+            if submitted <= deadline {
+                break; // later occurrences have later deadlines
+            }
+            out.push(Conflict::new(
+                Kind::LateRegistration,
+                Severity::Warning,
+                Some(date),
+                format!("Đăng ký muộn: cuộc họp ngày {} phải đăng ký trước ít nhất {lead} ngày làm việc (hạn chót {}).", dmy(date), dmy(deadline)),
+                format!("Late registration: the meeting on {} had to be registered at least {lead} working days before (deadline {}).", dmy(date), dmy(deadline)),
+            ));
+        }
+    }
+
+    out.sort_by(|a, b| (a.date, a.severity, a.kind).cmp(&(b.date, b.severity, b.kind)));
+    Ok(out)
+}
+
+fn person_conflict(
+    people: &People,
+    p: i32,
+    is_chair: bool,
+    b: &Busy,
+    when: &str,
+    date: NaiveDate,
+) -> Conflict {
+    let who = people.named(p);
+    let state_vi = if b.status == MeetingStatus::Approved {
+        "đã duyệt"
+    } else {
+        "đang chờ duyệt"
+    };
+    let state_en = if b.status == MeetingStatus::Approved {
+        "approved"
+    } else {
+        "pending"
+    };
+    let mut c = if is_chair {
+        Conflict::new(
+            Kind::ChairOverlap,
+            if b.status == MeetingStatus::Approved {
+                Severity::Error
+            } else {
+                Severity::Warning
+            },
+            Some(date),
+            format!(
+                "Người chủ trì {} đã có cuộc họp {state_vi} #{} «{}» trùng thời gian ({when}).",
+                who.name, b.meeting_id, b.title
+            ),
+            format!(
+                "The chair {} already has {state_en} meeting #{} \"{}\" at that time ({when}).",
+                who.name, b.meeting_id, b.title
+            ),
+        )
+    } else {
+        Conflict::new(
+            Kind::AttendeeBusy,
+            Severity::Warning,
+            Some(date),
+            format!(
+                "Thành phần {} đã dự cuộc họp đã duyệt #{} «{}» trùng thời gian ({when}).",
+                who.name, b.meeting_id, b.title
+            ),
+            format!(
+                "Attendee {} is already in approved meeting #{} \"{}\" at that time ({when}).",
+                who.name, b.meeting_id, b.title
+            ),
+        )
+    };
+    c.meeting = Some(b.other());
+    c.person = Some(who);
+    c
+}
+
+/// Capacity and equipment of each room the meeting uses.
+async fn room_fit<C: ConnectionTrait>(
+    db: &C,
+    draft: &Draft,
+    rooms: &[room::Model],
+    out: &mut Vec<Conflict>,
+) -> Result<()> {
+    for r in rooms {
+        if let Some(n) = draft.expected_attendance.filter(|n| *n > r.capacity) {
+            let mut c = Conflict::new(
+                Kind::Capacity,
+                Severity::Warning,
+                None,
+                format!(
+                    "Phòng {} chỉ có {} chỗ, dự kiến {n} người dự.",
+                    r.name, r.capacity
+                ),
+                format!("Room {} seats {}, {n} are expected.", r.name, r.capacity),
+            );
+            c.room = Some(Named {
+                id: r.id,
+                name: r.name.clone(),
+            });
+            out.push(c);
+        }
+    }
+    if draft.equipment_ids.is_empty() || rooms.is_empty() {
+        return Ok(());
+    }
+    let has: HashSet<(i32, i32)> = room_equipment::Entity::find()
+        .filter(room_equipment::Column::RoomId.is_in(rooms.iter().map(|r| r.id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|e| (e.room_id, e.equipment_id))
+        .collect();
+    let mut missing: Vec<(&room::Model, i32)> = Vec::new();
+    for r in rooms {
+        for e in &draft.equipment_ids {
+            if !has.contains(&(r.id, *e)) {
+                missing.push((r, *e));
+            }
+        }
+    }
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let names: HashMap<i32, equipment::Model> = equipment::Entity::find()
+        .filter(equipment::Column::Id.is_in(missing.iter().map(|(_, e)| *e)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|e| (e.id, e))
+        .collect();
+    for (r, e) in missing {
+        let (vi, en) = names
+            .get(&e)
+            .map(|e| (e.name_vi.clone(), e.name_en.clone()))
+            .unwrap_or_else(|| (format!("#{e}"), format!("#{e}")));
+        let mut c = Conflict::new(
+            Kind::EquipmentMissing,
+            Severity::Warning,
+            None,
+            format!("Phòng {} không có thiết bị: {vi}.", r.name),
+            format!("Room {} lacks: {en}.", r.name),
+        );
+        c.room = Some(Named {
+            id: r.id,
+            name: r.name.clone(),
+        });
+        out.push(c);
+    }
+    Ok(())
+}
+
+/// Closures, public holidays, weekends and office hours for one occurrence.
+fn calendar_conflicts(
+    cal: &Calendar,
+    slot: &DraftSlot,
+    kind: MeetingKind,
+    settings: &Settings,
+    room_name: &dyn Fn(i32) -> Named,
+    out: &mut Vec<Conflict>,
+) {
+    let first = slot.date();
+    let last = clock::office_date(slot.ends_at - Duration::seconds(1)).max(first);
+    for date in first.iter_days().take_while(|d| *d <= last) {
+        let mut closed = false;
+        for c in cal.closures_on(date, slot.room_id) {
+            closed = true;
+            let holiday = c.kind == ClosureKind::Holiday;
+            // A closed room cannot be used; without a room, a closed office is a warning.
+            let severity = if slot.room_id.is_some() {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
+            let (vi, en) = match c.room_id {
+                Some(r) => {
+                    let rn = room_name(r).name;
+                    (
+                        format!(
+                            "Phòng họp {rn} tạm dừng sử dụng ngày {}: {}.",
+                            dmy(date),
+                            c.reason
+                        ),
+                        format!("Room {rn} is closed on {}: {}.", dmy(date), c.reason),
+                    )
+                }
+                None => (
+                    format!("Ngày {} cơ quan nghỉ: {}.", dmy(date), c.reason),
+                    format!("The office is closed on {}: {}.", dmy(date), c.reason),
+                ),
+            };
+            let mut x = Conflict::new(
+                if holiday {
+                    Kind::Holiday
+                } else {
+                    Kind::Closure
+                },
+                severity,
+                Some(date),
+                vi,
+                en,
+            );
+            x.closure_id = Some(c.id);
+            x.room = c.room_id.map(room_name);
+            out.push(x);
+        }
+        if cal.is_make_up_day(date) {
+            continue;
+        }
+        if !closed {
+            if let Some(h) = cal.holiday(date) {
+                out.push(Conflict::new(
+                    Kind::Holiday,
+                    Severity::Warning,
+                    Some(date),
+                    format!("Ngày {} là ngày nghỉ lễ: {}.", dmy(date), h.name_vi),
+                    format!("{} is a public holiday: {}.", dmy(date), h.name_en),
+                ));
+                continue;
+            }
+        }
+        if kind != MeetingKind::CongTac && matches!(date.weekday(), Weekday::Sat | Weekday::Sun) {
+            out.push(Conflict::new(
+                Kind::OutsideHours,
+                Severity::Warning,
+                Some(date),
+                format!(
+                    "Ngày {} là {}, ngoài ngày làm việc.",
+                    dmy(date),
+                    crate::domain::weekly_schedule::weekday_vi(date.weekday())
+                ),
+                format!("{} is a {}, not a working day.", dmy(date), date.weekday()),
+            ));
+        }
+    }
+    // Field trips (đi công tác) occupy a leader beyond office hours: no office-hours warning.
+    if kind == MeetingKind::CongTac {
+        return;
+    }
+    let s = slot.starts_at.with_timezone(&OFFICE_TZ);
+    let e = slot.ends_at.with_timezone(&OFFICE_TZ);
+    if s.time() < settings.office_opens
+        || e.time() > settings.office_closes
+        || e.date_naive() != s.date_naive()
+    {
+        let (o, c) = (
+            settings.office_opens.format("%H:%M"),
+            settings.office_closes.format("%H:%M"),
+        );
+        out.push(Conflict::new(
+            Kind::OutsideHours,
+            Severity::Warning,
+            Some(first),
+            format!(
+                "Cuộc họp {}–{} ngoài giờ làm việc ({o}–{c}).",
+                local(slot.starts_at),
+                hm(slot.ends_at)
+            ),
+            format!(
+                "The meeting {}–{} is outside office hours ({o}–{c}).",
+                local(slot.starts_at),
+                hm(slot.ends_at)
+            ),
+        ));
+    }
+}
+
+/// Conflicts of a saved request, as the office sees it before deciding.
+pub async fn of_meeting<C: ConnectionTrait>(
+    db: &C,
+    m: &meeting::Model,
+    settings: &Settings,
+) -> Result<Vec<Conflict>> {
+    let draft = Draft::of_saved(db, m).await?;
+    let mut found = check(db, &draft, settings).await?;
+    if let Some(flag) = crate::domain::documents::due_of(db, m, settings)
+        .await?
+        .and_then(|d| d.flag)
+    {
+        found.push(flag);
+        found.sort_by(|a, b| (a.date, a.severity, a.kind).cmp(&(b.date, b.severity, b.kind)));
+    }
+    Ok(found)
+}
+
+/// Conflicts of a request as filled in, without saving it.
+pub async fn of_new<C: ConnectionTrait>(
+    db: &C,
+    new: &NewMeeting,
+    meeting_id: Option<i32>,
+    settings: &Settings,
+) -> Result<Vec<Conflict>> {
+    let draft = Draft::from_new(new, meeting_id, clock::now())?;
+    check(db, &draft, settings).await
+}

@@ -1,0 +1,616 @@
+//! Conflicts as clerks see them before submitting and the office before deciding.
+
+use crate::helpers::*;
+use rocket::http::{Method, Status};
+use serde_json::{json, Value};
+
+/// A request on `date` from `from` to `to` (local "HH:MM").
+fn request(o: &Office, date: &str, from: &str, to: &str, room: Option<usize>) -> Value {
+    json!({
+        "title": format!("Họp {date} {from}"),
+        "kind": "hop",
+        "room_id": room.map(|i| o.rooms[i]),
+        "starts_at": format!("{date}T{from}"),
+        "ends_at": format!("{date}T{to}"),
+        "expected_attendance": 15,
+    })
+}
+
+/// Registers and approves a meeting; returns its id.
+pub async fn approved(app: &TestApp, o: &Office, body: &Value) -> i64 {
+    let id = pending(app, o, body).await;
+    let (s, _, m) = app
+        .call(
+            Method::Post,
+            &format!("/api/v1/meetings/{id}/approve"),
+            Some(&o.approver),
+            Some(&json!({})),
+            &[],
+        )
+        .await;
+    assert_eq!(s, Status::Ok, "{m}");
+    id
+}
+
+pub async fn pending(app: &TestApp, o: &Office, body: &Value) -> i64 {
+    let mut body = body.clone();
+    body["submit"] = json!(true);
+    let (s, _, m) = app
+        .call(
+            Method::Post,
+            "/api/v1/meetings",
+            Some(&o.clerk_a),
+            Some(&body),
+            &[],
+        )
+        .await;
+    assert_eq!(s, Status::Created, "{m}");
+    m["id"].as_i64().unwrap()
+}
+
+pub async fn check(app: &TestApp, who: &Principal, body: &Value) -> Vec<Value> {
+    let (s, _, v) = app
+        .call(
+            Method::Post,
+            "/api/v1/conflicts",
+            Some(who),
+            Some(body),
+            &[],
+        )
+        .await;
+    assert_eq!(s, Status::Ok, "{v}");
+    v["conflicts"].as_array().unwrap().clone()
+}
+
+fn of_kind<'a>(cs: &'a [Value], kind: &str) -> Vec<&'a Value> {
+    cs.iter().filter(|c| c["kind"] == kind).collect()
+}
+
+fn kinds(cs: &[Value]) -> Vec<&str> {
+    cs.iter().map(|c| c["kind"].as_str().unwrap()).collect()
+}
+
+/// Enters Vietnam's public holidays of `year` as closures (as the administrator).
+pub async fn enter_holidays(app: &TestApp, o: &Office, year: i32) -> Value {
+    let path = format!("/api/v1/closures/holidays/{year}");
+    let (s, _, v) = app
+        .call(Method::Post, &path, Some(&o.admin), None, &[])
+        .await;
+    assert_eq!(s, Status::Ok, "{v}");
+    v
+}
+
+/// The head of an agency: its person with the lowest sort order.
+pub async fn head_of(app: &TestApp, agency: i32) -> i32 {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    entity::person::Entity::find()
+        .filter(entity::person::Column::AgencyId.eq(agency))
+        .order_by_asc(entity::person::Column::SortOrder)
+        .one(&app.db().conn)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+async fn meeting_count(app: &TestApp) -> u64 {
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    entity::meeting::Entity::find()
+        .count(&app.db().conn)
+        .await
+        .unwrap()
+}
+
+#[rocket::async_test]
+async fn the_room_taken_by_an_approved_meeting_is_an_error_naming_it_and_nothing_is_saved() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    let a = approved(
+        &app,
+        &o,
+        &request(&o, "2027-03-02", "08:00", "09:30", Some(1)),
+    )
+    .await;
+    let b = pending(
+        &app,
+        &o,
+        &request(&o, "2027-03-02", "10:00", "11:00", Some(1)),
+    )
+    .await;
+    let before = meeting_count(&app).await;
+
+    let cs = check(
+        &app,
+        &o.clerk_b,
+        &request(&o, "2027-03-02", "08:30", "09:00", Some(1)),
+    )
+    .await;
+    assert_eq!(kinds(&cs), ["room_overlap"], "{cs:?}");
+    let c = cs[0].clone();
+    assert_eq!(c["severity"], "error");
+    assert_eq!(c["date"], "2027-03-02");
+    assert_eq!(c["meeting"]["id"], a);
+    assert_eq!(c["meeting"]["title"], "Họp 2027-03-02 08:00");
+    assert_eq!(c["room"]["id"], o.rooms[1]);
+    assert!(c["message_vi"]
+        .as_str()
+        .unwrap()
+        .contains("Lịch họp này đã trùng với phòng họp Phòng họp số 1"));
+
+    // 09:40 is within the 15-minute setup buffer after 09:30, and overlaps the pending request.
+    let cs = check(
+        &app,
+        &o.clerk_b,
+        &request(&o, "2027-03-02", "09:40", "10:30", Some(1)),
+    )
+    .await;
+    let mut k = kinds(&cs);
+    k.sort();
+    assert_eq!(k, ["room_buffer", "room_pending_overlap"], "{cs:?}");
+    assert!(cs.iter().all(|c| c["severity"] == "warning"));
+    assert_eq!(of_kind(&cs, "room_buffer")[0]["meeting"]["id"], a);
+    assert_eq!(of_kind(&cs, "room_pending_overlap")[0]["meeting"]["id"], b);
+
+    // Back-to-back beyond the buffer, another room: clean.
+    let cs = check(
+        &app,
+        &o.clerk_b,
+        &request(&o, "2027-03-02", "09:45", "10:00", Some(1)),
+    )
+    .await;
+    assert!(cs.is_empty(), "{cs:?}");
+    let cs = check(
+        &app,
+        &o.clerk_b,
+        &request(&o, "2027-03-02", "08:00", "09:30", Some(2)),
+    )
+    .await;
+    assert!(cs.is_empty(), "{cs:?}");
+
+    assert_eq!(meeting_count(&app).await, before, "checking saves nothing");
+}
+
+#[rocket::async_test]
+async fn the_chair_in_two_places_and_busy_attendees_are_named() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    let head_b = head_of(&app, o.agency_b).await;
+    let mut first = request(&o, "2027-03-03", "14:00", "16:00", Some(0));
+    first["chair_id"] = json!(o.leaders[1]);
+    first["attendees"] = json!([{"agency_id": o.agency_b}]);
+    let a = approved(&app, &o, &first).await;
+
+    // Same chair, other room: an error naming the chair and the meeting.
+    let mut draft = request(&o, "2027-03-03", "15:00", "16:00", Some(2));
+    draft["chair_id"] = json!(o.leaders[1]);
+    let cs = check(&app, &o.clerk_b, &draft).await;
+    assert_eq!(kinds(&cs), ["chair_overlap"], "{cs:?}");
+    assert_eq!(cs[0]["severity"], "error");
+    assert_eq!(cs[0]["person"]["id"], o.leaders[1]);
+    assert_eq!(cs[0]["meeting"]["id"], a);
+
+    // The head of agency B is already there (agency B is invited): a warning naming her.
+    let mut draft = request(&o, "2027-03-03", "15:00", "16:00", Some(2));
+    draft["attendees"] = json!([{"person_id": head_b}]);
+    let cs = check(&app, &o.clerk_b, &draft).await;
+    assert_eq!(kinds(&cs), ["attendee_busy"], "{cs:?}");
+    assert_eq!(cs[0]["severity"], "warning");
+    assert_eq!(cs[0]["person"]["id"], head_b);
+    assert!(cs[0]["person"]["name"]
+        .as_str()
+        .unwrap()
+        .contains("Sở Y tế"));
+
+    // Inviting the whole agency B: its head again. An optional attendee is no conflict.
+    draft["attendees"] = json!([{"agency_id": o.agency_b}]);
+    let cs = check(&app, &o.clerk_b, &draft).await;
+    assert_eq!(kinds(&cs), ["attendee_busy"], "{cs:?}");
+    assert_eq!(cs[0]["person"]["id"], head_b);
+    draft["attendees"] = json!([{"agency_id": o.agency_b, "role": "optional"}]);
+    assert!(check(&app, &o.clerk_b, &draft).await.is_empty());
+
+    // The chair of the approved meeting, invited as a required attendee elsewhere.
+    draft["attendees"] = json!([{"person_id": o.leaders[1]}]);
+    let cs = check(&app, &o.clerk_b, &draft).await;
+    assert_eq!(kinds(&cs), ["attendee_busy"], "{cs:?}");
+    assert_eq!(cs[0]["person"]["id"], o.leaders[1]);
+}
+
+#[rocket::async_test]
+async fn a_room_too_small_or_without_the_equipment_is_flagged() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    // Room index 4: "Phòng họp số 5", 20 seats, projector only.
+    let mut draft = request(&o, "2027-03-04", "08:00", "09:00", Some(4));
+    draft["expected_attendance"] = json!(35);
+    draft["equipment"] = json!(["projector", "video_conference"]);
+    let cs = check(&app, &o.clerk_a, &draft).await;
+    let mut k = kinds(&cs);
+    k.sort();
+    assert_eq!(k, ["capacity", "equipment_missing"], "{cs:?}");
+    let eq = of_kind(&cs, "equipment_missing")[0];
+    assert_eq!(eq["room"]["id"], o.rooms[4]);
+    assert!(eq["message_vi"]
+        .as_str()
+        .unwrap()
+        .contains("Hệ thống họp trực tuyến"));
+    assert!(of_kind(&cs, "capacity")[0]["message_en"]
+        .as_str()
+        .unwrap()
+        .contains("seats 20, 35 are expected"));
+}
+
+#[rocket::async_test]
+async fn closures_holidays_weekends_and_office_hours_are_flagged() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    enter_holidays(&app, &o, 2027).await;
+    // Tết 2027 in a room: the office is closed, an error naming the closure.
+    let cs = check(
+        &app,
+        &o.clerk_a,
+        &request(&o, "2027-02-08", "08:00", "09:00", Some(1)),
+    )
+    .await;
+    assert_eq!(kinds(&cs), ["holiday"], "{cs:?}");
+    assert_eq!(cs[0]["severity"], "error");
+    assert!(cs[0]["closure_id"].is_i64());
+    assert!(cs[0]["message_vi"]
+        .as_str()
+        .unwrap()
+        .contains("Tết Nguyên đán"));
+
+    // A room under maintenance: error naming the room; other rooms are fine.
+    let (s, _, c) = app
+        .call(
+            Method::Post,
+            "/api/v1/closures",
+            Some(&o.admin),
+            Some(&json!({"starts_on": "2027-03-08", "ends_on": "2027-03-10",
+                         "room_id": o.rooms[2], "reason": "Sửa chữa hệ thống âm thanh"})),
+            &[],
+        )
+        .await;
+    assert_eq!(s, Status::Created, "{c}");
+    assert_eq!(c["kind"], "maintenance");
+    let cs = check(
+        &app,
+        &o.clerk_a,
+        &request(&o, "2027-03-09", "08:00", "09:00", Some(2)),
+    )
+    .await;
+    assert_eq!(kinds(&cs), ["closure"], "{cs:?}");
+    assert_eq!(
+        (cs[0]["severity"].as_str(), &cs[0]["room"]["id"]),
+        (Some("error"), &json!(o.rooms[2]))
+    );
+    assert!(check(
+        &app,
+        &o.clerk_a,
+        &request(&o, "2027-03-09", "08:00", "09:00", Some(1))
+    )
+    .await
+    .is_empty());
+
+    // A holiday not entered as a closure (Giỗ Tổ 2028, computed from the lunar calendar).
+    let hung_kings_2028 = lichhop::domain::holidays::public_holidays(2028)
+        .into_iter()
+        .find(|h| h.name_vi == "Giỗ Tổ Hùng Vương")
+        .unwrap()
+        .date
+        .to_string();
+    let cs = check(
+        &app,
+        &o.clerk_a,
+        &request(&o, &hung_kings_2028, "08:00", "09:00", Some(1)),
+    )
+    .await;
+    assert_eq!(kinds(&cs), ["holiday"], "{cs:?}");
+    assert_eq!(cs[0]["severity"], "warning");
+
+    // Saturday, and an evening: outside office hours (07:30–17:00 Monday–Friday).
+    let cs = check(
+        &app,
+        &o.clerk_a,
+        &request(&o, "2027-03-13", "08:00", "09:00", Some(1)),
+    )
+    .await;
+    assert_eq!(kinds(&cs), ["outside_hours"], "{cs:?}");
+    let cs = check(
+        &app,
+        &o.clerk_a,
+        &request(&o, "2027-03-12", "16:30", "18:00", Some(1)),
+    )
+    .await;
+    assert_eq!(kinds(&cs), ["outside_hours"], "{cs:?}");
+    assert!(cs[0]["message_vi"]
+        .as_str()
+        .unwrap()
+        .contains("07:30–17:00"));
+
+    // A make-up working day (làm bù) on that Saturday is a working day.
+    let (s, _, v) = app
+        .call(
+            Method::Post,
+            "/api/v1/working-days",
+            Some(&o.admin),
+            Some(&json!({"on_date": "2027-03-13", "reason": "Làm bù"})),
+            &[],
+        )
+        .await;
+    assert_eq!(s, Status::Created, "{v}");
+    assert!(check(
+        &app,
+        &o.clerk_a,
+        &request(&o, "2027-03-13", "08:00", "09:00", Some(1))
+    )
+    .await
+    .is_empty());
+}
+
+#[rocket::async_test]
+async fn a_series_is_checked_occurrence_by_occurrence_over_its_whole_span() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    // An approved meeting on the 4th Tuesday, a room closure on the 6th.
+    let a = approved(
+        &app,
+        &o,
+        &request(&o, "2027-03-23", "08:30", "09:30", Some(1)),
+    )
+    .await;
+    let (s, _, _) = app
+        .call(
+            Method::Post,
+            "/api/v1/closures",
+            Some(&o.admin),
+            Some(&json!({"starts_on": "2027-04-06", "room_id": o.rooms[1], "reason": "Bảo trì"})),
+            &[],
+        )
+        .await;
+    assert_eq!(s, Status::Created);
+    let mut series = request(&o, "2027-03-02", "08:00", "09:00", Some(1));
+    series["rrule"] = json!("FREQ=WEEKLY;COUNT=8");
+    let cs = check(&app, &o.clerk_b, &series).await;
+    let found: Vec<(&str, &str)> = cs
+        .iter()
+        .map(|c| (c["date"].as_str().unwrap(), c["kind"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        found,
+        [("2027-03-23", "room_overlap"), ("2027-04-06", "closure")],
+        "{cs:?}"
+    );
+    assert_eq!(cs[0]["meeting"]["id"], a);
+}
+
+/// The next working day after today (office time), at least `days` calendar days ahead.
+fn working_day_ahead(days: i64) -> String {
+    use chrono::{Datelike, Weekday};
+    let mut d =
+        lichhop::domain::clock::office_date(chrono::Utc::now()) + chrono::Duration::days(days);
+    while matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
+        || lichhop::domain::holidays::is_public_holiday(d).is_some()
+    {
+        d += chrono::Duration::days(1);
+    }
+    d.to_string()
+}
+
+#[rocket::async_test]
+async fn a_request_for_the_next_working_day_is_late() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    let soon = working_day_ahead(1);
+    let cs = check(
+        &app,
+        &o.clerk_a,
+        &request(&o, &soon, "08:00", "09:00", None),
+    )
+    .await;
+    let late = of_kind(&cs, "late_registration");
+    assert_eq!(late.len(), 1, "{cs:?}");
+    assert_eq!(late[0]["date"], soon.as_str());
+    assert!(late[0]["message_vi"]
+        .as_str()
+        .unwrap()
+        .contains("2 ngày làm việc"));
+    let later = working_day_ahead(30);
+    let cs = check(
+        &app,
+        &o.clerk_a,
+        &request(&o, &later, "08:00", "09:00", None),
+    )
+    .await;
+    assert!(of_kind(&cs, "late_registration").is_empty(), "{cs:?}");
+}
+
+#[rocket::async_test]
+async fn a_saved_request_shows_its_conflicts_to_the_office_and_its_agency_only() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    let a = approved(
+        &app,
+        &o,
+        &request(&o, "2027-03-16", "08:00", "10:00", Some(1)),
+    )
+    .await;
+    let b = pending(
+        &app,
+        &o,
+        &request(&o, "2027-03-16", "09:00", "10:00", Some(1)),
+    )
+    .await;
+    let path = format!("/api/v1/meetings/{b}/conflicts");
+    for who in [&o.clerk_a, &o.staff, &o.approver] {
+        let (s, _, v) = app.call(Method::Get, &path, Some(who), None, &[]).await;
+        assert_eq!(s, Status::Ok, "{v}");
+        assert_eq!(v["errors"], 1);
+        assert_eq!(v["conflicts"][0]["kind"], "room_overlap");
+        assert_eq!(v["conflicts"][0]["meeting"]["id"], a);
+    }
+    let (s, _, _) = app
+        .call(Method::Get, &path, Some(&o.clerk_b), None, &[])
+        .await;
+    assert_eq!(s, Status::NotFound);
+    // The approved meeting never collides with itself; the pending one is a warning to it.
+    let (_, _, v) = app
+        .call(
+            Method::Get,
+            &format!("/api/v1/meetings/{a}/conflicts"),
+            Some(&o.staff),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(v["errors"], 0, "{v}");
+    assert_eq!(v["conflicts"][0]["kind"], "room_pending_overlap");
+    // Editing a: checking its new content leaves a itself out.
+    let (s, _, v) = app
+        .call(
+            Method::Post,
+            &format!("/api/v1/conflicts?meeting_id={a}"),
+            Some(&o.staff),
+            Some(
+                &json!({"requesting_agency_id": o.agency_a, "title": "Dời giờ",
+                         "room_id": o.rooms[1], "starts_at": "2027-03-16T08:00",
+                         "ends_at": "2027-03-16T09:00"}),
+            ),
+            &[],
+        )
+        .await;
+    assert_eq!(s, Status::Ok);
+    assert_eq!(v["errors"], 0, "{v}");
+    // Bad input is refused naming the field, as on POST /meetings.
+    let mut bad = request(&o, "2027-03-16", "08:00", "09:00", Some(1));
+    bad["ends_at"] = json!("2027-03-16T07:00");
+    let (s, _, v) = app
+        .call(
+            Method::Post,
+            "/api/v1/conflicts",
+            Some(&o.clerk_a),
+            Some(&bad),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        (s, v["field"].as_str()),
+        (Status::UnprocessableEntity, Some("ends_at"))
+    );
+    let (s, _, _) = app
+        .call(Method::Post, "/api/v1/conflicts", None, Some(&bad), &[])
+        .await;
+    assert_eq!(s, Status::Unauthorized);
+}
+
+#[rocket::async_test]
+async fn public_holidays_are_entered_for_several_years_lunar_ones_included_idempotently() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    let tet = [
+        (2026, "2026-02-16", "2026-02-20"),
+        (2027, "2027-02-05", "2027-02-09"),
+        (2028, "2028-01-25", "2028-01-29"),
+        (2030, "2030-02-01", "2030-02-05"),
+    ];
+    for (year, from, to) in tet {
+        let path = format!("/api/v1/closures/holidays/{year}");
+        let (s, _, v) = app
+            .call(Method::Post, &path, Some(&o.admin), None, &[])
+            .await;
+        assert_eq!(s, Status::Ok, "{v}");
+        let rows = v["created"].as_array().unwrap();
+        // New Year, Tết (one row of 5 days), Hùng Kings, 30/4, 1/5, National Day (2 days).
+        assert_eq!(rows.len(), 6, "{year}: {v}");
+        let t = rows
+            .iter()
+            .find(|c| c["reason"] == "Tết Nguyên đán")
+            .unwrap();
+        assert_eq!(
+            (t["starts_on"].as_str(), t["ends_on"].as_str()),
+            (Some(from), Some(to)),
+            "{year}"
+        );
+        assert_eq!(t["kind"], "holiday");
+        // Again: nothing new.
+        let (_, _, v) = app
+            .call(Method::Post, &path, Some(&o.admin), None, &[])
+            .await;
+        assert_eq!(v["created"].as_array().unwrap().len(), 0);
+        assert_eq!(v["closures"].as_array().unwrap().len(), 6);
+    }
+    let (s, _, _) = app
+        .call(Method::Get, "/api/v1/closures", None, None, &[])
+        .await;
+    assert_eq!(s, Status::Unauthorized);
+    let (s, _, v) = app
+        .call(
+            Method::Get,
+            "/api/v1/closures?from=2026-04-01&to=2026-04-30",
+            Some(&o.clerk_a),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(s, Status::Ok);
+    let days: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["starts_on"].as_str().unwrap())
+        .collect();
+    assert_eq!(days, ["2026-04-26", "2026-04-30"]);
+
+    // Only the administrator changes the calendar.
+    let (s, _, _) = app
+        .call(
+            Method::Post,
+            "/api/v1/closures/holidays/2029",
+            Some(&o.approver),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(s, Status::Forbidden);
+    let (s, _, v) = app
+        .call(
+            Method::Post,
+            "/api/v1/closures/holidays/1800",
+            Some(&o.admin),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(
+        (s, v["field"].as_str()),
+        (Status::UnprocessableEntity, Some("year"))
+    );
+    let id = v_first_id(&app, &o).await;
+    let (s, _, _) = app
+        .call(
+            Method::Delete,
+            &format!("/api/v1/closures/{id}"),
+            Some(&o.admin),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(s, Status::NoContent);
+    let (s, _, _) = app
+        .call(
+            Method::Delete,
+            &format!("/api/v1/closures/{id}"),
+            Some(&o.admin),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(s, Status::NotFound);
+}
+
+async fn v_first_id(app: &TestApp, o: &Office) -> i64 {
+    let (_, _, v) = app
+        .call(Method::Get, "/api/v1/closures", Some(&o.staff), None, &[])
+        .await;
+    v[0]["id"].as_i64().unwrap()
+}
