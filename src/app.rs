@@ -57,6 +57,12 @@ pub async fn build(figment: Figment) -> Result<Rocket<Build>> {
         .attach(web::security::SecurityHeaders)
         .attach(web::templates())
         .register("/", web::catchers::catchers())
-        .mount("/", api::routes())
+        .mount("/", api::health::routes())
+        .mount("/", api::tokens::routes())
+        .mount("/", api::account::routes())
+        .mount("/", api::admin::routes())
+        .mount("/", api::meetings::routes())
+        .mount("/", api::schedule::routes())
+        .mount("/", api::openapi::routes())
         .mount("/", web::routes()))
 }

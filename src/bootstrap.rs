@@ -4,7 +4,9 @@ use crate::db::Db;
 use crate::domain::{clock, password};
 use crate::Result;
 use entity::{account, Role};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set, SqlErr};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set, SqlErr,
+};
 
 /// What `ensure_admin` did.
 #[derive(Debug, PartialEq, Eq)]

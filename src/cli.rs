@@ -3,7 +3,11 @@
 use clap::{Parser, Subcommand};
 
 #[derive(Parser, Debug)]
-#[command(name = "lichhop", version, about = "Lịch họp — meeting scheduling and room booking for a provincial People's Committee office")]
+#[command(
+    name = "lichhop",
+    version,
+    about = "Lịch họp — meeting scheduling and room booking for a provincial People's Committee office"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,

@@ -2,12 +2,12 @@
 
 use crate::{config::ensure_dir, Error, Result};
 use migration::{Migrator, MigratorTrait};
+use rocket::tokio::sync::Mutex;
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
-use rocket::tokio::sync::Mutex;
 
 /// The connection plus what the app needs to know about it.
 #[derive(Clone)]
@@ -74,7 +74,11 @@ pub async fn connect(url: &str, pool_size: u32) -> Result<Db> {
         });
     }
     let conn = Database::connect(options).await.map_err(|e| {
-        Error::Config(format!("cannot open database {}: {}", redact(url), one_line(&e.to_string())))
+        Error::Config(format!(
+            "cannot open database {}: {}",
+            redact(url),
+            one_line(&e.to_string())
+        ))
     })?;
     Ok(Db {
         conn,
@@ -99,7 +103,9 @@ pub async fn schema_version(db: &Db) -> Result<String> {
 }
 
 fn sqlite_file(url: &str) -> Option<&Path> {
-    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next()?;
     (!path.is_empty() && path != ":memory:").then(|| Path::new(path))
 }

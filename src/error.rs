@@ -75,6 +75,18 @@ impl Lang {
     }
 }
 
+/// The JSON body of every refused API request.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// Machine-readable code: validation, not_found, unauthorized, forbidden, illegal_transition,
+    /// room_overlap, chair_overlap, stale_version, …
+    pub error: String,
+    /// Human-readable, in the request's language (Vietnamese by default).
+    pub message: String,
+    /// The field at fault, for validation errors (e.g. `attendees[0].person_id`).
+    pub field: Option<String>,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// Start-up problems: configuration, database URL, data directory. Never an HTTP answer.
@@ -94,15 +106,20 @@ pub enum Error {
     /// A state the request cannot apply to (illegal transition, collision, stale version).
     #[error("conflict {code}: {}", msg.en)]
     Conflict { code: &'static str, msg: Msg },
-    #[error("too many attempts: {}", .0.en)]
-    TooManyRequests(Msg),
-    /// A request the server cannot read (malformed JSON or form, bad header).
-    #[error("bad request: {}", .0.en)]
-    BadRequest(Msg),
+    /// If-Match names an older version than the stored one: a lost update refused.
+    #[error("stale version: {}", .0.en)]
+    PreconditionFailed(Msg),
+    /// A change that needs If-Match came without it.
+    #[error("precondition required: {}", .0.en)]
+    PreconditionRequired(Msg),
     #[error("body too large: {}", .0.en)]
     PayloadTooLarge(Msg),
     #[error("unsupported media type: {}", .0.en)]
     UnsupportedMediaType(Msg),
+    #[error("bad request: {}", .0.en)]
+    BadRequest(Msg),
+    #[error("too many attempts: {}", .0.en)]
+    TooManyRequests(Msg),
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -185,9 +202,11 @@ impl Error {
             Error::Forbidden(_) => Status::Forbidden,
             Error::Conflict { .. } => Status::Conflict,
             Error::TooManyRequests(_) => Status::TooManyRequests,
-            Error::BadRequest(_) => Status::BadRequest,
+            Error::PreconditionFailed(_) => Status::PreconditionFailed,
+            Error::PreconditionRequired(_) => Status::PreconditionRequired,
             Error::PayloadTooLarge(_) => Status::PayloadTooLarge,
             Error::UnsupportedMediaType(_) => Status::UnsupportedMediaType,
+            Error::BadRequest(_) => Status::BadRequest,
             Error::Config(_) | Error::Db(_) | Error::Internal(_) => Status::InternalServerError,
         }
     }
@@ -201,9 +220,11 @@ impl Error {
             Error::Forbidden(_) => "forbidden",
             Error::Conflict { code, .. } => code,
             Error::TooManyRequests(_) => "too_many_requests",
-            Error::BadRequest(_) => "bad_request",
+            Error::PreconditionFailed(_) => "stale_version",
+            Error::PreconditionRequired(_) => "if_match_required",
             Error::PayloadTooLarge(_) => "payload_too_large",
             Error::UnsupportedMediaType(_) => "unsupported_media_type",
+            Error::BadRequest(_) => "bad_request",
             Error::Config(_) | Error::Db(_) | Error::Internal(_) => "internal",
         }
     }
@@ -213,9 +234,11 @@ impl Error {
             Error::Validation { msg, .. } | Error::Conflict { msg, .. } => msg.clone(),
             Error::NotFound(m) | Error::Unauthorized(m) | Error::Forbidden(m) => m.clone(),
             Error::TooManyRequests(m)
-            | Error::BadRequest(m)
+            | Error::PreconditionFailed(m)
+            | Error::PreconditionRequired(m)
             | Error::PayloadTooLarge(m)
-            | Error::UnsupportedMediaType(m) => m.clone(),
+            | Error::UnsupportedMediaType(m)
+            | Error::BadRequest(m) => m.clone(),
             Error::Config(_) | Error::Db(_) | Error::Internal(_) => Msg::new(
                 "Đã có lỗi phía máy chủ; xin thử lại sau.",
                 "Something went wrong on the server; please try again later.",
@@ -240,12 +263,15 @@ impl<'r> Responder<'r, 'static> for Error {
         let lang = Lang::of(req);
         let message = self.message().pick(lang).to_string();
         let (content_type, body) = if req.uri().path().starts_with("/api") {
-            let body = serde_json::json!({
-                "error": self.code(),
-                "message": message,
-                "field": self.field(),
-            });
-            (ContentType::JSON, body.to_string())
+            let body = ErrorBody {
+                error: self.code().to_string(),
+                message,
+                field: self.field().map(str::to_string),
+            };
+            (
+                ContentType::JSON,
+                serde_json::to_string(&body).unwrap_or_default(),
+            )
         } else {
             (
                 ContentType::HTML,

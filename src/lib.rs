@@ -14,6 +14,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod feeds;
 pub mod web;
 
 pub use error::{Error, Result};

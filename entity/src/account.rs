@@ -3,7 +3,10 @@ use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// A sign-in account. Officials who only subscribe to feeds need none.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize, utoipa::ToSchema,
+)]
+#[schema(as = Account)]
 #[sea_orm(table_name = "account")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -18,8 +21,8 @@ pub struct Model {
     pub person_id: Option<i32>,
     pub disabled: bool,
     pub session_epoch: i32,
-    pub created_at: DateTimeUtc,
-    pub last_sign_in_at: Option<DateTimeUtc>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub last_sign_in_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

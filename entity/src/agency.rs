@@ -3,7 +3,10 @@ use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// An agency (đơn vị): a sở, ban, ngành, or the UBND of a commune, ward or special zone.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize, utoipa::ToSchema,
+)]
+#[schema(as = Agency)]
 #[sea_orm(table_name = "agency")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -15,7 +18,7 @@ pub struct Model {
     pub email: Option<String>,
     pub active: bool,
     pub sort_order: i32,
-    pub created_at: DateTimeUtc,
+    pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

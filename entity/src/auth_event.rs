@@ -2,12 +2,15 @@ use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// One sign-in attempt, success, lock or sign-out.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize, utoipa::ToSchema,
+)]
+#[schema(as = AuthEvent)]
 #[sea_orm(table_name = "auth_event")]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
-    pub at: DateTimeUtc,
+    pub at: chrono::DateTime<chrono::Utc>,
     pub username: String,
     pub account_id: Option<i32>,
     pub client_ip: Option<String>,

@@ -2,7 +2,10 @@ use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// A meeting document (tài liệu họp), stored under the data directory by content hash.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize, utoipa::ToSchema,
+)]
+#[schema(as = Document)]
 #[sea_orm(table_name = "document")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -13,7 +16,7 @@ pub struct Model {
     pub size_bytes: i64,
     pub sha256: String,
     pub uploaded_by: i32,
-    pub uploaded_at: DateTimeUtc,
+    pub uploaded_at: chrono::DateTime<chrono::Utc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,7 +2,10 @@ use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// A kind of equipment a room has or a meeting needs (projector, video conference, …).
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize, utoipa::ToSchema,
+)]
+#[schema(as = Equipment)]
 #[sea_orm(table_name = "equipment")]
 pub struct Model {
     #[sea_orm(primary_key)]

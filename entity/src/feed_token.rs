@@ -3,7 +3,10 @@ use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// A revocable secret URL of an iCalendar feed; only its SHA-256 is stored.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize, utoipa::ToSchema,
+)]
+#[schema(as = FeedToken)]
 #[sea_orm(table_name = "feed_token")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -17,8 +20,8 @@ pub struct Model {
     pub label: String,
     pub include_tentative: bool,
     pub created_by: Option<i32>,
-    pub created_at: DateTimeUtc,
-    pub revoked_at: Option<DateTimeUtc>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

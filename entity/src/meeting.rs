@@ -3,7 +3,10 @@ use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// A meeting (cuộc họp) as registered by an agency: one meeting or a recurring series.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize, utoipa::ToSchema,
+)]
+#[schema(as = Meeting)]
 #[sea_orm(table_name = "meeting")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -21,15 +24,15 @@ pub struct Model {
     pub room_id: Option<i32>,
     /// An outside place when no room of the office is used.
     pub location: Option<String>,
-    pub starts_at: DateTimeUtc,
-    pub ends_at: DateTimeUtc,
+    pub starts_at: chrono::DateTime<chrono::Utc>,
+    pub ends_at: chrono::DateTime<chrono::Utc>,
     /// IANA zone the times were entered in (Asia/Ho_Chi_Minh by default).
     pub time_zone: String,
     pub all_day: bool,
     pub status: MeetingStatus,
     pub visibility: Visibility,
     pub rrule: Option<String>,
-    /// JSON array of excluded original starts (RFC 3339).
+    /// JSON array of excluded original local dates ("2026-12-14"): see domain::recurrence.
     pub exdates: String,
     pub online_link: Option<String>,
     pub expected_attendance: Option<i32>,
@@ -43,10 +46,10 @@ pub struct Model {
     pub decision_note: Option<String>,
     pub sequence: i32,
     pub version: i32,
-    pub submitted_at: Option<DateTimeUtc>,
-    pub decided_at: Option<DateTimeUtc>,
-    pub created_at: DateTimeUtc,
-    pub updated_at: DateTimeUtc,
+    pub submitted_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub decided_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

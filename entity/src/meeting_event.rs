@@ -3,7 +3,10 @@ use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// One entry of a meeting's audit trail. Append-only: the database refuses UPDATE and DELETE.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize, utoipa::ToSchema,
+)]
+#[schema(as = MeetingEvent)]
 #[sea_orm(table_name = "meeting_event")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -15,7 +18,7 @@ pub struct Model {
     pub status_before: Option<MeetingStatus>,
     pub status_after: Option<MeetingStatus>,
     pub note: Option<String>,
-    pub at: DateTimeUtc,
+    pub at: chrono::DateTime<chrono::Utc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

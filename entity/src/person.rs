@@ -2,7 +2,10 @@ use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// An official (cán bộ); provincial leaders (`is_leader`) may chair meetings.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize, utoipa::ToSchema,
+)]
+#[schema(as = Person)]
 #[sea_orm(table_name = "person")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -16,7 +19,7 @@ pub struct Model {
     pub is_leader: bool,
     pub sort_order: i32,
     pub active: bool,
-    pub created_at: DateTimeUtc,
+    pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,7 +2,10 @@ use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// A meeting room (phòng họp) of the office.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize, utoipa::ToSchema,
+)]
+#[schema(as = Room)]
 #[sea_orm(table_name = "room")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -15,7 +18,7 @@ pub struct Model {
     pub bookable: bool,
     pub notes: Option<String>,
     pub sort_order: i32,
-    pub created_at: DateTimeUtc,
+    pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,16 +2,19 @@ use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// A publication of one week's schedule: revision 0 is "phát hành", N is "Điều chỉnh lần N".
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize, utoipa::ToSchema,
+)]
+#[schema(as = SchedulePublication)]
 #[sea_orm(table_name = "schedule_publication")]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
     /// The Monday of the week.
-    pub week_start: Date,
+    pub week_start: chrono::NaiveDate,
     pub revision: i32,
     pub published_by: i32,
-    pub published_at: DateTimeUtc,
+    pub published_at: chrono::DateTime<chrono::Utc>,
     pub note: Option<String>,
 }
 

@@ -2,13 +2,16 @@ use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// A make-up working day (làm bù) on a day that is normally off.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize, utoipa::ToSchema,
+)]
+#[schema(as = WorkingDayException)]
 #[sea_orm(table_name = "working_day_exception")]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
     #[sea_orm(unique)]
-    pub on_date: Date,
+    pub on_date: chrono::NaiveDate,
     pub reason: String,
 }
 

@@ -27,7 +27,8 @@ fn fk(from: &'static str, col: &'static str, to: &'static str) -> ForeignKeyCrea
 
 fn index(table: &'static str, cols: &[&'static str]) -> IndexCreateStatement {
     let mut idx = Index::create();
-    idx.name(format!("ix_{table}_{}", cols.join("_"))).table(table);
+    idx.name(format!("ix_{table}_{}", cols.join("_")))
+        .table(table);
     for c in cols {
         idx.col(*c);
     }
@@ -159,8 +160,10 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("auth_event", &["username", "at"])).await?;
-        m.create_index(index("auth_event", &["client_ip", "at"])).await?;
+        m.create_index(index("auth_event", &["username", "at"]))
+            .await?;
+        m.create_index(index("auth_event", &["client_ip", "at"]))
+            .await?;
 
         m.create_table(
             Table::create()
@@ -222,7 +225,7 @@ impl MigrationTrait for Migration {
                 .col(string("status"))
                 .col(string("visibility"))
                 .col(text_null("rrule"))
-                // JSON array of RFC 3339 instants: the original starts excluded from the series.
+                // JSON array of original local dates ("2026-12-14") excluded from the series.
                 .col(text("exdates").default("[]"))
                 .col(text_null("online_link"))
                 .col(integer_null("expected_attendance"))
@@ -327,7 +330,13 @@ impl MigrationTrait for Migration {
                 .check(one_of("role", &["chair", "required", "optional"]))
                 .check(one_of(
                     "participation",
-                    &["needs_action", "accepted", "declined", "tentative", "delegated"],
+                    &[
+                        "needs_action",
+                        "accepted",
+                        "declined",
+                        "tentative",
+                        "delegated",
+                    ],
                 ))
                 .check(Check::named(
                     "ck_attendee_person_or_agency",
@@ -340,9 +349,12 @@ impl MigrationTrait for Migration {
         )
         .await?;
         m.create_index(
-            index("meeting_attendee", &["meeting_id", "person_id", "agency_id"])
-                .unique()
-                .to_owned(),
+            index(
+                "meeting_attendee",
+                &["meeting_id", "person_id", "agency_id"],
+            )
+            .unique()
+            .to_owned(),
         )
         .await?;
         m.create_index(index("meeting_attendee", &["person_id"]))

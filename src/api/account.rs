@@ -9,14 +9,16 @@ use entity::account;
 use rocket::http::Status;
 use rocket::serde::json::Json;
 use rocket::State;
+use rocket::{get, post};
 use serde::Deserialize;
 
-#[rocket::get("/api/v1/account")]
+#[utoipa::path(tag = "account", responses((status = 200, description = "the signed-in account", body = account::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[get("/api/v1/account")]
 pub async fn me(caller: Caller) -> Json<account::Model> {
     Json(caller.account)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PasswordChange {
     pub current_password: String,
@@ -24,13 +26,14 @@ pub struct PasswordChange {
 }
 
 /// Ends every browser session of the account; API tokens stay valid.
-#[rocket::post("/api/v1/account/password", data = "<body>")]
+#[utoipa::path(request_body = PasswordChange, tag = "account", responses((status = 204, description = "changed; browser sessions end"), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[post("/api/v1/account/password", data = "<body>")]
 pub async fn change_password(
     db: &State<Db>,
     caller: Caller,
     body: JsonBody<PasswordChange>,
 ) -> Result<Status> {
-    let body = body.0;
+    let body = body.into_inner()?;
     accounts::change_password(
         db,
         caller.account,

@@ -2,12 +2,13 @@
 
 use crate::db::Db;
 use crate::Result;
+use rocket::get;
 use rocket::serde::json::Json;
 use rocket::State;
 use sea_orm::ConnectionTrait;
 use serde::Serialize;
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Health {
     pub status: &'static str,
     pub database: &'static str,
@@ -15,7 +16,8 @@ pub struct Health {
     pub version: &'static str,
 }
 
-#[rocket::get("/healthz")]
+#[utoipa::path(tag = "health", responses((status = 200, description = "the server and its database answer", body = Health)))]
+#[get("/healthz")]
 pub async fn healthz(db: &State<Db>) -> Result<Json<Health>> {
     // A round trip proves the pool can reach the database now, not just at start.
     db.conn.execute_unprepared("SELECT 1").await?;

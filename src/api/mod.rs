@@ -5,13 +5,7 @@ pub mod account;
 pub mod admin;
 pub mod health;
 pub mod json;
+pub mod meetings;
+pub mod openapi;
+pub mod schedule;
 pub mod tokens;
-
-/// Every API route of this module tree.
-pub fn routes() -> Vec<rocket::Route> {
-    let mut all = health::routes();
-    all.extend(tokens::routes());
-    all.extend(account::routes());
-    all.extend(admin::routes());
-    all
-}

@@ -13,10 +13,11 @@ use rocket::http::Status;
 use rocket::response::status::Custom;
 use rocket::serde::json::Json;
 use rocket::State;
+use rocket::{delete, get, post};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::{Deserialize, Serialize};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TokenRequest {
     pub username: String,
@@ -25,7 +26,7 @@ pub struct TokenRequest {
 }
 
 /// A token as listed: never its secret.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct TokenInfo {
     pub id: i32,
     pub name: String,
@@ -47,7 +48,7 @@ impl From<api_token::Model> for TokenInfo {
 }
 
 /// The answer to a new token: the only time its secret is shown.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct NewToken {
     pub id: i32,
     pub name: String,
@@ -56,14 +57,15 @@ pub struct NewToken {
 }
 
 /// Public on purpose: the credentials are in the body.
-#[rocket::post("/api/v1/tokens", data = "<body>")]
+#[utoipa::path(request_body = TokenRequest, tag = "tokens", responses((status = 201, description = "a new personal token, shown once", body = NewToken), (status = "4XX", description = "refused", body = crate::error::ErrorBody)))]
+#[post("/api/v1/tokens", data = "<body>")]
 pub async fn create(
     db: &State<Db>,
     config: &State<AppConfig>,
     ip: ClientIp,
     body: JsonBody<TokenRequest>,
 ) -> Result<Custom<Json<NewToken>>> {
-    let body = body.0;
+    let body = body.into_inner()?;
     let name = validate::required("name", &body.name, 100)?;
     let acc = signin::authenticate(
         db,
@@ -97,7 +99,8 @@ pub async fn create(
     ))
 }
 
-#[rocket::get("/api/v1/tokens")]
+#[utoipa::path(tag = "tokens", responses((status = 200, description = "the caller's tokens (never their secrets)", body = Vec<TokenInfo>), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[get("/api/v1/tokens")]
 pub async fn list(db: &State<Db>, caller: Caller) -> Result<Json<Vec<TokenInfo>>> {
     let rows = api_token::Entity::find()
         .filter(api_token::Column::AccountId.eq(caller.id()))
@@ -108,7 +111,8 @@ pub async fn list(db: &State<Db>, caller: Caller) -> Result<Json<Vec<TokenInfo>>
 }
 
 /// Revokes a token at once. Someone else's token is "not found" unless the caller is an admin.
-#[rocket::delete("/api/v1/tokens/<id>")]
+#[utoipa::path(tag = "tokens", responses((status = 204, description = "revoked"), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[delete("/api/v1/tokens/<id>")]
 pub async fn revoke(db: &State<Db>, caller: Caller, id: i32) -> Result<Status> {
     let token = api_token::Entity::find_by_id(id)
         .one(&db.conn)

@@ -11,7 +11,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use serde::Deserialize;
 
 /// A new account as entered by an admin.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewAccount {
     pub username: String,
@@ -25,11 +25,12 @@ pub struct NewAccount {
 }
 
 /// What an admin may change on an account (None: unchanged).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AccountChanges {
     #[serde(default)]
     pub role: Option<Role>,
+    #[schema(value_type = Option<i32>, nullable)]
     #[serde(default, deserialize_with = "crate::domain::validate::present")]
     pub agency_id: Option<Option<i32>>,
     #[serde(default)]

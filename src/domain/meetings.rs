@@ -35,6 +35,10 @@ pub struct NewMeeting {
     pub note: Option<String>,
     pub attendees: Vec<NewAttendee>,
     pub equipment_ids: Vec<i32>,
+    /// RFC 5545 RRULE value (without "RRULE:"), None for a single meeting.
+    pub rrule: Option<String>,
+    /// Original local dates left out of the series.
+    pub exdates: Vec<chrono::NaiveDate>,
 }
 
 #[derive(Debug, Clone)]
@@ -54,8 +58,8 @@ pub fn new_uid() -> String {
     format!("{}@lichhop", uuid::Uuid::new_v4())
 }
 
-/// Inserts the meeting, its single occurrence, attendees and equipment, and the "created" entry
-/// of its audit trail. Call inside a transaction.
+/// Inserts the meeting, its occurrences, attendees and equipment, and the "create" entry of its
+/// audit trail. Call inside a transaction.
 pub async fn insert<C: ConnectionTrait>(db: &C, m: NewMeeting) -> Result<meeting::Model> {
     let now = clock::now();
     let starts_at = clock::whole_seconds(m.starts_at);
@@ -76,8 +80,8 @@ pub async fn insert<C: ConnectionTrait>(db: &C, m: NewMeeting) -> Result<meeting
         all_day: Set(false),
         status: Set(m.status),
         visibility: Set(m.visibility),
-        rrule: Set(None),
-        exdates: Set("[]".into()),
+        rrule: Set(m.rrule.clone()),
+        exdates: Set(exdates_json(&m.exdates)),
         online_link: Set(m.online_link),
         expected_attendance: Set(m.expected_attendance),
         preparation: Set(m.preparation),
@@ -89,11 +93,9 @@ pub async fn insert<C: ConnectionTrait>(db: &C, m: NewMeeting) -> Result<meeting
         sequence: Set(0),
         version: Set(1),
         submitted_at: Set((m.status != MeetingStatus::Draft).then_some(now)),
-        decided_at: Set(matches!(
-            m.status,
-            MeetingStatus::Approved | MeetingStatus::Rejected
-        )
-        .then_some(now)),
+        decided_at: Set(
+            matches!(m.status, MeetingStatus::Approved | MeetingStatus::Rejected).then_some(now),
+        ),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -101,22 +103,7 @@ pub async fn insert<C: ConnectionTrait>(db: &C, m: NewMeeting) -> Result<meeting
     .insert(db)
     .await?;
 
-    occurrence::ActiveModel {
-        meeting_id: Set(saved.id),
-        recurrence_id: Set(starts_at),
-        starts_at: Set(starts_at),
-        ends_at: Set(ends_at),
-        room_id: Set(saved.room_id),
-        chair_id: Set(saved.chair_id),
-        status: Set(saved.status),
-        is_override: Set(false),
-        sequence: Set(0),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .map_err(booking_error)?;
+    sync_occurrences(db, &saved, false).await?;
 
     for a in m.attendees {
         let (person_id, agency_id) = match a.who {
@@ -142,8 +129,16 @@ pub async fn insert<C: ConnectionTrait>(db: &C, m: NewMeeting) -> Result<meeting
         .insert(db)
         .await?;
     }
-    record_event(db, saved.id, Some(saved.created_by), "create", None, Some(saved.status), None)
-        .await?;
+    record_event(
+        db,
+        saved.id,
+        Some(saved.created_by),
+        "create",
+        None,
+        Some(saved.status),
+        None,
+    )
+    .await?;
     Ok(saved)
 }
 
@@ -157,9 +152,47 @@ pub async fn record_event<C: ConnectionTrait>(
     after: Option<MeetingStatus>,
     note: Option<String>,
 ) -> Result<()> {
+    append_event(db, meeting_id, None, actor_id, action, before, after, note).await
+}
+
+/// Appends an audit entry about one occurrence of a series.
+pub async fn record_occurrence_event<C: ConnectionTrait>(
+    db: &C,
+    meeting_id: i32,
+    occurrence_id: i32,
+    actor_id: i32,
+    action: &str,
+    status: MeetingStatus,
+    note: Option<String>,
+) -> Result<()> {
+    let s = Some(status);
+    append_event(
+        db,
+        meeting_id,
+        Some(occurrence_id),
+        Some(actor_id),
+        action,
+        s,
+        s,
+        note,
+    )
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn append_event<C: ConnectionTrait>(
+    db: &C,
+    meeting_id: i32,
+    occurrence_id: Option<i32>,
+    actor_id: Option<i32>,
+    action: &str,
+    before: Option<MeetingStatus>,
+    after: Option<MeetingStatus>,
+    note: Option<String>,
+) -> Result<()> {
     meeting_event::ActiveModel {
         meeting_id: Set(meeting_id),
-        occurrence_id: Set(None),
+        occurrence_id: Set(occurrence_id),
         actor_id: Set(actor_id),
         action: Set(action.to_string()),
         status_before: Set(before),
@@ -192,4 +225,118 @@ pub fn booking_error(e: DbErr) -> Error {
     } else {
         Error::Db(e)
     }
+}
+
+pub fn exdates_json(dates: &[chrono::NaiveDate]) -> String {
+    serde_json::to_string(&dates.iter().map(|d| d.to_string()).collect::<Vec<_>>())
+        .unwrap_or_else(|_| "[]".into())
+}
+
+pub fn exdates_of(m: &meeting::Model) -> Vec<chrono::NaiveDate> {
+    serde_json::from_str::<Vec<String>>(&m.exdates)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|d| d.parse().ok())
+        .collect()
+}
+
+pub fn zone_of(m: &meeting::Model) -> chrono_tz::Tz {
+    m.time_zone.parse().unwrap_or(clock::OFFICE_TZ)
+}
+
+/// Makes the meeting's occurrence rows match its series: one row per slot, keyed by original
+/// local date. Rows changed on their own (`is_override`) keep their time, room and chair;
+/// cancelled ones stay cancelled; dates that left the series lose their row. Every row that
+/// changes gets a higher sequence when `bump` is set.
+pub async fn sync_occurrences<C: ConnectionTrait>(
+    db: &C,
+    m: &meeting::Model,
+    bump: bool,
+) -> Result<()> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let tz = zone_of(m);
+    let slots = crate::domain::recurrence::expand(
+        tz,
+        m.starts_at,
+        m.ends_at - m.starts_at,
+        m.rrule.as_deref(),
+        &exdates_of(m),
+    )?;
+    let existing = occurrence::Entity::find()
+        .filter(occurrence::Column::MeetingId.eq(m.id))
+        .all(db)
+        .await?;
+    let now = clock::now();
+    let mut by_date: std::collections::HashMap<chrono::NaiveDate, occurrence::Model> = existing
+        .into_iter()
+        .map(|o| (o.recurrence_id.with_timezone(&tz).date_naive(), o))
+        .collect();
+    // Occurrences that leave the series or the booking first, so that a moved series never
+    // collides with its own old rows.
+    let wanted: std::collections::HashSet<_> = slots.iter().map(|s| s.original_date).collect();
+    let gone: Vec<_> = by_date
+        .keys()
+        .filter(|d| !wanted.contains(d))
+        .copied()
+        .collect();
+    for d in gone {
+        if let Some(o) = by_date.remove(&d) {
+            occurrence::Entity::delete_by_id(o.id).exec(db).await?;
+        }
+    }
+    for slot in slots {
+        match by_date.remove(&slot.original_date) {
+            Some(o) => {
+                let status = if o.status == MeetingStatus::Cancelled && o.is_override {
+                    MeetingStatus::Cancelled
+                } else {
+                    m.status
+                };
+                let (starts_at, ends_at, room_id, chair_id) = if o.is_override {
+                    (o.starts_at, o.ends_at, o.room_id, o.chair_id)
+                } else {
+                    (slot.starts_at, slot.ends_at, m.room_id, m.chair_id)
+                };
+                let unchanged = o.recurrence_id == slot.starts_at
+                    && o.starts_at == starts_at
+                    && o.ends_at == ends_at
+                    && o.room_id == room_id
+                    && o.chair_id == chair_id
+                    && o.status == status;
+                if unchanged {
+                    continue;
+                }
+                let sequence = if bump { o.sequence + 1 } else { o.sequence };
+                let mut a: occurrence::ActiveModel = o.into();
+                a.recurrence_id = Set(slot.starts_at);
+                a.starts_at = Set(starts_at);
+                a.ends_at = Set(ends_at);
+                a.room_id = Set(room_id);
+                a.chair_id = Set(chair_id);
+                a.status = Set(status);
+                a.sequence = Set(sequence);
+                a.updated_at = Set(now);
+                a.update(db).await.map_err(booking_error)?;
+            }
+            None => {
+                occurrence::ActiveModel {
+                    meeting_id: Set(m.id),
+                    recurrence_id: Set(slot.starts_at),
+                    starts_at: Set(slot.starts_at),
+                    ends_at: Set(slot.ends_at),
+                    room_id: Set(m.room_id),
+                    chair_id: Set(m.chair_id),
+                    status: Set(m.status),
+                    is_override: Set(false),
+                    sequence: Set(m.sequence),
+                    updated_at: Set(now),
+                    ..Default::default()
+                }
+                .insert(db)
+                .await
+                .map_err(booking_error)?;
+            }
+        }
+    }
+    Ok(())
 }

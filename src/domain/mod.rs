@@ -4,8 +4,16 @@
 pub mod accounts;
 pub mod agencies;
 pub mod clock;
+pub mod holidays;
 pub mod meetings;
 pub mod password;
 pub mod persons;
+pub mod publication;
+pub mod recurrence;
+pub mod registration;
 pub mod rooms;
+pub mod series;
+pub mod settings;
 pub mod validate;
+pub mod weekly_schedule;
+pub mod workflow;

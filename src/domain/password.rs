@@ -1,7 +1,9 @@
 //! Passwords: argon2id (the argon2 crate's defaults: m=19 MiB, t=2, p=1, OWASP's baseline).
 
 use crate::{Error, Result};
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 
 pub const MIN_LENGTH: usize = 10;

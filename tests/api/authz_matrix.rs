@@ -24,6 +24,8 @@ enum Rule {
     Admin,
     /// The office, and the clerks of agency A (the path's object belongs to agency A).
     AgencyA,
+    /// Only the clerks of agency A (the path's object belongs to agency A).
+    ClerkOfA,
 }
 
 /// The body a request of the matrix carries: minimal, valid enough to pass the guards.
@@ -43,6 +45,28 @@ use Rule::*;
 #[rustfmt::skip]
 const TABLE: &[(&str, &str, Rule, Body)] = &[
     ("GET",    "/healthz",                         Public,      Body::None),
+    ("GET",    "/api/openapi.json",                Public,      Body::None),
+    // Meeting requests (<id>: a draft of agency A) and the weekly schedule
+    ("GET",    "/api/v1/meetings",                 AnySignedIn, Body::None),
+    ("POST",   "/api/v1/meetings",                 AnySignedIn, Json("{}")),
+    ("GET",    "/api/v1/meetings/<id>",            AgencyA,     Body::None),
+    ("PATCH",  "/api/v1/meetings/<id>",            AgencyA,     Json(r#"{"title":"Họp ma trận","starts_at":"2027-03-01T08:00","ends_at":"2027-03-01T09:00"}"#)),
+    ("GET",    "/api/v1/meetings/<id>/events",     AgencyA,     Body::None),
+    ("GET",    "/api/v1/meetings/<id>/occurrences", AgencyA,    Body::None),
+    ("GET",    "/api/v1/meetings/<id>/approval-preview", Office, Body::None),
+    ("POST",   "/api/v1/meetings/<id>/submit",     AgencyA,     Json("{}")),
+    ("POST",   "/api/v1/meetings/<id>/withdraw",   ClerkOfA,    Json("{}")),
+    ("POST",   "/api/v1/meetings/<id>/review",     Office,      Json("{}")),
+    ("POST",   "/api/v1/meetings/<id>/return",     Office,      Json("{}")),
+    ("POST",   "/api/v1/meetings/<id>/approve",    Approver,    Json("{}")),
+    ("POST",   "/api/v1/meetings/<id>/reject",     Approver,    Json("{}")),
+    ("POST",   "/api/v1/meetings/<id>/reschedule", Approver,    Json("{}")),
+    ("POST",   "/api/v1/meetings/<id>/cancel",     Approver,    Json("{}")),
+    ("POST",   "/api/v1/meetings/<id>/occurrences/<date>/cancel", Approver, Json("{}")),
+    ("POST",   "/api/v1/meetings/<id>/occurrences/<date>/reschedule", Approver, Json("{}")),
+    ("POST",   "/api/v1/meetings/<id>/split",      AgencyA,     Json(r#"{"from":"2027-03-08"}"#)),
+    ("GET",    "/api/v1/schedule/<week>",          Public,      Body::None),
+    ("POST",   "/api/v1/schedule/<week>/publish",  Approver,    Json("{}")),
     // API tokens and the caller's own account
     ("POST",   "/api/v1/tokens",                   Public,      Json(r#"{"username":"matrix","password":"mat-khau-thu-nghiem","name":"m"}"#)),
     ("GET",    "/api/v1/tokens",                   AnySignedIn, Body::None),
@@ -130,6 +154,7 @@ fn allowed(rule: Rule, who: Who) -> bool {
         Rule::Approver => matches!(who, Who::Approver | Who::Admin),
         Rule::Admin => who == Who::Admin,
         AgencyA => matches!(who, Who::ClerkA | Who::Staff | Who::Approver | Who::Admin),
+        ClerkOfA => who == Who::ClerkA,
     }
 }
 
@@ -142,12 +167,15 @@ struct Fixture {
     room: i32,
     /// A token of the admin other than the one the matrix signs in with.
     spare_token: i32,
+    /// A draft meeting request of agency A.
+    meeting_a: i32,
 }
 
 impl Fixture {
     /// The id that fills `<id>` in `path`. A new kind of path needs a line here.
     fn id_for(&self, path: &str) -> i32 {
         let prefixes: &[(&str, i32)] = &[
+            ("/api/v1/meetings/", self.meeting_a),
             ("/api/v1/accounts/", self.victim_account),
             ("/api/v1/agencies/", self.agency_a),
             ("/api/v1/persons/", self.person),
@@ -174,6 +202,8 @@ impl Fixture {
             uri = uri.replace("<id>", &self.id_for(path).to_string());
         }
         uri.replace("<code>", "vi")
+            .replace("<date>", "2027-03-01")
+            .replace("<week>", "2027-03-01")
     }
 }
 
@@ -245,12 +275,22 @@ async fn every_route_allows_and_denies_as_the_table_says() {
     )
     .await
     .unwrap();
+    let draft = serde_json::json!({
+        "title": "Họp ma trận phân quyền", "kind": "hop", "chair_id": person.id,
+        "starts_at": "2027-03-01T08:00", "ends_at": "2027-03-01T09:00", "visibility": "public",
+    });
+    let clerk_a = Some(principals[0].1.token.as_str());
+    let res = app
+        .api(Method::Post, "/api/v1/meetings", clerk_a, Some(&draft))
+        .await;
+    let meeting_a = json_of(res, Status::Created).await["id"].as_i64().unwrap() as i32;
     let fixture = Fixture {
         agency_a: agency_a.id,
         victim_account: victim.account.id,
         person: person.id,
         room: room.room.id,
         spare_token: spare.id,
+        meeting_a,
     };
     for (who, p) in &principals {
         tokens.insert(name_of(*who), p.token.clone());
@@ -277,7 +317,11 @@ async fn every_route_allows_and_denies_as_the_table_says() {
         .collect();
     let mut failures = Vec::new();
     let mut cells = 0;
-    for route in app.client.rocket().routes() {
+    // In a fixed order, so that a cell that changes state (approve, cancel…) does so at the same
+    // point in every run.
+    let mut routes: Vec<_> = app.client.rocket().routes().collect();
+    routes.sort_by_key(|r| (r.uri.path().to_string(), r.method.as_str()));
+    for route in routes {
         let method = route.method.as_str();
         let path = route.uri.path();
         let Some((rule, body)) = table.get(&(method, path)).copied() else {
@@ -293,6 +337,8 @@ async fn every_route_allows_and_denies_as_the_table_says() {
                 if let Some(token) = tokens.get(name_of(who)) {
                     req = req.header(Header::new("Authorization", format!("Bearer {token}")));
                 }
+                // Edits need the version they change (any will do: a stale one is not a denial).
+                req = req.header(Header::new("If-Match", "\"1\""));
             } else {
                 req = browsers[&who].with_cookies(req);
             }

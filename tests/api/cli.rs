@@ -32,19 +32,31 @@ fn assert_one_line_error(stderr: &str, needle: &str) {
 
 #[test]
 fn bad_database_url_scheme() {
-    let (code, _, err) = run(&["migrate"], &[("DATABASE_URL", "mysql://root@localhost/x")]);
+    let (code, _, err) = run(
+        &["migrate"],
+        &[("DATABASE_URL", "mysql://root@localhost/x")],
+    );
     assert_ne!(code, 0);
-    assert_one_line_error(&err, "DATABASE_URL must start with sqlite:// or postgres://");
+    assert_one_line_error(
+        &err,
+        "DATABASE_URL must start with sqlite:// or postgres://",
+    );
 }
 
 #[test]
 fn unreachable_postgres() {
     let (code, _, err) = run(
         &["migrate"],
-        &[("DATABASE_URL", "postgres://lichhop:secret@127.0.0.1:1/lichhop")],
+        &[(
+            "DATABASE_URL",
+            "postgres://lichhop:secret@127.0.0.1:1/lichhop",
+        )],
     );
     assert_ne!(code, 0);
-    assert_one_line_error(&err, "cannot open database postgres://lichhop:***@127.0.0.1:1/lichhop");
+    assert_one_line_error(
+        &err,
+        "cannot open database postgres://lichhop:***@127.0.0.1:1/lichhop",
+    );
     assert!(!err.contains("secret"), "password must not be printed");
 }
 
@@ -85,5 +97,9 @@ fn migrate_then_status_lists_applied_migrations() {
     assert!(out.contains("m20261127_000002_booking_guarantees"), "{out}");
     let (code, out, _) = run(&["migrate", "--status"], &env);
     assert_eq!(code, 0);
-    assert_eq!(out.lines().filter(|l| l.starts_with("Applied")).count(), 2, "{out}");
+    assert_eq!(
+        out.lines().filter(|l| l.starts_with("Applied")).count(),
+        2,
+        "{out}"
+    );
 }

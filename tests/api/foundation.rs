@@ -18,7 +18,10 @@ async fn healthz_reports_database_schema_and_version() {
     let body = app.get_json("/healthz", Status::Ok).await;
     assert_eq!(body["status"], "ok");
     assert_eq!(body["database"], test_backend());
-    assert_eq!(body["schema_version"], "m20261127_000002_booking_guarantees");
+    assert_eq!(
+        body["schema_version"],
+        "m20261127_000002_booking_guarantees"
+    );
     assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
 }
 
@@ -61,13 +64,21 @@ async fn first_start_without_configured_password_generates_one() {
         panic!("expected a generated password, got {outcome:?}");
     };
     assert!(p.len() >= 16);
-    let admin = account::Entity::find().one(&db.conn).await.unwrap().unwrap();
+    let admin = account::Entity::find()
+        .one(&db.conn)
+        .await
+        .unwrap()
+        .unwrap();
     assert!(password::verify(&p, &admin.password_hash));
     // A weak configured password is refused with the variable's name.
     let dir2 = tempfile::tempdir().unwrap();
-    let db2 = lichhop::db::connect(&fresh_database_url(dir2.path()).await, 2).await.unwrap();
+    let db2 = lichhop::db::connect(&fresh_database_url(dir2.path()).await, 2)
+        .await
+        .unwrap();
     lichhop::db::migrate(&db2).await.unwrap();
-    let err = lichhop::bootstrap::ensure_admin(&db2, Some("short")).await.unwrap_err();
+    let err = lichhop::bootstrap::ensure_admin(&db2, Some("short"))
+        .await
+        .unwrap_err();
     assert_eq!(err.field(), Some("LICHHOP_ADMIN_PASSWORD"));
 }
 
@@ -94,12 +105,26 @@ async fn migrations_go_down_and_up_again() {
     let app = spawn_app().await;
     let conn = &app.db().conn;
     let all = Migrator::migrations().len() as u32;
-    assert_eq!(Migrator::get_pending_migrations(conn).await.unwrap().len(), 0);
+    assert_eq!(
+        Migrator::get_pending_migrations(conn).await.unwrap().len(),
+        0
+    );
     Migrator::down(conn, Some(all)).await.unwrap();
-    assert_eq!(Migrator::get_applied_migrations(conn).await.unwrap().len(), 0);
-    assert!(conn.execute_unprepared("SELECT id FROM meeting").await.is_err(), "tables dropped");
+    assert_eq!(
+        Migrator::get_applied_migrations(conn).await.unwrap().len(),
+        0
+    );
+    assert!(
+        conn.execute_unprepared("SELECT id FROM meeting")
+            .await
+            .is_err(),
+        "tables dropped"
+    );
     Migrator::up(conn, None).await.unwrap();
-    assert_eq!(Migrator::get_applied_migrations(conn).await.unwrap().len() as u32, all);
+    assert_eq!(
+        Migrator::get_applied_migrations(conn).await.unwrap().len() as u32,
+        all
+    );
     assert_eq!(meeting::Entity::find().count(conn).await.unwrap(), 0);
 }
 
@@ -174,6 +199,8 @@ fn sample(room: i32, chair: i32, agency: i32, by: i32, start_h: u32, minutes: i6
         note: None,
         attendees: vec![],
         equipment_ids: vec![],
+        rrule: None,
+        exdates: vec![],
     }
 }
 
@@ -188,8 +215,18 @@ async fn database_refuses_double_booking_of_room_and_chair() {
         .all(&db.conn)
         .await
         .unwrap();
-    let agency = agency::Entity::find().one(&db.conn).await.unwrap().unwrap().id;
-    let admin = account::Entity::find().one(&db.conn).await.unwrap().unwrap().id;
+    let agency = agency::Entity::find()
+        .one(&db.conn)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let admin = account::Entity::find()
+        .one(&db.conn)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
 
     let insert = |m: NewMeeting| async {
         let txn = db.conn.begin().await.unwrap();
@@ -199,15 +236,23 @@ async fn database_refuses_double_booking_of_room_and_chair() {
         }
         r
     };
-    insert(sample(rooms[0].id, leaders[0].id, agency, admin, 1, 60)).await.unwrap();
+    insert(sample(rooms[0].id, leaders[0].id, agency, admin, 1, 60))
+        .await
+        .unwrap();
     // Same room, overlapping: refused by the database, mapped to a 409 code.
-    let e = insert(sample(rooms[0].id, leaders[1].id, agency, admin, 1, 30)).await.unwrap_err();
+    let e = insert(sample(rooms[0].id, leaders[1].id, agency, admin, 1, 30))
+        .await
+        .unwrap_err();
     assert_eq!(e.code(), "room_overlap", "{e}");
     // Same chair, other room, overlapping.
-    let e = insert(sample(rooms[1].id, leaders[0].id, agency, admin, 1, 30)).await.unwrap_err();
+    let e = insert(sample(rooms[1].id, leaders[0].id, agency, admin, 1, 30))
+        .await
+        .unwrap_err();
     assert_eq!(e.code(), "chair_overlap", "{e}");
     // Back to back is not an overlap; a pending request may overlap.
-    insert(sample(rooms[0].id, leaders[0].id, agency, admin, 2, 60)).await.unwrap();
+    insert(sample(rooms[0].id, leaders[0].id, agency, admin, 2, 60))
+        .await
+        .unwrap();
     let mut pending = sample(rooms[0].id, leaders[0].id, agency, admin, 1, 60);
     pending.status = MeetingStatus::Pending;
     let pending = insert(pending).await.unwrap();
@@ -235,7 +280,11 @@ async fn audit_trail_is_append_only_in_the_database() {
         .execute_unprepared("UPDATE meeting_event SET note = 'sửa'")
         .await
         .is_err());
-    assert!(db.conn.execute_unprepared("DELETE FROM meeting_event").await.is_err());
+    assert!(db
+        .conn
+        .execute_unprepared("DELETE FROM meeting_event")
+        .await
+        .is_err());
     assert!(meeting_event::Entity::find().count(&db.conn).await.unwrap() > 0);
 }
 
@@ -244,10 +293,30 @@ async fn end_before_start_is_refused_by_the_schema() {
     let app = spawn_app().await;
     let db = app.db();
     lichhop::demo::load(db).await.unwrap();
-    let agency = agency::Entity::find().one(&db.conn).await.unwrap().unwrap().id;
-    let admin = account::Entity::find().one(&db.conn).await.unwrap().unwrap().id;
-    let room = room::Entity::find().one(&db.conn).await.unwrap().unwrap().id;
-    let leader = person::Entity::find().one(&db.conn).await.unwrap().unwrap().id;
+    let agency = agency::Entity::find()
+        .one(&db.conn)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let admin = account::Entity::find()
+        .one(&db.conn)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let room = room::Entity::find()
+        .one(&db.conn)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let leader = person::Entity::find()
+        .one(&db.conn)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
     let mut m = sample(room, leader, agency, admin, 3, 60);
     m.ends_at = m.starts_at - Duration::minutes(5);
     let txn = db.conn.begin().await.unwrap();

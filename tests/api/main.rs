@@ -2,9 +2,15 @@
 //! LICHHOP_TEST_DB=postgres), driven over HTTP through Rocket's local client.
 
 mod helpers;
+mod http_client;
 
 mod auth;
 mod authz_matrix;
 mod cli;
 mod foundation;
+mod openapi;
 mod pages;
+mod race;
+mod schedule;
+mod series;
+mod workflow;

@@ -1,0 +1,419 @@
+//! `/api/v1/meetings`: registering requests, following them, and the office's decisions.
+
+use crate::api::json::JsonBody;
+use crate::auth::{AgencyClerk, Approver, Caller, OfficeStaff};
+use crate::db::Db;
+use crate::domain::registration::{
+    self, Actor, Collision, Decision, DecisionInput, MeetingFilter, MeetingInput,
+};
+use crate::domain::series::{self, OccurrenceChange};
+use crate::domain::workflow::Action;
+use crate::error::{Error, Msg};
+use crate::Result;
+use entity::{meeting, meeting_event, occurrence, MeetingStatus};
+use rocket::http::{Header, Status};
+use rocket::request::{FromRequest, Outcome, Request};
+use rocket::serde::json::Json;
+use rocket::State;
+use rocket::{get, patch, post};
+use serde::Serialize;
+
+impl From<&Caller> for Actor {
+    fn from(c: &Caller) -> Self {
+        Actor {
+            account_id: c.id(),
+            agency_id: c.account.agency_id,
+            office: c.is_office(),
+        }
+    }
+}
+
+/// A meeting with its version as ETag (for If-Match on the next change).
+#[derive(rocket::Responder)]
+pub struct Versioned<T> {
+    body: Json<T>,
+    etag: Header<'static>,
+}
+
+impl Versioned<meeting::Model> {
+    fn of(m: meeting::Model) -> Self {
+        let etag = Header::new("ETag", format!("\"{}\"", m.version));
+        Versioned {
+            body: Json(m),
+            etag,
+        }
+    }
+}
+
+/// The version an `If-Match` header names; required on changes to a request's content.
+pub struct IfMatch(pub Option<i32>);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for IfMatch {
+    type Error = std::convert::Infallible;
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        let v = req.headers().get_one("If-Match").and_then(|h| {
+            h.trim()
+                .trim_start_matches("W/")
+                .trim_matches('"')
+                .parse::<i32>()
+                .ok()
+        });
+        Outcome::Success(IfMatch(v))
+    }
+}
+
+/// Far beyond any real list; keeps the SQL offset from overflowing.
+const MAX_PAGE: u64 = 1_000_000;
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+fn parse_date_param(
+    field: &str,
+    v: Option<&str>,
+    end_of_day: bool,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+    let Some(v) = v.filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    let date: chrono::NaiveDate = v.parse().map_err(|_| {
+        Error::validation(
+            field,
+            format!("Ngày «{v}» không hợp lệ (dạng 2026-12-07)."),
+            format!("Invalid date {v:?} (expected 2026-12-07)."),
+        )
+    })?;
+    let date = if end_of_day {
+        date.succ_opt().unwrap_or(date)
+    } else {
+        date
+    };
+    let local = date.and_hms_opt(0, 0, 0).unwrap_or_default();
+    Ok(crate::domain::clock::local_to_utc(
+        crate::domain::clock::OFFICE_TZ,
+        local,
+    ))
+}
+
+#[allow(clippy::too_many_arguments)]
+#[utoipa::path(tag = "meetings", responses((status = 200, description = "list meetings", body = Page<meeting::Model>), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[get("/api/v1/meetings?<from>&<to>&<agency_id>&<room_id>&<chair_id>&<status>&<page>&<per_page>")]
+pub async fn list(
+    caller: Caller,
+    db: &State<Db>,
+    from: Option<&str>,
+    to: Option<&str>,
+    agency_id: Option<i32>,
+    room_id: Option<i32>,
+    chair_id: Option<i32>,
+    status: Option<&str>,
+    page: Option<u64>,
+    per_page: Option<u64>,
+) -> Result<Json<Page<meeting::Model>>> {
+    let status = match status.filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(MeetingStatus::from_code(s).ok_or_else(|| {
+            Error::validation(
+                "status",
+                format!("Trạng thái «{s}» không tồn tại."),
+                format!("Unknown status {s:?}."),
+            )
+        })?),
+    };
+    let filter = MeetingFilter {
+        from: parse_date_param("from", from, false)?,
+        to: parse_date_param("to", to, true)?,
+        agency_id,
+        room_id,
+        chair_id,
+        status,
+        page: match page.unwrap_or(0) {
+            p if p <= MAX_PAGE => p,
+            _ => {
+                return Err(Error::validation(
+                    "page",
+                    format!("Số trang tối đa là {MAX_PAGE}."),
+                    format!("The page number is at most {MAX_PAGE}."),
+                ))
+            }
+        },
+        per_page: per_page.unwrap_or(50).clamp(1, 200),
+    };
+    let (items, total) = registration::list(db, &Actor::from(&caller), &filter).await?;
+    Ok(Json(Page {
+        items,
+        total,
+        page: filter.page,
+        per_page: filter.per_page,
+    }))
+}
+
+#[utoipa::path(request_body = MeetingInput, tag = "meetings", responses((status = 201, description = "register a request", body = meeting::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[post("/api/v1/meetings", data = "<body>")]
+pub async fn create(
+    caller: Caller,
+    db: &State<Db>,
+    body: JsonBody<MeetingInput>,
+) -> Result<(Status, Versioned<meeting::Model>)> {
+    let m = registration::create(db, &Actor::from(&caller), body.into_inner()?).await?;
+    Ok((Status::Created, Versioned::of(m)))
+}
+
+#[utoipa::path(tag = "meetings", responses((status = 200, description = "one request", body = meeting::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[get("/api/v1/meetings/<id>")]
+pub async fn get(caller: Caller, db: &State<Db>, id: i32) -> Result<Versioned<meeting::Model>> {
+    Ok(Versioned::of(
+        registration::get(db, &Actor::from(&caller), id).await?,
+    ))
+}
+
+#[utoipa::path(request_body = MeetingInput, tag = "meetings", responses((status = 200, description = "edit a request (If-Match)", body = meeting::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[patch("/api/v1/meetings/<id>", data = "<body>")]
+pub async fn update(
+    caller: Caller,
+    db: &State<Db>,
+    id: i32,
+    if_match: IfMatch,
+    body: JsonBody<MeetingInput>,
+) -> Result<Versioned<meeting::Model>> {
+    let input = body.into_inner()?;
+    let version = if_match.0.ok_or_else(|| {
+        Error::PreconditionRequired(Msg::new(
+            "Thiếu tiêu đề If-Match (phiên bản bạn đang sửa, lấy từ ETag).",
+            "If-Match is required (the version you edit, from the ETag).",
+        ))
+    })?;
+    Ok(Versioned::of(
+        registration::update(db, &Actor::from(&caller), id, version, input).await?,
+    ))
+}
+
+#[utoipa::path(tag = "meetings", responses((status = 200, description = "audit trail", body = Vec<meeting_event::Model>), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[get("/api/v1/meetings/<id>/events")]
+pub async fn events(
+    caller: Caller,
+    db: &State<Db>,
+    id: i32,
+) -> Result<Json<Vec<meeting_event::Model>>> {
+    Ok(Json(
+        registration::history(db, &Actor::from(&caller), id).await?,
+    ))
+}
+
+#[utoipa::path(tag = "meetings", responses((status = 200, description = "occurrences", body = Vec<occurrence::Model>), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[get("/api/v1/meetings/<id>/occurrences")]
+pub async fn occurrences(
+    caller: Caller,
+    db: &State<Db>,
+    id: i32,
+) -> Result<Json<Vec<occurrence::Model>>> {
+    Ok(Json(
+        registration::occurrences(db, &Actor::from(&caller), id).await?,
+    ))
+}
+
+/// What approving would collide with, shown before the decision is confirmed.
+#[utoipa::path(tag = "meetings", responses((status = 200, description = "collisions before approving", body = Vec<Collision>), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[get("/api/v1/meetings/<id>/approval-preview")]
+pub async fn approval_preview(
+    by: OfficeStaff,
+    db: &State<Db>,
+    id: i32,
+) -> Result<Json<Vec<Collision>>> {
+    Ok(Json(
+        registration::approval_preview(db, &Actor::from(&by.0), id).await?,
+    ))
+}
+
+async fn decide(
+    caller: &Caller,
+    db: &Db,
+    id: i32,
+    action: Action,
+    body: JsonBody<DecisionInput>,
+) -> Result<Json<Decision>> {
+    Ok(Json(
+        registration::decide(db, &Actor::from(caller), id, action, body.into_inner()?).await?,
+    ))
+}
+
+#[utoipa::path(request_body = DecisionInput, tag = "meetings", responses((status = 200, description = "submit", body = Decision), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[post("/api/v1/meetings/<id>/submit", data = "<body>")]
+pub async fn submit(
+    caller: Caller,
+    db: &State<Db>,
+    id: i32,
+    body: JsonBody<DecisionInput>,
+) -> Result<Json<Decision>> {
+    decide(&caller, db, id, Action::Submit, body).await
+}
+
+#[utoipa::path(request_body = DecisionInput, tag = "meetings", responses((status = 200, description = "withdraw", body = Decision), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[post("/api/v1/meetings/<id>/withdraw", data = "<body>")]
+pub async fn withdraw(
+    by: AgencyClerk,
+    db: &State<Db>,
+    id: i32,
+    body: JsonBody<DecisionInput>,
+) -> Result<Json<Decision>> {
+    decide(&by.0, db, id, Action::Withdraw, body).await
+}
+
+#[utoipa::path(request_body = DecisionInput, tag = "meetings", responses((status = 200, description = "review", body = Decision), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[post("/api/v1/meetings/<id>/review", data = "<body>")]
+pub async fn review(
+    by: OfficeStaff,
+    db: &State<Db>,
+    id: i32,
+    body: JsonBody<DecisionInput>,
+) -> Result<Json<Decision>> {
+    decide(&by.0, db, id, Action::Review, body).await
+}
+
+#[utoipa::path(request_body = DecisionInput, tag = "meetings", responses((status = 200, description = "return for changes", body = Decision), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[post("/api/v1/meetings/<id>/return", data = "<body>")]
+pub async fn return_for_changes(
+    by: OfficeStaff,
+    db: &State<Db>,
+    id: i32,
+    body: JsonBody<DecisionInput>,
+) -> Result<Json<Decision>> {
+    decide(&by.0, db, id, Action::Return, body).await
+}
+
+#[utoipa::path(request_body = DecisionInput, tag = "meetings", responses((status = 200, description = "approve", body = Decision), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[post("/api/v1/meetings/<id>/approve", data = "<body>")]
+pub async fn approve(
+    by: Approver,
+    db: &State<Db>,
+    id: i32,
+    body: JsonBody<DecisionInput>,
+) -> Result<Json<Decision>> {
+    decide(&by.0, db, id, Action::Approve, body).await
+}
+
+#[utoipa::path(request_body = DecisionInput, tag = "meetings", responses((status = 200, description = "reject", body = Decision), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[post("/api/v1/meetings/<id>/reject", data = "<body>")]
+pub async fn reject(
+    by: Approver,
+    db: &State<Db>,
+    id: i32,
+    body: JsonBody<DecisionInput>,
+) -> Result<Json<Decision>> {
+    decide(&by.0, db, id, Action::Reject, body).await
+}
+
+#[utoipa::path(request_body = DecisionInput, tag = "meetings", responses((status = 200, description = "reschedule", body = Decision), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[post("/api/v1/meetings/<id>/reschedule", data = "<body>")]
+pub async fn reschedule(
+    by: Approver,
+    db: &State<Db>,
+    id: i32,
+    body: JsonBody<DecisionInput>,
+) -> Result<Json<Decision>> {
+    decide(&by.0, db, id, Action::Reschedule, body).await
+}
+
+#[utoipa::path(request_body = DecisionInput, tag = "meetings", responses((status = 200, description = "cancel", body = Decision), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[post("/api/v1/meetings/<id>/cancel", data = "<body>")]
+pub async fn cancel(
+    by: Approver,
+    db: &State<Db>,
+    id: i32,
+    body: JsonBody<DecisionInput>,
+) -> Result<Json<Decision>> {
+    decide(&by.0, db, id, Action::Cancel, body).await
+}
+
+fn parse_date(field: &str, v: &str) -> Result<chrono::NaiveDate> {
+    v.parse().map_err(|_| {
+        Error::validation(
+            field,
+            format!("Ngày «{v}» không hợp lệ (dạng 2026-12-07)."),
+            format!("Invalid date {v:?} (expected 2026-12-07)."),
+        )
+    })
+}
+
+/// Cancels one occurrence of a series (the others stay).
+#[utoipa::path(request_body = OccurrenceChange, tag = "meetings", responses((status = 200, description = "cancel one occurrence", body = occurrence::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[post("/api/v1/meetings/<id>/occurrences/<date>/cancel", data = "<body>")]
+pub async fn cancel_occurrence(
+    by: Approver,
+    db: &State<Db>,
+    id: i32,
+    date: &str,
+    body: JsonBody<OccurrenceChange>,
+) -> Result<Json<occurrence::Model>> {
+    let date = parse_date("date", date)?;
+    Ok(Json(
+        series::cancel_occurrence(db, &Actor::from(&by.0), id, date, body.into_inner()?).await?,
+    ))
+}
+
+/// Moves one occurrence of a series to another time or room.
+#[utoipa::path(request_body = OccurrenceChange, tag = "meetings", responses((status = 200, description = "move one occurrence", body = occurrence::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[post("/api/v1/meetings/<id>/occurrences/<date>/reschedule", data = "<body>")]
+pub async fn reschedule_occurrence(
+    by: Approver,
+    db: &State<Db>,
+    id: i32,
+    date: &str,
+    body: JsonBody<OccurrenceChange>,
+) -> Result<Json<occurrence::Model>> {
+    let date = parse_date("date", date)?;
+    Ok(Json(
+        series::reschedule_occurrence(db, &Actor::from(&by.0), id, date, body.into_inner()?)
+            .await?,
+    ))
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SplitInput {
+    pub from: String,
+}
+
+/// "This and following occurrences": splits the series; the answer is the new tail meeting.
+#[utoipa::path(request_body = SplitInput, tag = "meetings", responses((status = 201, description = "split a series", body = meeting::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[post("/api/v1/meetings/<id>/split", data = "<body>")]
+pub async fn split(
+    caller: Caller,
+    db: &State<Db>,
+    id: i32,
+    body: JsonBody<SplitInput>,
+) -> Result<(Status, Versioned<meeting::Model>)> {
+    let from = parse_date("from", &body.into_inner()?.from)?;
+    let tail = series::split(db, &Actor::from(&caller), id, from).await?;
+    Ok((Status::Created, Versioned::of(tail)))
+}
+
+pub fn routes() -> Vec<rocket::Route> {
+    rocket::routes![
+        list,
+        create,
+        get,
+        update,
+        events,
+        occurrences,
+        approval_preview,
+        submit,
+        withdraw,
+        review,
+        return_for_changes,
+        approve,
+        reject,
+        reschedule,
+        cancel,
+        cancel_occurrence,
+        reschedule_occurrence,
+        split
+    ]
+}

@@ -1,0 +1,359 @@
+//! Changing part of a recurring series: one occurrence (moved, other room, cancelled), or every
+//! occurrence from a date on (the series is split in two, as calendar clients do).
+
+use crate::db::Db;
+use crate::domain::meetings::{self, exdates_json, record_event, sync_occurrences, zone_of};
+use crate::domain::recurrence;
+use crate::domain::registration::{self, must_exist, parse_time, Actor};
+use crate::domain::{clock, publication};
+use crate::{Error, Result};
+use chrono::NaiveDate;
+use entity::*;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
+};
+use serde::Deserialize;
+
+/// A change to one occurrence (JSON body of the occurrence routes).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OccurrenceChange {
+    #[serde(default)]
+    pub reason: Option<String>,
+    #[serde(default)]
+    pub starts_at: Option<String>,
+    #[serde(default)]
+    pub ends_at: Option<String>,
+    #[serde(default)]
+    pub room_id: Option<i32>,
+}
+
+async fn occurrence_on<C: ConnectionTrait>(
+    db: &C,
+    m: &meeting::Model,
+    date: NaiveDate,
+) -> Result<occurrence::Model> {
+    let tz = zone_of(m);
+    occurrence::Entity::find()
+        .filter(occurrence::Column::MeetingId.eq(m.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .find(|o| o.recurrence_id.with_timezone(&tz).date_naive() == date)
+        .ok_or_else(|| {
+            Error::not_found(
+                &format!("lần họp ngày {date}"),
+                &format!("Occurrence on {date}"),
+            )
+        })
+}
+
+/// Bumps the meeting's sequence and version so feeds and editors see the change.
+async fn touch_meeting<C: ConnectionTrait>(db: &C, id: i32) -> Result<()> {
+    meeting::Entity::update_many()
+        .col_expr(
+            meeting::Column::Sequence,
+            Expr::col(meeting::Column::Sequence).add(1),
+        )
+        .col_expr(
+            meeting::Column::Version,
+            Expr::col(meeting::Column::Version).add(1),
+        )
+        .col_expr(meeting::Column::UpdatedAt, Expr::value(clock::now()))
+        .filter(meeting::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// What every change to one occurrence also does: the meeting's sequence and version go up (feeds
+/// and editors see it), the audit trail records it, and a published week counts an adjustment.
+#[allow(clippy::too_many_arguments)]
+async fn after_occurrence_change<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    m: &meeting::Model,
+    o: &occurrence::Model,
+    action: &str,
+    verb_vi: &str,
+    note: Option<String>,
+    touched: &[(chrono::DateTime<chrono::Utc>, MeetingStatus)],
+) -> Result<()> {
+    touch_meeting(db, m.id).await?;
+    meetings::record_occurrence_event(db, m.id, o.id, actor.account_id, action, m.status, note)
+        .await?;
+    if m.status == MeetingStatus::Approved {
+        let date = o.recurrence_id.with_timezone(&zone_of(m)).date_naive();
+        let what = format!(
+            "{verb_vi} buổi {} của cuộc họp #{} «{}»",
+            date.format("%d/%m/%Y"),
+            m.id,
+            m.title
+        );
+        publication::record_adjustments(db, actor.account_id, touched, &what).await?;
+    }
+    Ok(())
+}
+
+/// Cancels one occurrence of a series; the others stay as they are.
+pub async fn cancel_occurrence(
+    db: &Db,
+    actor: &Actor,
+    id: i32,
+    date: NaiveDate,
+    change: OccurrenceChange,
+) -> Result<occurrence::Model> {
+    let m = registration::get(db, actor, id).await?;
+    let reason = change
+        .reason
+        .map(|r| r.trim().to_string())
+        .filter(|r| !r.is_empty())
+        .ok_or_else(|| Error::validation("reason", "Hãy nêu lý do.", "A reason is required."))?;
+    let _w = db.write_guard().await;
+    let txn = db.conn.begin().await?;
+    let o = occurrence_on(&txn, &m, date).await?;
+    if o.status == MeetingStatus::Cancelled {
+        return Err(Error::conflict(
+            "already_cancelled",
+            "Lần họp này đã hủy.",
+            "This occurrence is already cancelled.",
+        ));
+    }
+    let mut a: occurrence::ActiveModel = o.clone().into();
+    a.status = Set(MeetingStatus::Cancelled);
+    a.is_override = Set(true);
+    a.sequence = Set(o.sequence + 1);
+    a.updated_at = Set(clock::now());
+    let saved = a.update(&txn).await?;
+    after_occurrence_change(
+        &txn,
+        actor,
+        &m,
+        &o,
+        "cancel_occurrence",
+        "Hủy",
+        Some(format!("{date}: {reason}")),
+        &[(o.starts_at, o.status)],
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// Moves one occurrence (new time and/or room); the database still refuses any double booking.
+pub async fn reschedule_occurrence(
+    db: &Db,
+    actor: &Actor,
+    id: i32,
+    date: NaiveDate,
+    change: OccurrenceChange,
+) -> Result<occurrence::Model> {
+    let m = registration::get(db, actor, id).await?;
+    let tz = zone_of(&m);
+    if let Some(r) = change.room_id {
+        must_exist::<_, room::Entity>(&db.conn, "room_id", r).await?;
+    }
+    let _w = db.write_guard().await;
+    let txn = db.conn.begin().await?;
+    let o = occurrence_on(&txn, &m, date).await?;
+    if o.status == MeetingStatus::Cancelled {
+        return Err(Error::conflict(
+            "already_cancelled",
+            "Lần họp này đã hủy.",
+            "This occurrence is cancelled.",
+        ));
+    }
+    let starts_at = change
+        .starts_at
+        .as_deref()
+        .map(|v| parse_time("starts_at", v, tz))
+        .transpose()?
+        .unwrap_or(o.starts_at);
+    let ends_at = match change.ends_at.as_deref() {
+        Some(v) => parse_time("ends_at", v, tz)?,
+        None => starts_at + (o.ends_at - o.starts_at),
+    };
+    if ends_at <= starts_at {
+        return Err(Error::validation(
+            "ends_at",
+            "Giờ kết thúc phải sau giờ bắt đầu.",
+            "The end must be after the start.",
+        ));
+    }
+    if change.starts_at.is_none() && change.room_id.is_none() {
+        return Err(Error::validation(
+            "starts_at",
+            "Hãy nêu giờ mới hoặc phòng mới.",
+            "Give a new time or a new room.",
+        ));
+    }
+    let mut a: occurrence::ActiveModel = o.clone().into();
+    a.starts_at = Set(starts_at);
+    a.ends_at = Set(ends_at);
+    a.room_id = Set(change.room_id.or(o.room_id));
+    a.is_override = Set(true);
+    a.sequence = Set(o.sequence + 1);
+    a.updated_at = Set(clock::now());
+    let attempted = occurrence::Model {
+        starts_at,
+        ends_at,
+        room_id: change.room_id.or(o.room_id),
+        ..o.clone()
+    };
+    let saved = match a.update(&txn).await {
+        Ok(s) => s,
+        Err(e) => {
+            drop(txn);
+            return Err(match meetings::booking_error(e) {
+                Error::Conflict { code, msg } => {
+                    let mut found = vec![];
+                    registration::collisions_at(
+                        &db.conn,
+                        m.id,
+                        &attempted,
+                        &[MeetingStatus::Approved],
+                        &mut found,
+                    )
+                    .await?;
+                    registration::collision_error(&found, code, msg)
+                }
+                other => other,
+            });
+        }
+    };
+    after_occurrence_change(
+        &txn,
+        actor,
+        &m,
+        &o,
+        "reschedule_occurrence",
+        "Dời",
+        change.reason.clone(),
+        &[(o.starts_at, o.status), (starts_at, o.status)],
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// Splits a series at `from`: the original keeps the earlier occurrences, a new meeting (new UID,
+/// same content, same status) takes `from` and the later ones with their own changes. The new
+/// meeting can then be edited as a whole — "this and following occurrences".
+pub async fn split(db: &Db, actor: &Actor, id: i32, from: NaiveDate) -> Result<meeting::Model> {
+    let m = registration::get(db, actor, id).await?;
+    let Some(rule) = m.rrule.clone() else {
+        return Err(Error::validation(
+            "from",
+            "Cuộc họp này không lặp lại.",
+            "This meeting does not repeat.",
+        ));
+    };
+    let tz = zone_of(&m);
+    let (head_rule, tail_rule, tail_start) = recurrence::split_rule(tz, m.starts_at, &rule, from)?;
+    let duration = m.ends_at - m.starts_at;
+    let exdates = meetings::exdates_of(&m);
+    let (head_ex, tail_ex): (Vec<NaiveDate>, Vec<NaiveDate>) =
+        exdates.into_iter().partition(|d| *d < from);
+    let _w = db.write_guard().await;
+    let txn = db.conn.begin().await?;
+    let now = clock::now();
+    let tail = meeting::ActiveModel {
+        id: sea_orm::NotSet,
+        uid: Set(meetings::new_uid()),
+        starts_at: Set(tail_start),
+        ends_at: Set(tail_start + duration),
+        rrule: Set(Some(tail_rule)),
+        exdates: Set(exdates_json(&tail_ex)),
+        sequence: Set(0),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..meeting::ActiveModel::from(m.clone())
+    }
+    .insert(&txn)
+    .await?;
+    // The tail's occurrences move with their overrides; then both sides are re-synced.
+    occurrence::Entity::update_many()
+        .col_expr(occurrence::Column::MeetingId, Expr::value(tail.id))
+        .filter(occurrence::Column::MeetingId.eq(m.id))
+        .filter(occurrence::Column::RecurrenceId.gte(tail_start))
+        .exec(&txn)
+        .await?;
+    for a in meeting_attendee::Entity::find()
+        .filter(meeting_attendee::Column::MeetingId.eq(m.id))
+        .all(&txn)
+        .await?
+    {
+        meeting_attendee::ActiveModel {
+            id: sea_orm::NotSet,
+            meeting_id: Set(tail.id),
+            ..a.into()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    for e in meeting_equipment::Entity::find()
+        .filter(meeting_equipment::Column::MeetingId.eq(m.id))
+        .all(&txn)
+        .await?
+    {
+        meeting_equipment::ActiveModel {
+            meeting_id: Set(tail.id),
+            equipment_id: Set(e.equipment_id),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    meeting::Entity::update_many()
+        .col_expr(meeting::Column::Rrule, Expr::value(Some(head_rule)))
+        .col_expr(
+            meeting::Column::Exdates,
+            Expr::value(exdates_json(&head_ex)),
+        )
+        .col_expr(
+            meeting::Column::Sequence,
+            Expr::col(meeting::Column::Sequence).add(1),
+        )
+        .col_expr(
+            meeting::Column::Version,
+            Expr::col(meeting::Column::Version).add(1),
+        )
+        .col_expr(meeting::Column::UpdatedAt, Expr::value(now))
+        .filter(meeting::Column::Id.eq(m.id))
+        .exec(&txn)
+        .await?;
+    let head = meeting::Entity::find_by_id(m.id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| Error::not_found("cuộc họp", "Meeting"))?;
+    sync_occurrences(&txn, &head, true).await?;
+    sync_occurrences(&txn, &tail, true).await?;
+    let note = format!(
+        "Tách từ ngày {}: cuộc họp #{} tiếp nối",
+        from.format("%d/%m/%Y"),
+        tail.id
+    );
+    record_event(
+        &txn,
+        m.id,
+        Some(actor.account_id),
+        "split",
+        Some(m.status),
+        Some(m.status),
+        Some(note),
+    )
+    .await?;
+    record_event(
+        &txn,
+        tail.id,
+        Some(actor.account_id),
+        "split_from",
+        None,
+        Some(tail.status),
+        Some(format!("Tách từ cuộc họp #{}", m.id)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(tail)
+}

@@ -1,0 +1,135 @@
+//! Office settings (Where the rules say "configurable"): stored as JSON under a key in the
+//! `setting` table, with the national defaults when unset.
+
+use crate::db::Db;
+use crate::domain::clock;
+use crate::{Error, Result};
+use chrono::NaiveTime;
+use entity::setting;
+use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    /// Office hours, Monday to Friday (07:30–17:00 by default).
+    pub office_opens: NaiveTime,
+    pub office_closes: NaiveTime,
+    /// Minutes kept free between two meetings in one room (setup time).
+    pub room_buffer_minutes: i64,
+    /// A request submitted fewer working days than this before the meeting is late.
+    pub registration_lead_working_days: i64,
+    /// Documents of a regular meeting reach participants this many working days before
+    /// (Quyết định 45/2018/QĐ-TTg, art. 10: 3).
+    pub documents_lead_working_days: i64,
+    /// Weekly registration cut-off for the next week: weekday (1 = Monday) and time
+    /// (Thursday 16:00 by default; the week is published on Friday).
+    pub cutoff_weekday: u32,
+    pub cutoff_time: NaiveTime,
+    /// May office staff (not only approvers) approve?
+    pub staff_may_approve: bool,
+    /// Days a cancelled meeting stays in feeds as STATUS:CANCELLED so clients remove it.
+    pub cancelled_in_feeds_days: i64,
+    /// Largest meeting document, in MiB.
+    pub max_document_mib: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap_or_default();
+        Settings {
+            office_opens: t(7, 30),
+            office_closes: t(17, 0),
+            room_buffer_minutes: 15,
+            registration_lead_working_days: 2,
+            documents_lead_working_days: 3,
+            cutoff_weekday: 4,
+            cutoff_time: t(16, 0),
+            staff_may_approve: false,
+            cancelled_in_feeds_days: 30,
+            max_document_mib: 20,
+        }
+    }
+}
+
+const KEY: &str = "office";
+
+impl Settings {
+    pub fn validate(&self) -> Result<()> {
+        if self.office_closes <= self.office_opens {
+            return Err(Error::validation(
+                "office_closes",
+                "Giờ kết thúc làm việc phải sau giờ bắt đầu.",
+                "Office hours must end after they start.",
+            ));
+        }
+        for (field, v, max) in [
+            ("room_buffer_minutes", self.room_buffer_minutes, 240),
+            (
+                "registration_lead_working_days",
+                self.registration_lead_working_days,
+                60,
+            ),
+            (
+                "documents_lead_working_days",
+                self.documents_lead_working_days,
+                60,
+            ),
+            ("cancelled_in_feeds_days", self.cancelled_in_feeds_days, 365),
+        ] {
+            if !(0..=max).contains(&v) {
+                return Err(Error::validation(
+                    field,
+                    format!("Giá trị phải từ 0 đến {max}."),
+                    format!("Must be between 0 and {max}."),
+                ));
+            }
+        }
+        if !(1..=7).contains(&self.cutoff_weekday) {
+            return Err(Error::validation(
+                "cutoff_weekday",
+                "Thứ trong tuần từ 1 (Thứ Hai) đến 7 (Chủ nhật).",
+                "Weekday from 1 (Monday) to 7 (Sunday).",
+            ));
+        }
+        if !(1..=200).contains(&self.max_document_mib) {
+            return Err(Error::validation(
+                "max_document_mib",
+                "Dung lượng tối đa từ 1 đến 200 MiB.",
+                "Between 1 and 200 MiB.",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The current settings (defaults for whatever was never set).
+pub async fn load(db: &Db) -> Result<Settings> {
+    match setting::Entity::find_by_id(KEY.to_string())
+        .one(&db.conn)
+        .await?
+    {
+        Some(row) => serde_json::from_str(&row.value)
+            .map_err(|e| Error::Internal(format!("stored settings unreadable: {e}"))),
+        None => Ok(Settings::default()),
+    }
+}
+
+pub async fn save(db: &Db, s: &Settings) -> Result<()> {
+    s.validate()?;
+    let value = serde_json::to_string(s).map_err(|e| Error::Internal(e.to_string()))?;
+    let _w = db.write_guard().await;
+    let row = setting::ActiveModel {
+        key: Set(KEY.into()),
+        value: Set(value),
+        updated_at: Set(clock::now()),
+    };
+    match setting::Entity::find_by_id(KEY.to_string())
+        .one(&db.conn)
+        .await?
+    {
+        Some(_) => row.update(&db.conn).await?,
+        None => row.insert(&db.conn).await?,
+    };
+    Ok(())
+}

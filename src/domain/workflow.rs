@@ -1,0 +1,167 @@
+//! The approval state machine: the one place that says which transition is legal.
+//!
+//! ```text
+//!  draft ──submit──▶ pending ──review──▶ reviewed
+//!    ▲                 │  ▲                 │
+//!    │              return│ └──submit── returned ◀──return──┘
+//!    │                 ▼                    
+//!  (edit)     approve / reject (from pending or reviewed)
+//!  approved ──reschedule──▶ approved;  approved|pending|reviewed ──cancel──▶ cancelled
+//!  draft|pending|reviewed|returned|approved ──withdraw──▶ withdrawn (by the agency)
+//! ```
+
+use crate::{Error, Result};
+use entity::MeetingStatus::{self, *};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Submit,
+    Review,
+    Return,
+    Approve,
+    Reject,
+    Reschedule,
+    Cancel,
+    Withdraw,
+}
+
+impl Action {
+    pub fn code(self) -> &'static str {
+        match self {
+            Action::Submit => "submit",
+            Action::Review => "review",
+            Action::Return => "return",
+            Action::Approve => "approve",
+            Action::Reject => "reject",
+            Action::Reschedule => "reschedule",
+            Action::Cancel => "cancel",
+            Action::Withdraw => "withdraw",
+        }
+    }
+
+    /// The Vietnamese name of the action, as the office says it.
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Action::Submit => "Gửi duyệt",
+            Action::Review => "Thẩm định",
+            Action::Return => "Trả lại để bổ sung",
+            Action::Approve => "Duyệt",
+            Action::Reject => "Từ chối",
+            Action::Reschedule => "Dời lịch",
+            Action::Cancel => "Hủy",
+            Action::Withdraw => "Rút đăng ký",
+        }
+    }
+
+    /// Statuses the action may start from.
+    pub fn allowed_from(self) -> &'static [MeetingStatus] {
+        match self {
+            Action::Submit => &[Draft, Returned],
+            Action::Review => &[Pending],
+            Action::Return => &[Pending, Reviewed],
+            Action::Approve | Action::Reject => &[Pending, Reviewed],
+            Action::Reschedule => &[Approved],
+            Action::Cancel => &[Pending, Reviewed, Approved],
+            Action::Withdraw => &[Draft, Pending, Reviewed, Returned, Approved],
+        }
+    }
+
+    pub fn target(self) -> MeetingStatus {
+        match self {
+            Action::Submit => Pending,
+            Action::Review => Reviewed,
+            Action::Return => Returned,
+            Action::Approve | Action::Reschedule => Approved,
+            Action::Reject => Rejected,
+            Action::Cancel => Cancelled,
+            Action::Withdraw => Withdrawn,
+        }
+    }
+
+    /// Decisions against the agency's wish need a written reason (Lý do).
+    pub fn needs_reason(self) -> bool {
+        matches!(self, Action::Return | Action::Reject | Action::Cancel)
+    }
+}
+
+/// Vietnamese name of a status, as shown to users.
+pub fn status_label_vi(s: MeetingStatus) -> &'static str {
+    match s {
+        Draft => "Nháp",
+        Pending => "Chờ duyệt",
+        Reviewed => "Đã thẩm định",
+        Returned => "Trả lại để bổ sung",
+        Approved => "Đã duyệt",
+        Rejected => "Từ chối",
+        Cancelled => "Đã hủy",
+        Withdrawn => "Đã rút",
+    }
+}
+
+/// The status after `action`, or a 409 naming both.
+pub fn next_status(from: MeetingStatus, action: Action) -> Result<MeetingStatus> {
+    if action.allowed_from().contains(&from) {
+        Ok(action.target())
+    } else {
+        Err(Error::conflict(
+            "illegal_transition",
+            format!(
+                "Không thể «{}» một đăng ký đang ở trạng thái «{}».",
+                action.label_vi(),
+                status_label_vi(from)
+            ),
+            format!(
+                "Cannot {} a request that is {}.",
+                action.code(),
+                from.code()
+            ),
+        ))
+    }
+}
+
+/// States in which the requesting agency may still edit its request.
+pub fn editable(s: MeetingStatus) -> bool {
+    matches!(s, Draft | Pending | Returned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ACTIONS: [Action; 8] = [
+        Action::Submit,
+        Action::Review,
+        Action::Return,
+        Action::Approve,
+        Action::Reject,
+        Action::Reschedule,
+        Action::Cancel,
+        Action::Withdraw,
+    ];
+
+    #[test]
+    fn every_pair_is_either_a_transition_or_a_409() {
+        let mut legal = 0;
+        for from in MeetingStatus::ALL {
+            for a in ACTIONS {
+                match next_status(*from, a) {
+                    Ok(to) => {
+                        legal += 1;
+                        assert_eq!(to, a.target());
+                    }
+                    Err(e) => assert_eq!(e.code(), "illegal_transition"),
+                }
+            }
+        }
+        assert_eq!(legal, 18);
+    }
+
+    #[test]
+    fn terminal_states_admit_nothing() {
+        for s in [Rejected, Cancelled, Withdrawn] {
+            assert!(ACTIONS.iter().all(|a| next_status(s, *a).is_err()), "{s}");
+        }
+    }
+}
