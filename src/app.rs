@@ -57,12 +57,6 @@ pub async fn build(figment: Figment) -> Result<Rocket<Build>> {
         .attach(web::security::SecurityHeaders)
         .attach(web::templates())
         .register("/", web::catchers::catchers())
-        .mount("/", api::health::routes())
-        .mount("/", api::tokens::routes())
-        .mount("/", api::account::routes())
-        .mount("/", api::admin::routes())
-        .mount("/", api::meetings::routes())
-        .mount("/", api::schedule::routes())
-        .mount("/", api::openapi::routes())
+        .mount("/", api::routes())
         .mount("/", web::routes()))
 }

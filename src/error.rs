@@ -112,14 +112,15 @@ pub enum Error {
     /// A change that needs If-Match came without it.
     #[error("precondition required: {}", .0.en)]
     PreconditionRequired(Msg),
+    #[error("too many attempts: {}", .0.en)]
+    TooManyRequests(Msg),
+    /// A request the server cannot read (malformed JSON or form, bad header).
+    #[error("bad request: {}", .0.en)]
+    BadRequest(Msg),
     #[error("body too large: {}", .0.en)]
     PayloadTooLarge(Msg),
     #[error("unsupported media type: {}", .0.en)]
     UnsupportedMediaType(Msg),
-    #[error("bad request: {}", .0.en)]
-    BadRequest(Msg),
-    #[error("too many attempts: {}", .0.en)]
-    TooManyRequests(Msg),
     #[error("internal: {0}")]
     Internal(String),
 }

@@ -12,7 +12,7 @@ use rocket::State;
 use rocket::{get, post};
 use serde::Deserialize;
 
-#[utoipa::path(tag = "account", responses((status = 200, description = "the signed-in account", body = account::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(tag = "account", responses((status = 200, description = "done", body = account::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[get("/api/v1/account")]
 pub async fn me(caller: Caller) -> Json<account::Model> {
     Json(caller.account)
@@ -26,14 +26,14 @@ pub struct PasswordChange {
 }
 
 /// Ends every browser session of the account; API tokens stay valid.
-#[utoipa::path(request_body = PasswordChange, tag = "account", responses((status = 204, description = "changed; browser sessions end"), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(request_body = PasswordChange, tag = "account", responses((status = "2XX", description = "done"), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[post("/api/v1/account/password", data = "<body>")]
 pub async fn change_password(
     db: &State<Db>,
     caller: Caller,
     body: JsonBody<PasswordChange>,
 ) -> Result<Status> {
-    let body = body.into_inner()?;
+    let body = body.0;
     accounts::change_password(
         db,
         caller.account,

@@ -26,29 +26,29 @@ fn created<T>(value: T) -> Created<T> {
 
 // --- accounts ---
 
-#[utoipa::path(tag = "accounts", responses((status = 200, description = "every account", body = Vec<account::Model>), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(tag = "administration", responses((status = 200, description = "done", body = Vec<account::Model>), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[get("/api/v1/accounts")]
 pub async fn accounts_list(db: &State<Db>, _by: Admin) -> Result<Json<Vec<account::Model>>> {
     Ok(Json(accounts::list(db).await?))
 }
 
-#[utoipa::path(request_body = NewAccount, tag = "accounts", responses((status = 201, description = "created", body = account::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(request_body = NewAccount, tag = "administration", responses((status = 201, description = "done", body = account::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[post("/api/v1/accounts", data = "<body>")]
 pub async fn accounts_create(
     db: &State<Db>,
     _by: Admin,
     body: JsonBody<NewAccount>,
 ) -> Result<Created<account::Model>> {
-    Ok(created(accounts::create(db, body.into_inner()?).await?))
+    Ok(created(accounts::create(db, body.0).await?))
 }
 
-#[utoipa::path(tag = "accounts", responses((status = 200, description = "one account", body = account::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(tag = "administration", responses((status = 200, description = "done", body = account::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[get("/api/v1/accounts/<id>")]
 pub async fn accounts_get(db: &State<Db>, _by: Admin, id: i32) -> Result<Json<account::Model>> {
     Ok(Json(accounts::get(db, id).await?))
 }
 
-#[utoipa::path(request_body = AccountChanges, tag = "accounts", responses((status = 200, description = "changed (disabling ends sessions and tokens)", body = account::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(request_body = AccountChanges, tag = "administration", responses((status = 200, description = "done", body = account::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[patch("/api/v1/accounts/<id>", data = "<body>")]
 pub async fn accounts_update(
     db: &State<Db>,
@@ -56,9 +56,7 @@ pub async fn accounts_update(
     id: i32,
     body: JsonBody<AccountChanges>,
 ) -> Result<Json<account::Model>> {
-    Ok(Json(
-        accounts::update(db, by.id(), id, body.into_inner()?).await?,
-    ))
+    Ok(Json(accounts::update(db, by.id(), id, body.0).await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -67,7 +65,7 @@ pub struct PasswordReset {
     pub new_password: String,
 }
 
-#[utoipa::path(request_body = PasswordReset, tag = "accounts", responses((status = 204, description = "reset; sessions end"), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(request_body = PasswordReset, tag = "administration", responses((status = "2XX", description = "done"), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[post("/api/v1/accounts/<id>/password", data = "<body>")]
 pub async fn accounts_reset_password(
     db: &State<Db>,
@@ -75,32 +73,32 @@ pub async fn accounts_reset_password(
     id: i32,
     body: JsonBody<PasswordReset>,
 ) -> Result<Status> {
-    accounts::reset_password(db, id, &body.into_inner()?.new_password).await?;
+    accounts::reset_password(db, id, &body.0.new_password).await?;
     Ok(Status::NoContent)
 }
 
 // --- agencies ---
 
-#[utoipa::path(tag = "agencies", responses((status = 200, description = "every agency", body = Vec<agency::Model>), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(tag = "administration", responses((status = 200, description = "done", body = Vec<agency::Model>), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[get("/api/v1/agencies")]
 pub async fn agencies_list(db: &State<Db>, _by: Caller) -> Result<Json<Vec<agency::Model>>> {
     Ok(Json(agencies::list(db).await?))
 }
 
-#[utoipa::path(tag = "agencies", responses((status = 200, description = "one agency", body = agency::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(tag = "administration", responses((status = 200, description = "done", body = agency::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[get("/api/v1/agencies/<id>")]
 pub async fn agencies_get(db: &State<Db>, _by: Caller, id: i32) -> Result<Json<agency::Model>> {
     Ok(Json(agencies::get(db, id).await?))
 }
 
-#[utoipa::path(request_body = AgencyInput, tag = "agencies", responses((status = 201, description = "created", body = agency::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(request_body = AgencyInput, tag = "administration", responses((status = 201, description = "done", body = agency::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[post("/api/v1/agencies", data = "<body>")]
 pub async fn agencies_create(
     db: &State<Db>,
     _by: Admin,
     body: JsonBody<AgencyInput>,
 ) -> Result<Created<agency::Model>> {
-    Ok(created(agencies::save(db, None, body.into_inner()?).await?))
+    Ok(created(agencies::save(db, None, body.0).await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -109,14 +107,13 @@ pub struct AgencyPatch {
     name: Option<String>,
     short_name: Option<String>,
     kind: Option<AgencyKind>,
-    #[schema(value_type = Option<String>, nullable)]
     #[serde(default, deserialize_with = "present")]
     email: Option<Option<String>>,
     active: Option<bool>,
     sort_order: Option<i32>,
 }
 
-#[utoipa::path(request_body = AgencyPatch, tag = "agencies", responses((status = 200, description = "changed", body = agency::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(request_body = AgencyPatch, tag = "administration", responses((status = 200, description = "done", body = agency::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[patch("/api/v1/agencies/<id>", data = "<body>")]
 pub async fn agencies_update(
     db: &State<Db>,
@@ -124,7 +121,7 @@ pub async fn agencies_update(
     id: i32,
     body: JsonBody<AgencyPatch>,
 ) -> Result<Json<agency::Model>> {
-    let p = body.into_inner()?;
+    let p = body.0;
     let mut input = AgencyInput::from(agencies::get(db, id).await?);
     patch(&mut input.name, p.name);
     patch(&mut input.short_name, p.short_name);
@@ -143,7 +140,7 @@ fn patch<T>(field: &mut T, value: Option<T>) {
 
 // --- persons ---
 
-#[utoipa::path(tag = "persons", responses((status = 200, description = "persons (leaders=true: those who may chair)", body = Vec<person::Model>), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(tag = "administration", responses((status = 200, description = "done", body = Vec<person::Model>), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[get("/api/v1/persons?<leaders>")]
 pub async fn persons_list(
     db: &State<Db>,
@@ -153,20 +150,20 @@ pub async fn persons_list(
     Ok(Json(persons::list(db, leaders.unwrap_or(false)).await?))
 }
 
-#[utoipa::path(tag = "persons", responses((status = 200, description = "one person", body = person::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(tag = "administration", responses((status = 200, description = "done", body = person::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[get("/api/v1/persons/<id>")]
 pub async fn persons_get(db: &State<Db>, _by: Caller, id: i32) -> Result<Json<person::Model>> {
     Ok(Json(persons::get(db, id).await?))
 }
 
-#[utoipa::path(request_body = PersonInput, tag = "persons", responses((status = 201, description = "created", body = person::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(request_body = PersonInput, tag = "administration", responses((status = 201, description = "done", body = person::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[post("/api/v1/persons", data = "<body>")]
 pub async fn persons_create(
     db: &State<Db>,
     _by: Admin,
     body: JsonBody<PersonInput>,
 ) -> Result<Created<person::Model>> {
-    Ok(created(persons::save(db, None, body.into_inner()?).await?))
+    Ok(created(persons::save(db, None, body.0).await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -175,10 +172,8 @@ pub struct PersonPatch {
     full_name: Option<String>,
     position: Option<String>,
     agency_id: Option<i32>,
-    #[schema(value_type = Option<String>, nullable)]
     #[serde(default, deserialize_with = "present")]
     email: Option<Option<String>>,
-    #[schema(value_type = Option<String>, nullable)]
     #[serde(default, deserialize_with = "present")]
     phone: Option<Option<String>>,
     is_leader: Option<bool>,
@@ -186,7 +181,7 @@ pub struct PersonPatch {
     active: Option<bool>,
 }
 
-#[utoipa::path(request_body = PersonPatch, tag = "persons", responses((status = 200, description = "changed", body = person::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(request_body = PersonPatch, tag = "administration", responses((status = 200, description = "done", body = person::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[patch("/api/v1/persons/<id>", data = "<body>")]
 pub async fn persons_update(
     db: &State<Db>,
@@ -194,7 +189,7 @@ pub async fn persons_update(
     id: i32,
     body: JsonBody<PersonPatch>,
 ) -> Result<Json<person::Model>> {
-    let p = body.into_inner()?;
+    let p = body.0;
     let mut input = PersonInput::from(persons::get(db, id).await?);
     patch(&mut input.full_name, p.full_name);
     patch(&mut input.position, p.position);
@@ -209,26 +204,26 @@ pub async fn persons_update(
 
 // --- rooms ---
 
-#[utoipa::path(tag = "rooms", responses((status = 200, description = "every room with its equipment", body = Vec<RoomView>), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(tag = "administration", responses((status = 200, description = "done", body = Vec<RoomView>), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[get("/api/v1/rooms")]
 pub async fn rooms_list(db: &State<Db>, _by: Caller) -> Result<Json<Vec<RoomView>>> {
     Ok(Json(rooms::list(db).await?))
 }
 
-#[utoipa::path(tag = "rooms", responses((status = 200, description = "one room", body = RoomView), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(tag = "administration", responses((status = 200, description = "done", body = RoomView), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[get("/api/v1/rooms/<id>")]
 pub async fn rooms_get(db: &State<Db>, _by: Caller, id: i32) -> Result<Json<RoomView>> {
     Ok(Json(rooms::get(db, id).await?))
 }
 
-#[utoipa::path(request_body = RoomInput, tag = "rooms", responses((status = 201, description = "created", body = RoomView), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(request_body = RoomInput, tag = "administration", responses((status = 201, description = "done", body = RoomView), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[post("/api/v1/rooms", data = "<body>")]
 pub async fn rooms_create(
     db: &State<Db>,
     _by: Admin,
     body: JsonBody<RoomInput>,
 ) -> Result<Created<RoomView>> {
-    Ok(created(rooms::save(db, None, body.into_inner()?).await?))
+    Ok(created(rooms::save(db, None, body.0).await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -236,19 +231,17 @@ pub async fn rooms_create(
 pub struct RoomPatch {
     name: Option<String>,
     building: Option<String>,
-    #[schema(value_type = Option<String>, nullable)]
     #[serde(default, deserialize_with = "present")]
     floor: Option<Option<String>>,
     capacity: Option<i32>,
     bookable: Option<bool>,
-    #[schema(value_type = Option<String>, nullable)]
     #[serde(default, deserialize_with = "present")]
     notes: Option<Option<String>>,
     sort_order: Option<i32>,
     equipment: Option<Vec<String>>,
 }
 
-#[utoipa::path(request_body = RoomPatch, tag = "rooms", responses((status = 200, description = "changed", body = RoomView), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(request_body = RoomPatch, tag = "administration", responses((status = 200, description = "done", body = RoomView), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[patch("/api/v1/rooms/<id>", data = "<body>")]
 pub async fn rooms_update(
     db: &State<Db>,
@@ -256,7 +249,7 @@ pub async fn rooms_update(
     id: i32,
     body: JsonBody<RoomPatch>,
 ) -> Result<Json<RoomView>> {
-    let p = body.into_inner()?;
+    let p = body.0;
     let mut input = RoomInput::from(rooms::get(db, id).await?);
     patch(&mut input.name, p.name);
     patch(&mut input.building, p.building);
@@ -272,7 +265,7 @@ pub async fn rooms_update(
 // --- sign-in audit log ---
 
 /// Newest first; `username` filters, `limit` caps (default 200, at most 1000).
-#[utoipa::path(tag = "accounts", responses((status = 200, description = "the sign-in audit log, newest first", body = Vec<auth_event::Model>), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(tag = "administration", responses((status = 200, description = "done", body = Vec<auth_event::Model>), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[get("/api/v1/auth-events?<username>&<limit>")]
 pub async fn auth_events(
     db: &State<Db>,

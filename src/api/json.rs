@@ -1,81 +1,120 @@
-//! JSON request bodies whose every failure names the field.
-//!
-//! The guard never fails by itself: it yields `Err(Error)` and the handler returns it with `?`,
-//! so the one error type renders the answer (413 too large, 415 not JSON, 400 not parseable,
-//! 422 wrong type or missing field, with the field's path such as `attendees[0].person_id`).
+//! `JsonBody<T>`: the API's JSON data guard. Unlike Rocket's `Json`, a refusal names the field
+//! and speaks the caller's language: a body over the `json` limit answers 413, another content
+//! type 415, broken JSON 400, an unknown field or a wrong type 422 with `field` set.
+//! Types read through it should be `#[serde(deny_unknown_fields)]`.
 
+use crate::body::{read_text, refuse};
 use crate::error::{Error, Msg};
 use rocket::data::{self, Data, FromData, ToByteUnit};
 use rocket::request::Request;
 use serde::de::DeserializeOwned;
 
-pub struct JsonBody<T>(pub Result<T, Error>);
+pub struct JsonBody<T>(pub T);
 
-impl<T> JsonBody<T> {
-    pub fn into_inner(self) -> Result<T, Error> {
-        self.0
+/// The field a serde error is about: the path where it happened, plus the name quoted in
+/// "unknown field `x`" / "missing field `x`" messages.
+fn field_of(path: &str, message: &str) -> String {
+    let quoted = message
+        .split('`')
+        .nth(1)
+        .filter(|_| message.starts_with("unknown field") || message.starts_with("missing field"));
+    let path = if path == "." { "" } else { path };
+    match quoted {
+        Some(name) if path.is_empty() => name.to_string(),
+        Some(name) if path != name && !path.ends_with(&format!(".{name}")) => {
+            format!("{path}.{name}")
+        }
+        _ => path.to_string(),
     }
 }
 
-#[rocket::async_trait]
-impl<'r, T: DeserializeOwned> FromData<'r> for JsonBody<T> {
-    type Error = std::convert::Infallible;
-
-    async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> data::Outcome<'r, Self> {
-        data::Outcome::Success(JsonBody(read(req, data).await))
-    }
-}
-
-async fn read<T: DeserializeOwned>(req: &Request<'_>, data: Data<'_>) -> Result<T, Error> {
-    let limit = req.limits().get("json").unwrap_or(1.mebibytes());
-    let bytes = data.open(limit).into_bytes().await.map_err(|e| {
-        Error::BadRequest(Msg::new(
-            format!("Không đọc được nội dung gửi lên: {e}"),
-            format!("Could not read the body: {e}"),
-        ))
-    })?;
-    if !bytes.is_complete() {
-        return Err(Error::PayloadTooLarge(Msg::new(
-            format!("Nội dung gửi lên vượt quá {limit}."),
-            format!("The body is larger than {limit}."),
-        )));
-    }
-    // An empty body stands for `{}`: decisions without a reason or room need no body at all.
-    let empty = bytes.is_empty();
-    if !empty && !req.content_type().is_some_and(|ct| ct.is_json()) {
-        return Err(Error::UnsupportedMediaType(Msg::new(
-            "Nội dung gửi lên phải là JSON (Content-Type: application/json).",
-            "The body must be JSON (Content-Type: application/json).",
-        )));
-    }
-    let bytes: &[u8] = if empty { b"{}" } else { &bytes };
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+/// Parses `text` as `T`, mapping every failure to a 400 or a 422 that names the field.
+pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         if inner.is_syntax() || inner.is_eof() {
             return Error::BadRequest(Msg::new(
-                format!("JSON không hợp lệ: {inner}"),
-                format!("Malformed JSON: {inner}"),
+                format!("Nội dung JSON bị lỗi cú pháp ({inner})."),
+                format!("The JSON body is malformed ({inner})."),
             ));
         }
-        let field = if path == "." {
-            missing_field(&inner.to_string()).unwrap_or(path)
-        } else {
-            path
-        };
-        Error::Validation {
-            field,
-            msg: Msg::new(
-                format!("Giá trị không hợp lệ: {inner}"),
-                format!("Invalid value: {inner}"),
-            ),
-        }
-    })
+        let detail = inner.to_string();
+        let detail = detail.split(" at line ").next().unwrap_or("").to_string();
+        let field = field_of(&path, &detail);
+        Error::validation(
+            &field,
+            format!("Trường \"{field}\" không hợp lệ: {detail}."),
+            format!("Field \"{field}\" is not valid: {detail}."),
+        )
+    })?;
+    de.end().map_err(|e| {
+        Error::BadRequest(Msg::new(
+            format!("Nội dung JSON bị lỗi cú pháp ({e})."),
+            format!("The JSON body is malformed ({e})."),
+        ))
+    })?;
+    Ok(value)
 }
 
-/// serde reports a missing field at the parent's path; take the name from its message.
-fn missing_field(message: &str) -> Option<String> {
-    let rest = message.strip_prefix("missing field `")?;
-    Some(rest.split('`').next()?.to_string())
+#[rocket::async_trait]
+impl<'r, T: DeserializeOwned> FromData<'r> for JsonBody<T> {
+    type Error = Error;
+
+    async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> data::Outcome<'r, Self> {
+        let text = match read_text(req, data, "json", 1.mebibytes()).await {
+            Ok(text) => text,
+            Err(e) => return refuse(req, e),
+        };
+        // An empty body stands for `{}`: a decision without a reason or room needs no body.
+        if text.is_empty() {
+            return match parse("{}") {
+                Ok(v) => data::Outcome::Success(JsonBody(v)),
+                Err(e) => refuse(req, e),
+            };
+        }
+        if !req.content_type().is_some_and(|ct| ct.is_json()) {
+            return refuse(
+                req,
+                Error::UnsupportedMediaType(Msg::new(
+                    "Nội dung phải là JSON (Content-Type: application/json).",
+                    "The body must be JSON (Content-Type: application/json).",
+                )),
+            );
+        }
+        match parse(&text) {
+            Ok(v) => data::Outcome::Success(JsonBody(v)),
+            Err(e) => refuse(req, e),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rocket::http::Status;
+
+    #[derive(serde::Deserialize, Debug)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Body {
+        name: String,
+        capacity: i32,
+    }
+
+    #[test]
+    fn refusals_name_the_field() {
+        let e = parse::<Body>(r#"{"name":"a","capacity":"many"}"#).unwrap_err();
+        assert_eq!(
+            (e.field(), e.status()),
+            (Some("capacity"), Status::UnprocessableEntity)
+        );
+        let e = parse::<Body>(r#"{"name":"a","capacity":1,"colour":2}"#).unwrap_err();
+        assert_eq!(e.field(), Some("colour"));
+        let e = parse::<Body>(r#"{"name":"a"}"#).unwrap_err();
+        assert_eq!(e.field(), Some("capacity"));
+        let e = parse::<Body>(r#"{"name":"a","#).unwrap_err();
+        assert_eq!(e.status(), Status::BadRequest);
+    }
 }

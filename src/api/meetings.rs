@@ -8,7 +8,7 @@ use crate::domain::registration::{
 };
 use crate::domain::series::{self, OccurrenceChange};
 use crate::domain::workflow::Action;
-use crate::error::{Error, Msg};
+use crate::error::Error;
 use crate::Result;
 use entity::{meeting, meeting_event, occurrence, MeetingStatus};
 use rocket::http::{Header, Status};
@@ -162,7 +162,7 @@ pub async fn create(
     db: &State<Db>,
     body: JsonBody<MeetingInput>,
 ) -> Result<(Status, Versioned<meeting::Model>)> {
-    let m = registration::create(db, &Actor::from(&caller), body.into_inner()?).await?;
+    let m = registration::create(db, &Actor::from(&caller), body.0).await?;
     Ok((Status::Created, Versioned::of(m)))
 }
 
@@ -183,15 +183,8 @@ pub async fn update(
     if_match: IfMatch,
     body: JsonBody<MeetingInput>,
 ) -> Result<Versioned<meeting::Model>> {
-    let input = body.into_inner()?;
-    let version = if_match.0.ok_or_else(|| {
-        Error::PreconditionRequired(Msg::new(
-            "Thiếu tiêu đề If-Match (phiên bản bạn đang sửa, lấy từ ETag).",
-            "If-Match is required (the version you edit, from the ETag).",
-        ))
-    })?;
     Ok(Versioned::of(
-        registration::update(db, &Actor::from(&caller), id, version, input).await?,
+        registration::update(db, &Actor::from(&caller), id, if_match.0, body.0).await?,
     ))
 }
 
@@ -240,7 +233,7 @@ async fn decide(
     body: JsonBody<DecisionInput>,
 ) -> Result<Json<Decision>> {
     Ok(Json(
-        registration::decide(db, &Actor::from(caller), id, action, body.into_inner()?).await?,
+        registration::decide(db, &Actor::from(caller), id, action, body.0).await?,
     ))
 }
 
@@ -354,7 +347,7 @@ pub async fn cancel_occurrence(
 ) -> Result<Json<occurrence::Model>> {
     let date = parse_date("date", date)?;
     Ok(Json(
-        series::cancel_occurrence(db, &Actor::from(&by.0), id, date, body.into_inner()?).await?,
+        series::cancel_occurrence(db, &Actor::from(&by.0), id, date, body.0).await?,
     ))
 }
 
@@ -370,8 +363,7 @@ pub async fn reschedule_occurrence(
 ) -> Result<Json<occurrence::Model>> {
     let date = parse_date("date", date)?;
     Ok(Json(
-        series::reschedule_occurrence(db, &Actor::from(&by.0), id, date, body.into_inner()?)
-            .await?,
+        series::reschedule_occurrence(db, &Actor::from(&by.0), id, date, body.0).await?,
     ))
 }
 
@@ -390,7 +382,7 @@ pub async fn split(
     id: i32,
     body: JsonBody<SplitInput>,
 ) -> Result<(Status, Versioned<meeting::Model>)> {
-    let from = parse_date("from", &body.into_inner()?.from)?;
+    let from = parse_date("from", &body.0.from)?;
     let tail = series::split(db, &Actor::from(&caller), id, from).await?;
     Ok((Status::Created, Versioned::of(tail)))
 }

@@ -9,3 +9,15 @@ pub mod meetings;
 pub mod openapi;
 pub mod schedule;
 pub mod tokens;
+
+/// Every API route of this module tree.
+pub fn routes() -> Vec<rocket::Route> {
+    let mut all = health::routes();
+    all.extend(tokens::routes());
+    all.extend(account::routes());
+    all.extend(admin::routes());
+    all.extend(meetings::routes());
+    all.extend(schedule::routes());
+    all.extend(openapi::routes());
+    all
+}

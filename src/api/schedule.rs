@@ -36,7 +36,7 @@ pub async fn publish(
     week: &str,
     body: JsonBody<PublishInput>,
 ) -> Result<(Status, Json<schedule_publication::Model>)> {
-    let input = body.into_inner()?;
+    let input = body.0;
     let week = publication::parse_week("week", week)?;
     let saved = publication::publish(db, by.id(), week, input.note).await?;
     Ok((Status::Created, Json(saved)))

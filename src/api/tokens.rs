@@ -57,7 +57,7 @@ pub struct NewToken {
 }
 
 /// Public on purpose: the credentials are in the body.
-#[utoipa::path(request_body = TokenRequest, tag = "tokens", responses((status = 201, description = "a new personal token, shown once", body = NewToken), (status = "4XX", description = "refused", body = crate::error::ErrorBody)))]
+#[utoipa::path(request_body = TokenRequest, tag = "tokens", responses((status = 201, description = "done", body = NewToken), (status = "4XX", description = "refused", body = crate::error::ErrorBody)))]
 #[post("/api/v1/tokens", data = "<body>")]
 pub async fn create(
     db: &State<Db>,
@@ -65,7 +65,7 @@ pub async fn create(
     ip: ClientIp,
     body: JsonBody<TokenRequest>,
 ) -> Result<Custom<Json<NewToken>>> {
-    let body = body.into_inner()?;
+    let body = body.0;
     let name = validate::required("name", &body.name, 100)?;
     let acc = signin::authenticate(
         db,
@@ -99,7 +99,7 @@ pub async fn create(
     ))
 }
 
-#[utoipa::path(tag = "tokens", responses((status = 200, description = "the caller's tokens (never their secrets)", body = Vec<TokenInfo>), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(tag = "tokens", responses((status = 200, description = "done", body = Vec<TokenInfo>), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[get("/api/v1/tokens")]
 pub async fn list(db: &State<Db>, caller: Caller) -> Result<Json<Vec<TokenInfo>>> {
     let rows = api_token::Entity::find()
@@ -111,7 +111,7 @@ pub async fn list(db: &State<Db>, caller: Caller) -> Result<Json<Vec<TokenInfo>>
 }
 
 /// Revokes a token at once. Someone else's token is "not found" unless the caller is an admin.
-#[utoipa::path(tag = "tokens", responses((status = 204, description = "revoked"), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(tag = "tokens", responses((status = "2XX", description = "done"), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[delete("/api/v1/tokens/<id>")]
 pub async fn revoke(db: &State<Db>, caller: Caller, id: i32) -> Result<Status> {
     let token = api_token::Entity::find_by_id(id)

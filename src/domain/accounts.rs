@@ -30,7 +30,6 @@ pub struct NewAccount {
 pub struct AccountChanges {
     #[serde(default)]
     pub role: Option<Role>,
-    #[schema(value_type = Option<i32>, nullable)]
     #[serde(default, deserialize_with = "crate::domain::validate::present")]
     pub agency_id: Option<Option<i32>>,
     #[serde(default)]

@@ -481,10 +481,17 @@ pub async fn update(
     db: &Db,
     actor: &Actor,
     id: i32,
-    expected_version: i32,
+    expected_version: Option<i32>,
     input: MeetingInput,
 ) -> Result<meeting::Model> {
     let current = get(db, actor, id).await?;
+    // The version being edited (If-Match), so that a concurrent change is never overwritten.
+    let expected_version = expected_version.ok_or_else(|| {
+        Error::PreconditionRequired(crate::error::Msg::new(
+            "Thiếu tiêu đề If-Match (phiên bản bạn đang sửa, lấy từ ETag).",
+            "If-Match is required (the version you edit, from the ETag).",
+        ))
+    })?;
     if !workflow::editable(current.status) {
         return Err(Error::conflict(
             "not_editable",

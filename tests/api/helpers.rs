@@ -97,6 +97,23 @@ impl TestApp {
         assert_eq!(res.content_type(), Some(ContentType::JSON), "GET {path}");
         res.into_json().await.expect("JSON body")
     }
+
+    pub async fn post_json(
+        &self,
+        path: &str,
+        body: &Value,
+        headers: &[(&str, &str)],
+    ) -> LocalResponse<'_> {
+        let mut req = self
+            .client
+            .post(path.to_string())
+            .header(ContentType::JSON)
+            .body(body.to_string());
+        for (k, v) in headers {
+            req = req.header(Header::new(k.to_string(), v.to_string()));
+        }
+        req.dispatch().await
+    }
 }
 
 /// The password of every account made by [`TestApp::principal`].
@@ -107,6 +124,12 @@ pub const PRINCIPAL_PASSWORD: &str = "mat-khau-thu-nghiem";
 pub struct Principal {
     pub account: entity::account::Model,
     pub token: String,
+}
+
+impl Principal {
+    pub fn bearer(&self) -> (&'static str, String) {
+        ("Authorization", format!("Bearer {}", self.token))
+    }
 }
 
 impl TestApp {
@@ -141,141 +164,6 @@ impl TestApp {
         Principal { account, token }
     }
 }
-
-/// The people and places of the demo province, with a principal for each role.
-#[allow(dead_code)]
-pub struct Office {
-    pub agency_a: i32,
-    pub agency_b: i32,
-    pub leaders: Vec<i32>,
-    pub rooms: Vec<i32>,
-    pub clerk_a: Principal,
-    pub clerk_b: Principal,
-    pub staff: Principal,
-    pub approver: Principal,
-    pub admin: Principal,
-}
-
-impl TestApp {
-    /// Loads the demo province and creates one principal per role.
-    pub async fn office(&self) -> Office {
-        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-        let db = self.db();
-        lichhop::demo::load(db).await.expect("demo loads");
-        let agency = |short: &'static str| async move {
-            entity::agency::Entity::find()
-                .filter(entity::agency::Column::ShortName.eq(short))
-                .one(&db.conn)
-                .await
-                .unwrap()
-                .unwrap()
-                .id
-        };
-        let agency_a = agency("STC").await;
-        let agency_b = agency("SYT").await;
-        let leaders = entity::person::Entity::find()
-            .filter(entity::person::Column::IsLeader.eq(true))
-            .order_by_asc(entity::person::Column::Id)
-            .all(&db.conn)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|p| p.id)
-            .collect();
-        let rooms = entity::room::Entity::find()
-            .order_by_asc(entity::room::Column::Id)
-            .all(&db.conn)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|r| r.id)
-            .collect();
-        use entity::Role::*;
-        Office {
-            agency_a,
-            agency_b,
-            leaders,
-            rooms,
-            clerk_a: self
-                .principal("t.clerk.a", AgencyClerk, Some(agency_a))
-                .await,
-            clerk_b: self
-                .principal("t.clerk.b", AgencyClerk, Some(agency_b))
-                .await,
-            staff: self.principal("t.staff", OfficeStaff, None).await,
-            approver: self.principal("t.approver", OfficeApprover, None).await,
-            admin: self.principal("t.admin", Admin, None).await,
-        }
-    }
-
-    /// A request with a Bearer token; returns status, headers we care about, and JSON body.
-    pub async fn call(
-        &self,
-        method: rocket::http::Method,
-        path: &str,
-        who: Option<&Principal>,
-        body: Option<&Value>,
-        extra: &[(&str, String)],
-    ) -> (Status, Option<String>, Value) {
-        let mut req = self.client.req(method, path.to_string());
-        if let Some(p) = who {
-            req = req.header(Header::new("Authorization", format!("Bearer {}", p.token)));
-        }
-        if let Some(b) = body {
-            req = req.header(ContentType::JSON).body(b.to_string());
-        }
-        for (k, v) in extra {
-            req = req.header(Header::new(k.to_string(), v.clone()));
-        }
-        let res = req.dispatch().await;
-        let status = res.status();
-        let etag = res.headers().get_one("ETag").map(str::to_string);
-        let text = res.into_string().await.unwrap_or_default();
-        let json = serde_json::from_str(&text).unwrap_or(Value::String(text));
-        (status, etag, json)
-    }
-}
-
-/// A real server of the app on a free loopback port, sharing `database_url`.
-pub struct RunningServer {
-    pub addr: std::net::SocketAddr,
-    shutdown: rocket::Shutdown,
-}
-
-impl Drop for RunningServer {
-    fn drop(&mut self) {
-        self.shutdown.clone().notify();
-    }
-}
-
-pub async fn serve(data_dir: &std::path::Path, database_url: &str) -> RunningServer {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let figment = test_figment(data_dir, database_url)
-        .merge(("address", "127.0.0.1"))
-        .merge(("port", port));
-    let rocket = lichhop::app::build(figment)
-        .await
-        .unwrap()
-        .ignite()
-        .await
-        .unwrap();
-    let shutdown = rocket.shutdown();
-    rocket::tokio::spawn(rocket.launch());
-    let addr: std::net::SocketAddr = ([127, 0, 0, 1], port).into();
-    for _ in 0..100 {
-        if rocket::tokio::net::TcpStream::connect(addr).await.is_ok() {
-            break;
-        }
-        rocket::tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
-    RunningServer { addr, shutdown }
-}
-
-pub use crate::http_client::http;
 
 impl TestApp {
     /// A request to the API with a Bearer token (or none) and a JSON body (or none).
@@ -473,3 +361,138 @@ fn hidden_csrf(page: &str) -> Option<String> {
     let at = page.find("name=\"csrf\" value=\"")? + "name=\"csrf\" value=\"".len();
     Some(page[at..].split('"').next()?.to_string())
 }
+
+/// The people and places of the demo province, with a principal for each role.
+#[allow(dead_code)]
+pub struct Office {
+    pub agency_a: i32,
+    pub agency_b: i32,
+    pub leaders: Vec<i32>,
+    pub rooms: Vec<i32>,
+    pub clerk_a: Principal,
+    pub clerk_b: Principal,
+    pub staff: Principal,
+    pub approver: Principal,
+    pub admin: Principal,
+}
+
+impl TestApp {
+    /// Loads the demo province and creates one principal per role.
+    pub async fn office(&self) -> Office {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+        let db = self.db();
+        lichhop::demo::load(db).await.expect("demo loads");
+        let agency = |short: &'static str| async move {
+            entity::agency::Entity::find()
+                .filter(entity::agency::Column::ShortName.eq(short))
+                .one(&db.conn)
+                .await
+                .unwrap()
+                .unwrap()
+                .id
+        };
+        let agency_a = agency("STC").await;
+        let agency_b = agency("SYT").await;
+        let leaders = entity::person::Entity::find()
+            .filter(entity::person::Column::IsLeader.eq(true))
+            .order_by_asc(entity::person::Column::Id)
+            .all(&db.conn)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|p| p.id)
+            .collect();
+        let rooms = entity::room::Entity::find()
+            .order_by_asc(entity::room::Column::Id)
+            .all(&db.conn)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+        use entity::Role::*;
+        Office {
+            agency_a,
+            agency_b,
+            leaders,
+            rooms,
+            clerk_a: self
+                .principal("t.clerk.a", AgencyClerk, Some(agency_a))
+                .await,
+            clerk_b: self
+                .principal("t.clerk.b", AgencyClerk, Some(agency_b))
+                .await,
+            staff: self.principal("t.staff", OfficeStaff, None).await,
+            approver: self.principal("t.approver", OfficeApprover, None).await,
+            admin: self.principal("t.admin", Admin, None).await,
+        }
+    }
+
+    /// A request with a Bearer token; returns status, headers we care about, and JSON body.
+    pub async fn call(
+        &self,
+        method: rocket::http::Method,
+        path: &str,
+        who: Option<&Principal>,
+        body: Option<&Value>,
+        extra: &[(&str, String)],
+    ) -> (Status, Option<String>, Value) {
+        let mut req = self.client.req(method, path.to_string());
+        if let Some(p) = who {
+            req = req.header(Header::new("Authorization", format!("Bearer {}", p.token)));
+        }
+        if let Some(b) = body {
+            req = req.header(ContentType::JSON).body(b.to_string());
+        }
+        for (k, v) in extra {
+            req = req.header(Header::new(k.to_string(), v.clone()));
+        }
+        let res = req.dispatch().await;
+        let status = res.status();
+        let etag = res.headers().get_one("ETag").map(str::to_string);
+        let text = res.into_string().await.unwrap_or_default();
+        let json = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        (status, etag, json)
+    }
+}
+
+/// A real server of the app on a free loopback port, sharing `database_url`.
+pub struct RunningServer {
+    pub addr: std::net::SocketAddr,
+    shutdown: rocket::Shutdown,
+}
+
+impl Drop for RunningServer {
+    fn drop(&mut self) {
+        self.shutdown.clone().notify();
+    }
+}
+
+pub async fn serve(data_dir: &std::path::Path, database_url: &str) -> RunningServer {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let figment = test_figment(data_dir, database_url)
+        .merge(("address", "127.0.0.1"))
+        .merge(("port", port));
+    let rocket = lichhop::app::build(figment)
+        .await
+        .unwrap()
+        .ignite()
+        .await
+        .unwrap();
+    let shutdown = rocket.shutdown();
+    rocket::tokio::spawn(rocket.launch());
+    let addr: std::net::SocketAddr = ([127, 0, 0, 1], port).into();
+    for _ in 0..100 {
+        if rocket::tokio::net::TcpStream::connect(addr).await.is_ok() {
+            break;
+        }
+        rocket::tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    RunningServer { addr, shutdown }
+}
+
+pub use crate::http_client::http;
