@@ -194,6 +194,28 @@ async fn set_password(
     Ok(saved)
 }
 
+/// Ends every browser session of the account (sessions live in cookies, so a new epoch is the
+/// only way to end one that was copied or left open elsewhere). API tokens are not touched.
+pub async fn end_all_sessions(db: &Db, acc: account::Model) -> Result<account::Model> {
+    let username = acc.username.clone();
+    let epoch = acc.session_epoch;
+    let id = acc.id;
+    let mut active: account::ActiveModel = acc.into();
+    active.session_epoch = Set(epoch + 1);
+    let _w = db.write_guard().await;
+    let saved = active.update(&db.conn).await?;
+    record(
+        &db.conn,
+        kind::SIGN_OUT_EVERYWHERE,
+        &username,
+        Some(id),
+        None,
+        None,
+    )
+    .await?;
+    Ok(saved)
+}
+
 /// An admin sets a new password; every session of the account ends.
 pub async fn reset_password(db: &Db, id: i32, new_password: &str) -> Result<account::Model> {
     let acc = get(db, id).await?;

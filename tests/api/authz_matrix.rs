@@ -77,6 +77,8 @@ const TABLE: &[(&str, &str, Rule, Body)] = &[
     ("GET",    "/ngon-ngu/<code>",                 Public,      Body::None),
     ("GET",    "/static/lichhop.css",              Public,      Body::None),
     ("GET",    "/tai-khoan",                       AnySignedIn, Body::None),
+    ("POST",   "/tai-khoan/dang-xuat-moi-noi",     AnySignedIn, Form("")),
+
     ("GET",    "/tai-khoan/mat-khau",              AnySignedIn, Body::None),
     ("POST",   "/tai-khoan/mat-khau",              AnySignedIn, Form("current_password=sai&new_password=x&new_password_confirm=x")),
     // Administration pages
@@ -158,6 +160,9 @@ fn allowed(rule: Rule, who: Who) -> bool {
         ClerkOfA => who == Who::ClerkA,
     }
 }
+
+/// Routes that end the caller's sessions: the matrix signs the principal in again after them.
+const ENDS_SESSIONS: &[&str] = &["/tai-khoan/dang-xuat-moi-noi"];
 
 /// The objects whose ids fill the paths.
 struct Fixture {
@@ -361,6 +366,12 @@ async fn every_route_allows_and_denies_as_the_table_says() {
             }
             let status = req.dispatch().await.status();
             cells += 1;
+            if ENDS_SESSIONS.contains(&path) {
+                if let Some((_, p)) = principals.iter().find(|(w, _)| *w == who) {
+                    let b = browsers.get_mut(&who).expect("a browser per principal");
+                    b.sign_in(&p.account.username, PRINCIPAL_PASSWORD).await;
+                }
+            }
             let denied = matches!(
                 status,
                 Status::Unauthorized | Status::Forbidden | Status::NotFound

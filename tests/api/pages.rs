@@ -542,3 +542,27 @@ async fn session_cookies_are_secure_behind_a_tls_proxy() {
     assert_eq!(session.http_only(), Some(true));
     assert_eq!(session.same_site(), Some(rocket::http::SameSite::Lax));
 }
+
+#[rocket::async_test]
+async fn signing_out_everywhere_ends_every_session_of_the_account() {
+    let app = spawn_app().await;
+    let mut office = Browser::new(&app);
+    let mut home = Browser::new(&app);
+    office.sign_in("admin", ADMIN_PASSWORD).await;
+    home.sign_in("admin", ADMIN_PASSWORD).await;
+    let copied = office.cookies.clone();
+    let page = office.get("/tai-khoan").await;
+    assert!(page.body.contains("Đăng xuất khỏi mọi nơi"));
+    let out = office.post("/tai-khoan/dang-xuat-moi-noi", &[]).await;
+    assert_eq!(
+        (out.status, out.location.as_deref()),
+        (Status::SeeOther, Some("/dang-nhap"))
+    );
+    assert_eq!(home.get("/tai-khoan").await.status, Status::Unauthorized);
+    office.cookies = copied;
+    assert_eq!(
+        office.get("/tai-khoan").await.status,
+        Status::Unauthorized,
+        "a copied cookie is dead too"
+    );
+}
