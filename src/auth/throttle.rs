@@ -20,6 +20,8 @@ pub mod kind {
     pub const REFUSED_LOCKED: &str = "refused_locked";
     pub const DISABLED: &str = "disabled_account";
     pub const SIGN_OUT: &str = "sign_out";
+    /// Every session of the account ended at its holder's request.
+    pub const SIGN_OUT_EVERYWHERE: &str = "sign_out_everywhere";
     pub const TOKEN_ISSUED: &str = "token_issued";
     pub const PASSWORD_CHANGED: &str = "password_changed";
     pub const PASSWORD_RESET: &str = "password_reset";

@@ -175,23 +175,41 @@ pub async fn update(
     Ok(saved)
 }
 
+/// Starts a new session epoch (every session of the account ends), with a new password hash
+/// when given, and logs `event`.
+async fn new_epoch(
+    db: &Db,
+    acc: account::Model,
+    password_hash: Option<String>,
+    event: &str,
+) -> Result<account::Model> {
+    let username = acc.username.clone();
+    let epoch = acc.session_epoch;
+    let id = acc.id;
+    let mut active: account::ActiveModel = acc.into();
+    if let Some(hash) = password_hash {
+        active.password_hash = Set(hash);
+    }
+    active.session_epoch = Set(epoch + 1);
+    let _w = db.write_guard().await;
+    let saved = active.update(&db.conn).await?;
+    record(&db.conn, event, &username, Some(id), None, None).await?;
+    Ok(saved)
+}
+
 async fn set_password(
     db: &Db,
     acc: account::Model,
     new_password: &str,
     event: &str,
 ) -> Result<account::Model> {
-    let hash = password::hash(new_password)?;
-    let username = acc.username.clone();
-    let epoch = acc.session_epoch;
-    let id = acc.id;
-    let mut active: account::ActiveModel = acc.into();
-    active.password_hash = Set(hash);
-    active.session_epoch = Set(epoch + 1);
-    let _w = db.write_guard().await;
-    let saved = active.update(&db.conn).await?;
-    record(&db.conn, event, &username, Some(id), None, None).await?;
-    Ok(saved)
+    new_epoch(db, acc, Some(password::hash(new_password)?), event).await
+}
+
+/// Ends every browser session of the account (sessions live in cookies, so a new epoch is the
+/// only way to end one that was copied or left open elsewhere). API tokens are not touched.
+pub async fn end_all_sessions(db: &Db, acc: account::Model) -> Result<account::Model> {
+    new_epoch(db, acc, None, kind::SIGN_OUT_EVERYWHERE).await
 }
 
 /// An admin sets a new password; every session of the account ends.

@@ -106,6 +106,19 @@ pub async fn sign_out(
     Ok(Redirect::to("/dang-nhap"))
 }
 
+/// Ends every session of the account, in every browser (this one included).
+#[rocket::post("/tai-khoan/dang-xuat-moi-noi", data = "<_form>")]
+pub async fn sign_out_everywhere(
+    db: &State<Db>,
+    caller: Caller,
+    jar: &CookieJar<'_>,
+    _form: CsrfForm<NoFields>,
+) -> Result<Redirect> {
+    accounts::end_all_sessions(db, caller.account).await?;
+    session::end(jar);
+    Ok(Redirect::to("/dang-nhap"))
+}
+
 /// Remembers the language in the `lang` cookie and goes back to the page (a local path only).
 #[rocket::get("/ngon-ngu/<code>?<next>")]
 pub fn language(code: &str, next: Option<&str>, jar: &CookieJar<'_>) -> Redirect {
@@ -233,6 +246,7 @@ pub fn routes() -> Vec<rocket::Route> {
         sign_in_page,
         sign_in_submit,
         sign_out,
+        sign_out_everywhere,
         language,
         stylesheet,
         account,

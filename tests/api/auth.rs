@@ -602,3 +602,32 @@ async fn security_headers_everywhere_and_framing_only_for_the_embedded_schedule(
         "{csp}"
     );
 }
+
+#[rocket::async_test]
+async fn rocket_s_own_refusals_answer_through_the_catchers_never_500() {
+    let app = spawn_app().await;
+    let admin = app.principal("quantri2", Role::Admin, None).await;
+    let t = Some(admin.token.as_str());
+    // A path parameter of the wrong type: 422 (Rocket's), as JSON under /api.
+    let res = app.api(Method::Get, "/api/v1/rooms/abc", t, None).await;
+    assert_eq!(res.status(), Status::UnprocessableEntity);
+    assert_eq!(res.content_type(), Some(ContentType::JSON));
+    let body: serde_json::Value = res.into_json().await.unwrap();
+    assert_eq!(body["error"], "validation");
+    // The same on a page answers a small page, in the asked language.
+    let res = app
+        .client
+        .get("/quan-tri/phong-hop/abc")
+        .header(Header::new("Accept-Language", "en"))
+        .dispatch()
+        .await;
+    assert!(res.status().code < 500, "{}", res.status());
+    assert_eq!(res.content_type(), Some(ContentType::HTML));
+    // An id that does not exist: 404 with the domain's message.
+    let body = json_of(
+        app.api(Method::Get, "/api/v1/rooms/999999", t, None).await,
+        Status::NotFound,
+    )
+    .await;
+    assert_eq!(body["message"], "Không tìm thấy phòng họp.");
+}

@@ -470,3 +470,99 @@ async fn pages_ignore_bearer_tokens_and_sign_in_renews_the_csrf_token() {
     let refused = b.post("/dang-xuat", &[]).await;
     assert_eq!(refused.status, Status::Forbidden);
 }
+
+#[rocket::async_test]
+async fn every_field_of_every_form_page_has_a_label() {
+    let app = spawn_app().await;
+    lichhop::demo::load(app.db()).await.unwrap();
+    let mut b = Browser::new(&app);
+    let pages = [
+        "/dang-nhap",
+        "(sign in)",
+        "/tai-khoan/mat-khau",
+        "/quan-tri/tai-khoan/moi",
+        "/quan-tri/tai-khoan/1",
+        "/quan-tri/don-vi/moi",
+        "/quan-tri/don-vi/1",
+        "/quan-tri/can-bo/moi",
+        "/quan-tri/can-bo/1",
+        "/quan-tri/phong-hop/moi",
+        "/quan-tri/phong-hop/1",
+    ];
+    for path in pages {
+        if path == "(sign in)" {
+            b.sign_in("admin", ADMIN_PASSWORD).await;
+            continue;
+        }
+        let page = b.get(path).await;
+        assert_eq!(page.status, Status::Ok, "{path}");
+        for part in page.body.split("id=\"f-").skip(1) {
+            let id = part.split('"').next().unwrap();
+            if id.ends_with("-error") {
+                continue;
+            }
+            assert!(
+                page.body.contains(&format!("<label for=\"f-{id}\">")),
+                "{path}: field {id} has no label"
+            );
+        }
+        // Checkbox groups are labelled by their legend, each box by its own label.
+        assert_eq!(
+            page.body.matches("<fieldset>").count(),
+            page.body.matches("<legend>").count(),
+            "{path}"
+        );
+    }
+}
+
+#[rocket::async_test]
+async fn session_cookies_are_secure_behind_a_tls_proxy() {
+    let app = spawn_app().await;
+    let mut b = Browser::new(&app);
+    b.get("/dang-nhap").await;
+    let body = form_body(&[
+        ("csrf", b.csrf.clone().unwrap().as_str()),
+        ("username", "admin"),
+        ("password", ADMIN_PASSWORD),
+    ]);
+    let res = b
+        .with_cookies(app.client.post("/dang-nhap"))
+        .header(ContentType::Form)
+        .header(Header::new("X-Forwarded-Proto", "https"))
+        .body(body)
+        .dispatch()
+        .await;
+    assert_eq!(res.status(), Status::SeeOther);
+    let session = res
+        .cookies()
+        .get("lichhop_session")
+        .expect("session cookie")
+        .clone();
+    assert_eq!(session.secure(), Some(true));
+    assert_eq!(session.http_only(), Some(true));
+    assert_eq!(session.same_site(), Some(rocket::http::SameSite::Lax));
+}
+
+#[rocket::async_test]
+async fn signing_out_everywhere_ends_every_session_of_the_account() {
+    let app = spawn_app().await;
+    let mut office = Browser::new(&app);
+    let mut home = Browser::new(&app);
+    office.sign_in("admin", ADMIN_PASSWORD).await;
+    home.sign_in("admin", ADMIN_PASSWORD).await;
+    let copied = office.cookies.clone();
+    let page = office.get("/tai-khoan").await;
+    assert!(page.body.contains("Đăng xuất khỏi mọi nơi"));
+    let out = office.post("/tai-khoan/dang-xuat-moi-noi", &[]).await;
+    assert_eq!(
+        (out.status, out.location.as_deref()),
+        (Status::SeeOther, Some("/dang-nhap"))
+    );
+    assert_eq!(home.get("/tai-khoan").await.status, Status::Unauthorized);
+    office.cookies = copied;
+    assert_eq!(
+        office.get("/tai-khoan").await.status,
+        Status::Unauthorized,
+        "a copied cookie is dead too"
+    );
+}
