@@ -97,23 +97,6 @@ impl TestApp {
         assert_eq!(res.content_type(), Some(ContentType::JSON), "GET {path}");
         res.into_json().await.expect("JSON body")
     }
-
-    pub async fn post_json(
-        &self,
-        path: &str,
-        body: &Value,
-        headers: &[(&str, &str)],
-    ) -> LocalResponse<'_> {
-        let mut req = self
-            .client
-            .post(path.to_string())
-            .header(ContentType::JSON)
-            .body(body.to_string());
-        for (k, v) in headers {
-            req = req.header(Header::new(k.to_string(), v.to_string()));
-        }
-        req.dispatch().await
-    }
 }
 
 /// The password of every account made by [`TestApp::principal`].
@@ -124,12 +107,6 @@ pub const PRINCIPAL_PASSWORD: &str = "mat-khau-thu-nghiem";
 pub struct Principal {
     pub account: entity::account::Model,
     pub token: String,
-}
-
-impl Principal {
-    pub fn bearer(&self) -> (&'static str, String) {
-        ("Authorization", format!("Bearer {}", self.token))
-    }
 }
 
 impl TestApp {
