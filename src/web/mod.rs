@@ -5,6 +5,7 @@ pub mod admin;
 pub mod catchers;
 pub mod csrf;
 pub mod i18n;
+pub mod meetings;
 pub mod page;
 pub mod schedule;
 pub mod security;
@@ -21,6 +22,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     (
         "account.html",
         include_str!("../../templates/account.html.hbs"),
+    ),
+    (
+        "meeting.html",
+        include_str!("../../templates/meeting.html.hbs"),
     ),
     (
         "weekly_schedule.html",
@@ -46,5 +51,6 @@ pub fn routes() -> Vec<rocket::Route> {
     let mut all = sign_in::routes();
     all.extend(admin::routes());
     all.extend(schedule::routes());
+    all.extend(meetings::routes());
     all
 }

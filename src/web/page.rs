@@ -70,6 +70,7 @@ impl Viewer {
                 "username": c.account.username,
                 "role": role_key(c.role()),
                 "is_admin": c.role() == Role::Admin,
+                "is_office": c.is_office(),
             })
         });
         let mut ctx = json!({
@@ -282,6 +283,8 @@ pub struct Row {
 
 impl Viewer {
     pub fn table(&self, title: &str, table: TableView) -> Template {
-        self.render("table.html", title, json!({ "table": table }))
+        // The "nothing here" row spans every column (handlebars has no arithmetic or `.length`).
+        let span = table.columns.len() + usize::from(table.editable);
+        self.render("table.html", title, json!({ "table": table, "span": span }))
     }
 }

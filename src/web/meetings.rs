@@ -1,0 +1,418 @@
+//! Pages of meeting requests: a meeting with its history and the decisions the viewer may take
+//! (`/cuoc-hop/<id>`), the office's review queue (`/hang-doi`), an agency's requests
+//! (`/dang-ky`). Each decision has its own route so that its guard shows who may take it.
+
+use super::csrf::CsrfForm;
+use super::page::{Page, Row, TableView, Viewer};
+use crate::auth::{AgencyClerk, Caller, Decider, OfficeStaff};
+use crate::db::Db;
+use crate::domain::clock::OFFICE_TZ;
+use crate::domain::registration::{self, Actor, DecisionInput, MeetingFilter};
+use crate::domain::workflow::Action;
+use crate::Result;
+use entity::*;
+use rocket::http::Status;
+use rocket::response::Redirect;
+use rocket::State;
+use rocket::{get, post, FromForm};
+use rocket_dyn_templates::Template;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde_json::json;
+use std::collections::HashMap;
+
+fn when(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.with_timezone(&OFFICE_TZ)
+        .format("%H:%M %d/%m/%Y")
+        .to_string()
+}
+
+/// The decisions shown as forms on a meeting's page: (route segment, action, label key).
+const DECISIONS: &[(&str, Action, &str)] = &[
+    ("gui-duyet", Action::Submit, "action.submit"),
+    ("tham-dinh", Action::Review, "action.review"),
+    ("tra-lai", Action::Return, "action.return"),
+    ("duyet", Action::Approve, "action.approve"),
+    ("tu-choi", Action::Reject, "action.reject"),
+    ("huy", Action::Cancel, "action.cancel"),
+    ("rut", Action::Withdraw, "action.withdraw"),
+];
+
+/// May this caller take `action` at all (before the state machine says whether it applies)?
+fn may(caller: &Caller, action: Action, staff_may_approve: bool) -> bool {
+    let office = caller.is_office();
+    match action {
+        Action::Submit => true,
+        Action::Withdraw => caller.role() == Role::AgencyClerk,
+        Action::Review | Action::Return => office,
+        Action::Approve | Action::Reject | Action::Cancel | Action::Reschedule => {
+            matches!(caller.role(), Role::OfficeApprover | Role::Admin)
+                || (caller.role() == Role::OfficeStaff && staff_may_approve)
+        }
+    }
+}
+
+async fn meeting_page(
+    db: &Db,
+    caller: &Caller,
+    viewer: &Viewer,
+    id: i32,
+    notice: Option<String>,
+    refusal: Option<String>,
+) -> Result<Template> {
+    let actor = Actor::from(caller);
+    let m = registration::get(db, &actor, id).await?;
+    let agencies: HashMap<i32, String> = agency::Entity::find()
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a.name))
+        .collect();
+    let persons: HashMap<i32, person::Model> = person::Entity::find()
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let rooms = room::Entity::find()
+        .order_by_asc(room::Column::SortOrder)
+        .all(&db.conn)
+        .await?;
+    let room_name = |id: Option<i32>| {
+        id.and_then(|r| rooms.iter().find(|x| x.id == r))
+            .map(|r| r.name.clone())
+    };
+    let accounts: HashMap<i32, String> = account::Entity::find()
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a.display_name))
+        .collect();
+    let attendees: Vec<String> = meeting_attendee::Entity::find()
+        .filter(meeting_attendee::Column::MeetingId.eq(id))
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .filter(|a| a.role != AttendeeRole::Chair)
+        .filter_map(|a| match (a.person_id, a.agency_id) {
+            (Some(p), _) => persons
+                .get(&p)
+                .map(|p| format!("{} — {}", p.full_name, p.position)),
+            (_, Some(g)) => agencies.get(&g).cloned(),
+            _ => None,
+        })
+        .collect();
+    let occurrences: Vec<_> = registration::occurrences(db, &actor, id)
+        .await?
+        .into_iter()
+        .map(|o| {
+            json!({
+                "when": when(o.starts_at),
+                "until": o.ends_at.with_timezone(&OFFICE_TZ).format("%H:%M").to_string(),
+                "room": room_name(o.room_id).unwrap_or_default(),
+                "status": format!("status.{}", o.status.code()),
+                "changed": o.is_override,
+            })
+        })
+        .collect();
+    let history: Vec<_> = registration::history(db, &actor, id)
+        .await?
+        .into_iter()
+        .map(|e| {
+            json!({
+                "at": when(e.at),
+                "who": e.actor_id.and_then(|a| accounts.get(&a).cloned()).unwrap_or_default(),
+                "action": format!("event.{}", e.action),
+                "status": e.status_after.map(|s| format!("status.{}", s.code())),
+                "note": e.note,
+            })
+        })
+        .collect();
+    let staff_may_approve = crate::domain::settings::load(db).await?.staff_may_approve;
+    let decisions: Vec<_> = DECISIONS
+        .iter()
+        .filter(|(_, a, _)| {
+            a.allowed_from().contains(&m.status) && may(caller, *a, staff_may_approve)
+        })
+        .map(|(segment, a, label)| {
+            json!({
+                "action": format!("/cuoc-hop/{id}/{segment}"),
+                "label": label,
+                "needs_reason": a.needs_reason(),
+                "offers_room": matches!(a, Action::Approve | Action::Review),
+            })
+        })
+        .collect();
+    let room_choices: Vec<_> = rooms
+        .iter()
+        .filter(|r| r.bookable)
+        .map(|r| json!({"value": r.id, "label": format!("{} ({} chỗ)", r.name, r.capacity), "selected": Some(r.id) == m.room_id}))
+        .collect();
+    Ok(viewer.render(
+        "meeting.html",
+        "meeting.title",
+        json!({
+            "m": {
+                "id": m.id,
+                "title": m.title,
+                "agenda": m.agenda,
+                "status": format!("status.{}", m.status.code()),
+                "kind": format!("kind.{}", m.kind.code()),
+                "starts": when(m.starts_at),
+                "ends": when(m.ends_at),
+                "agency": agencies.get(&m.requesting_agency_id),
+                "preparing": m.preparing_agency_id.and_then(|a| agencies.get(&a)),
+                "chair": m.chair_id.and_then(|c| persons.get(&c)).map(|p| format!("{} — {}", p.full_name, p.position)),
+                "room": room_name(m.room_id),
+                "location": m.location,
+                "online_link": m.online_link,
+                "visibility": format!("visibility.{}", m.visibility.code()),
+                "rrule": m.rrule,
+                "note": m.note,
+                "decision_note": m.decision_note,
+                "preparation": m.preparation,
+            },
+            "attendees": attendees,
+            "occurrences": occurrences,
+            "history": history,
+            "decisions": decisions,
+            "rooms": room_choices,
+            "notice": notice,
+            "refusal": refusal,
+        }),
+    ))
+}
+
+#[get("/cuoc-hop/<id>?<done>")]
+pub async fn show(
+    db: &State<Db>,
+    caller: Caller,
+    viewer: Viewer,
+    id: i32,
+    done: Option<&str>,
+) -> Result<Template> {
+    let notice = done.map(|_| "meeting.done".to_string());
+    meeting_page(db, &caller, &viewer, id, notice, None).await
+}
+
+#[derive(FromForm, Default)]
+pub struct DecisionForm {
+    #[field(default = String::new())]
+    pub reason: String,
+    #[field(default = String::new())]
+    pub room_id: String,
+}
+
+type Decided = Result<std::result::Result<Redirect, Page>>;
+
+/// Applies a decision; a refusal re-renders the page with the message (and status) it earned.
+async fn decide(
+    db: &Db,
+    caller: &Caller,
+    viewer: &Viewer,
+    id: i32,
+    action: Action,
+    form: DecisionForm,
+) -> Decided {
+    let input = DecisionInput {
+        reason: Some(form.reason).filter(|r| !r.trim().is_empty()),
+        room_id: form.room_id.trim().parse().ok(),
+        ..Default::default()
+    };
+    match registration::decide(db, &Actor::from(caller), id, action, input).await {
+        Ok(_) => Ok(Ok(Redirect::to(format!("/cuoc-hop/{id}?done=1")))),
+        Err(e) if e.status().code < 500 && e.status() != Status::NotFound => {
+            let status = e.status();
+            let page = meeting_page(db, caller, viewer, id, None, Some(viewer.msg(&e))).await?;
+            Ok(Err((status, page)))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[post("/cuoc-hop/<id>/gui-duyet", data = "<form>")]
+pub async fn submit(
+    db: &State<Db>,
+    by: Caller,
+    viewer: Viewer,
+    id: i32,
+    form: CsrfForm<DecisionForm>,
+) -> Decided {
+    decide(db, &by, &viewer, id, Action::Submit, form.0).await
+}
+
+#[post("/cuoc-hop/<id>/rut", data = "<form>")]
+pub async fn withdraw(
+    db: &State<Db>,
+    by: AgencyClerk,
+    viewer: Viewer,
+    id: i32,
+    form: CsrfForm<DecisionForm>,
+) -> Decided {
+    decide(db, &by, &viewer, id, Action::Withdraw, form.0).await
+}
+
+#[post("/cuoc-hop/<id>/tham-dinh", data = "<form>")]
+pub async fn review(
+    db: &State<Db>,
+    by: OfficeStaff,
+    viewer: Viewer,
+    id: i32,
+    form: CsrfForm<DecisionForm>,
+) -> Decided {
+    decide(db, &by, &viewer, id, Action::Review, form.0).await
+}
+
+#[post("/cuoc-hop/<id>/tra-lai", data = "<form>")]
+pub async fn return_for_changes(
+    db: &State<Db>,
+    by: OfficeStaff,
+    viewer: Viewer,
+    id: i32,
+    form: CsrfForm<DecisionForm>,
+) -> Decided {
+    decide(db, &by, &viewer, id, Action::Return, form.0).await
+}
+
+#[post("/cuoc-hop/<id>/duyet", data = "<form>")]
+pub async fn approve(
+    db: &State<Db>,
+    by: Decider,
+    viewer: Viewer,
+    id: i32,
+    form: CsrfForm<DecisionForm>,
+) -> Decided {
+    decide(db, &by, &viewer, id, Action::Approve, form.0).await
+}
+
+#[post("/cuoc-hop/<id>/tu-choi", data = "<form>")]
+pub async fn reject(
+    db: &State<Db>,
+    by: Decider,
+    viewer: Viewer,
+    id: i32,
+    form: CsrfForm<DecisionForm>,
+) -> Decided {
+    decide(db, &by, &viewer, id, Action::Reject, form.0).await
+}
+
+#[post("/cuoc-hop/<id>/huy", data = "<form>")]
+pub async fn cancel(
+    db: &State<Db>,
+    by: Decider,
+    viewer: Viewer,
+    id: i32,
+    form: CsrfForm<DecisionForm>,
+) -> Decided {
+    decide(db, &by, &viewer, id, Action::Cancel, form.0).await
+}
+
+fn meeting_rows(
+    list: Vec<meeting::Model>,
+    agencies: &HashMap<i32, String>,
+    tr: &super::i18n::Translations,
+    viewer: &Viewer,
+) -> Vec<Row> {
+    list.into_iter()
+        .map(|m| Row {
+            cells: vec![
+                when(m.starts_at),
+                m.title,
+                agencies
+                    .get(&m.requesting_agency_id)
+                    .cloned()
+                    .unwrap_or_default(),
+                tr.text(viewer.lang, &format!("status.{}", m.status.code()))
+                    .to_string(),
+            ],
+            href: Some(format!("/cuoc-hop/{}", m.id)),
+        })
+        .collect()
+}
+
+/// The office's review queue: requests waiting for a decision, soonest first.
+#[get("/hang-doi")]
+pub async fn queue(db: &State<Db>, by: OfficeStaff, viewer: Viewer) -> Result<Template> {
+    let mut waiting = vec![];
+    for status in [MeetingStatus::Pending, MeetingStatus::Reviewed] {
+        let filter = MeetingFilter {
+            status: Some(status),
+            per_page: 200,
+            ..Default::default()
+        };
+        waiting.extend(
+            registration::list(db, &Actor::from(&by.0), &filter)
+                .await?
+                .0,
+        );
+    }
+    waiting.sort_by_key(|m| m.starts_at);
+    let agencies = agency_names(db).await?;
+    let tr = super::i18n::translations();
+    Ok(viewer.table(
+        "queue.title",
+        TableView {
+            columns: vec![
+                "meeting.when",
+                "meeting.content",
+                "meeting.agency",
+                "meeting.status",
+            ],
+            editable: true,
+            rows: meeting_rows(waiting, &agencies, &tr, &viewer),
+            new_href: None,
+            new_label: None,
+        },
+    ))
+}
+
+/// The requests of the viewer's agency (every agency's for the office), newest meeting first.
+#[get("/dang-ky")]
+pub async fn requests(db: &State<Db>, caller: Caller, viewer: Viewer) -> Result<Template> {
+    let filter = MeetingFilter {
+        per_page: 200,
+        ..Default::default()
+    };
+    let (mut list, _) = registration::list(db, &Actor::from(&caller), &filter).await?;
+    list.reverse();
+    let agencies = agency_names(db).await?;
+    let tr = super::i18n::translations();
+    Ok(viewer.table(
+        "requests.title",
+        TableView {
+            columns: vec![
+                "meeting.when",
+                "meeting.content",
+                "meeting.agency",
+                "meeting.status",
+            ],
+            editable: true,
+            rows: meeting_rows(list, &agencies, &tr, &viewer),
+            new_href: None,
+            new_label: None,
+        },
+    ))
+}
+
+async fn agency_names(db: &Db) -> Result<HashMap<i32, String>> {
+    Ok(agency::Entity::find()
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a.short_name))
+        .collect())
+}
+
+pub fn routes() -> Vec<rocket::Route> {
+    rocket::routes![
+        show,
+        submit,
+        withdraw,
+        review,
+        return_for_changes,
+        approve,
+        reject,
+        cancel,
+        queue,
+        requests
+    ]
+}
