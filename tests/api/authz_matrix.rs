@@ -147,6 +147,8 @@ const TABLE: &[(&str, &str, Rule, Body)] = &[
     ("POST",   "/cuoc-hop/<id>/huy",               Approver,    Form("reason=H%E1%BB%A7y")),
     ("GET",    "/hang-doi",                        Office,      Body::None),
     ("GET",    "/dang-ky",                         AnySignedIn, Body::None),
+    ("GET",    "/dang-ky/moi",                     AnySignedIn, Body::None),
+    ("POST",   "/dang-ky",                         AnySignedIn, Form("title=")),
     ("GET",    "/api/v1/occurrences",              AnySignedIn, Body::None),
     // Conflicts, find a time, closures and working days, documents
     ("POST",   "/api/v1/conflicts",                AnySignedIn, Json("{}")),

@@ -103,3 +103,63 @@ async fn the_office_decides_from_the_queue_and_the_meeting_page() {
         .await;
     assert_eq!(forged.status, Status::Forbidden);
 }
+
+#[rocket::async_test]
+async fn a_clerk_registers_a_meeting_on_the_form_and_fixes_what_was_refused() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    let mut clerk = Browser::new(&app);
+    clerk
+        .sign_in(&o.clerk_a.account.username, PRINCIPAL_PASSWORD)
+        .await;
+    let form = clerk.get("/dang-ky/moi").await;
+    assert_eq!(form.status, Status::Ok);
+    for label in [
+        "Nội dung",
+        "Ngày họp",
+        "Giờ bắt đầu",
+        "Giờ kết thúc",
+        "Phòng họp",
+        "Thành phần",
+        "Gửi duyệt ngay",
+    ] {
+        assert!(form.body.contains(label), "label {label}");
+    }
+    let room = o.rooms[1].to_string();
+    let agency_b = o.agency_b.to_string();
+    let mut fields = vec![
+        ("title", "Họp triển khai kế hoạch chuyển đổi số"),
+        ("kind", "hop"),
+        ("day", "2027-03-10"),
+        ("start", "14:00"),
+        ("end", "13:00"),
+        ("room_id", room.as_str()),
+        ("agencies", agency_b.as_str()),
+        ("visibility", "public"),
+        ("submit", "true"),
+    ];
+    let refused = clerk.post("/dang-ky", &fields).await;
+    assert_eq!(refused.status, Status::UnprocessableEntity);
+    assert!(
+        refused.body.contains("Giờ kết thúc phải sau giờ bắt đầu."),
+        "the error stands beside the field"
+    );
+    assert!(
+        refused
+            .body
+            .contains("value=\"Họp triển khai kế hoạch chuyển đổi số\""),
+        "what was typed is kept"
+    );
+    assert!(refused
+        .body
+        .contains("aria-invalid=\"true\" aria-describedby=\"f-end-error\""));
+    fields[4] = ("end", "15:30");
+    let done = clerk.post("/dang-ky", &fields).await;
+    assert_eq!(done.status, Status::SeeOther, "{}", done.body);
+    let location = done.location.unwrap();
+    assert!(location.starts_with("/cuoc-hop/"), "{location}");
+    let page = clerk.get(&location).await;
+    assert!(page.body.contains("Chờ duyệt"));
+    assert!(page.body.contains("14:00 10/03/2027"));
+    assert!(page.body.contains("Sở Y tế"));
+}
