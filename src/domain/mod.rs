@@ -9,6 +9,7 @@ pub mod closures;
 pub mod conflicts;
 pub mod documents;
 pub mod holidays;
+pub mod lobby;
 pub mod meetings;
 pub mod password;
 pub mod persons;

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod catchers;
 pub mod csrf;
 pub mod i18n;
+pub mod lobby;
 pub mod meetings;
 pub mod page;
 pub mod schedule;
@@ -27,6 +28,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "meeting.html",
         include_str!("../../templates/meeting.html.hbs"),
     ),
+    ("lobby.html", include_str!("../../templates/lobby.html.hbs")),
     (
         "weekly_schedule.html",
         include_str!("../../templates/weekly_schedule.html.hbs"),
@@ -52,5 +54,6 @@ pub fn routes() -> Vec<rocket::Route> {
     all.extend(admin::routes());
     all.extend(schedule::routes());
     all.extend(meetings::routes());
+    all.extend(lobby::routes());
     all
 }

@@ -11,6 +11,7 @@ mod cli;
 mod conflicts;
 mod documents;
 mod foundation;
+mod lobby;
 mod meeting_pages;
 mod openapi;
 mod pages;

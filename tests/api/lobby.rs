@@ -1,0 +1,66 @@
+//! The lobby screen at the office's entrance: today's meetings per room, nothing confidential.
+
+use crate::helpers::*;
+use rocket::http::{Header, Method, Status};
+use serde_json::json;
+
+#[rocket::async_test]
+async fn the_lobby_screen_shows_today_room_by_room_without_secrets() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    let today = lichhop::domain::clock::office_date(lichhop::domain::clock::now());
+    for (title, visibility, room) in [
+        ("Tiếp Đoàn công tác tỉnh bạn", "public", 4),
+        ("Họp nội bộ về nhân sự", "internal", 5),
+        ("Họp Ban Chỉ đạo (mật)", "confidential", 6),
+    ] {
+        let body = json!({"title": title, "room_id": o.rooms[room], "chair_id": o.leaders[room - 3],
+            "starts_at": format!("{today}T20:00"), "ends_at": format!("{today}T21:00"), "visibility": visibility, "submit": true});
+        let (s, _, m) = app
+            .call(
+                Method::Post,
+                "/api/v1/meetings",
+                Some(&o.clerk_a),
+                Some(&body),
+                &[],
+            )
+            .await;
+        assert_eq!(s, Status::Created, "{m}");
+        let (s, _, d) = app
+            .call(
+                Method::Post,
+                &format!("/api/v1/meetings/{}/approve", m["id"]),
+                Some(&o.approver),
+                None,
+                &[],
+            )
+            .await;
+        assert_eq!(s, Status::Ok, "{d}");
+    }
+    let res = app
+        .client
+        .get("/man-hinh")
+        .header(Header::new("Accept-Language", "vi"))
+        .dispatch()
+        .await;
+    assert_eq!(res.status(), Status::Ok);
+    let html = res.into_string().await.unwrap();
+    assert!(
+        html.contains("<meta http-equiv=\"refresh\" content=\"60\">"),
+        "refreshes itself"
+    );
+    assert!(!html.contains("class=\"top\""), "no page chrome on the TV");
+    assert!(html.contains("Lịch họp hôm nay"));
+    assert!(html.contains(&today.format("%d/%m/%Y").to_string()));
+    assert!(html.contains("Phòng họp số 5") && html.contains("Phòng khách quốc tế"));
+    assert!(html.contains("20:00–21:00"));
+    assert!(html.contains("Tiếp Đoàn công tác tỉnh bạn"));
+    assert!(
+        html.contains("Họp nội bộ") && !html.contains("về nhân sự"),
+        "internal shows as busy only"
+    );
+    assert!(
+        html.contains("Bận") && !html.contains("Ban Chỉ đạo"),
+        "confidential never shows"
+    );
+}
