@@ -14,6 +14,7 @@ if (!base || !adminPassword) {
 }
 mkdirSync(shots, { recursive: true });
 
+let step = '';
 function check(cond, what) {
   if (!cond) throw new Error(what);
 }
@@ -74,27 +75,64 @@ scenario('sign-in refuses a wrong password beside the form, then admits the admi
   await page.close();
 });
 
-scenario('a request registered and approved shows on the public weekly schedule', async () => {
-  const clerk = await token('vanthu.stc', demoPassword);
-  const approver = await token('lanhdaovp', demoPassword);
-  const rooms = await api('GET', '/api/v1/rooms', clerk);
+scenario('a clerk registers on the form, fixes a refusal; the approver approves from the queue; the public schedule shows it', async () => {
   const week = mondayInWeeks(3);
   const title = `Hội nghị triển khai kế hoạch năm ${week.slice(0, 4)} (kiểm thử trình duyệt)`;
-  const created = await api('POST', '/api/v1/meetings', clerk, {
-    title, starts_at: `${week}T08:00`, ends_at: `${week}T10:30`, room_id: rooms.json[1].id,
-    visibility: 'public', submit: true, note: '(Giấy mời riêng)',
-  });
-  check(created.status === 201, `register: ${created.status} ${JSON.stringify(created.json)}`);
-  const approved = await api('POST', `/api/v1/meetings/${created.json.id}/approve`, approver);
-  check(approved.status === 200, `approve: ${approved.status} ${JSON.stringify(approved.json)}`);
-  const page = await browser.newPage({ ...vi, viewport: { width: 1280, height: 900 } });
-  await page.goto(`${base}/lich-cong-tac?tuan=${week}`);
-  await page.getByText(title).waitFor();
-  const row = page.locator('tr', { hasText: title });
+  const clerk = await browser.newPage({ ...vi, viewport: { width: 1280, height: 900 } });
+  await clerk.goto(`${base}/dang-nhap`);
+  await clerk.getByLabel('Tên đăng nhập').fill('vanthu.stc');
+  await clerk.getByLabel('Mật khẩu').fill(demoPassword);
+  await clerk.getByRole('button', { name: 'Đăng nhập' }).click();
+  await clerk.waitForURL(/\/tai-khoan/);
+  step = 'await clerk.goto(`${base}/dang-ky/moi`);';
+  await clerk.goto(`${base}/dang-ky/moi`);
+  await clerk.locator('#f-title').fill(title);
+  step = "await clerk.locator('#f-day').fill(";
+  await clerk.locator('#f-day').fill(week);
+  step = "await clerk.locator('#f-start').fi";
+  await clerk.locator('#f-start').fill('08:00');
+  await clerk.locator('#f-end').fill('07:00');
+  step = "await clerk.locator('#f-room_id').sele";
+  await clerk.locator('#f-room_id').selectOption({ index: 2 });
+  step = "await clerk.getByLabel('Phạm vi công kha";
+  await clerk.locator('#f-visibility').selectOption('public');
+  await clerk.getByRole('button', { name: 'Lưu đăng ký' }).click();
+  await clerk.getByText('Giờ kết thúc phải sau giờ bắt đầu.').waitFor();
+  check(await clerk.locator('#f-title').inputValue() === title, 'the form keeps what was typed');
+  await clerk.screenshot({ path: `${shots}/dang-ky-loi.png`, fullPage: true });
+  await clerk.locator('#f-end').fill('10:30');
+  await clerk.getByRole('button', { name: 'Lưu đăng ký' }).click();
+  await clerk.waitForURL(/\/cuoc-hop\/\d+/);
+  check((await clerk.content()).includes('Chờ duyệt'), 'submitted for approval');
+  const meetingUrl = clerk.url().split('?')[0];
+  await clerk.screenshot({ path: `${shots}/cuoc-hop-cho-duyet.png`, fullPage: true });
+
+  const approver = await browser.newPage({ ...vi, viewport: { width: 1280, height: 900 } });
+  await approver.goto(`${base}/dang-nhap`);
+  await approver.getByLabel('Tên đăng nhập').fill('lanhdaovp');
+  await approver.getByLabel('Mật khẩu').fill(demoPassword);
+  await approver.getByRole('button', { name: 'Đăng nhập' }).click();
+  await approver.waitForURL(/\/tai-khoan/);
+  step = 'await approver.goto(`${base}/hang-doi`);';
+  await approver.goto(`${base}/hang-doi`);
+  await approver.getByText(title).waitFor();
+  await approver.screenshot({ path: `${shots}/hang-doi.png`, fullPage: true });
+  await approver.goto(meetingUrl);
+  step = "await approver.getByRole('button', { nam";
+  await approver.getByRole('button', { name: 'Duyệt', exact: true }).click();
+  await approver.getByText('Đã thực hiện.').waitFor();
+  check((await approver.content()).includes('Đã duyệt'), 'approved');
+  await approver.screenshot({ path: `${shots}/cuoc-hop-da-duyet.png`, fullPage: true });
+
+  const pub = await browser.newPage({ ...vi, viewport: { width: 1280, height: 900 } });
+  await pub.goto(`${base}/lich-cong-tac?tuan=${week}`);
+  await pub.getByText(title).waitFor();
+  const row = pub.locator('tr', { hasText: title });
   check((await row.innerText()).includes('8h00'), 'time written the schedule way');
-  check(await page.getByRole('rowgroup').count() >= 7 || (await page.content()).includes('Thứ Hai'), 'days as rows');
-  await page.screenshot({ path: `${shots}/lich-cong-tac.png`, fullPage: true });
-  await page.close();
+  await pub.screenshot({ path: `${shots}/lich-cong-tac.png`, fullPage: true });
+  await pub.goto(`${base}/man-hinh`);
+  await pub.screenshot({ path: `${shots}/man-hinh.png`, fullPage: true });
+  for (const p of [clerk, approver, pub]) await p.close();
 });
 
 scenario('the English switch works and is remembered', async () => {
@@ -143,7 +181,7 @@ for (const { name, fn } of scenarios) {
     console.log(`ok   ${name}`);
   } catch (e) {
     failed += 1;
-    console.log(`FAIL ${name}\n     ${e.message.split('\n')[0]}`);
+    console.log(`FAIL ${name}\n     ${e.message.split('\n')[0]} (at: ${step})`);
   }
 }
 await browser.close();
