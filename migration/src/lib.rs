@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261127_000001_create_schema;
 mod m20261127_000002_booking_guarantees;
 mod m20261127_000003_bounded_overlap_triggers;
+mod m20261127_000005_occurrence_long_index;
 pub use m20261127_000002_booking_guarantees::{CHAIR_OVERLAP, ROOM_OVERLAP};
 
 pub struct Migrator;
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000001_create_schema::Migration),
             Box::new(m20261127_000002_booking_guarantees::Migration),
             Box::new(m20261127_000003_bounded_overlap_triggers::Migration),
+            Box::new(m20261127_000005_occurrence_long_index::Migration),
         ]
     }
 }

@@ -75,6 +75,7 @@ pub async fn find(
             .map(str::to_string)
             .collect(),
         limit: limit.unwrap_or(10),
+        exclude_meeting_id: None,
     };
     let s = settings::load(db).await?;
     Ok(Json(Availability {

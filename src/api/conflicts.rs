@@ -3,9 +3,10 @@
 use crate::api::json::JsonBody;
 use crate::auth::Caller;
 use crate::db::Db;
-use crate::domain::conflicts::{self, Conflict, Severity};
+use crate::domain::availability::{self, FreeSlot};
+use crate::domain::conflicts::{self, Conflict, Draft, Severity};
 use crate::domain::registration::{self, Actor, MeetingInput};
-use crate::domain::settings;
+use crate::domain::settings::{self, Settings};
 use crate::Result;
 use rocket::serde::json::Json;
 use rocket::State;
@@ -17,19 +18,27 @@ pub struct Conflicts {
     pub conflicts: Vec<Conflict>,
     pub errors: usize,
     pub warnings: usize,
+    /// When something blocks approval: the earliest other times that work (find a time).
+    pub alternatives: Vec<FreeSlot>,
 }
 
-impl From<Vec<Conflict>> for Conflicts {
-    fn from(conflicts: Vec<Conflict>) -> Self {
+impl Conflicts {
+    async fn of(db: &Db, (draft, conflicts): (Draft, Vec<Conflict>), s: &Settings) -> Result<Self> {
         let errors = conflicts
             .iter()
             .filter(|c| c.severity == Severity::Error)
             .count();
-        Conflicts {
+        let alternatives = if errors > 0 {
+            availability::alternatives(&db.conn, &draft, s).await?
+        } else {
+            vec![]
+        };
+        Ok(Conflicts {
             warnings: conflicts.len() - errors,
             errors,
             conflicts,
-        }
+            alternatives,
+        })
     }
 }
 
@@ -50,11 +59,8 @@ pub async fn check_draft(
     }
     let new = registration::validate(&db.conn, &actor, input).await?;
     let s = settings::load(db).await?;
-    Ok(Json(
-        conflicts::of_new(&db.conn, &new, meeting_id, &s)
-            .await?
-            .into(),
-    ))
+    let found = conflicts::of_new(&db.conn, &new, meeting_id, &s).await?;
+    Ok(Json(Conflicts::of(db, found, &s).await?))
 }
 
 /// The conflicts of a saved request: for the office and the agency that registered it.
@@ -63,7 +69,8 @@ pub async fn check_draft(
 pub async fn of_meeting(caller: Caller, db: &State<Db>, id: i32) -> Result<Json<Conflicts>> {
     let m = registration::get(db, &Actor::from(&caller), id).await?;
     let s = settings::load(db).await?;
-    Ok(Json(conflicts::of_meeting(&db.conn, &m, &s).await?.into()))
+    let found = conflicts::of_meeting(&db.conn, &m, &s).await?;
+    Ok(Json(Conflicts::of(db, found, &s).await?))
 }
 
 pub fn routes() -> Vec<rocket::Route> {

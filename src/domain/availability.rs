@@ -8,7 +8,7 @@
 //! Loads everything with a handful of queries over the range, then works in memory.
 
 use crate::domain::clock::{self, OFFICE_TZ};
-use crate::domain::conflicts::{busy_attendees, busy_rooms_and_chairs, People};
+use crate::domain::conflicts::{busy_attendees, busy_rooms_and_chairs, Draft, People};
 use crate::domain::registration::MAX_DAYS;
 use crate::domain::settings::Settings;
 use crate::domain::working_days::Calendar;
@@ -36,6 +36,8 @@ pub struct Query {
     /// Equipment codes every proposed room must have.
     pub equipment: Vec<String>,
     pub limit: usize,
+    /// A saved request looking for another time: its own occurrences do not count.
+    pub exclude_meeting_id: Option<i32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -101,10 +103,50 @@ pub async fn find<C: ConnectionTrait>(
     settings: &Settings,
 ) -> Result<Vec<FreeSlot>> {
     validate(q, settings)?;
-    let limit = q.limit.clamp(1, MAX_LIMIT);
-
-    // Rooms that fit.
     let needed = crate::domain::registration::equipment_by_code(db, &q.equipment).await?;
+    find_with(db, q, &needed, settings).await
+}
+
+/// Other times for a request that conflicts: the next two weeks from its date, same length,
+/// same chair, required persons and agencies' heads, capacity and equipment. Only for a single
+/// meeting (a series is moved occurrence by occurrence) that fits in office hours.
+pub async fn alternatives<C: ConnectionTrait>(
+    db: &C,
+    draft: &Draft,
+    settings: &Settings,
+) -> Result<Vec<FreeSlot>> {
+    let [slot] = draft.slots.as_slice() else {
+        return Ok(vec![]);
+    };
+    let people = People::load(db, &[], &draft.agencies).await?;
+    let mut persons = draft.persons.clone();
+    persons.extend(draft.agencies.iter().filter_map(|a| people.heads.get(a)));
+    let from = clock::office_date(slot.starts_at);
+    let q = Query {
+        from,
+        to: from + Duration::days(14),
+        duration_minutes: (slot.ends_at - slot.starts_at).num_minutes(),
+        chair_id: slot.chair_id,
+        person_ids: persons,
+        min_capacity: draft.expected_attendance,
+        equipment: vec![],
+        limit: 5,
+        exclude_meeting_id: draft.meeting_id,
+    };
+    if validate(&q, settings).is_err() {
+        return Ok(vec![]);
+    }
+    find_with(db, &q, &draft.equipment_ids, settings).await
+}
+
+async fn find_with<C: ConnectionTrait>(
+    db: &C,
+    q: &Query,
+    needed: &[i32],
+    settings: &Settings,
+) -> Result<Vec<FreeSlot>> {
+    let limit = q.limit.clamp(1, MAX_LIMIT);
+    // Rooms that fit.
     let mut rooms = room::Entity::find()
         .filter(room::Column::Bookable.eq(true))
         .filter(room::Column::Capacity.gte(q.min_capacity.unwrap_or(1)))
@@ -140,9 +182,11 @@ pub async fn find<C: ConnectionTrait>(
         clock::local_to_utc(OFFICE_TZ, d.and_time(chrono::NaiveTime::MIN))
             .unwrap_or_else(|| d.and_time(chrono::NaiveTime::MIN).and_utc())
     };
-    let from = day_start(q.from) - buffer - Duration::days(MAX_DAYS);
-    let to = day_start(q.to + Duration::days(1)) + buffer;
-    let busy = busy_rooms_and_chairs(db, &room_ids, &persons, from, to, None).await?;
+    let range = [(
+        day_start(q.from) - buffer,
+        day_start(q.to + Duration::days(1)) + buffer,
+    )];
+    let busy = busy_rooms_and_chairs(db, &room_ids, &persons, &range, q.exclude_meeting_id).await?;
     let mut by_room: HashMap<i32, Vec<Span>> = HashMap::new();
     let mut people_busy: Vec<Span> = Vec::new();
     for b in &busy {
@@ -161,7 +205,7 @@ pub async fn find<C: ConnectionTrait>(
             .filter(|(_, h)| persons.contains(h))
             .map(|(a, _)| *a)
             .collect();
-        for a in busy_attendees(db, &persons, &headed, from, to, None).await? {
+        for a in busy_attendees(db, &persons, &headed, &range, q.exclude_meeting_id).await? {
             people_busy.push((a.busy.starts_at, a.busy.ends_at));
         }
     }

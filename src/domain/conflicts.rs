@@ -25,9 +25,9 @@ use crate::domain::working_days::Calendar;
 use crate::Result;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
 use entity::*;
-use sea_orm::sea_query::{Condition, JoinType};
+use sea_orm::sea_query::{Condition, Expr, JoinType, SimpleExpr};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
     QuerySelect, RelationTrait,
 };
 use serde::Serialize;
@@ -300,52 +300,124 @@ fn busy_select(exclude: Option<i32>) -> sea_orm::Select<occurrence::Entity> {
     }
 }
 
-/// Occurrences of other meetings in `rooms` or chaired by `chairs` that start in `from..to`
-/// (callers widen `from` by the longest occurrence so that overlaps are not missed). One query;
-/// each half of the OR runs on its own index.
+/// Occurrences longer than this are "long" (field trips over several days, at most MAX_DAYS):
+/// the partial index `ix_occurrence_long` finds them, so that the search for an overlap needs to
+/// look only this far back among the ordinary ones.
+pub const SHORT_HOURS: i64 = 12;
+
+/// The condition the partial index `ix_occurrence_long` is built with (same text, so that the
+/// planner uses it; see migration m20261127_000005).
+fn is_long(backend: DbBackend) -> SimpleExpr {
+    match backend {
+        DbBackend::Postgres => {
+            Expr::cust("occurrence.ends_at - occurrence.starts_at > interval '12 hours'")
+        }
+        _ => Expr::cust("julianday(occurrence.ends_at) - julianday(occurrence.starts_at) > 0.5"),
+    }
+}
+
+/// Most windows one query carries; more are merged (a superset, still correct), which keeps the
+/// SQL well below SQLite's expression depth limit for a 260-occurrence series.
+const MAX_WINDOWS: usize = 64;
+
+/// The time windows `[start, end)` an overlap search covers: one per slot, merged where they
+/// touch, at most MAX_WINDOWS.
+pub fn windows(
+    mut spans: Vec<(DateTime<Utc>, DateTime<Utc>)>,
+) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+    spans.sort();
+    let mut merged: Vec<(DateTime<Utc>, DateTime<Utc>)> = Vec::new();
+    for (s, e) in spans {
+        match merged.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => merged.push((s, e)),
+        }
+    }
+    if merged.len() > MAX_WINDOWS {
+        let per = merged.len().div_ceil(MAX_WINDOWS);
+        merged = merged
+            .chunks(per)
+            .map(|c| (c[0].0, c.iter().map(|w| w.1).max().unwrap_or(c[0].1)))
+            .collect();
+    }
+    merged
+}
+
+/// Occurrences overlapping one of `windows`, each window an index range on `starts_at` (from
+/// SHORT_HOURS before it; the long ones through their partial index), with `extra` (the room or
+/// chair) in every term so that each term is one index range.
+fn overlapping(
+    windows: &[(DateTime<Utc>, DateTime<Utc>)],
+    extra: impl Fn() -> Condition,
+    backend: DbBackend,
+) -> Condition {
+    let mut any = Condition::any();
+    for (s, e) in windows {
+        let short_from = *s - Duration::hours(SHORT_HOURS);
+        any = any
+            .add(
+                extra()
+                    .add(occurrence::Column::StartsAt.gte(short_from))
+                    .add(occurrence::Column::StartsAt.lt(*e))
+                    .add(occurrence::Column::EndsAt.gt(*s)),
+            )
+            .add(
+                extra()
+                    .add(is_long(backend))
+                    .add(occurrence::Column::StartsAt.gte(*s - Duration::days(MAX_DAYS)))
+                    .add(occurrence::Column::StartsAt.lt(short_from))
+                    .add(occurrence::Column::EndsAt.gt(*s)),
+            );
+    }
+    any
+}
+
+/// Occurrences of other meetings in `rooms` or chaired by `chairs` that overlap `windows`.
+/// One query; each term of the OR runs on its own index range.
 pub async fn busy_rooms_and_chairs<C: ConnectionTrait>(
     db: &C,
     rooms: &[i32],
     chairs: &[i32],
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
+    windows: &[(DateTime<Utc>, DateTime<Utc>)],
     exclude: Option<i32>,
 ) -> Result<Vec<Busy>> {
-    if rooms.is_empty() && chairs.is_empty() {
+    if (rooms.is_empty() && chairs.is_empty()) || windows.is_empty() {
         return Ok(vec![]);
     }
-    let in_time = || {
-        Condition::all()
-            .add(occurrence::Column::StartsAt.gte(from))
-            .add(occurrence::Column::StartsAt.lt(to))
-    };
+    let backend = db.get_database_backend();
     let mut who = Condition::any();
     if !rooms.is_empty() {
-        who = who.add(in_time().add(occurrence::Column::RoomId.is_in(rooms.iter().copied())));
+        who = who.add(overlapping(
+            windows,
+            || Condition::all().add(occurrence::Column::RoomId.is_in(rooms.iter().copied())),
+            backend,
+        ));
     }
     if !chairs.is_empty() {
-        who = who.add(in_time().add(occurrence::Column::ChairId.is_in(chairs.iter().copied())));
+        who = who.add(overlapping(
+            windows,
+            || Condition::all().add(occurrence::Column::ChairId.is_in(chairs.iter().copied())),
+            backend,
+        ));
     }
     Ok(busy_select(exclude)
         .filter(who)
         .filter(occurrence::Column::Status.is_in(HOLDING))
-        .order_by_asc(occurrence::Column::StartsAt)
         .into_model::<Busy>()
         .all(db)
         .await?)
 }
 
-/// Approved occurrences of other meetings whose required attendees include one of `persons`
-/// or one of `agencies`.
+/// Approved occurrences of other meetings overlapping `windows` whose required attendees
+/// include one of `persons` or one of `agencies`.
 pub async fn busy_attendees<C: ConnectionTrait>(
     db: &C,
     persons: &[i32],
     agencies: &[i32],
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
+    windows: &[(DateTime<Utc>, DateTime<Utc>)],
     exclude: Option<i32>,
 ) -> Result<Vec<BusyAttendee>> {
-    if persons.is_empty() && agencies.is_empty() {
+    if (persons.is_empty() && agencies.is_empty()) || windows.is_empty() {
         return Ok(vec![]);
     }
     let mut who = Condition::any();
@@ -359,8 +431,11 @@ pub async fn busy_attendees<C: ConnectionTrait>(
         .column(meeting_attendee::Column::PersonId)
         .column(meeting_attendee::Column::AgencyId)
         .join(JoinType::InnerJoin, meeting::Relation::Attendee.def())
-        .filter(occurrence::Column::StartsAt.gte(from))
-        .filter(occurrence::Column::StartsAt.lt(to))
+        .filter(overlapping(
+            windows,
+            Condition::all,
+            db.get_database_backend(),
+        ))
         .filter(occurrence::Column::Status.eq(MeetingStatus::Approved))
         .filter(meeting_attendee::Column::Role.ne(AttendeeRole::Optional))
         .filter(who)
@@ -453,8 +528,21 @@ pub async fn check<C: ConnectionTrait>(
     };
     let last = draft.slots.iter().map(|s| s.ends_at).max().unwrap_or(first);
     let buffer = Duration::minutes(settings.room_buffer_minutes.max(0));
-    let from = first - buffer - Duration::days(MAX_DAYS);
-    let to = last + buffer;
+    // Rooms need the buffer around each occurrence; people only the occurrence itself.
+    let room_windows = windows(
+        draft
+            .slots
+            .iter()
+            .map(|s| (s.starts_at - buffer, s.ends_at + buffer))
+            .collect(),
+    );
+    let people_windows = windows(
+        draft
+            .slots
+            .iter()
+            .map(|s| (s.starts_at, s.ends_at))
+            .collect(),
+    );
 
     let rooms: Vec<i32> = draft
         .slots
@@ -464,18 +552,22 @@ pub async fn check<C: ConnectionTrait>(
         .into_iter()
         .collect();
     let chairs: BTreeSet<i32> = draft.slots.iter().filter_map(|s| s.chair_id).collect();
-    // Who must be there: the chairs, the required persons, the invited agencies' heads.
-    let people = People::load(
-        db,
-        &draft
-            .persons
-            .iter()
-            .chain(&chairs)
-            .copied()
-            .collect::<Vec<_>>(),
-        &draft.agencies,
-    )
-    .await?;
+    let first_date = clock::office_date(first);
+    let last_date = clock::office_date(last);
+    let submitted = clock::office_date(draft.submitted_at);
+    let wanted: Vec<i32> = draft.persons.iter().chain(&chairs).copied().collect();
+    // Independent reads run at once, on as many pooled connections: the check costs two round
+    // trips to the database, not one per query.
+    let (people, calendar, room_rows) = rocket::tokio::try_join!(
+        // Who must be there: the chairs, the required persons, the invited agencies' heads.
+        People::load(db, &wanted, &draft.agencies),
+        Calendar::load(
+            db,
+            submitted.min(first_date) - Duration::days(120),
+            last_date
+        ),
+        rooms_with_equipment(db, &rooms),
+    )?;
     let mut required: BTreeSet<i32> = draft.persons.iter().copied().collect();
     for a in &draft.agencies {
         if let Some(h) = people.heads.get(a) {
@@ -483,8 +575,6 @@ pub async fn check<C: ConnectionTrait>(
         }
     }
     let all_people: Vec<i32> = required.union(&chairs).copied().collect();
-
-    let busy = busy_rooms_and_chairs(db, &rooms, &all_people, from, to, draft.meeting_id).await?;
     // An agency whose head is among the people: inviting it elsewhere occupies its head.
     let headed: Vec<i32> = people
         .heads
@@ -492,32 +582,18 @@ pub async fn check<C: ConnectionTrait>(
         .filter(|(_, h)| all_people.contains(h))
         .map(|(a, _)| *a)
         .collect();
-    let busy_people = busy_attendees(db, &all_people, &headed, from, to, draft.meeting_id).await?;
+    let (mut busy, busy_people) = rocket::tokio::try_join!(
+        busy_rooms_and_chairs(db, &rooms, &all_people, &room_windows, draft.meeting_id),
+        busy_attendees(db, &all_people, &headed, &people_windows, draft.meeting_id),
+    )?;
+    busy.sort_by_key(|b| b.starts_at);
 
-    let first_date = clock::office_date(first);
-    let last_date = clock::office_date(last);
-    let submitted = clock::office_date(draft.submitted_at);
-    let calendar = Calendar::load(
-        db,
-        submitted.min(first_date) - Duration::days(120),
-        last_date,
-    )
-    .await?;
-
-    let room_rows = if rooms.is_empty() {
-        vec![]
-    } else {
-        room::Entity::find()
-            .filter(room::Column::Id.is_in(rooms.iter().copied()))
-            .all(db)
-            .await?
-    };
     let room_name = |id: i32| Named {
         id,
         name: room_rows
             .iter()
-            .find(|r| r.id == id)
-            .map(|r| r.name.clone())
+            .find(|(r, _)| r.id == id)
+            .map(|(r, _)| r.name.clone())
             .unwrap_or_else(|| format!("#{id}")),
     };
 
@@ -696,14 +772,29 @@ fn person_conflict(
     c
 }
 
+/// The rooms with the equipment each has, in one query.
+async fn rooms_with_equipment<C: ConnectionTrait>(
+    db: &C,
+    rooms: &[i32],
+) -> Result<Vec<(room::Model, Vec<equipment::Model>)>> {
+    if rooms.is_empty() {
+        return Ok(vec![]);
+    }
+    Ok(room::Entity::find()
+        .filter(room::Column::Id.is_in(rooms.iter().copied()))
+        .find_with_related(equipment::Entity)
+        .all(db)
+        .await?)
+}
+
 /// Capacity and equipment of each room the meeting uses.
 async fn room_fit<C: ConnectionTrait>(
     db: &C,
     draft: &Draft,
-    rooms: &[room::Model],
+    rooms: &[(room::Model, Vec<equipment::Model>)],
     out: &mut Vec<Conflict>,
 ) -> Result<()> {
-    for r in rooms {
+    for (r, _) in rooms {
         if let Some(n) = draft.expected_attendance.filter(|n| *n > r.capacity) {
             let mut c = Conflict::new(
                 Kind::Capacity,
@@ -722,18 +813,12 @@ async fn room_fit<C: ConnectionTrait>(
             out.push(c);
         }
     }
-    if draft.equipment_ids.is_empty() || rooms.is_empty() {
-        return Ok(());
-    }
-    let has: HashSet<(i32, i32)> = room_equipment::Entity::find()
-        .filter(room_equipment::Column::RoomId.is_in(rooms.iter().map(|r| r.id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|e| (e.room_id, e.equipment_id))
+    let has: HashSet<(i32, i32)> = rooms
+        .iter()
+        .flat_map(|(r, kit)| kit.iter().map(move |e| (r.id, e.id)))
         .collect();
     let mut missing: Vec<(&room::Model, i32)> = Vec::new();
-    for r in rooms {
+    for (r, _) in rooms {
         for e in &draft.equipment_ids {
             if !has.contains(&(r.id, *e)) {
                 missing.push((r, *e));
@@ -886,12 +971,13 @@ fn calendar_conflicts(
     }
 }
 
-/// Conflicts of a saved request, as the office sees it before deciding.
+/// Conflicts of a saved request, as the office sees it before deciding (documents included),
+/// with the request as checked.
 pub async fn of_meeting<C: ConnectionTrait>(
     db: &C,
     m: &meeting::Model,
     settings: &Settings,
-) -> Result<Vec<Conflict>> {
+) -> Result<(Draft, Vec<Conflict>)> {
     let draft = Draft::of_saved(db, m).await?;
     let mut found = check(db, &draft, settings).await?;
     if let Some(flag) = crate::domain::documents::due_of(db, m, settings)
@@ -901,16 +987,17 @@ pub async fn of_meeting<C: ConnectionTrait>(
         found.push(flag);
         found.sort_by(|a, b| (a.date, a.severity, a.kind).cmp(&(b.date, b.severity, b.kind)));
     }
-    Ok(found)
+    Ok((draft, found))
 }
 
-/// Conflicts of a request as filled in, without saving it.
+/// Conflicts of a request as filled in, without saving it, with the request as checked.
 pub async fn of_new<C: ConnectionTrait>(
     db: &C,
     new: &NewMeeting,
     meeting_id: Option<i32>,
     settings: &Settings,
-) -> Result<Vec<Conflict>> {
+) -> Result<(Draft, Vec<Conflict>)> {
     let draft = Draft::from_new(new, meeting_id, clock::now())?;
-    check(db, &draft, settings).await
+    let found = check(db, &draft, settings).await?;
+    Ok((draft, found))
 }

@@ -465,3 +465,48 @@ pub async fn flagged(
     out.sort_by_key(|d| d.due_on);
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn types_are_known_by_their_bytes_and_their_extension_together() {
+        assert_eq!(
+            sniff("a.PDF", b"%PDF-1.4 ...", b"").ok(),
+            Some("application/pdf")
+        );
+        assert_eq!(
+            sniff("b.jpg", b"\xFF\xD8\xFF\xE1", b"").ok(),
+            Some("image/jpeg")
+        );
+        assert_eq!(
+            sniff("c.xls", OLE2, b"").ok(),
+            Some("application/vnd.ms-excel")
+        );
+        let pptx = b"PK\x03\x04 [Content_Types].xml ppt/slides/slide1.xml";
+        assert!(sniff("d.pptx", pptx, pptx).is_ok());
+        for (name, head) in [
+            ("html.pdf", &b"<html><script>"[..]),
+            ("a.svg", b"<svg onload=alert(1)>"),
+            ("d.docx", pptx),
+            ("e.zip", b"PK\x03\x04"),
+            ("noext", b"%PDF-1.4"),
+        ] {
+            let e = sniff(name, head, head).unwrap_err();
+            assert_eq!(e.code(), "unsupported_media_type", "{name}");
+        }
+    }
+
+    #[test]
+    fn file_names_keep_their_last_part_without_control_characters() {
+        assert_eq!(
+            clean_file_name("C:\\Users\\vt\\Giấy mời.docx").unwrap(),
+            "Giấy mời.docx"
+        );
+        assert_eq!(clean_file_name("../../etc/passwd").unwrap(), "passwd");
+        assert_eq!(clean_file_name("a\r\nb.pdf").unwrap(), "ab.pdf");
+        assert!(clean_file_name("../").is_err());
+        assert!(clean_file_name(&"x".repeat(201)).is_err());
+    }
+}

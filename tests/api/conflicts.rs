@@ -167,6 +167,34 @@ async fn the_room_taken_by_an_approved_meeting_is_an_error_naming_it_and_nothing
     .await;
     assert!(cs.is_empty(), "{cs:?}");
 
+    // What blocks approval comes with other times that work, earliest first.
+    let (_, _, v) = app
+        .call(
+            Method::Post,
+            "/api/v1/conflicts",
+            Some(&o.clerk_b),
+            Some(&request(&o, "2027-03-02", "08:30", "09:00", Some(1))),
+            &[],
+        )
+        .await;
+    let first = &v["alternatives"][0];
+    assert_eq!(
+        (first["date"].as_str(), first["from"].as_str()),
+        (Some("2027-03-02"), Some("07:30")),
+        "{v}"
+    );
+    let rooms: Vec<i64> = first["rooms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_i64().unwrap())
+        .collect();
+    assert!(
+        !rooms.is_empty() && !rooms.contains(&(o.rooms[1] as i64)),
+        "{v}"
+    );
+    assert_eq!(v["alternatives"].as_array().unwrap().len(), 5);
+
     assert_eq!(meeting_count(&app).await, before, "checking saves nothing");
 }
 
@@ -214,6 +242,31 @@ async fn the_chair_in_two_places_and_busy_attendees_are_named() {
     let cs = check(&app, &o.clerk_b, &draft).await;
     assert_eq!(kinds(&cs), ["attendee_busy"], "{cs:?}");
     assert_eq!(cs[0]["person"]["id"], o.leaders[1]);
+}
+
+#[rocket::async_test]
+async fn a_field_trip_over_several_days_occupies_its_chair_throughout() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    let trip = json!({
+        "title": "Kiểm tra thực địa đặc khu",
+        "kind": "cong_tac",
+        "chair_id": o.leaders[2],
+        "location": "Đặc khu Lý Sơn",
+        "starts_at": "2027-03-15T07:00",
+        "ends_at": "2027-03-18T18:00",
+    });
+    let t = approved(&app, &o, &trip).await;
+    for day in ["2027-03-15", "2027-03-17", "2027-03-18"] {
+        let mut draft = request(&o, day, "14:00", "15:00", Some(1));
+        draft["chair_id"] = json!(o.leaders[2]);
+        let cs = check(&app, &o.clerk_b, &draft).await;
+        assert_eq!(kinds(&cs), ["chair_overlap"], "{day}: {cs:?}");
+        assert_eq!(cs[0]["meeting"]["id"], t);
+    }
+    let mut after = request(&o, "2027-03-19", "08:00", "09:00", Some(1));
+    after["chair_id"] = json!(o.leaders[2]);
+    assert!(check(&app, &o.clerk_b, &after).await.is_empty());
 }
 
 #[rocket::async_test]

@@ -12,14 +12,22 @@ use sea_orm::{
     TransactionTrait,
 };
 
+/// The name of the last migration the app ships.
+pub fn newest_migration() -> String {
+    use migration::MigratorTrait;
+    migration::Migrator::migrations()
+        .last()
+        .map(|m| m.name().to_string())
+        .unwrap_or_default()
+}
+
 #[rocket::async_test]
 async fn healthz_reports_database_schema_and_version() {
     let app = spawn_app().await;
     let body = app.get_json("/healthz", Status::Ok).await;
     assert_eq!(body["status"], "ok");
     assert_eq!(body["database"], test_backend());
-    let newest = Migrator::migrations().last().unwrap().name().to_string();
-    assert_eq!(body["schema_version"], newest.as_str());
+    assert_eq!(body["schema_version"], newest_migration());
     assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
 }
 
