@@ -42,7 +42,9 @@ pub async fn build(figment: Figment) -> Result<Rocket<Build>> {
     Ok(rocket::custom(figment)
         .manage(db)
         .manage(config)
+        .manage(crate::feeds::cache::FeedCache::default())
         .mount("/", api::health::routes())
         .mount("/", api::meetings::routes())
-        .mount("/", api::schedule::routes()))
+        .mount("/", api::schedule::routes())
+        .mount("/", api::feeds::routes()))
 }

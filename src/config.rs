@@ -17,6 +17,13 @@ pub struct AppConfig {
     /// Largest number of pooled database connections.
     #[serde(default = "default_pool_size")]
     pub db_pool_size: u32,
+    /// Base URL people reach the server at: links in feeds (meeting pages, feed URLs).
+    #[serde(default = "default_public_url")]
+    pub public_url: String,
+}
+
+fn default_public_url() -> String {
+    "http://127.0.0.1:8000".into()
 }
 
 fn default_data_dir() -> PathBuf {
@@ -42,6 +49,7 @@ impl AppConfig {
         // line, rather than by Rocket's panic at launch.
         rocket::Config::try_from(figment).map_err(config_error)?;
         let mut config: AppConfig = figment.extract().map_err(config_error)?;
+        config.public_url = config.public_url.trim_end_matches('/').to_string();
         if let Ok(url) = std::env::var("DATABASE_URL") {
             if !url.trim().is_empty() {
                 config.database_url = Some(url);

@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261127_000001_create_schema;
 mod m20261127_000002_booking_guarantees;
+mod m20261127_000010_feed_generation_indexes;
 pub use m20261127_000002_booking_guarantees::{CHAIR_OVERLAP, ROOM_OVERLAP};
 
 pub struct Migrator;
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261127_000001_create_schema::Migration),
             Box::new(m20261127_000002_booking_guarantees::Migration),
+            Box::new(m20261127_000010_feed_generation_indexes::Migration),
         ]
     }
 }

@@ -1,5 +1,6 @@
 //! HTTP handlers. Thin: they parse, call the domain, and shape the answer.
 
+pub mod feeds;
 pub mod health;
 pub mod json;
 pub mod meetings;

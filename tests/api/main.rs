@@ -4,6 +4,7 @@
 mod helpers;
 
 mod cli;
+mod feeds;
 mod foundation;
 mod race;
 mod schedule;
