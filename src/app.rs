@@ -46,5 +46,6 @@ pub async fn build(figment: Figment) -> Result<Rocket<Build>> {
         .mount("/", api::health::routes())
         .mount("/", api::meetings::routes())
         .mount("/", api::schedule::routes())
-        .mount("/", api::feeds::routes()))
+        .mount("/", api::feeds::routes())
+        .mount("/", api::import::routes()))
 }

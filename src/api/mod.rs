@@ -2,6 +2,7 @@
 
 pub mod feeds;
 pub mod health;
+pub mod import;
 pub mod json;
 pub mod meetings;
 pub mod schedule;

@@ -3,6 +3,7 @@
 //! (`tokens`) and import of .ics files (`import`). No HTTP here: see src/api/feeds.rs.
 
 pub mod cache;
+pub mod import;
 pub mod render;
 pub mod rfc5545;
 pub mod select;

@@ -6,6 +6,7 @@ mod helpers;
 mod cli;
 mod feeds;
 mod foundation;
+mod import;
 mod race;
 mod schedule;
 mod workflow;
