@@ -39,10 +39,11 @@ pub async fn build(figment: Figment) -> Result<Rocket<Build>> {
         }
         AdminBootstrap::Present => {}
     }
+    let feed_recheck = std::time::Duration::from_millis(config.feed_recheck_ms);
     Ok(rocket::custom(figment)
         .manage(db)
         .manage(config)
-        .manage(crate::feeds::cache::FeedCache::default())
+        .manage(crate::feeds::cache::FeedCache::new(feed_recheck))
         .mount("/", api::health::routes())
         .mount("/", api::meetings::routes())
         .mount("/", api::schedule::routes())

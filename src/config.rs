@@ -20,6 +20,15 @@ pub struct AppConfig {
     /// Base URL people reach the server at: links in feeds (meeting pages, feed URLs).
     #[serde(default = "default_public_url")]
     pub public_url: String,
+    /// How long (ms) a feed request trusts the last check of its token and of the data
+    /// generation before asking the database again; 0 = ask on every request. Revocation on
+    /// this instance applies at once; on another instance sharing the database within this.
+    #[serde(default = "default_feed_recheck_ms")]
+    pub feed_recheck_ms: u64,
+}
+
+fn default_feed_recheck_ms() -> u64 {
+    1000
 }
 
 fn default_public_url() -> String {

@@ -10,7 +10,6 @@ use crate::auth::Caller;
 use crate::config::AppConfig;
 use crate::db::Db;
 use crate::feeds::cache::{FeedCache, Rendered};
-use crate::feeds::select::{FeedSpec, Scope};
 use crate::feeds::tokens::{self, FeedTokenInput, FeedTokenView};
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
@@ -129,7 +128,9 @@ impl<'r> Responder<'r, 'static> for FeedResponse {
             return res.status(Status::NotModified).ok();
         }
         // Rocket's ContentType::Calendar has no charset; RFC 5545 §8.1 wants it stated.
-        res.header(ContentType::new("text", "calendar").with_params(("charset", "utf-8")));
+        res.header(ContentType::new("text", "calendar").with_params(("charset", "utf-8")))
+            // Rocket's default 4 KiB chunks cost a write each on a 2 MB feed.
+            .max_chunk_size(256 * 1024);
         let body = match (&r.gzip, self.gzip) {
             (Some(gz), true) => {
                 res.raw_header("Content-Encoding", "gzip");
@@ -145,32 +146,27 @@ impl<'r> Responder<'r, 'static> for FeedResponse {
 #[rocket::get("/feeds/<file>")]
 pub async fn feed(
     db: &State<Db>,
-    cache: &State<FeedCache>,
+    feeds: &State<FeedCache>,
     config: &State<AppConfig>,
     cond: Conditional,
     file: &str,
 ) -> Result<FeedResponse> {
     let not_found = || Error::not_found("lịch", "Feed");
     let name = file.strip_suffix(".ics").ok_or_else(not_found)?;
-    let (spec, public) = if name == "public" {
-        (
-            FeedSpec {
-                scope: Scope::Public,
-                include_tentative: false,
-            },
-            true,
-        )
+    let (probe, public) = if name == "public" {
+        (feeds.probe_public(db).await?, true)
     } else {
         // Tokens are 64 hex digits; anything else is not worth a query.
         if name.len() != 64 || !name.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(not_found());
         }
-        (
-            tokens::resolve(db, name).await?.ok_or_else(not_found)?,
-            false,
-        )
+        // One query: the token (revoked → 404) and the generation.
+        (feeds.probe_token(db, name).await?, false)
     };
-    let rendered = cache.get(db, spec, &config.public_url).await?;
+    let spec = probe.spec.ok_or_else(not_found)?;
+    let rendered = feeds
+        .get(db, spec, probe.generation, &config.public_url)
+        .await?;
     Ok(FeedResponse::new(rendered, &cond, public))
 }
 
@@ -222,8 +218,14 @@ pub async fn list_tokens(by: Caller, db: &State<Db>) -> Result<Json<Vec<FeedToke
 }
 
 #[rocket::delete("/api/v1/feed-tokens/<id>")]
-pub async fn revoke_token(by: Caller, db: &State<Db>, id: i32) -> Result<Status> {
+pub async fn revoke_token(
+    by: Caller,
+    db: &State<Db>,
+    feeds: &State<FeedCache>,
+    id: i32,
+) -> Result<Status> {
     tokens::revoke(db, &by, id).await?;
+    feeds.forget_probes();
     Ok(Status::NoContent)
 }
 

@@ -3,7 +3,7 @@
 //! Who may create one: the office's roles, any scope; an agency clerk, only its own agency's
 //! feed and the feeds of persons of its own agency.
 
-use super::select::{FeedSpec, Scope};
+use super::select::Scope;
 use crate::auth::{new_secret, token_hash, Caller};
 use crate::db::Db;
 use crate::domain::clock;
@@ -181,18 +181,4 @@ pub async fn revoke(db: &Db, by: &Caller, id: i32) -> Result<()> {
     a.revoked_at = Set(Some(clock::now()));
     a.update(&db.conn).await?;
     Ok(())
-}
-
-/// The feed a secret opens: one point query on the unique hash; revoked or unknown → None.
-pub async fn resolve(db: &Db, secret: &str) -> Result<Option<FeedSpec>> {
-    let found = feed_token::Entity::find()
-        .filter(feed_token::Column::TokenHash.eq(token_hash(secret)))
-        .one(&db.conn)
-        .await?;
-    Ok(found.filter(|t| t.revoked_at.is_none()).and_then(|t| {
-        Some(FeedSpec {
-            scope: Scope::of_token(t.scope, t.person_id, t.room_id, t.agency_id)?,
-            include_tentative: t.include_tentative,
-        })
-    }))
 }

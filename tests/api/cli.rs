@@ -94,12 +94,12 @@ fn migrate_then_status_lists_applied_migrations() {
     let env = [("LICHHOP_DATA_DIR", data.to_str().unwrap())];
     let (code, out, err) = run(&["migrate"], &env);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("m20261127_000002_booking_guarantees"), "{out}");
+    assert!(out.contains("m20261127_000010_feed_generation_indexes"), "{out}");
     let (code, out, _) = run(&["migrate", "--status"], &env);
     assert_eq!(code, 0);
     assert_eq!(
         out.lines().filter(|l| l.starts_with("Applied")).count(),
-        2,
+        3,
         "{out}"
     );
 }

@@ -507,7 +507,22 @@ async fn a_series_is_one_rrule_event_with_exdate_and_recurrence_id_overrides() {
     ] {
         assert!(ics.contains(needed), "missing {needed:?}");
     }
+    // Folding, byte by byte: the long Vietnamese title spans physical lines of at most 75
+    // octets, each valid UTF-8 (checked above), and unfolds back to exactly the escaped title.
+    let title =
+        "Giao ban định kỳ: tiến độ giải phóng mặt bằng, tái định cư và giải ngân vốn đầu tư công";
+    let at = ics.find("\r\nSUMMARY:Giao ban").expect("summary") + 2;
+    let physical: Vec<&str> = ics[at..].split("\r\n").take(3).collect();
+    assert!(
+        physical[0].len() <= 75 && physical[0].len() > 70,
+        "{physical:?}"
+    );
+    assert!(physical[1].starts_with(' '), "folded: {physical:?}");
     let evs = vevents(&ics);
+    assert_eq!(
+        prop(&evs[0], "SUMMARY").map(str::to_string),
+        Some(lichhop::feeds::rfc5545::escape_text(title))
+    );
     assert_eq!(evs.len(), 3, "master + moved + cancelled");
     let master = &evs[0];
     assert_eq!(prop(master, "RRULE"), Some("FREQ=WEEKLY;COUNT=6"));
@@ -775,4 +790,94 @@ async fn thunderbird_and_python_clients_expand_every_feed_like_we_do() {
             }
         }
     }
+}
+
+/// GET over real TCP: (status, ETag).
+async fn tcp_get(addr: std::net::SocketAddr, path: &str) -> (u16, String) {
+    use rocket::tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = rocket::tokio::net::TcpStream::connect(addr).await.unwrap();
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await.unwrap();
+    let text = String::from_utf8_lossy(&raw);
+    let status = text.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let etag = text
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("etag: ")
+                .or_else(|| l.strip_prefix("ETag: "))
+        })
+        .unwrap_or("")
+        .trim()
+        .to_string();
+    (status, etag)
+}
+
+#[rocket::async_test]
+async fn two_instances_sharing_the_database_serve_the_same_bytes_and_both_see_changes() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    approved(&app, &o, &meeting(&o, "Họp giao ban", 2, 8, "public")).await;
+    let a = serve(app.data_dir.path(), &app.database_url).await;
+    let b = serve(app.data_dir.path(), &app.database_url).await;
+    let path = feed_path(&app, &o.staff, json!({"scope": "office"})).await;
+    let (sa, ea) = tcp_get(a.addr, &path).await;
+    let (sb, eb) = tcp_get(b.addr, &path).await;
+    assert_eq!((sa, sb), (200, 200));
+    assert!(!ea.is_empty());
+    assert_eq!(ea, eb, "same data, same bytes, same ETag");
+    // A change made through one instance (here: the test client) reaches both caches.
+    approved(&app, &o, &meeting(&o, "Họp bổ sung", 3, 8, "public")).await;
+    let (_, ea2) = tcp_get(a.addr, &path).await;
+    let (_, eb2) = tcp_get(b.addr, &path).await;
+    assert_ne!(ea2, ea);
+    assert_eq!(ea2, eb2);
+    // Revoked through the API: both instances answer 404 at once.
+    let (_, list) = list_tokens(&app, &o.staff).await;
+    let id = list[0]["id"].as_i64().unwrap();
+    let (s, _, _) = app
+        .call(
+            Method::Delete,
+            &format!("/api/v1/feed-tokens/{id}"),
+            Some(&o.staff),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(s, Status::NoContent);
+    assert_eq!(tcp_get(a.addr, &path).await.0, 404);
+    assert_eq!(tcp_get(b.addr, &path).await.0, 404);
+}
+
+#[rocket::async_test]
+async fn under_load_a_feed_is_rechecked_at_most_once_a_second_but_revocation_here_is_immediate() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let url = fresh_database_url(data_dir.path()).await;
+    let figment = test_figment(data_dir.path(), &url).merge(("feed_recheck_ms", 60_000));
+    let rocket = lichhop::app::build(figment).await.unwrap();
+    let app = TestApp {
+        client: rocket::local::asynchronous::Client::tracked(rocket)
+            .await
+            .unwrap(),
+        database_url: url,
+        data_dir,
+    };
+    let o = app.office().await;
+    let path = feed_path(&app, &o.staff, json!({"scope": "office"})).await;
+    let (_, hs, _) = fetch(&app, &path, &[]).await;
+    let etag = header(&hs, "ETag").unwrap().to_string();
+    // Within the recheck interval a change is not looked for: the same bytes are served.
+    approved(&app, &o, &meeting(&o, "Họp mới", 2, 8, "public")).await;
+    let (s, _, _) = fetch(&app, &path, &[("If-None-Match", &etag)]).await;
+    assert_eq!(s, Status::NotModified);
+    // A revocation through this instance is not delayed by it.
+    let (_, list) = list_tokens(&app, &o.staff).await;
+    let id = list[0]["id"].as_i64().unwrap();
+    let del = format!("/api/v1/feed-tokens/{id}");
+    let (s, _, _) = app
+        .call(Method::Delete, &del, Some(&o.staff), None, &[])
+        .await;
+    assert_eq!(s, Status::NoContent);
+    assert_eq!(fetch(&app, &path, &[]).await.0, Status::NotFound);
 }

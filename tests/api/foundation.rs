@@ -20,7 +20,7 @@ async fn healthz_reports_database_schema_and_version() {
     assert_eq!(body["database"], test_backend());
     assert_eq!(
         body["schema_version"],
-        "m20261127_000002_booking_guarantees"
+        "m20261127_000010_feed_generation_indexes"
     );
     assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
 }
