@@ -212,6 +212,13 @@ fn gzip(bytes: &[u8]) -> Option<Arc<[u8]>> {
     enc.finish().ok().map(Arc::from)
 }
 
+/// The start of today in the office's zone, as an instant: the reference time of a feed.
+pub fn office_day_start() -> DateTime<Utc> {
+    let today = clock::office_date(clock::now());
+    clock::local_to_utc(clock::OFFICE_TZ, today.and_time(chrono::NaiveTime::MIN))
+        .unwrap_or_else(clock::now)
+}
+
 /// Builds a feed's bytes from the database (no cache).
 pub async fn build(
     db: &Db,
@@ -219,7 +226,7 @@ pub async fn build(
     public_url: &str,
 ) -> Result<(String, usize, DateTime<Utc>)> {
     let s = settings::load(db).await?;
-    let data = select::select(db, spec, &s, clock::now()).await?;
+    let data = select::select(db, spec, &s, office_day_start()).await?;
     Ok((
         render::render(&data, public_url),
         data.items.len(),

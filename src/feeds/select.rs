@@ -22,7 +22,7 @@ use entity::{
     Visibility,
 };
 use sea_orm::sea_query::Query;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
 
 /// How far back a feed reaches: meetings whose last occurrence ended earlier are left out.
@@ -194,7 +194,9 @@ async fn feed_name(db: &Db, scope: Scope) -> Result<String> {
     })
 }
 
-/// Everything one feed shows, as of `now`.
+/// Everything one feed shows, as of `now`: callers pass the start of the office day, so that
+/// every instance (and every rebuild that day) selects the same meetings and renders the same
+/// bytes.
 pub async fn select(
     db: &Db,
     spec: FeedSpec,
@@ -254,14 +256,21 @@ pub async fn select(
         Scope::Agency(a) => Some(a),
         _ => None,
     };
-    let mut last_modified = settings_changed(db).await?.unwrap_or(DateTime::UNIX_EPOCH);
+    // Last-Modified: the latest change of any meeting, occurrence or setting (a meeting that
+    // left this feed changed too), and no earlier than `now`, the start of the office day at
+    // which the windows above rolled. Index look-ups (m20261127_000010).
+    let mut last_modified = settings_changed(db)
+        .await?
+        .unwrap_or(DateTime::UNIX_EPOCH)
+        .max(now);
+    let newest_meeting = newest::<meeting::Entity>(db, meeting::Column::UpdatedAt).await?;
+    let newest_occurrence = newest::<occurrence::Entity>(db, occurrence::Column::UpdatedAt).await?;
+    for t in [newest_meeting, newest_occurrence].into_iter().flatten() {
+        last_modified = last_modified.max(t);
+    }
     let mut items = Vec::with_capacity(meetings.len());
     for (m, s) in meetings {
         let occ = occurrences.remove(&m.id).unwrap_or_default();
-        last_modified = last_modified.max(m.updated_at);
-        for o in &occ {
-            last_modified = last_modified.max(o.updated_at);
-        }
         let busy_only =
             m.visibility == Visibility::Confidential && owner != Some(m.requesting_agency_id);
         items.push(Item {
@@ -302,6 +311,17 @@ pub async fn select(
         directory,
         last_modified,
     })
+}
+
+/// MAX of a timestamp column (an index look-up when the column is indexed).
+async fn newest<E: EntityTrait>(db: &Db, col: E::Column) -> Result<Option<DateTime<Utc>>> {
+    let found: Option<Option<DateTime<Utc>>> = E::find()
+        .select_only()
+        .column_as(col.max(), "newest")
+        .into_tuple()
+        .one(&db.conn)
+        .await?;
+    Ok(found.flatten())
 }
 
 async fn settings_changed(db: &Db) -> Result<Option<DateTime<Utc>>> {

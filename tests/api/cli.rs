@@ -94,7 +94,10 @@ fn migrate_then_status_lists_applied_migrations() {
     let env = [("LICHHOP_DATA_DIR", data.to_str().unwrap())];
     let (code, out, err) = run(&["migrate"], &env);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("m20261127_000010_feed_generation_indexes"), "{out}");
+    assert!(
+        out.contains("m20261127_000010_feed_generation_indexes"),
+        "{out}"
+    );
     let (code, out, _) = run(&["migrate", "--status"], &env);
     assert_eq!(code, 0);
     assert_eq!(
