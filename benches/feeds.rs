@@ -18,7 +18,9 @@ use std::process::Command;
 use std::time::Instant;
 
 const EVENTS: usize = 2_000;
-const SECONDS: &str = "8";
+const SECONDS: &str = "5";
+/// Alternating rounds of (ours, nginx); the best of each side is reported.
+const ROUNDS: usize = 2;
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
@@ -269,12 +271,20 @@ async fn main() {
         our_etag.clone(),
         nginx_etag.clone(),
     );
+    // Alternating runs, best of each: other work on the machine then hurts both sides alike.
     let results = rocket::tokio::task::spawn_blocking(move || {
-        let warm_ours = wrk(&ours2, &[]);
-        let warm_nginx = wrk(&nginx_url2, &[]);
-        let nm_ours = wrk(&ours2, &[format!("If-None-Match: {our_etag2}")]);
-        let nm_nginx = wrk(&nginx_url2, &[format!("If-None-Match: {nginx_etag2}")]);
-        (warm_ours, warm_nginx, nm_ours, nm_nginx)
+        let (mut r, our_inm, nginx_inm) = (
+            [0f64; 4],
+            [format!("If-None-Match: {our_etag2}")],
+            [format!("If-None-Match: {nginx_etag2}")],
+        );
+        for _ in 0..ROUNDS {
+            r[0] = r[0].max(wrk(&ours2, &[]));
+            r[1] = r[1].max(wrk(&nginx_url2, &[]));
+            r[2] = r[2].max(wrk(&ours2, &our_inm));
+            r[3] = r[3].max(wrk(&nginx_url2, &nginx_inm));
+        }
+        (r[0], r[1], r[2], r[3])
     })
     .await
     .expect("wrk finished");
@@ -293,7 +303,9 @@ async fn main() {
         .ok();
     shutdown.notify();
 
-    println!("wrk -t2 -c32 -d{SECONDS}s, loopback, 2 cores shared by server and wrk");
+    println!(
+        "wrk -t2 -c32 -d{SECONDS}s, best of {ROUNDS} alternating rounds, loopback, 2 cores shared by server and wrk"
+    );
     println!("warm GET : lichhop {warm_ours:>10.0} req/s   nginx {warm_nginx:>10.0} req/s   ratio {:.2} (target >= 0.5)", warm_ours / warm_nginx.max(1.0));
     println!("304      : lichhop {nm_ours:>10.0} req/s   nginx {nm_nginx:>10.0} req/s   ratio {:.2} (target >= 0.7)", nm_ours / nm_nginx.max(1.0));
 }

@@ -129,7 +129,8 @@ impl<'r> Responder<'r, 'static> for FeedResponse {
         }
         // Rocket's ContentType::Calendar has no charset; RFC 5545 §8.1 wants it stated.
         res.header(ContentType::new("text", "calendar").with_params(("charset", "utf-8")))
-            // Rocket's default 4 KiB chunks cost a write each on a 2 MB feed.
+            // Rocket's default 4 KiB chunks cost a wake-up and a write each on a 2 MB feed.
+            // (One chunk for the whole body measured no better: a 2 MB buffer per request.)
             .max_chunk_size(256 * 1024);
         let body = match (&r.gzip, self.gzip) {
             (Some(gz), true) => {
