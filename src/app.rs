@@ -49,9 +49,11 @@ pub async fn build(figment: Figment) -> Result<Rocket<Build>> {
         }
         AdminBootstrap::Present => {}
     }
+    let feed_recheck = std::time::Duration::from_millis(config.feed_recheck_ms);
     Ok(rocket::custom(figment)
         .manage(db)
         .manage(config)
+        .manage(crate::feeds::cache::FeedCache::new(feed_recheck))
         // An empty Shield replaces Rocket's defaults: web::security sets every header itself.
         .attach(rocket::shield::Shield::new())
         .attach(web::security::SecurityHeaders)

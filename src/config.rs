@@ -34,6 +34,22 @@ pub struct AppConfig {
     /// How long a slowed-down attempt waits before it is answered.
     #[serde(default = "default_throttle_delay_ms")]
     pub throttle_delay_ms: u64,
+    /// Base URL people reach the server at: links in feeds (meeting pages, feed URLs).
+    #[serde(default = "default_public_url")]
+    pub public_url: String,
+    /// How long (ms) a feed request trusts the last check of its token and of the data
+    /// generation before asking the database again; 0 = ask on every request. Revocation on
+    /// this instance applies at once; on another instance sharing the database within this.
+    #[serde(default = "default_feed_recheck_ms")]
+    pub feed_recheck_ms: u64,
+}
+
+fn default_feed_recheck_ms() -> u64 {
+    1000
+}
+
+fn default_public_url() -> String {
+    "http://127.0.0.1:8000".into()
 }
 
 fn default_data_dir() -> PathBuf {
@@ -83,6 +99,7 @@ impl AppConfig {
         // line, rather than by Rocket's panic at launch.
         rocket::Config::try_from(figment).map_err(config_error)?;
         let mut config: AppConfig = figment.extract().map_err(config_error)?;
+        config.public_url = config.public_url.trim_end_matches('/').to_string();
         if let Ok(url) = std::env::var("DATABASE_URL") {
             if !url.trim().is_empty() {
                 config.database_url = Some(url);

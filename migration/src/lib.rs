@@ -6,6 +6,7 @@ mod m20261127_000001_create_schema;
 mod m20261127_000002_booking_guarantees;
 mod m20261127_000003_bounded_overlap_triggers;
 mod m20261127_000005_occurrence_long_index;
+mod m20261127_000010_feed_generation_indexes;
 pub use m20261127_000002_booking_guarantees::{CHAIR_OVERLAP, ROOM_OVERLAP};
 
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000002_booking_guarantees::Migration),
             Box::new(m20261127_000003_bounded_overlap_triggers::Migration),
             Box::new(m20261127_000005_occurrence_long_index::Migration),
+            Box::new(m20261127_000010_feed_generation_indexes::Migration),
         ]
     }
 }

@@ -7,7 +7,9 @@ pub mod availability;
 pub mod closures;
 pub mod conflicts;
 pub mod documents;
+pub mod feeds;
 pub mod health;
+pub mod import;
 pub mod json;
 pub mod meetings;
 pub mod openapi;
@@ -29,5 +31,7 @@ pub fn routes() -> Vec<rocket::Route> {
     all.extend(closures::routes());
     all.extend(availability::routes());
     all.extend(documents::routes());
+    all.extend(feeds::routes());
+    all.extend(import::routes());
     all
 }

@@ -2,8 +2,8 @@
 //! and the types they take and return (utoipa), so it cannot drift from the code. Public.
 
 use crate::api::{
-    account, admin, availability, closures, conflicts, documents, health, meetings, schedule,
-    settings, tokens,
+    account, admin, availability, closures, conflicts, documents, feeds, health, import, meetings,
+    schedule, settings, tokens,
 };
 use rocket::serde::json::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -60,6 +60,11 @@ use utoipa::{Modify, OpenApi};
         admin::auth_events,
         settings::read,
         settings::write,
+        feeds::create_token,
+        feeds::list_tokens,
+        feeds::revoke_token,
+        import::meeting,
+        import::closures,
         closures::list,
         closures::create,
         closures::delete,

@@ -167,6 +167,13 @@ const TABLE: &[(&str, &str, Rule, Body)] = &[
     ("GET",    "/api/v1/documents/due",            AnySignedIn, Body::None),
     ("GET",    "/api/v1/documents/<id>",           AgencyA,     Body::None),
     ("DELETE", "/api/v1/documents/<id>",           AgencyARemoves, Body::None),
+    // iCalendar feeds and import
+    ("GET",    "/feeds/<file>",                    Public,      Body::None),
+    ("GET",    "/api/v1/feed-tokens",              AnySignedIn, Body::None),
+    ("POST",   "/api/v1/feed-tokens",              AnySignedIn, Json("{}")),
+    ("DELETE", "/api/v1/feed-tokens/<id>",         AgencyARemoves, Body::None),
+    ("POST",   "/api/v1/import/meeting",           AnySignedIn, Body::None),
+    ("POST",   "/api/v1/import/closures",          Admin,       Body::None),
     ("GET",    "/api/v1/settings",                 AnySignedIn, Body::None),
     ("PUT",    "/api/v1/settings",                 Admin,       Json("{}")),
 ];
@@ -220,6 +227,8 @@ struct Fixture {
     meeting: i32,
     closure: i32,
     working_day: i32,
+    /// A feed token of agency A, made by clerk A.
+    feed_token: i32,
     /// Documents of the meeting, uploaded by clerk A: one to read, one to remove.
     document: i32,
     document_to_remove: i32,
@@ -242,6 +251,7 @@ impl Fixture {
             ("/api/v1/closures/", self.closure),
             ("/api/v1/working-days/", self.working_day),
             ("/api/v1/documents/", self.document),
+            ("/api/v1/feed-tokens/", self.feed_token),
             ("/quan-tri/tai-khoan/", self.victim_account),
             ("/quan-tri/don-vi/", self.agency_a),
             ("/quan-tri/can-bo/", self.person),
@@ -266,6 +276,7 @@ impl Fixture {
             .replace("<date>", "2027-05-03")
             .replace("<week>", "2027-05-03")
             .replace("<year>", "2027")
+            .replace("<file>", "public.ics")
     }
 }
 
@@ -389,7 +400,19 @@ async fn every_route_allows_and_denies_as_the_table_says() {
     )
     .await;
     assert_eq!(status, Status::Created, "{to_remove}");
+    let (feed_token, _) = lichhop::feeds::tokens::create(
+        app.db(),
+        &lichhop::auth::Caller {
+            account: principals[0].1.account.clone(),
+            token_id: None,
+        },
+        serde_json::from_value(serde_json::json!({"scope": "agency", "agency_id": agency_a.id}))
+            .unwrap(),
+    )
+    .await
+    .unwrap();
     let fixture = Fixture {
+        feed_token: feed_token.id,
         document_to_remove: to_remove["id"].as_i64().unwrap() as i32,
         closure: closure.id,
         working_day: working_day.id,

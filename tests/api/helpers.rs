@@ -54,6 +54,8 @@ pub fn test_figment(data_dir: &std::path::Path, database_url: &str) -> Figment {
         .merge(("data_dir", data_dir.display().to_string()))
         .merge(("database_url", database_url))
         .merge(("admin_password", ADMIN_PASSWORD))
+        // Feeds check the database on every request, so a change shows at once in tests.
+        .merge(("feed_recheck_ms", 0))
         .merge(("log_level", "off"))
         .merge(("cli_colors", false))
 }

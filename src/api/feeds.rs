@@ -1,0 +1,257 @@
+//! iCalendar feeds over HTTP (`/feeds/public.ics`, `/feeds/<token>.ics`) and the feed-token API
+//! (`/api/v1/feed-tokens`).
+//!
+//! Feeds are conditional (ETag, Last-Modified → 304), answer HEAD (Rocket routes HEAD to GET and
+//! drops the body), and are gzip-compressed for clients that ask. The bytes come from the
+//! in-memory cache (src/feeds/cache.rs).
+
+use crate::api::json::JsonBody;
+use crate::auth::Caller;
+use crate::config::AppConfig;
+use crate::db::Db;
+use crate::feeds::cache::{FeedCache, Rendered};
+use crate::feeds::tokens::{self, FeedTokenInput, FeedTokenView};
+use crate::{Error, Result};
+use chrono::{DateTime, Utc};
+use entity::feed_token;
+use rocket::http::{ContentType, Status};
+use rocket::request::{FromRequest, Outcome, Request};
+use rocket::response::{self, Responder, Response};
+use rocket::serde::json::Json;
+use rocket::State;
+use rocket::{delete, get, post};
+use serde::Serialize;
+use std::io::Cursor;
+use std::sync::Arc;
+
+/// What a client said about the copy it has and the encodings it reads.
+pub struct Conditional {
+    if_none_match: Option<String>,
+    if_modified_since: Option<DateTime<Utc>>,
+    gzip: bool,
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Conditional {
+    type Error = std::convert::Infallible;
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        let h = req.headers();
+        Outcome::Success(Conditional {
+            if_none_match: h.get_one("If-None-Match").map(str::to_string),
+            if_modified_since: h
+                .get_one("If-Modified-Since")
+                .and_then(|v| DateTime::parse_from_rfc2822(v.trim()).ok())
+                .map(|t| t.with_timezone(&Utc)),
+            gzip: h.get("Accept-Encoding").any(accepts_gzip),
+        })
+    }
+}
+
+/// `gzip` listed in Accept-Encoding without `q=0` (RFC 9110 §12.5.3).
+fn accepts_gzip(header: &str) -> bool {
+    header.split(',').any(|part| {
+        let mut it = part.split(';');
+        let coding = it.next().unwrap_or("").trim();
+        let q_zero = it.any(|p| {
+            p.trim()
+                .strip_prefix("q=")
+                .and_then(|q| q.trim().parse::<f32>().ok())
+                .is_some_and(|q| q <= 0.0)
+        });
+        (coding.eq_ignore_ascii_case("gzip") || coding.eq_ignore_ascii_case("x-gzip")) && !q_zero
+    })
+}
+
+/// RFC 9110 §5.6.7 IMF-fixdate.
+fn http_date(t: DateTime<Utc>) -> String {
+    t.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
+}
+
+/// A feed answer: 200 with the bytes (plain or gzip) or 304.
+pub struct FeedResponse {
+    rendered: Arc<Rendered>,
+    gzip: bool,
+    not_modified: bool,
+    public: bool,
+}
+
+impl FeedResponse {
+    fn new(rendered: Arc<Rendered>, cond: &Conditional, public: bool) -> Self {
+        let gzip = cond.gzip && rendered.gzip.is_some();
+        // RFC 9110 §13.1.3: If-Modified-Since is ignored when If-None-Match is present.
+        let not_modified = match &cond.if_none_match {
+            Some(inm) => inm.split(',').any(|tag| {
+                let tag = tag.trim().trim_start_matches("W/");
+                tag == "*" || tag == rendered.etag || tag == gzip_etag(&rendered.etag)
+            }),
+            None => cond
+                .if_modified_since
+                .is_some_and(|ims| rendered.last_modified <= ims),
+        };
+        FeedResponse {
+            rendered,
+            gzip,
+            not_modified,
+            public,
+        }
+    }
+}
+
+/// The gzip representation has its own strong validator.
+fn gzip_etag(etag: &str) -> String {
+    format!("{}-gz\"", etag.trim_end_matches('"'))
+}
+
+impl<'r> Responder<'r, 'static> for FeedResponse {
+    fn respond_to(self, _req: &'r Request<'_>) -> response::Result<'static> {
+        let r = &self.rendered;
+        let mut res = Response::build();
+        res.raw_header(
+            "ETag",
+            if self.gzip {
+                gzip_etag(&r.etag)
+            } else {
+                r.etag.clone()
+            },
+        )
+        .raw_header("Last-Modified", http_date(r.last_modified))
+        .raw_header("Vary", "Accept-Encoding")
+        .raw_header(
+            "Cache-Control",
+            if self.public {
+                "public, max-age=300"
+            } else {
+                "private, max-age=300"
+            },
+        );
+        if self.not_modified {
+            return res.status(Status::NotModified).ok();
+        }
+        // Rocket's ContentType::Calendar has no charset; RFC 5545 §8.1 wants it stated.
+        res.header(ContentType::new("text", "calendar").with_params(("charset", "utf-8")))
+            // Rocket's default 4 KiB chunks cost a wake-up and a write each on a 2 MB feed.
+            // (One chunk for the whole body measured no better: a 2 MB buffer per request.)
+            .max_chunk_size(256 * 1024);
+        let body = match (&r.gzip, self.gzip) {
+            (Some(gz), true) => {
+                res.raw_header("Content-Encoding", "gzip");
+                gz.clone()
+            }
+            _ => r.body.clone(),
+        };
+        res.sized_body(body.len(), Cursor::new(body)).ok()
+    }
+}
+
+/// `/feeds/public.ics` (no token: approved public meetings) or `/feeds/<token>.ics`.
+#[rocket::get("/feeds/<file>")]
+pub async fn feed(
+    db: &State<Db>,
+    feeds: &State<FeedCache>,
+    config: &State<AppConfig>,
+    cond: Conditional,
+    file: &str,
+) -> Result<FeedResponse> {
+    let not_found = || Error::not_found("lịch", "Feed");
+    let name = file.strip_suffix(".ics").ok_or_else(not_found)?;
+    let (probe, public) = if name == "public" {
+        (feeds.probe_public(db).await?, true)
+    } else {
+        // Tokens are 64 hex digits; anything else is not worth a query.
+        if name.len() != 64 || !name.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(not_found());
+        }
+        // One query: the token (revoked → 404) and the generation.
+        (feeds.probe_token(db, name).await?, false)
+    };
+    let spec = probe.spec.ok_or_else(not_found)?;
+    let rendered = feeds
+        .get(db, spec, probe.generation, &config.public_url)
+        .await?;
+    Ok(FeedResponse::new(rendered, &cond, public))
+}
+
+/// A token just created: the only answer that shows its secret.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct CreatedToken {
+    #[serde(flatten)]
+    pub token: feed_token::Model,
+    pub secret: String,
+    /// `http(s)://…/feeds/<secret>.ics`
+    pub url: String,
+    /// The same with `webcal://`, which calendar apps open as a subscription.
+    pub webcal_url: String,
+}
+
+/// `webcal://` form of an http(s) URL.
+pub fn webcal(url: &str) -> String {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .unwrap_or(url);
+    format!("webcal://{rest}")
+}
+
+#[utoipa::path(request_body = FeedTokenInput, tag = "feeds", responses((status = 201, description = "done", body = CreatedToken), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[post("/api/v1/feed-tokens", data = "<body>")]
+pub async fn create_token(
+    by: Caller,
+    db: &State<Db>,
+    config: &State<AppConfig>,
+    body: JsonBody<FeedTokenInput>,
+) -> Result<(Status, Json<CreatedToken>)> {
+    let input = body.0;
+    let (token, secret) = tokens::create(db, &by, input).await?;
+    let url = format!("{}/feeds/{secret}.ics", config.public_url);
+    Ok((
+        Status::Created,
+        Json(CreatedToken {
+            token,
+            webcal_url: webcal(&url),
+            url,
+            secret,
+        }),
+    ))
+}
+
+#[utoipa::path(tag = "feeds", responses((status = 200, description = "done", body = Vec<FeedTokenView>), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[get("/api/v1/feed-tokens")]
+pub async fn list_tokens(by: Caller, db: &State<Db>) -> Result<Json<Vec<FeedTokenView>>> {
+    Ok(Json(tokens::list(db, &by).await?))
+}
+
+#[utoipa::path(tag = "feeds", responses((status = "2XX", description = "done"), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[delete("/api/v1/feed-tokens/<id>")]
+pub async fn revoke_token(
+    by: Caller,
+    db: &State<Db>,
+    feeds: &State<FeedCache>,
+    id: i32,
+) -> Result<Status> {
+    tokens::revoke(db, &by, id).await?;
+    feeds.forget_probes();
+    Ok(Status::NoContent)
+}
+
+pub fn routes() -> Vec<rocket::Route> {
+    rocket::routes![feed, create_token, list_tokens, revoke_token]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gzip_negotiation_and_webcal() {
+        assert!(accepts_gzip("gzip, deflate, br"));
+        assert!(accepts_gzip("br;q=1.0, gzip;q=0.8"));
+        assert!(!accepts_gzip("gzip;q=0, identity"));
+        assert!(!accepts_gzip("identity"));
+        assert_eq!(
+            webcal("https://lich.example.gov.vn/feeds/ab.ics"),
+            "webcal://lich.example.gov.vn/feeds/ab.ics"
+        );
+        assert_eq!(gzip_etag("\"abc\""), "\"abc-gz\"");
+    }
+}

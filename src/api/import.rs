@@ -1,0 +1,125 @@
+//! `/api/v1/import/…`: .ics uploads — an invitation to prefill a meeting request, holidays as
+//! closures. Bodies are `text/calendar`, at most 1 MiB; errors name the line.
+
+use crate::auth::{Admin, Caller};
+use crate::db::Db;
+use crate::domain::clock;
+use crate::error::Msg;
+use crate::feeds::import::{self, ClosureInput, Prefill, MAX_BYTES};
+use crate::{Error, Result};
+use entity::{closure, ClosureKind};
+use rocket::data::{self, Data, FromData, ToByteUnit};
+use rocket::http::Status;
+use rocket::post;
+use rocket::request::Request;
+use rocket::serde::json::Json;
+use rocket::State;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use serde::Serialize;
+
+/// A `text/calendar` body read up to [`MAX_BYTES`]; failures become our error (413, 415).
+pub struct IcsBody(Result<Vec<u8>, Error>);
+
+#[rocket::async_trait]
+impl<'r> FromData<'r> for IcsBody {
+    type Error = std::convert::Infallible;
+
+    async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> data::Outcome<'r, Self> {
+        data::Outcome::Success(IcsBody(read(req, data).await))
+    }
+}
+
+async fn read(req: &Request<'_>, data: Data<'_>) -> Result<Vec<u8>> {
+    let is_calendar = req
+        .content_type()
+        .is_some_and(|ct| ct.top() == "text" && ct.sub() == "calendar");
+    if !is_calendar {
+        return Err(Error::UnsupportedMediaType(Msg::new(
+            "Hãy gửi tệp iCalendar (Content-Type: text/calendar).",
+            "Send an iCalendar file (Content-Type: text/calendar).",
+        )));
+    }
+    // Reading stops at the limit: a huge upload costs at most MAX_BYTES + 1 of memory.
+    let bytes = data
+        .open((MAX_BYTES as u64 + 1).bytes())
+        .into_bytes()
+        .await
+        .map_err(|e| {
+            Error::BadRequest(Msg::new(
+                format!("Không đọc được tệp: {e}"),
+                format!("Could not read the file: {e}"),
+            ))
+        })?;
+    if !bytes.is_complete() || bytes.len() > MAX_BYTES {
+        return Err(Error::PayloadTooLarge(Msg::new(
+            format!("Tệp lớn quá {} KiB.", MAX_BYTES / 1024),
+            format!("The file is larger than {} KiB.", MAX_BYTES / 1024),
+        )));
+    }
+    Ok(bytes.into_inner())
+}
+
+/// Prefill of a meeting request from an invitation (nothing is stored).
+#[utoipa::path(request_body(content = String, content_type = "text/calendar", description = "an .ics file, at most 1 MiB"), tag = "import", responses((status = 200, description = "done", body = Prefill), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[post("/api/v1/import/meeting", data = "<body>")]
+pub async fn meeting(_by: Caller, body: IcsBody) -> Result<Json<Prefill>> {
+    let parsed = import::parse(&body.0?)?;
+    Ok(Json(import::meeting_prefill(&parsed)?))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ImportedClosures {
+    pub created: Vec<closure::Model>,
+    /// Already present (same dates and reason): not created again.
+    pub skipped: Vec<ClosureInput>,
+}
+
+/// Holidays from an .ics file become closures of the whole office.
+#[utoipa::path(request_body(content = String, content_type = "text/calendar", description = "an .ics file, at most 1 MiB"), tag = "import", responses((status = 201, description = "done", body = ImportedClosures), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[post("/api/v1/import/closures", data = "<body>")]
+pub async fn closures(
+    by: Admin,
+    db: &State<Db>,
+    body: IcsBody,
+) -> Result<(Status, Json<ImportedClosures>)> {
+    let parsed = import::parse(&body.0?)?;
+    let wanted = import::closures(&parsed)?;
+    let _w = db.write_guard().await;
+    let txn = db.conn.begin().await?;
+    let mut created = Vec::new();
+    let mut skipped = Vec::new();
+    for c in wanted {
+        let exists = closure::Entity::find()
+            .filter(closure::Column::StartsOn.eq(c.starts_on))
+            .filter(closure::Column::EndsOn.eq(c.ends_on))
+            .filter(closure::Column::RoomId.is_null())
+            .filter(closure::Column::Reason.eq(c.reason.clone()))
+            .one(&txn)
+            .await?
+            .is_some();
+        if exists {
+            skipped.push(c);
+            continue;
+        }
+        created.push(
+            closure::ActiveModel {
+                starts_on: Set(c.starts_on),
+                ends_on: Set(c.ends_on),
+                room_id: Set(None),
+                kind: Set(ClosureKind::Holiday),
+                reason: Set(c.reason),
+                created_by: Set(Some(by.id())),
+                created_at: Set(clock::now()),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?,
+        );
+    }
+    txn.commit().await?;
+    Ok((Status::Created, Json(ImportedClosures { created, skipped })))
+}
+
+pub fn routes() -> Vec<rocket::Route> {
+    rocket::routes![meeting, closures]
+}

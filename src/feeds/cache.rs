@@ -1,0 +1,271 @@
+//! Rendered feeds kept in memory, so a poll costs a point query, not a rebuild.
+//!
+//! Each entry remembers the database "generation" it was built from: a handful of index
+//! look-ups (newest audit-trail entry, newest meeting and occurrence change, settings change)
+//! plus the office date (cancelled meetings and the past window roll over daily). When the
+//! generation is unchanged the cached bytes are served; otherwise the feed is rebuilt. Several
+//! instances sharing one PostgreSQL database each keep their own cache and compute the same
+//! generation, so they agree; the rendering is deterministic, so they also agree on the ETag.
+//! Entries also expire after [`MAX_AGE`], which bounds how long a renamed room or person can
+//! stay stale (those tables carry no change stamp).
+
+use super::render;
+use super::select::{self, FeedSpec, Scope};
+use crate::auth::token_hash;
+use crate::db::Db;
+use crate::domain::{clock, settings};
+use crate::Result;
+use chrono::{DateTime, Utc};
+use entity::FeedScope;
+use sea_orm::{ConnectionTrait, DbBackend, QueryResult, Statement};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+pub const MAX_AGE: Duration = Duration::from_secs(600);
+/// Feeds larger than this are compressed once per build; smaller ones are not worth it.
+const GZIP_MIN: usize = 512;
+
+/// One rendered feed.
+#[derive(Debug)]
+pub struct Rendered {
+    pub body: Arc<[u8]>,
+    /// The same bytes gzip-compressed (None when the body is too small to bother).
+    pub gzip: Option<Arc<[u8]>>,
+    /// Strong validator: a hash of the bytes (quoted, as sent).
+    pub etag: String,
+    pub last_modified: DateTime<Utc>,
+    pub events: usize,
+    generation: String,
+    built: Instant,
+}
+
+pub struct FeedCache {
+    entries: Mutex<HashMap<FeedSpec, Arc<Rendered>>>,
+    /// Recent probes by token hash ("" for the public feed): under load a feed is checked
+    /// against the database at most once per `recheck`, not once per request.
+    probes: Mutex<HashMap<String, (Instant, Probe)>>,
+    recheck: Duration,
+}
+
+/// Most remembered probes; past it the memo starts afresh (it only holds valid tokens).
+const MAX_PROBES: usize = 10_000;
+
+impl FeedCache {
+    /// `recheck`: how long a probe (token still valid, generation) is trusted; zero = every
+    /// request asks the database.
+    pub fn new(recheck: Duration) -> Self {
+        FeedCache {
+            entries: Mutex::new(HashMap::new()),
+            probes: Mutex::new(HashMap::new()),
+            recheck,
+        }
+    }
+
+    /// Forgets every remembered probe: after a revocation this instance answers 404 at once.
+    pub fn forget_probes(&self) {
+        if let Ok(mut p) = self.probes.lock() {
+            p.clear();
+        }
+    }
+
+    fn remembered(&self, key: &str) -> Option<Probe> {
+        if self.recheck.is_zero() {
+            return None;
+        }
+        let map = self.probes.lock().ok()?;
+        let (at, probe) = map.get(key)?;
+        (at.elapsed() < self.recheck).then(|| probe.clone())
+    }
+
+    fn remember(&self, key: String, probe: &Probe) {
+        if self.recheck.is_zero() || probe.spec.is_none() && !key.is_empty() {
+            return;
+        }
+        if let Ok(mut map) = self.probes.lock() {
+            if map.len() >= MAX_PROBES {
+                map.clear();
+            }
+            map.insert(key, (Instant::now(), probe.clone()));
+        }
+    }
+
+    /// The public feed's probe (generation only), remembered for `recheck`.
+    pub async fn probe_public(&self, db: &Db) -> Result<Probe> {
+        if let Some(p) = self.remembered("") {
+            return Ok(p);
+        }
+        let probe = Probe {
+            spec: Some(FeedSpec {
+                scope: Scope::Public,
+                include_tentative: false,
+            }),
+            generation: generation(db).await?,
+        };
+        self.remember(String::new(), &probe);
+        Ok(probe)
+    }
+
+    /// A token's probe, remembered for `recheck` while the token is valid.
+    pub async fn probe_token(&self, db: &Db, secret: &str) -> Result<Probe> {
+        let key = token_hash(secret);
+        if let Some(p) = self.remembered(&key) {
+            return Ok(p);
+        }
+        let probe = probe(db, secret).await?;
+        self.remember(key, &probe);
+        Ok(probe)
+    }
+}
+
+/// Per-table change marks, as SQL select items. Every change of a meeting writes its audit
+/// trail (MAX(id): primary key) and stamps updated_at (indexed, m20261127_000010); MAX over an
+/// index is a look-up, not a scan.
+const MARKS: &str = "\
+    (SELECT CAST(MAX(id) AS TEXT) FROM meeting_event) AS g_e, \
+    (SELECT CAST(MAX(updated_at) AS TEXT) FROM meeting) AS g_m, \
+    (SELECT CAST(MAX(updated_at) AS TEXT) FROM occurrence) AS g_o, \
+    (SELECT CAST(MAX(updated_at) AS TEXT) FROM setting) AS g_s";
+
+fn generation_of(row: &QueryResult) -> Result<String> {
+    let mut parts = Vec::with_capacity(5);
+    for col in ["g_e", "g_m", "g_o", "g_s"] {
+        parts.push(row.try_get::<Option<String>>("", col)?.unwrap_or_default());
+    }
+    // Cancelled meetings and the past window roll over with the office date.
+    parts.push(clock::office_date(clock::now()).to_string());
+    Ok(parts.join("|"))
+}
+
+/// What one feed request needs from the database, in one round trip of point look-ups.
+#[derive(Debug, Clone)]
+pub struct Probe {
+    /// The feed the token opens; None when the token is unknown or revoked.
+    pub spec: Option<FeedSpec>,
+    pub generation: String,
+}
+
+/// The database's feed generation: changes whenever anything a feed shows may have changed.
+pub async fn generation(db: &Db) -> Result<String> {
+    let sql = format!("SELECT {MARKS}");
+    match db
+        .conn
+        .query_one_raw(Statement::from_string(db.backend(), sql))
+        .await?
+    {
+        Some(row) => generation_of(&row),
+        None => Ok(String::new()),
+    }
+}
+
+/// The token's feed (by the hash of its secret, unique index) and the generation, in one query.
+pub async fn probe(db: &Db, secret: &str) -> Result<Probe> {
+    let placeholder = match db.backend() {
+        DbBackend::Postgres => "$1",
+        _ => "?",
+    };
+    let sql = format!(
+        "SELECT scope, person_id, room_id, agency_id, include_tentative, \
+         revoked_at IS NOT NULL AS revoked, {MARKS} FROM feed_token WHERE token_hash = {placeholder}"
+    );
+    let stmt = Statement::from_sql_and_values(db.backend(), sql, [token_hash(secret).into()]);
+    let Some(row) = db.conn.query_one_raw(stmt).await? else {
+        return Ok(Probe {
+            spec: None,
+            generation: String::new(),
+        });
+    };
+    let revoked: bool = row.try_get("", "revoked")?;
+    let scope = FeedScope::from_code(&row.try_get::<String>("", "scope")?);
+    let spec = match scope {
+        Some(scope) if !revoked => Scope::of_token(
+            scope,
+            row.try_get("", "person_id")?,
+            row.try_get("", "room_id")?,
+            row.try_get("", "agency_id")?,
+        )
+        .map(|scope| FeedSpec {
+            scope,
+            include_tentative: row.try_get("", "include_tentative").unwrap_or(false),
+        }),
+        _ => None,
+    };
+    Ok(Probe {
+        spec,
+        generation: generation_of(&row)?,
+    })
+}
+
+fn etag_of(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    format!("\"{}\"", hex::encode(&digest[..16]))
+}
+
+fn gzip(bytes: &[u8]) -> Option<Arc<[u8]>> {
+    if bytes.len() < GZIP_MIN {
+        return None;
+    }
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    enc.write_all(bytes).ok()?;
+    enc.finish().ok().map(Arc::from)
+}
+
+/// The start of today in the office's zone, as an instant: the reference time of a feed.
+pub fn office_day_start() -> DateTime<Utc> {
+    let today = clock::office_date(clock::now());
+    clock::local_to_utc(clock::OFFICE_TZ, today.and_time(chrono::NaiveTime::MIN))
+        .unwrap_or_else(clock::now)
+}
+
+/// Builds a feed's bytes from the database (no cache).
+pub async fn build(
+    db: &Db,
+    spec: FeedSpec,
+    public_url: &str,
+) -> Result<(String, usize, DateTime<Utc>)> {
+    let s = settings::load(db).await?;
+    let data = select::select(db, spec, &s, office_day_start()).await?;
+    Ok((
+        render::render(&data, public_url),
+        data.items.len(),
+        data.last_modified,
+    ))
+}
+
+impl FeedCache {
+    /// The current bytes of `spec`: cached when the generation is unchanged, rebuilt otherwise.
+    pub async fn get(
+        &self,
+        db: &Db,
+        spec: FeedSpec,
+        generation: String,
+        public_url: &str,
+    ) -> Result<Arc<Rendered>> {
+        if let Some(hit) = self.lookup(&spec) {
+            if hit.generation == generation && hit.built.elapsed() < MAX_AGE {
+                return Ok(hit);
+            }
+        }
+        let (text, events, last_modified) = build(db, spec, public_url).await?;
+        let body: Arc<[u8]> = Arc::from(text.into_bytes());
+        let rendered = Arc::new(Rendered {
+            etag: etag_of(&body),
+            gzip: gzip(&body),
+            body,
+            last_modified,
+            events,
+            generation,
+            built: Instant::now(),
+        });
+        if let Ok(mut map) = self.entries.lock() {
+            map.insert(spec, rendered.clone());
+        }
+        Ok(rendered)
+    }
+
+    fn lookup(&self, spec: &FeedSpec) -> Option<Arc<Rendered>> {
+        self.entries.lock().ok()?.get(spec).cloned()
+    }
+}

@@ -1,0 +1,510 @@
+//! Reading .ics files people upload: an invitation exported from Outlook (to prefill a meeting
+//! request) or a list of holidays (closures).
+//!
+//! The `ical` crate parses, after we unfold correctly ourselves (its own unfolding eats the
+//! space at a fold and fails on a fold inside a UTF-8 character) and before we un-escape TEXT
+//! values (it does not). A first pass of ours checks every content line, so a bad file is
+//! refused with the number of the physical line at fault. Size, line length, nesting and
+//! component counts are bounded: a huge or hostile file is refused, never parsed at length.
+
+use super::rfc5545::unescape_text;
+use crate::domain::clock;
+use crate::domain::registration::MeetingInput;
+use crate::error::Msg;
+use crate::{Error, Result};
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use entity::Visibility;
+use ical::parser::ical::component::{IcalCalendar, IcalEvent};
+use ical::property::Property;
+use serde::Serialize;
+
+/// Largest file accepted (the handlers read at most this much).
+pub const MAX_BYTES: usize = 1024 * 1024;
+/// Longest logical (unfolded) content line.
+pub const MAX_LINE: usize = 64 * 1024;
+/// Deepest BEGIN nesting (VCALENDAR > VEVENT > VALARM is 3).
+pub const MAX_DEPTH: usize = 6;
+/// Most components in one file.
+pub const MAX_COMPONENTS: usize = 5_000;
+
+fn bad(line: usize, vi: impl Into<String>, en: impl Into<String>) -> Error {
+    let (vi, en) = (vi.into(), en.into());
+    Error::Validation {
+        field: format!("line {line}"),
+        msg: Msg::new(format!("Dòng {line}: {vi}"), format!("Line {line}: {en}")),
+    }
+}
+
+/// One logical content line and the physical line it starts on (1-based).
+#[derive(Debug, Clone)]
+pub struct Logical {
+    pub line: usize,
+    pub text: String,
+}
+
+/// Unfolds (RFC 5545 §3.1) keeping, for each logical line, the physical line it started on.
+pub fn logical_lines(input: &str) -> Result<Vec<Logical>> {
+    let mut out: Vec<Logical> = Vec::new();
+    for (i, raw) in input.split('\n').enumerate() {
+        let line_no = i + 1;
+        let raw = raw.strip_suffix('\r').unwrap_or(raw);
+        if let Some(rest) = raw.strip_prefix([' ', '\t']) {
+            match out.last_mut() {
+                Some(prev) => prev.text.push_str(rest),
+                None => {
+                    return Err(bad(
+                        line_no,
+                        "dòng tiếp nối không có dòng trước.",
+                        "a continuation line with nothing before it.",
+                    ))
+                }
+            }
+        } else if !raw.is_empty() {
+            out.push(Logical {
+                line: line_no,
+                text: raw.to_string(),
+            });
+        }
+        if let Some(last) = out.last() {
+            if last.text.len() > MAX_LINE {
+                return Err(bad(
+                    last.line,
+                    format!("dòng dài quá {MAX_LINE} byte."),
+                    format!("line longer than {MAX_LINE} bytes."),
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The property name of a content line, or None when it has none (§3.1: name *(";" param) ":").
+fn name_of(text: &str) -> Option<&str> {
+    let end = text.find([';', ':'])?;
+    let name = &text[..end];
+    (!name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+        .then_some(name)
+}
+
+/// True when the line has a ':' outside quoted parameter values.
+fn has_value_delimiter(text: &str) -> bool {
+    let mut quoted = false;
+    for c in text.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ':' if !quoted => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// A parsed file with, for each VEVENT (in order), the physical line of its BEGIN.
+pub struct Parsed {
+    pub calendar: IcalCalendar,
+    pub event_lines: Vec<usize>,
+}
+
+/// Checks and parses one iCalendar object. Errors name the physical line.
+pub fn parse(bytes: &[u8]) -> Result<Parsed> {
+    if bytes.len() > MAX_BYTES {
+        return Err(Error::PayloadTooLarge(Msg::new(
+            format!("Tệp lớn quá {} KiB.", MAX_BYTES / 1024),
+            format!("The file is larger than {} KiB.", MAX_BYTES / 1024),
+        )));
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let line = bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1;
+            return Err(bad(line, "không phải văn bản UTF-8.", "not UTF-8 text."));
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let lines = logical_lines(text)?;
+    let Some(first) = lines.first() else {
+        return Err(bad(1, "tệp rỗng.", "the file is empty."));
+    };
+    if !first.text.eq_ignore_ascii_case("BEGIN:VCALENDAR") {
+        return Err(bad(
+            first.line,
+            "tệp iCalendar phải bắt đầu bằng BEGIN:VCALENDAR.",
+            "an iCalendar file starts with BEGIN:VCALENDAR.",
+        ));
+    }
+    let mut stack: Vec<(String, usize)> = Vec::new();
+    let mut components = 0usize;
+    let mut event_lines = Vec::new();
+    let mut ended = false;
+    for l in &lines {
+        if ended {
+            return Err(bad(
+                l.line,
+                "có nội dung sau END:VCALENDAR.",
+                "content after END:VCALENDAR.",
+            ));
+        }
+        let Some(name) = name_of(&l.text) else {
+            return Err(bad(
+                l.line,
+                "thiếu tên thuộc tính.",
+                "missing property name.",
+            ));
+        };
+        if !has_value_delimiter(&l.text) {
+            return Err(bad(l.line, "thiếu dấu \":\".", "missing \":\"."));
+        }
+        let value = l.text.split_once(':').map(|(_, v)| v).unwrap_or("");
+        if name.eq_ignore_ascii_case("BEGIN") {
+            components += 1;
+            if stack.len() >= MAX_DEPTH || components > MAX_COMPONENTS {
+                return Err(bad(
+                    l.line,
+                    "quá nhiều thành phần lồng nhau hoặc quá nhiều thành phần.",
+                    "components nested too deep or too many components.",
+                ));
+            }
+            if value.eq_ignore_ascii_case("VEVENT") {
+                event_lines.push(l.line);
+            }
+            stack.push((value.to_ascii_uppercase(), l.line));
+        } else if name.eq_ignore_ascii_case("END") {
+            match stack.pop() {
+                Some((open, _)) if open.eq_ignore_ascii_case(value) => {}
+                Some((open, line)) => {
+                    return Err(bad(
+                        l.line,
+                        format!("END:{value} không khớp BEGIN:{open} ở dòng {line}."),
+                        format!("END:{value} does not match BEGIN:{open} of line {line}."),
+                    ))
+                }
+                None => return Err(bad(l.line, "END không có BEGIN.", "END without BEGIN.")),
+            }
+            ended = stack.is_empty();
+        } else if stack.is_empty() {
+            return Err(bad(
+                l.line,
+                "thuộc tính nằm ngoài VCALENDAR.",
+                "property outside VCALENDAR.",
+            ));
+        }
+    }
+    if let Some((open, line)) = stack.last() {
+        return Err(bad(
+            *line,
+            format!("BEGIN:{open} không có END."),
+            format!("BEGIN:{open} is never closed."),
+        ));
+    }
+    let mut unfolded = String::with_capacity(text.len());
+    for l in &lines {
+        unfolded.push_str(&l.text);
+        unfolded.push('\n');
+    }
+    let calendar = ical::IcalParser::new(std::io::BufReader::new(unfolded.as_bytes()))
+        .next()
+        .ok_or_else(|| bad(first.line, "không có lịch nào.", "no calendar."))?
+        .map_err(|e| Error::Validation {
+            field: "file".into(),
+            msg: Msg::new(
+                format!("Tệp iCalendar không hợp lệ: {e}"),
+                format!("Invalid iCalendar file: {e}"),
+            ),
+        })?;
+    Ok(Parsed {
+        calendar,
+        event_lines,
+    })
+}
+
+fn prop<'a>(ev: &'a IcalEvent, name: &str) -> Option<&'a Property> {
+    ev.properties
+        .iter()
+        .find(|p| p.name.eq_ignore_ascii_case(name))
+}
+
+fn text_of(ev: &IcalEvent, name: &str) -> Option<String> {
+    prop(ev, name)
+        .and_then(|p| p.value.as_deref())
+        .map(unescape_text)
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
+fn param<'a>(p: &'a Property, name: &str) -> Option<&'a str> {
+    p.params
+        .iter()
+        .flatten()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .and_then(|(_, v)| v.first())
+        .map(String::as_str)
+}
+
+/// Outlook writes Windows zone names; the ones of this region, mapped to IANA.
+fn zone_of_tzid(tzid: &str) -> Option<Tz> {
+    let t = tzid.trim().trim_matches('"');
+    if let Ok(tz) = t.parse::<Tz>() {
+        return Some(tz);
+    }
+    match t {
+        "SE Asia Standard Time" => Some(clock::OFFICE_TZ),
+        "China Standard Time" => Some(chrono_tz::Asia::Shanghai),
+        "Singapore Standard Time" => Some(chrono_tz::Asia::Singapore),
+        "Tokyo Standard Time" => Some(chrono_tz::Asia::Tokyo),
+        "UTC" | "Coordinated Universal Time" | "GMT Standard Time" => Some(chrono_tz::UTC),
+        _ => None,
+    }
+}
+
+/// A date or date-time value: what it says, and in which zone.
+enum When {
+    Date(NaiveDate),
+    Local(NaiveDateTime, Option<Tz>),
+    Utc(DateTime<Utc>),
+}
+
+fn when(p: &Property, line: usize) -> Result<When> {
+    let v = p.value.as_deref().unwrap_or("").trim();
+    let fail = || {
+        bad(
+            line,
+            format!("{} «{v}» không phải ngày giờ hợp lệ.", p.name),
+            format!("{} {v:?} is not a valid date or date-time.", p.name),
+        )
+    };
+    if v.len() == 8 {
+        return NaiveDate::parse_from_str(v, "%Y%m%d")
+            .map(When::Date)
+            .map_err(|_| fail());
+    }
+    if let Some(utc) = v.strip_suffix('Z') {
+        let t = NaiveDateTime::parse_from_str(utc, "%Y%m%dT%H%M%S").map_err(|_| fail())?;
+        return Ok(When::Utc(Utc.from_utc_datetime(&t)));
+    }
+    let t = NaiveDateTime::parse_from_str(v, "%Y%m%dT%H%M%S").map_err(|_| fail())?;
+    Ok(When::Local(t, param(p, "TZID").and_then(zone_of_tzid)))
+}
+
+/// A meeting request prefilled from an invitation, and what could not be carried over.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Prefill {
+    pub meeting: MeetingInput,
+    pub warnings: Vec<String>,
+}
+
+/// Prefills a request from the first VEVENT of the file (nothing is created).
+pub fn meeting_prefill(parsed: &Parsed) -> Result<Prefill> {
+    let Some(ev) = parsed.calendar.events.first() else {
+        return Err(bad(
+            1,
+            "tệp không có sự kiện (VEVENT) nào.",
+            "the file has no VEVENT.",
+        ));
+    };
+    let line = parsed.event_lines.first().copied().unwrap_or(1);
+    let mut warnings = Vec::new();
+    let start_prop = prop(ev, "DTSTART")
+        .ok_or_else(|| bad(line, "sự kiện thiếu DTSTART.", "the VEVENT has no DTSTART."))?;
+    let has_tzid = param(start_prop, "TZID").is_some();
+    let start = when(start_prop, line)?;
+    let end = match prop(ev, "DTEND") {
+        Some(p) => Some(when(p, line)?),
+        None => None,
+    };
+    let office = clock::OFFICE_TZ;
+    let (tz, local_start) = match start {
+        When::Date(d) => (office, d.and_hms_opt(7, 30, 0).unwrap_or_default()),
+        When::Local(t, Some(tz)) => (tz, t),
+        When::Local(t, None) => {
+            if has_tzid {
+                warnings.push("Unknown TZID; the time is taken as Asia/Ho_Chi_Minh.".into());
+            }
+            (office, t)
+        }
+        When::Utc(t) => (office, t.with_timezone(&office).naive_local()),
+    };
+    let local_end = match end {
+        Some(When::Date(d)) => d.and_hms_opt(17, 0, 0).unwrap_or_default() - Duration::days(1),
+        Some(When::Local(t, Some(etz))) => match etz.from_local_datetime(&t).earliest() {
+            Some(x) => x.with_timezone(&tz).naive_local(),
+            None => t,
+        },
+        Some(When::Local(t, None)) => t,
+        Some(When::Utc(t)) => t.with_timezone(&tz).naive_local(),
+        None => local_start + Duration::hours(1),
+    };
+    let fmt = |t: NaiveDateTime| t.format("%Y-%m-%dT%H:%M").to_string();
+    let visibility = match text_of(ev, "CLASS").as_deref() {
+        Some("PUBLIC") => Some(Visibility::Public),
+        Some("CONFIDENTIAL") => Some(Visibility::Confidential),
+        Some("PRIVATE") => Some(Visibility::Internal),
+        _ => None,
+    };
+    let rrule = prop(ev, "RRULE").and_then(|p| p.value.clone());
+    if prop(ev, "ATTENDEE").is_some() {
+        warnings.push("Attendees are not carried over: choose them from the directory.".into());
+    }
+    let meeting = MeetingInput {
+        title: text_of(ev, "SUMMARY").unwrap_or_default(),
+        agenda: text_of(ev, "DESCRIPTION"),
+        location: text_of(ev, "LOCATION"),
+        starts_at: fmt(local_start),
+        ends_at: fmt(local_end),
+        time_zone: Some(tz.name().to_string()),
+        visibility,
+        rrule,
+        online_link: text_of(ev, "URL"),
+        ..Default::default()
+    };
+    Ok(Prefill { meeting, warnings })
+}
+
+/// A closure (holiday) read from an all-day VEVENT.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = ImportedClosure)]
+pub struct ClosureInput {
+    pub starts_on: NaiveDate,
+    /// Inclusive.
+    pub ends_on: NaiveDate,
+    pub reason: String,
+}
+
+/// Every VEVENT as a closure: DTSTART;VALUE=DATE, DTEND exclusive (one day when absent).
+pub fn closures(parsed: &Parsed) -> Result<Vec<ClosureInput>> {
+    let mut out = Vec::new();
+    for (i, ev) in parsed.calendar.events.iter().enumerate() {
+        let line = parsed.event_lines.get(i).copied().unwrap_or(1);
+        let date = |name: &str| -> Result<Option<NaiveDate>> {
+            match prop(ev, name) {
+                None => Ok(None),
+                Some(p) => match when(p, line)? {
+                    When::Date(d) => Ok(Some(d)),
+                    _ => Err(bad(
+                        line,
+                        format!("{name} của ngày nghỉ phải là ngày (VALUE=DATE)."),
+                        format!("{name} of a closure must be a date (VALUE=DATE)."),
+                    )),
+                },
+            }
+        };
+        let start = date("DTSTART")?
+            .ok_or_else(|| bad(line, "sự kiện thiếu DTSTART.", "the VEVENT has no DTSTART."))?;
+        let end = match date("DTEND")? {
+            Some(e) if e > start => e - Duration::days(1),
+            Some(_) => {
+                return Err(bad(
+                    line,
+                    "DTEND phải sau DTSTART.",
+                    "DTEND must be after DTSTART.",
+                ))
+            }
+            None => start,
+        };
+        if end - start > Duration::days(31) {
+            return Err(bad(
+                line,
+                "một kỳ nghỉ không dài quá 31 ngày.",
+                "a closure may not last more than 31 days.",
+            ));
+        }
+        let reason = text_of(ev, "SUMMARY").unwrap_or_else(|| "Ngày nghỉ".into());
+        out.push(ClosureInput {
+            starts_on: start,
+            ends_on: end,
+            reason: reason.chars().take(500).collect(),
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OUTLOOK: &str = "BEGIN:VCALENDAR\r\nPRODID:-//Microsoft Corporation//Outlook 16.0 MIMEDIR//EN\r\n\
+VERSION:2.0\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\n\
+ATTENDEE;CN=\"Nguyễn Văn A, Phó Chánh VP\";RSVP=TRUE:mailto:a@example.vn\r\n\
+DESCRIPTION:1. Báo cáo tiến độ\\; kiến nghị\\, đề xuất\\n2. Kết luận của lãnh đạo \r\n  UBND tỉnh\r\n\
+DTSTART;TZID=\"SE Asia Standard Time\":20270310T083000\r\n\
+DTEND;TZID=\"SE Asia Standard Time\":20270310T110000\r\n\
+LOCATION:Phòng họp số 5\\, tầng 2\r\nSUMMARY:Họp bàn kế hoạch đầu tư công tr\r\n ên địa bàn tỉnh\r\n\
+CLASS:PUBLIC\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+
+    #[test]
+    fn an_outlook_invitation_prefills_a_request() {
+        let p = meeting_prefill(&parse(OUTLOOK.as_bytes()).unwrap()).unwrap();
+        let m = p.meeting;
+        assert_eq!(m.title, "Họp bàn kế hoạch đầu tư công trên địa bàn tỉnh");
+        assert_eq!(
+            m.agenda.as_deref(),
+            Some("1. Báo cáo tiến độ; kiến nghị, đề xuất\n2. Kết luận của lãnh đạo  UBND tỉnh")
+        );
+        assert_eq!(m.location.as_deref(), Some("Phòng họp số 5, tầng 2"));
+        assert_eq!(m.starts_at, "2027-03-10T08:30");
+        assert_eq!(m.ends_at, "2027-03-10T11:00");
+        assert_eq!(m.time_zone.as_deref(), Some("Asia/Ho_Chi_Minh"));
+        assert_eq!(m.visibility, Some(Visibility::Public));
+        assert_eq!(p.warnings.len(), 1);
+    }
+
+    #[test]
+    fn a_bad_file_is_refused_naming_the_line() {
+        for (file, line) in [
+            ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nSUMMARY no colon\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", 4),
+            ("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nEND:VTODO\r\nEND:VCALENDAR\r\n", 3),
+            ("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nSUMMARY:x\r\n", 2),
+            ("VERSION:2.0\r\n", 1),
+            ("BEGIN:VCALENDAR\n\n;X=1:y\nEND:VCALENDAR\n", 3),
+            ("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:2027-01-01\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", 2),
+        ] {
+            let e = parse(file.as_bytes()).and_then(|p| meeting_prefill(&p).map(|_| ()));
+            let e = e.expect_err(file);
+            assert_eq!(e.field(), Some(format!("line {line}").as_str()), "{file}: {e}");
+        }
+        let mut bytes = b"BEGIN:VCALENDAR\r\nSUMMARY:".to_vec();
+        bytes.extend([0xff, 0xfe]);
+        assert_eq!(parse(&bytes).err().unwrap().field(), Some("line 2"));
+    }
+
+    #[test]
+    fn hostile_files_are_refused_by_size_and_shape() {
+        let huge = "X".repeat(MAX_BYTES + 1);
+        assert!(matches!(
+            parse(huge.as_bytes()),
+            Err(Error::PayloadTooLarge(_))
+        ));
+        let deep = format!(
+            "BEGIN:VCALENDAR\r\n{}",
+            "BEGIN:VEVENT\r\n".repeat(MAX_DEPTH + 2)
+        );
+        assert!(parse(deep.as_bytes()).is_err());
+        let long = format!("BEGIN:VCALENDAR\r\nX:{}\r\n", " y".repeat(MAX_LINE));
+        assert!(parse(long.as_bytes()).is_err());
+        let many = format!(
+            "BEGIN:VCALENDAR\r\n{}END:VCALENDAR\r\n",
+            "BEGIN:VEVENT\r\nEND:VEVENT\r\n".repeat(MAX_COMPONENTS + 1)
+        );
+        assert!(parse(many.as_bytes()).is_err());
+    }
+
+    #[test]
+    fn holidays_become_closures() {
+        let file = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n\
+BEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20270429\r\nDTEND;VALUE=DATE:20270502\r\nSUMMARY:Nghỉ lễ 30/4 và 1/5\r\nEND:VEVENT\r\n\
+BEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20270902\r\nSUMMARY:Quốc khánh\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+        let c = closures(&parse(file.as_bytes()).unwrap()).unwrap();
+        assert_eq!(c.len(), 2);
+        assert_eq!(c[0].starts_on.to_string(), "2027-04-29");
+        assert_eq!(c[0].ends_on.to_string(), "2027-05-01");
+        assert_eq!(c[0].reason, "Nghỉ lễ 30/4 và 1/5");
+        assert_eq!(c[1].ends_on, c[1].starts_on);
+        let timed = file.replace("DTSTART;VALUE=DATE:20270902", "DTSTART:20270902T080000");
+        let e = closures(&parse(timed.as_bytes()).unwrap()).unwrap_err();
+        assert_eq!(e.field(), Some("line 8"));
+    }
+}

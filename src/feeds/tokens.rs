@@ -1,0 +1,184 @@
+//! Feed tokens: the secret in a feed's URL (256 random bits), stored as SHA-256, revocable.
+//!
+//! Who may create one: the office's roles, any scope; an agency clerk, only its own agency's
+//! feed and the feeds of persons of its own agency.
+
+use super::select::Scope;
+use crate::auth::{new_secret, token_hash, Caller};
+use crate::db::Db;
+use crate::domain::clock;
+use crate::error::Msg;
+use crate::{Error, Result};
+use entity::{agency, feed_token, person, room, FeedScope};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use serde::{Deserialize, Serialize};
+
+/// Body of POST /api/v1/feed-tokens.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FeedTokenInput {
+    pub scope: FeedScope,
+    #[serde(default)]
+    pub person_id: Option<i32>,
+    #[serde(default)]
+    pub room_id: Option<i32>,
+    #[serde(default)]
+    pub agency_id: Option<i32>,
+    #[serde(default)]
+    pub label: Option<String>,
+    #[serde(default)]
+    pub include_tentative: bool,
+}
+
+/// A token as listed (never with its secret).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct FeedTokenView {
+    #[serde(flatten)]
+    pub token: feed_token::Model,
+    pub revoked: bool,
+}
+
+fn forbidden() -> Error {
+    Error::Forbidden(Msg::new(
+        "Bạn chỉ có thể tạo lịch đăng ký cho đơn vị mình và cán bộ của đơn vị mình.",
+        "You may only create feeds of your own agency and of its staff.",
+    ))
+}
+
+fn missing(field: &str) -> Error {
+    Error::validation(
+        field,
+        "Cần chọn đối tượng của lịch.",
+        "Required for this scope.",
+    )
+}
+
+/// Checks the input against the caller's rights and returns the scope it opens.
+async fn authorize(db: &Db, by: &Caller, input: &FeedTokenInput) -> Result<Scope> {
+    let own_agency = by.account.agency_id;
+    match input.scope {
+        FeedScope::Person => {
+            let id = input.person_id.ok_or_else(|| missing("person_id"))?;
+            let p = person::Entity::find_by_id(id)
+                .one(&db.conn)
+                .await?
+                .ok_or_else(|| {
+                    Error::validation("person_id", "Không có cán bộ này.", "No such person.")
+                })?;
+            if !by.is_office() && own_agency != Some(p.agency_id) {
+                return Err(forbidden());
+            }
+            Ok(Scope::Person(id))
+        }
+        FeedScope::Room => {
+            let id = input.room_id.ok_or_else(|| missing("room_id"))?;
+            room::Entity::find_by_id(id)
+                .one(&db.conn)
+                .await?
+                .ok_or_else(|| {
+                    Error::validation("room_id", "Không có phòng họp này.", "No such room.")
+                })?;
+            if !by.is_office() {
+                return Err(forbidden());
+            }
+            Ok(Scope::Room(id))
+        }
+        FeedScope::Agency => {
+            let id = input
+                .agency_id
+                .or(own_agency)
+                .ok_or_else(|| missing("agency_id"))?;
+            agency::Entity::find_by_id(id)
+                .one(&db.conn)
+                .await?
+                .ok_or_else(|| {
+                    Error::validation("agency_id", "Không có đơn vị này.", "No such agency.")
+                })?;
+            if !by.is_office() && own_agency != Some(id) {
+                return Err(forbidden());
+            }
+            Ok(Scope::Agency(id))
+        }
+        FeedScope::Office => {
+            if !by.is_office() {
+                return Err(forbidden());
+            }
+            Ok(Scope::Office)
+        }
+    }
+}
+
+/// Creates a token; returns it with its secret (the only time the secret is visible).
+pub async fn create(
+    db: &Db,
+    by: &Caller,
+    input: FeedTokenInput,
+) -> Result<(feed_token::Model, String)> {
+    let scope = authorize(db, by, &input).await?;
+    let label = input.label.unwrap_or_default().trim().to_string();
+    if label.chars().count() > 200 || label.chars().any(char::is_control) {
+        return Err(Error::validation(
+            "label",
+            "Tên gọi tối đa 200 ký tự, không có ký tự điều khiển.",
+            "At most 200 characters, no control characters.",
+        ));
+    }
+    let (person_id, room_id, agency_id) = match scope {
+        Scope::Person(p) => (Some(p), None, None),
+        Scope::Room(r) => (None, Some(r), None),
+        Scope::Agency(a) => (None, None, Some(a)),
+        Scope::Office | Scope::Public => (None, None, None),
+    };
+    let secret = new_secret();
+    let _w = db.write_guard().await;
+    let saved = feed_token::ActiveModel {
+        scope: Set(input.scope),
+        person_id: Set(person_id),
+        room_id: Set(room_id),
+        agency_id: Set(agency_id),
+        token_hash: Set(token_hash(&secret)),
+        label: Set(label),
+        include_tentative: Set(input.include_tentative),
+        created_by: Set(Some(by.id())),
+        created_at: Set(clock::now()),
+        revoked_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&db.conn)
+    .await?;
+    Ok((saved, secret))
+}
+
+/// The caller's own tokens; every token for the office's roles.
+pub async fn list(db: &Db, by: &Caller) -> Result<Vec<FeedTokenView>> {
+    let mut q = feed_token::Entity::find();
+    if !by.is_office() {
+        q = q.filter(feed_token::Column::CreatedBy.eq(by.id()));
+    }
+    Ok(q.order_by_asc(feed_token::Column::Id)
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .map(|t| FeedTokenView {
+            revoked: t.revoked_at.is_some(),
+            token: t,
+        })
+        .collect())
+}
+
+/// Revokes a token (its feed answers 404 from the next request on). Idempotent.
+pub async fn revoke(db: &Db, by: &Caller, id: i32) -> Result<()> {
+    let found = feed_token::Entity::find_by_id(id).one(&db.conn).await?;
+    let t = match found {
+        Some(t) if by.is_office() || t.created_by == Some(by.id()) => t,
+        _ => return Err(Error::not_found("lịch đăng ký", "Feed token")),
+    };
+    if t.revoked_at.is_some() {
+        return Ok(());
+    }
+    let _w = db.write_guard().await;
+    let mut a: feed_token::ActiveModel = t.into();
+    a.revoked_at = Set(Some(clock::now()));
+    a.update(&db.conn).await?;
+    Ok(())
+}
