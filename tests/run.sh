@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The test command of the README: installs the independent iCalendar parsers the feed tests run
+# (Mozilla's ical.js, as in Thunderbird; Python's icalendar with recurring-ical-events) when they
+# are missing, then runs the whole suite. Arguments go to `cargo test`
+# (e.g. `LICHHOP_TEST_DB=postgres bash tests/run.sh --test api`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if ! command -v node >/dev/null 2>&1; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm
+fi
+if [ ! -d tests/ical-clients/node_modules/ical.js ]; then
+  (cd tests/ical-clients && npm ci --no-audit --no-fund --silent)
+fi
+if [ ! -x tests/ical-clients/.venv/bin/python ]; then
+  python3 -m venv tests/ical-clients/.venv || {
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv
+    python3 -m venv tests/ical-clients/.venv
+  }
+  tests/ical-clients/.venv/bin/pip install -q -r tests/ical-clients/requirements.txt
+fi
+exec cargo test "$@"
