@@ -11,6 +11,7 @@ pub mod health;
 pub mod json;
 pub mod meetings;
 pub mod openapi;
+pub mod reports;
 pub mod schedule;
 pub mod settings;
 pub mod tokens;
@@ -29,5 +30,6 @@ pub fn routes() -> Vec<rocket::Route> {
     all.extend(closures::routes());
     all.extend(availability::routes());
     all.extend(documents::routes());
+    all.extend(reports::routes());
     all
 }

@@ -2,8 +2,8 @@
 //! and the types they take and return (utoipa), so it cannot drift from the code. Public.
 
 use crate::api::{
-    account, admin, availability, closures, conflicts, documents, health, meetings, schedule,
-    settings, tokens,
+    account, admin, availability, closures, conflicts, documents, health, meetings, reports,
+    schedule, settings, tokens,
 };
 use rocket::serde::json::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -75,6 +75,7 @@ use utoipa::{Modify, OpenApi};
         documents::download,
         documents::delete,
         documents::due,
+        reports::report,
     ),
     modifiers(&BearerAuth)
 )]

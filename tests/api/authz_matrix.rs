@@ -155,6 +155,8 @@ const TABLE: &[(&str, &str, Rule, Body)] = &[
     ("DELETE", "/api/v1/documents/<id>",           AgencyARemoves, Body::None),
     ("GET",    "/api/v1/settings",                 AnySignedIn, Body::None),
     ("PUT",    "/api/v1/settings",                 Admin,       Json("{}")),
+    // Reports
+    ("GET",    "/api/v1/reports",                  Office,      Body::None),
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -14,6 +14,7 @@ mod foundation;
 mod openapi;
 mod pages;
 mod race;
+mod reports;
 mod schedule;
 mod series;
 mod weekly_page;

@@ -1,0 +1,92 @@
+//! `GET /api/v1/reports`: the figures the office reports upward, as JSON, CSV or xlsx.
+
+use crate::auth::OfficeStaff;
+use crate::db::Db;
+use crate::domain::reports::{self, Report, ReportFilter};
+use crate::domain::settings;
+use crate::{Error, Result};
+use rocket::get;
+use rocket::http::{ContentType, Header};
+use rocket::serde::json::Json;
+use rocket::State;
+
+/// The report in the format asked for.
+#[derive(rocket::Responder)]
+pub enum ReportAnswer {
+    Json(Json<Report>),
+    File(Vec<u8>, ContentType, Header<'static>),
+}
+
+/// A required `YYYY-MM-DD` query parameter.
+fn required_date(field: &str, v: Option<&str>) -> Result<chrono::NaiveDate> {
+    crate::api::meetings::parse_date(field, v)?.ok_or_else(|| {
+        Error::validation(
+            field,
+            "Hãy nêu ngày (dạng 2027-01-31).",
+            "A date is required (e.g. 2027-01-31).",
+        )
+    })
+}
+
+/// Parses the period and filters of a report request.
+pub fn filter_of(
+    from: Option<&str>,
+    to: Option<&str>,
+    agency_id: Option<i32>,
+    room_id: Option<i32>,
+    chair_id: Option<i32>,
+) -> Result<ReportFilter> {
+    ReportFilter::new(
+        required_date("from", from)?,
+        required_date("to", to)?,
+        agency_id,
+        room_id,
+        chair_id,
+    )
+}
+
+/// Meetings by status, agency, chair, room and kind, room utilisation, approval lead time, late
+/// registrations and documents, cancellations and reschedules over `from..=to` (office-local
+/// dates, at most 2 years). Counts are per occurrence: a series counts once per meeting held.
+/// `format=csv` (UTF-8 with BOM, CRLF) or `format=xlsx` for a file. For the office.
+#[utoipa::path(tag = "reports", params(("from" = String, Query, description = "first day, YYYY-MM-DD"), ("to" = String, Query, description = "last day, YYYY-MM-DD"), ("agency_id" = Option<i32>, Query, description = "requesting agency"), ("room_id" = Option<i32>, Query), ("chair_id" = Option<i32>, Query), ("format" = Option<String>, Query, description = "json (default), csv or xlsx")), responses((status = 200, description = "the report", body = Report), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[get("/api/v1/reports?<from>&<to>&<agency_id>&<room_id>&<chair_id>&<format>")]
+#[allow(clippy::too_many_arguments)]
+pub async fn report(
+    _staff: OfficeStaff,
+    db: &State<Db>,
+    from: Option<&str>,
+    to: Option<&str>,
+    agency_id: Option<i32>,
+    room_id: Option<i32>,
+    chair_id: Option<i32>,
+    format: Option<&str>,
+) -> Result<ReportAnswer> {
+    let filter = filter_of(from, to, agency_id, room_id, chair_id)?;
+    let format = format.unwrap_or("json");
+    if !matches!(format, "json" | "csv") {
+        return Err(Error::validation(
+            "format",
+            "Định dạng phải là json hoặc csv.",
+            "The format must be json or csv.",
+        ));
+    }
+    let s = settings::load(db).await?;
+    let report = reports::compute(db, &filter, &s).await?;
+    let name = format!("bao-cao-{}-{}", filter.from, filter.to);
+    Ok(match format {
+        "csv" => ReportAnswer::File(
+            reports::to_csv(&report).into_bytes(),
+            ContentType::new("text", "csv").with_params(("charset", "utf-8")),
+            Header::new(
+                "Content-Disposition",
+                format!("attachment; filename=\"{name}.csv\""),
+            ),
+        ),
+        _ => ReportAnswer::Json(Json(report)),
+    })
+}
+
+pub fn routes() -> Vec<rocket::Route> {
+    rocket::routes![report]
+}
