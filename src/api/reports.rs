@@ -64,11 +64,11 @@ pub async fn report(
 ) -> Result<ReportAnswer> {
     let filter = filter_of(from, to, agency_id, room_id, chair_id)?;
     let format = format.unwrap_or("json");
-    if !matches!(format, "json" | "csv") {
+    if !matches!(format, "json" | "csv" | "xlsx") {
         return Err(Error::validation(
             "format",
-            "Định dạng phải là json hoặc csv.",
-            "The format must be json or csv.",
+            "Định dạng phải là json, csv hoặc xlsx.",
+            "The format must be json, csv or xlsx.",
         ));
     }
     let s = settings::load(db).await?;
@@ -81,6 +81,17 @@ pub async fn report(
             Header::new(
                 "Content-Disposition",
                 format!("attachment; filename=\"{name}.csv\""),
+            ),
+        ),
+        "xlsx" => ReportAnswer::File(
+            reports::to_xlsx(&report)?,
+            ContentType::new(
+                "application",
+                "vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ),
+            Header::new(
+                "Content-Disposition",
+                format!("attachment; filename=\"{name}.xlsx\""),
             ),
         ),
         _ => ReportAnswer::Json(Json(report)),

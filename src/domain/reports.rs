@@ -537,10 +537,9 @@ fn csv_field(v: &str) -> String {
     }
 }
 
-/// The report as CSV for Excel: UTF-8 with a byte-order mark (without it Excel reads
-/// Vietnamese as Windows-1252), CRLF line ends (RFC 4180), one row per figure under the
-/// Vietnamese headers "Nhóm, Mục, Giá trị".
-pub fn to_csv(r: &Report) -> String {
+/// The report as rows of a table: the Vietnamese headers "Nhóm, Mục, Giá trị", then one row
+/// per figure. What the CSV and the xlsx files hold.
+pub fn rows(r: &Report) -> Vec<[String; 3]> {
     let mut rows: Vec<[String; 3]> = vec![["Nhóm".into(), "Mục".into(), "Giá trị".into()]];
     let dmy = |d: NaiveDate| d.format("%d/%m/%Y").to_string();
     let mut row = |group: &str, item: String, value: String| {
@@ -600,8 +599,14 @@ pub fn to_csv(r: &Report) -> String {
     );
     row("Thay đổi", "Hủy".into(), r.cancellations.to_string());
     row("Thay đổi", "Dời lịch".into(), r.reschedules.to_string());
+    rows
+}
+
+/// The report as CSV for Excel: UTF-8 with a byte-order mark (without it Excel reads
+/// Vietnamese as Windows-1252), CRLF line ends (RFC 4180).
+pub fn to_csv(r: &Report) -> String {
     let mut out = String::from("\u{feff}");
-    for [a, b, c] in rows {
+    for [a, b, c] in rows(r) {
         out.push_str(&format!(
             "{},{},{}\r\n",
             csv_field(&a),
@@ -610,6 +615,33 @@ pub fn to_csv(r: &Report) -> String {
         ));
     }
     out
+}
+
+/// The report as an Excel workbook (one sheet "Báo cáo"): the rows of [`rows`], figures that
+/// are numbers written as numbers so that Excel can sum them.
+pub fn to_xlsx(r: &Report) -> Result<Vec<u8>> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let fail = |e: rust_xlsxwriter::XlsxError| Error::Internal(format!("xlsx: {e}"));
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("Báo cáo").map_err(fail)?;
+    let bold = Format::new().set_bold();
+    for (i, row) in rows(r).iter().enumerate() {
+        let i = i as u32;
+        for (j, cell) in row.iter().enumerate() {
+            let j = j as u16;
+            match cell.parse::<f64>() {
+                Ok(n) if i > 0 && j == 2 => sheet.write_number(i, j, n),
+                _ if i == 0 => sheet.write_string_with_format(i, j, cell, &bold),
+                _ => sheet.write_string(i, j, cell),
+            }
+            .map_err(fail)?;
+        }
+    }
+    sheet.set_column_width(0, 28).map_err(fail)?;
+    sheet.set_column_width(1, 48).map_err(fail)?;
+    sheet.set_column_width(2, 14).map_err(fail)?;
+    book.save_to_buffer().map_err(fail)
 }
 
 #[cfg(test)]

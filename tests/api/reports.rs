@@ -287,48 +287,63 @@ async fn filters_narrow_the_report_to_an_agency_a_room_or_a_leader() {
     assert_eq!((s, r["total"].as_i64()), (Status::Ok, Some(4)));
 }
 
-#[rocket::async_test]
-async fn the_csv_opens_in_excel_with_vietnamese_headers() {
-    let app = spawn_app().await;
-    let o = month(&app).await;
+/// The March report as a file: its content type, file name and bytes.
+async fn download(app: &TestApp, who: &Principal, format: &str) -> (String, String, Vec<u8>) {
     let res = app
         .client
-        .get("/api/v1/reports?from=2027-03-01&to=2027-03-31&format=csv")
+        .get(format!(
+            "/api/v1/reports?from=2027-03-01&to=2027-03-31&format={format}"
+        ))
         .header(rocket::http::Header::new(
             "Authorization",
-            format!("Bearer {}", o.staff.token),
+            format!("Bearer {}", who.token),
         ))
         .dispatch()
         .await;
     assert_eq!(res.status(), Status::Ok);
-    assert_eq!(
-        res.content_type().map(|c| c.to_string()),
-        Some("text/csv; charset=utf-8".into())
-    );
-    assert!(res
-        .headers()
-        .get_one("Content-Disposition")
-        .unwrap()
-        .contains("bao-cao-2027-03-01-2027-03-31.csv"));
-    let bytes = res.into_bytes().await.unwrap();
+    let content_type = res.content_type().map(|c| c.to_string()).unwrap();
+    let disposition = res.headers().get_one("Content-Disposition").unwrap();
+    let disposition = disposition.to_string();
+    (content_type, disposition, res.into_bytes().await.unwrap())
+}
+
+#[rocket::async_test]
+async fn the_csv_opens_in_excel_with_vietnamese_headers() {
+    let app = spawn_app().await;
+    let o = month(&app).await;
+    let (content_type, disposition, bytes) = download(&app, &o.staff, "csv").await;
+    assert_eq!(content_type, "text/csv; charset=utf-8");
+    assert!(disposition.contains("bao-cao-2027-03-01-2027-03-31.csv"));
     assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]), "UTF-8 BOM");
     let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
     let lines: Vec<&str> = text.split("\r\n").collect();
     assert_eq!(lines[0], "Nhóm,Mục,Giá trị");
-    assert!(lines.contains(&"Tổng số,Cuộc họp (lượt),8"), "{text}");
-    assert!(lines.contains(&"Theo trạng thái,Đã duyệt,5"), "{text}");
-    assert!(
-        lines.contains(&"Theo loại,Tiếp khách nước ngoài,1"),
-        "{text}"
-    );
-    assert!(
-        lines.contains(&"Thời gian duyệt (giờ),Trung vị,10.00"),
-        "{text}"
-    );
-    assert!(lines.contains(&"Chậm hạn,Đăng ký muộn,1"), "{text}");
-    assert!(lines.contains(&"Thay đổi,Dời lịch,1"), "{text}");
+    for line in [
+        "Tổng số,Cuộc họp (lượt),8",
+        "Theo trạng thái,Đã duyệt,5",
+        "Theo loại,Tiếp khách nước ngoài,1",
+        "Thời gian duyệt (giờ),Trung vị,10.00",
+        "Chậm hạn,Đăng ký muộn,1",
+        "Thay đổi,Dời lịch,1",
+    ] {
+        assert!(lines.contains(&line), "{line} in {text}");
+    }
     assert_eq!(lines.last(), Some(&""), "every line ends in CRLF");
     assert!(!text.replace("\r\n", "").contains('\n'));
+}
+
+#[rocket::async_test]
+async fn the_xlsx_is_a_workbook_named_after_the_period() {
+    let app = spawn_app().await;
+    let o = month(&app).await;
+    let (content_type, disposition, bytes) = download(&app, &o.approver, "xlsx").await;
+    assert_eq!(
+        content_type,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    assert!(disposition.contains("bao-cao-2027-03-01-2027-03-31.xlsx"));
+    assert!(bytes.starts_with(b"PK\x03\x04"), "a zip container");
+    assert!(bytes.len() > 1000);
 }
 
 #[rocket::async_test]
