@@ -28,21 +28,27 @@ fn required_date(field: &str, v: Option<&str>) -> Result<chrono::NaiveDate> {
     })
 }
 
-/// Parses the period and filters of a report request.
-pub fn filter_of(
-    from: Option<&str>,
-    to: Option<&str>,
-    agency_id: Option<i32>,
-    room_id: Option<i32>,
-    chair_id: Option<i32>,
-) -> Result<ReportFilter> {
-    ReportFilter::new(
-        required_date("from", from)?,
-        required_date("to", to)?,
-        agency_id,
-        room_id,
-        chair_id,
-    )
+/// The period and filters of a report request, from the query string.
+#[derive(Debug, rocket::FromForm)]
+pub struct ReportQuery<'r> {
+    pub from: Option<&'r str>,
+    pub to: Option<&'r str>,
+    pub agency_id: Option<i32>,
+    pub room_id: Option<i32>,
+    pub chair_id: Option<i32>,
+}
+
+impl ReportQuery<'_> {
+    /// Parses and checks the period (422 naming `from` or `to`).
+    pub fn filter(&self) -> Result<ReportFilter> {
+        ReportFilter::new(
+            required_date("from", self.from)?,
+            required_date("to", self.to)?,
+            self.agency_id,
+            self.room_id,
+            self.chair_id,
+        )
+    }
 }
 
 /// Meetings by status, agency, chair, room and kind, room utilisation, approval lead time, late
@@ -50,20 +56,19 @@ pub fn filter_of(
 /// dates, at most 2 years). Counts are per occurrence: a series counts once per meeting held.
 /// `format=csv` (UTF-8 with BOM, CRLF) or `format=xlsx` for a file. For the office.
 #[utoipa::path(tag = "reports", params(("from" = String, Query, description = "first day, YYYY-MM-DD"), ("to" = String, Query, description = "last day, YYYY-MM-DD"), ("agency_id" = Option<i32>, Query, description = "requesting agency"), ("room_id" = Option<i32>, Query), ("chair_id" = Option<i32>, Query), ("format" = Option<String>, Query, description = "json (default), csv or xlsx")), responses((status = 200, description = "the report", body = Report), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
-#[get("/api/v1/reports?<from>&<to>&<agency_id>&<room_id>&<chair_id>&<format>")]
-#[allow(clippy::too_many_arguments)]
+#[get("/api/v1/reports?<format>&<q..>")]
 pub async fn report(
     _staff: OfficeStaff,
     db: &State<Db>,
-    from: Option<&str>,
-    to: Option<&str>,
-    agency_id: Option<i32>,
-    room_id: Option<i32>,
-    chair_id: Option<i32>,
+    q: ReportQuery<'_>,
     format: Option<&str>,
 ) -> Result<ReportAnswer> {
-    let filter = filter_of(from, to, agency_id, room_id, chair_id)?;
-    let format = format.unwrap_or("json");
+    answer(db, &q.filter()?, format.unwrap_or("json")).await
+}
+
+/// The report over `filter` as JSON or as a CSV or xlsx attachment: for the API and the page's
+/// download links.
+pub async fn answer(db: &Db, filter: &ReportFilter, format: &str) -> Result<ReportAnswer> {
     if !matches!(format, "json" | "csv" | "xlsx") {
         return Err(Error::validation(
             "format",
@@ -72,7 +77,7 @@ pub async fn report(
         ));
     }
     let s = settings::load(db).await?;
-    let report = reports::compute(db, &filter, &s).await?;
+    let report = reports::compute(db, filter, &s).await?;
     let name = format!("bao-cao-{}-{}", filter.from, filter.to);
     Ok(match format {
         "csv" => ReportAnswer::File(

@@ -6,6 +6,7 @@ pub mod catchers;
 pub mod csrf;
 pub mod i18n;
 pub mod page;
+pub mod reports;
 pub mod schedule;
 pub mod security;
 pub mod sign_in;
@@ -25,6 +26,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     (
         "weekly_schedule.html",
         include_str!("../../templates/weekly_schedule.html.hbs"),
+    ),
+    (
+        "reports.html",
+        include_str!("../../templates/reports.html.hbs"),
     ),
 ];
 
@@ -46,5 +51,6 @@ pub fn routes() -> Vec<rocket::Route> {
     let mut all = sign_in::routes();
     all.extend(admin::routes());
     all.extend(schedule::routes());
+    all.extend(reports::routes());
     all
 }

@@ -70,6 +70,7 @@ impl Viewer {
                 "username": c.account.username,
                 "role": role_key(c.role()),
                 "is_admin": c.role() == Role::Admin,
+                "is_office": c.is_office(),
             })
         });
         let mut ctx = json!({

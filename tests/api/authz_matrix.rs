@@ -157,6 +157,8 @@ const TABLE: &[(&str, &str, Rule, Body)] = &[
     ("PUT",    "/api/v1/settings",                 Admin,       Json("{}")),
     // Reports
     ("GET",    "/api/v1/reports",                  Office,      Body::None),
+    ("GET",    "/bao-cao",                         Office,      Body::None),
+    ("GET",    "/bao-cao/tai-ve",                  Office,      Body::None),
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -374,3 +374,56 @@ async fn a_bad_period_is_refused_naming_the_field_and_agencies_may_not_read_repo
         json!({"decided": 0, "median_hours": null, "p90_hours": null})
     );
 }
+
+#[rocket::async_test]
+async fn the_report_page_draws_the_figures_as_svg_bars_in_both_languages() {
+    let app = spawn_app().await;
+    let o = month(&app).await;
+    let mut b = Browser::new(&app);
+    let signed = b
+        .sign_in(&o.staff.account.username, PRINCIPAL_PASSWORD)
+        .await;
+    assert_eq!(signed.status, Status::SeeOther);
+    let page = b.get("/bao-cao?from=2027-03-01&to=2027-03-31").await;
+    assert_eq!(page.status, Status::Ok, "{}", page.body);
+    let body = &page.body;
+    assert!(
+        body.contains("Từ ngày 01/03/2027 đến ngày 31/03/2027"),
+        "{body}"
+    );
+    assert!(
+        body.contains("<dt>Tổng số cuộc họp, hội nghị (lượt)</dt><dd>8</dd>"),
+        "{body}"
+    );
+    assert!(
+        body.contains("<dt>Thời gian duyệt, trung vị (giờ)</dt><dd>10.0</dd>"),
+        "{body}"
+    );
+    assert!(
+        body.contains("<th scope=\"row\">Tiếp khách nước ngoài</th>"),
+        "{body}"
+    );
+    // Approved is the longest bar of its chart: the full width.
+    assert!(
+        body.contains("<rect x=\"0\" y=\"2\" width=\"300\""),
+        "{body}"
+    );
+    assert!(body.contains("<td>03/2027</td><td>1.8%</td>"), "{body}");
+    assert!(body.contains("/bao-cao/tai-ve?from=2027-03-01&amp;to=2027-03-31&amp;dinh_dang=xlsx"));
+    let csv = b
+        .get("/bao-cao/tai-ve?from=2027-03-01&to=2027-03-31&dinh_dang=csv")
+        .await;
+    assert_eq!(csv.status, Status::Ok);
+    assert!(csv.body.contains("Tổng số,Cuộc họp (lượt),8"));
+    b.get("/ngon-ngu/en?next=%2F").await;
+    let page = b.get("/bao-cao?from=2027-03-01&to=2027-03-31").await;
+    assert!(page
+        .body
+        .contains("<th scope=\"row\">Foreign delegation reception</th>"));
+    assert!(page
+        .body
+        .contains("<dt>Meetings and conferences (held)</dt><dd>8</dd>"));
+    // A bad period is refused, naming the field.
+    let page = b.get("/bao-cao?from=2027-03-31&to=2027-03-01").await;
+    assert_eq!(page.status, Status::UnprocessableEntity);
+}
