@@ -15,7 +15,7 @@ use chrono::{Duration, TimeZone, Utc};
 use entity::*;
 use http_client::http;
 use lichhop::domain::clock::OFFICE_TZ;
-use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
+use sea_orm::{ActiveValue::Set, EntityTrait};
 use std::time::Instant;
 
 const MEETINGS: i32 = 100_000;
@@ -41,6 +41,8 @@ fn report(name: &str, mut v: Vec<f64>) -> f64 {
     );
     median
 }
+
+mod support;
 
 #[rocket::main]
 async fn main() {
@@ -216,22 +218,7 @@ async fn account_with_token(
 /// series of 10 in two rooms kept for series. Written in batches, as a migration tool would.
 async fn load_decade(db: &lichhop::db::Db) -> (i32, i32) {
     let conn = &db.conn;
-    let agencies: Vec<i32> = agency::Entity::find()
-        .all(conn)
-        .await
-        .unwrap()
-        .iter()
-        .map(|a| a.id)
-        .collect();
-    let leaders: Vec<i32> = person::Entity::find()
-        .all(conn)
-        .await
-        .unwrap()
-        .iter()
-        .filter(|p| p.is_leader)
-        .map(|p| p.id)
-        .collect();
-    let admin = account::Entity::find().one(conn).await.unwrap().unwrap().id;
+    let (agencies, leaders, admin) = support::province(db).await;
     let mut rooms = vec![];
     for i in 0..10 {
         use sea_orm::ActiveModelTrait;
@@ -350,27 +337,6 @@ async fn load_decade(db: &lichhop::db::Db) -> (i32, i32) {
         }
     }
     let occurrences = occurrence_rows.len() as i32;
-    let _w = db.write_guard().await;
-    use sea_orm::TransactionTrait;
-    let txn = conn.begin().await.unwrap();
-    while !meeting_rows.is_empty() {
-        let batch: Vec<_> = meeting_rows.drain(..meeting_rows.len().min(500)).collect();
-        meeting::Entity::insert_many(batch)
-            .exec(&txn)
-            .await
-            .unwrap();
-    }
-    while !occurrence_rows.is_empty() {
-        let batch: Vec<_> = occurrence_rows
-            .drain(..occurrence_rows.len().min(500))
-            .collect();
-        occurrence::Entity::insert_many(batch)
-            .exec(&txn)
-            .await
-            .unwrap();
-    }
-    txn.commit().await.unwrap();
-    // Fresh statistics, as after any bulk load, so the planner uses the indexes.
-    conn.execute_unprepared("ANALYZE").await.unwrap();
+    support::insert_all(db, meeting_rows, occurrence_rows).await;
     (MEETINGS, occurrences)
 }

@@ -13,6 +13,7 @@ pub mod import;
 pub mod json;
 pub mod meetings;
 pub mod openapi;
+pub mod reports;
 pub mod schedule;
 pub mod settings;
 pub mod tokens;
@@ -33,5 +34,6 @@ pub fn routes() -> Vec<rocket::Route> {
     all.extend(documents::routes());
     all.extend(feeds::routes());
     all.extend(import::routes());
+    all.extend(reports::routes());
     all
 }

@@ -3,7 +3,7 @@
 
 use crate::api::{
     account, admin, availability, closures, conflicts, documents, feeds, health, import, meetings,
-    schedule, settings, tokens,
+    reports, schedule, settings, tokens,
 };
 use rocket::serde::json::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -80,6 +80,7 @@ use utoipa::{Modify, OpenApi};
         documents::download,
         documents::delete,
         documents::due,
+        reports::report,
     ),
     modifiers(&BearerAuth)
 )]

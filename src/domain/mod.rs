@@ -16,6 +16,7 @@ pub mod persons;
 pub mod publication;
 pub mod recurrence;
 pub mod registration;
+pub mod reports;
 pub mod rooms;
 pub mod series;
 pub mod settings;

@@ -8,6 +8,7 @@ pub mod i18n;
 pub mod lobby;
 pub mod meetings;
 pub mod page;
+pub mod reports;
 pub mod schedule;
 pub mod security;
 pub mod sign_in;
@@ -33,6 +34,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "weekly_schedule.html",
         include_str!("../../templates/weekly_schedule.html.hbs"),
     ),
+    (
+        "reports.html",
+        include_str!("../../templates/reports.html.hbs"),
+    ),
 ];
 
 /// The template engine with our templates and the `t` helper.
@@ -55,5 +60,6 @@ pub fn routes() -> Vec<rocket::Route> {
     all.extend(schedule::routes());
     all.extend(meetings::routes());
     all.extend(lobby::routes());
+    all.extend(reports::routes());
     all
 }

@@ -176,6 +176,10 @@ const TABLE: &[(&str, &str, Rule, Body)] = &[
     ("POST",   "/api/v1/import/closures",          Admin,       Body::None),
     ("GET",    "/api/v1/settings",                 AnySignedIn, Body::None),
     ("PUT",    "/api/v1/settings",                 Admin,       Json("{}")),
+    // Reports
+    ("GET",    "/api/v1/reports",                  Office,      Body::None),
+    ("GET",    "/bao-cao",                         Office,      Body::None),
+    ("GET",    "/bao-cao/tai-ve",                  Office,      Body::None),
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -18,6 +18,7 @@ mod meeting_pages;
 mod openapi;
 mod pages;
 mod race;
+mod reports;
 mod schedule;
 mod series;
 mod weekly_page;

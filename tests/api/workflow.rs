@@ -20,7 +20,7 @@ fn request(o: &Office, day: u32, hour: u32, room: Option<usize>) -> Value {
     })
 }
 
-async fn create(app: &TestApp, who: &Principal, body: &Value) -> (i64, String) {
+pub(crate) async fn create(app: &TestApp, who: &Principal, body: &Value) -> (i64, String) {
     let (s, etag, m) = app
         .call(Method::Post, "/api/v1/meetings", Some(who), Some(body), &[])
         .await;
@@ -28,7 +28,7 @@ async fn create(app: &TestApp, who: &Principal, body: &Value) -> (i64, String) {
     (m["id"].as_i64().unwrap(), etag.unwrap())
 }
 
-async fn act(
+pub(crate) async fn act(
     app: &TestApp,
     who: &Principal,
     id: i64,
