@@ -1,5 +1,6 @@
-//! Page text in Vietnamese (first) and English, from locales/vi.json and locales/en.json (flat
-//! "key": "text" maps, built into the binary and parsed at start). Templates say
+//! Page text in Vietnamese (first) and English, from locales/vi.json and locales/en.json plus one
+//! file per area of the product under locales/vi/ and locales/en/ (flat "key": "text" maps, built
+//! into the binary and parsed at start; a key defined twice is a start-up error). Templates say
 //! `{{t "sign_in.title"}}`; the helper picks the language from `lang` in the template context.
 
 use crate::error::Lang;
@@ -11,8 +12,10 @@ use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
-pub const VI_JSON: &str = include_str!("../../locales/vi.json");
-pub const EN_JSON: &str = include_str!("../../locales/en.json");
+/// Vietnamese files: (name for error messages, text).
+pub const VI_FILES: &[(&str, &str)] = &[("vi.json", include_str!("../../locales/vi.json"))];
+/// English files, the same areas as the Vietnamese ones.
+pub const EN_FILES: &[(&str, &str)] = &[("en.json", include_str!("../../locales/en.json"))];
 
 #[derive(Debug)]
 pub struct Translations {
@@ -21,15 +24,24 @@ pub struct Translations {
 }
 
 impl Translations {
-    /// Parses both files; a broken file is a start-up error naming it.
+    /// Parses every file; a broken file or a key defined twice is a start-up error naming it.
     pub fn load() -> Result<Self, String> {
-        let parse = |name: &str, text: &str| {
-            serde_json::from_str::<HashMap<String, String>>(text)
-                .map_err(|e| format!("locales/{name}: {e}"))
+        let parse = |files: &[(&str, &str)]| {
+            let mut all = HashMap::new();
+            for (name, text) in files {
+                let map = serde_json::from_str::<HashMap<String, String>>(text)
+                    .map_err(|e| format!("locales/{name}: {e}"))?;
+                for (key, value) in map {
+                    if all.insert(key.clone(), value).is_some() {
+                        return Err(format!("locales/{name}: \"{key}\" is defined twice"));
+                    }
+                }
+            }
+            Ok::<_, String>(all)
         };
         Ok(Translations {
-            vi: parse("vi.json", VI_JSON)?,
-            en: parse("en.json", EN_JSON)?,
+            vi: parse(VI_FILES)?,
+            en: parse(EN_FILES)?,
         })
     }
 
