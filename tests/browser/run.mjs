@@ -2,7 +2,7 @@
 // Debian's headless Chromium driven by playwright-core. Screenshots go to ARTIFACTS
 // (default artifacts/screenshots). Prints "N passed, M failed" and exits non-zero on failure.
 import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 
 const base = process.env.LICHHOP_URL;
 const adminPassword = process.env.LICHHOP_ADMIN_PASSWORD;
@@ -171,6 +171,17 @@ scenario('the portal embed has no page chrome', async () => {
   await page.screenshot({ path: `${shots}/lich-cong-tac-embed.png`, fullPage: true });
   await page.close();
 });
+
+// More scenarios, one file per area of the product: tests/browser/scenarios/*.mjs, each exporting
+// a default function that registers its scenarios with what it is given here.
+const more = new URL('./scenarios/', import.meta.url);
+for (const file of readdirSync(more).filter((f) => f.endsWith('.mjs')).sort()) {
+  const mod = await import(new URL(file, more));
+  mod.default({
+    scenario, check, api, token, mondayInWeeks, browser, base, adminPassword, demoPassword, shots, vi,
+    setStep: (s) => { step = s; },
+  });
+}
 
 let passed = 0;
 let failed = 0;
