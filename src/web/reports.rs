@@ -2,17 +2,19 @@
 //! the same figures as `GET /api/v1/reports`, and links to download them as CSV or xlsx.
 //! Printable: the stylesheet's print rules hide the menu and the period form.
 
-use super::page::Viewer;
+use super::page::{choices, Choice, Viewer};
 use crate::api::reports::{answer, ReportAnswer, ReportQuery};
 use crate::auth::OfficeStaff;
 use crate::db::Db;
-use crate::domain::reports::{self, Count};
+use crate::domain::reports::{self, Count, ReportFilter, Utilisation};
 use crate::domain::{clock, settings};
 use crate::Result;
-use chrono::Datelike;
+use chrono::{Datelike, Months, NaiveDate};
+use entity::{agency, person, room};
 use rocket::get;
 use rocket::State;
 use rocket_dyn_templates::Template;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{json, Value};
 
 /// Width of the longest bar, in SVG user units.
@@ -37,6 +39,107 @@ fn chart(title: &str, counts: &[Count], key_prefix: Option<&str>) -> Value {
         })
         .collect();
     json!({"title": title, "bars": bars, "height": counts.len() * 22})
+}
+
+/// Rows of a utilisation table: `label` formats the period's first day.
+fn utilisation_rows(rows: &[Utilisation], label: impl Fn(NaiveDate) -> String) -> Vec<Value> {
+    rows.iter()
+        .map(|u| {
+            json!({
+                "room": u.room,
+                "period": label(u.period_start),
+                "share": format!("{:.1}%", u.share * 100.0),
+                "width": (u.share * BAR as f64).round() as i64,
+            })
+        })
+        .collect()
+}
+
+/// The periods the office reports on, as of `today`: (label key, first day, last day).
+fn presets(today: NaiveDate) -> Vec<(&'static str, NaiveDate, NaiveDate)> {
+    let year = today.year();
+    let day = |m, d| NaiveDate::from_ymd_opt(year, m, d).unwrap_or(today);
+    let month_start = today.with_day(1).unwrap_or(today);
+    let month_end = |start: NaiveDate, months: u32| {
+        start
+            .checked_add_months(Months::new(months))
+            .and_then(|d| d.pred_opt())
+            .unwrap_or(start)
+    };
+    let quarter_start = day(today.month0() / 3 * 3 + 1, 1);
+    let last_month = month_start
+        .checked_sub_months(Months::new(1))
+        .unwrap_or(month_start);
+    vec![
+        (
+            "report.preset.month",
+            month_start,
+            month_end(month_start, 1),
+        ),
+        (
+            "report.preset.last_month",
+            last_month,
+            month_end(last_month, 1),
+        ),
+        (
+            "report.preset.quarter",
+            quarter_start,
+            month_end(quarter_start, 3),
+        ),
+        ("report.preset.nine_months", day(1, 1), day(9, 30)),
+        ("report.preset.year", day(1, 1), day(12, 31)),
+    ]
+}
+
+/// The query string of a report with this filter (for the presets and the downloads), already
+/// escaped for an HTML attribute: it holds only dates and numbers, so the template may print it
+/// raw (handlebars would otherwise write every `=` as `&#x3D;`).
+fn query_of(f: &ReportFilter, from: NaiveDate, to: NaiveDate) -> String {
+    let mut q = format!("from={from}&amp;to={to}");
+    for (name, v) in [
+        ("agency_id", f.agency_id),
+        ("room_id", f.room_id),
+        ("chair_id", f.chair_id),
+    ] {
+        if let Some(v) = v {
+            q.push_str(&format!("&amp;{name}={v}"));
+        }
+    }
+    q
+}
+
+/// The filter's choices: every agency, room and leader, the chosen one selected.
+async fn filter_choices(db: &Db, f: &ReportFilter) -> Result<Value> {
+    let pick = |v: Option<i32>| v.map(|v| vec![v.to_string()]).unwrap_or_default();
+    let agencies: Vec<Choice> = choices(
+        agency::Entity::find()
+            .order_by_asc(agency::Column::Name)
+            .all(&db.conn)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a.name)),
+        &pick(f.agency_id),
+    );
+    let rooms: Vec<Choice> = choices(
+        room::Entity::find()
+            .order_by_asc(room::Column::SortOrder)
+            .all(&db.conn)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r.name)),
+        &pick(f.room_id),
+    );
+    let leaders: Vec<Choice> = choices(
+        person::Entity::find()
+            .filter(person::Column::IsLeader.eq(true))
+            .order_by_asc(person::Column::SortOrder)
+            .all(&db.conn)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, format!("{} – {}", p.full_name, p.position))),
+        &pick(f.chair_id),
+    );
+    Ok(json!({"agencies": agencies, "rooms": rooms, "leaders": leaders}))
 }
 
 #[get("/bao-cao?<q..>")]
@@ -65,15 +168,15 @@ pub async fn page(
         chart("report.by_chair", &r.by_chair, None),
         chart("report.by_room", &r.by_room, None),
     ];
-    let monthly: Vec<Value> = r
-        .utilisation_monthly
-        .iter()
-        .map(|u| {
+    let monthly = utilisation_rows(&r.utilisation_monthly, |d| d.format("%m/%Y").to_string());
+    let weekly = utilisation_rows(&r.utilisation_weekly, |d| d.format("%d/%m/%Y").to_string());
+    let presets: Vec<Value> = presets(today)
+        .into_iter()
+        .map(|(key, from, to)| {
             json!({
-                "room": u.room,
-                "month": u.period_start.format("%m/%Y").to_string(),
-                "share": format!("{:.1}%", u.share * 100.0),
-                "width": (u.share * BAR as f64).round() as i64,
+                "key": key,
+                "query": query_of(&filter, from, to),
+                "current": from == filter.from && to == filter.to,
             })
         })
         .collect();
@@ -89,6 +192,10 @@ pub async fn page(
             "report": r,
             "charts": charts,
             "monthly": monthly,
+            "weekly": weekly,
+            "presets": presets,
+            "query": query_of(&filter, filter.from, filter.to),
+            "choices": filter_choices(db, &filter).await?,
             "median": hours(r.lead_time.median_hours),
             "p90": hours(r.lead_time.p90_hours),
             "bar": BAR,

@@ -427,3 +427,58 @@ async fn the_report_page_draws_the_figures_as_svg_bars_in_both_languages() {
     let page = b.get("/bao-cao?from=2027-03-31&to=2027-03-01").await;
     assert_eq!(page.status, Status::UnprocessableEntity);
 }
+
+#[rocket::async_test]
+async fn the_report_page_filters_by_agency_room_and_leader_and_shows_weekly_utilisation() {
+    let app = spawn_app().await;
+    let o = month(&app).await;
+    let mut b = Browser::new(&app);
+    b.sign_in(&o.approver.account.username, PRINCIPAL_PASSWORD)
+        .await;
+    let page = b
+        .get(&format!(
+            "/bao-cao?from=2027-03-01&to=2027-03-31&agency_id={}&room_id=&chair_id=",
+            o.agency_a
+        ))
+        .await;
+    assert_eq!(page.status, Status::Ok, "{}", page.body);
+    let body = &page.body;
+    // The same figures as the API's for that agency, the agency kept as chosen.
+    assert!(
+        body.contains("<dt>Tổng số cuộc họp, hội nghị (lượt)</dt><dd>3</dd>"),
+        "{body}"
+    );
+    assert!(body.contains(&format!("<option value=\"{}\" selected>", o.agency_a)));
+    assert!(body.contains("<label>Lãnh đạo chủ trì <select name=\"chair_id\">"));
+    // Downloads and the period shortcuts keep the filter.
+    assert!(body.contains(&format!(
+        "/bao-cao/tai-ve?from=2027-03-01&amp;to=2027-03-31&amp;agency_id={}&amp;dinh_dang=csv",
+        o.agency_a
+    )));
+    assert!(body.contains("9 tháng đầu năm</a>"), "{body}");
+    assert!(body.contains(&format!("&amp;agency_id={}\">Cả năm</a>", o.agency_a)));
+    // Weekly utilisation: one row per room and week, the week named by its Monday.
+    assert!(body.contains("Tỷ lệ sử dụng phòng họp theo tuần"), "{body}");
+    assert!(body.contains("<td>01/03/2027</td>"), "{body}");
+
+    let page = b
+        .get(&format!(
+            "/bao-cao?from=2027-03-01&to=2027-03-31&chair_id={}",
+            o.leaders[1]
+        ))
+        .await;
+    assert!(page
+        .body
+        .contains("<dt>Tổng số cuộc họp, hội nghị (lượt)</dt><dd>3</dd>"));
+    let csv = b
+        .get(&format!(
+            "/bao-cao/tai-ve?from=2027-03-01&to=2027-03-31&room_id={}&dinh_dang=csv",
+            o.rooms[1]
+        ))
+        .await;
+    assert!(
+        csv.body.contains("Tổng số,Cuộc họp (lượt),5"),
+        "{}",
+        csv.body
+    );
+}
