@@ -65,7 +65,8 @@ pub async fn connect(url: &str, pool_size: u32) -> Result<Db> {
         .min_connections(1)
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(10))
-        .sqlx_logging(false);
+        // Every statement to the log (target sqlx, level info) only when asked: it costs time.
+        .sqlx_logging(std::env::var_os("LICHHOP_LOG_SQL").is_some());
     if is_sqlite {
         options.map_sqlx_sqlite_opts(|o: SqliteConnectOptions| {
             o.journal_mode(SqliteJournalMode::Wal)
