@@ -3,10 +3,10 @@
 //! `cargo bench --bench workflow` (SQLite in a temp dir) or with
 //! `DATABASE_URL=postgres://…/empty_db cargo bench --bench workflow`.
 //! Loads a decade of a busy office (single meetings and weekly series) straight into the tables,
-//! starts the real server on a loopback port, then 32 concurrent clients each register a request
-//! (submitted at once) and approve it, on free slots. Prints median and p99 of each step and of
-//! the round trip, and of GET /healthz (one database round trip through the same stack) as the
-//! reference, with the ratio.
+//! starts the real server on a loopback port, then clients register a request (submitted at once)
+//! and approve it, on free slots: first one client alone (the service time, no queueing), then 32
+//! concurrent clients. Prints median and p99 of each step and of the round trip, and of GET
+//! /healthz (one database round trip through the same stack) as the reference, with the ratio.
 
 #[path = "../tests/api/http_client.rs"]
 mod http_client;
@@ -116,18 +116,57 @@ async fn main() {
         reference.push(t.elapsed().as_secs_f64() * 1e3);
     }
 
+    // Unloaded: one client, so the figures are the service time of a round trip without any
+    // queueing; then the load: 32 clients at once, each starting its next round trip as
+    // soon as the last one ended (closed loop), so that latency = clients / throughput.
+    let reference_median = report("GET /healthz (reference)", reference);
+    let mut next_day = 0;
+    for clients in [1, CLIENTS] {
+        let rounds = if clients == 1 { 100 } else { ROUNDS_PER_CLIENT };
+        let (submit, approve, round, elapsed) =
+            round_trips(addr, &clerk, &approver, &rooms, clients, rounds, next_day).await;
+        next_day += clients * rounds;
+        println!(
+            "{clients} concurrent client(s), {} round trips in {elapsed:.1} s ({:.0} round trips/s)",
+            round.len(),
+            round.len() as f64 / elapsed
+        );
+        report("  submit (POST /meetings)", submit);
+        report("  approve", approve);
+        let round_median = report("  submit→approve round trip", round);
+        println!(
+            "  round trip median / reference median = {:.1}×",
+            round_median / reference_median
+        );
+    }
+    shutdown.notify();
+}
+
+type Timings = (Vec<f64>, Vec<f64>, Vec<f64>, f64);
+
+/// `clients` tasks each make `rounds` submit→approve round trips on free days from `first_day`
+/// on (one day per round, one room per client). Returns the submit, approve and round trip
+/// times in ms and the elapsed seconds.
+async fn round_trips(
+    addr: std::net::SocketAddr,
+    clerk: &str,
+    approver: &str,
+    rooms: &[i32],
+    clients: usize,
+    rounds: usize,
+    first_day: usize,
+) -> Timings {
     let started = Instant::now();
     let mut tasks = vec![];
-    for c in 0..CLIENTS {
-        let (clerk, approver, rooms) = (clerk.clone(), approver.clone(), rooms.clone());
+    for c in 0..clients {
+        let (clerk, approver, rooms) = (clerk.to_string(), approver.to_string(), rooms.to_vec());
         tasks.push(rocket::tokio::spawn(async move {
             let mut submit = vec![];
             let mut approve = vec![];
             let mut round = vec![];
-            for r in 0..ROUNDS_PER_CLIENT {
-                // Free slots far in the future: one day per (client, round), one room per client.
+            for r in 0..rounds {
                 let day = Utc.with_ymd_and_hms(2040, 1, 1, 0, 0, 0).unwrap()
-                    + Duration::days((c * ROUNDS_PER_CLIENT + r) as i64);
+                    + Duration::days((first_day + c * rounds + r) as i64);
                 let local = day.with_timezone(&OFFICE_TZ).date_naive();
                 let body = serde_json::json!({
                     "title": format!("Họp đo hiệu năng {c}-{r}"),
@@ -168,21 +207,7 @@ async fn main() {
         approve.extend(a);
         round.extend(r);
     }
-    let elapsed = started.elapsed().as_secs_f64();
-    println!(
-        "{CLIENTS} concurrent clients, {} round trips in {elapsed:.1} s ({:.0} round trips/s)",
-        round.len(),
-        round.len() as f64 / elapsed
-    );
-    let reference_median = report("GET /healthz (reference)", reference);
-    report("submit (POST /meetings)", submit);
-    report("approve", approve);
-    let round_median = report("submit→approve round trip", round);
-    println!(
-        "round trip median / reference median = {:.1}×",
-        round_median / reference_median
-    );
-    shutdown.notify();
+    (submit, approve, round, started.elapsed().as_secs_f64())
 }
 
 async fn account_with_token(
