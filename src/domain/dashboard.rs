@@ -72,6 +72,8 @@ pub struct Figure {
 pub struct WeekState {
     /// "dashboard.this_week" or "dashboard.next_week".
     pub key: &'static str,
+    /// The week's Monday (what /lich-cong-tac takes) and its name, "2026-W48".
+    pub monday: NaiveDate,
     pub week: String,
     pub from_text: String,
     pub to_text: String,
@@ -382,6 +384,7 @@ async fn week_state(db: &Db, key: &'static str, week: NaiveDate) -> Result<WeekS
     let latest = publication::latest(&db.conn, week).await?;
     Ok(WeekState {
         key,
+        monday: week,
         week: calendars::week_name(week),
         from_text: week.format("%d/%m/%Y").to_string(),
         to_text: (week + Duration::days(6)).format("%d/%m/%Y").to_string(),
@@ -397,6 +400,8 @@ pub async fn approver(db: &Db, actor: &Actor) -> Result<Dashboard> {
     let now = clock::now();
     let agencies = Agencies::load(db).await?;
     let reviewed = upcoming(requests(db, actor, &[MeetingStatus::Reviewed]).await?, now);
+    // An approver may decide before the review too.
+    let pending = upcoming(requests(db, actor, &[MeetingStatus::Pending]).await?, now);
     let waiting = waiting(db, actor, now).await?;
     let collisions = colliding(db, &waiting, &[MeetingStatus::Approved], &agencies).await?;
     let this_week = clock::week_start(clock::office_date(now));
@@ -405,6 +410,11 @@ pub async fn approver(db: &Db, actor: &Actor) -> Result<Dashboard> {
             Section::new(
                 "dashboard.approver.to_decide",
                 reviewed.iter().map(|m| agencies.item(m)).collect(),
+                Some("/hang-doi"),
+            ),
+            Section::new(
+                "dashboard.staff.to_review",
+                pending.iter().map(|m| agencies.item(m)).collect(),
                 Some("/hang-doi"),
             ),
             Section::new(

@@ -157,29 +157,40 @@ async fn a_clerk_sees_its_own_agencys_work_and_nothing_of_another() {
 async fn a_clerk_sees_this_weeks_approved_meetings_still_to_come() {
     let app = spawn_app().await;
     let o = app.office().await;
-    // Sunday evening of this week: still to come unless the test runs after it.
     let now = clock::now();
     let today = clock::office_date(now);
     let sunday = today + Duration::days(i64::from(7 - today.weekday().number_from_monday()));
+    let approved_on = |day: chrono::NaiveDate, title: &'static str| {
+        let (app, o) = (&app, &o);
+        async move {
+            let id = submit(
+                app,
+                &o.clerk_a,
+                json!({"title": title, "kind": "tiep_khach", "location": "Nhà khách tỉnh",
+                       "starts_at": format!("{day}T21:00"), "ends_at": format!("{day}T22:00")}),
+            )
+            .await;
+            approve(app, &o.approver, id).await;
+        }
+    };
+    // Sunday evening of this week is still to come, unless the test runs later than that.
     let start =
         clock::local_to_utc(clock::OFFICE_TZ, sunday.and_hms_opt(21, 0, 0).unwrap()).unwrap();
-    if start <= now + Duration::minutes(5) {
-        return; // too late in the week to have a meeting still to come
+    let still_to_come = start > now + Duration::minutes(5);
+    if still_to_come {
+        approved_on(sunday, "Tiếp đoàn công tác cuối tuần").await;
     }
-    let id = submit(
-        &app,
-        &o.clerk_a,
-        json!({"title": "Tiếp đoàn công tác cuối tuần", "kind": "tiep_khach", "location": "Nhà khách tỉnh",
-               "starts_at": format!("{sunday}T21:00"), "ends_at": format!("{sunday}T22:00")}),
-    )
-    .await;
-    approve(&app, &o.approver, id).await;
+    // Next week's Monday is not this week's.
+    approved_on(sunday + Duration::days(1), "Tiếp đoàn công tác tuần sau").await;
     let mut a = signed_in(&app, &o.clerk_a).await;
     let page = a.get("/viec-can-lam").await;
     let week = section(&page.body, "Đã duyệt, sắp diễn ra trong tuần này");
-    assert!(week.contains("Tiếp đoàn công tác cuối tuần"));
-    assert!(week.contains(&format!("21:00 {}", sunday.format("%d/%m/%Y"))));
-    assert!(week.contains("Nhà khách tỉnh"));
+    assert!(!week.contains("Tiếp đoàn công tác tuần sau"));
+    if still_to_come {
+        assert!(week.contains("Tiếp đoàn công tác cuối tuần"));
+        assert!(week.contains(&format!("21:00 {}", sunday.format("%d/%m/%Y"))));
+        assert!(week.contains("Nhà khách tỉnh"));
+    }
 }
 
 #[rocket::async_test]
@@ -254,6 +265,13 @@ async fn an_approver_sees_decisions_collisions_and_the_publication_of_the_weeks(
         next.contains("Đã phát hành") && next.contains("<td>0</td>"),
         "{next}"
     );
+    // The week's link opens the published schedule.
+    let link = format!("/lich-cong-tac?tuan={next_week}");
+    assert!(next.contains(&format!("href=\"{link}\"")), "{next}");
+    assert_eq!(approver.get(&link).await.status, Status::Ok);
+    // The approver may decide before the review: pending requests are listed too.
+    let pending = section(&page.body, "Chờ thẩm định");
+    assert!(pending.contains(&format!("/cuoc-hop/{}", r.urgent)));
 }
 
 #[rocket::async_test]
