@@ -442,6 +442,10 @@ pub async fn leaders_week(db: &Db, actor: &Actor, week: NaiveDate) -> Result<Wee
                             }
                             let mut e = names.entry(actor, o, date)?;
                             e.attending = attends;
+                            // The row already names the chair.
+                            if chairs {
+                                e.chair = None;
+                            }
                             Some(e)
                         })
                         .collect();

@@ -299,6 +299,40 @@ async fn the_day_timeline_lays_meetings_over_office_hours() {
     // The closed day says so.
     let closed = staff.get("/lich-phong/ngay?ngay=2027-03-05").await;
     assert!(closed.body.contains("Nghỉ: Nghỉ bù ngày lễ"));
+
+    // A request overlapping the approved meeting in its room gets a lane of its own; one in
+    // the evening is listed outside office hours.
+    submit(
+        &app,
+        &o.clerk_a,
+        json!({"title": "Họp bổ sung chen giờ", "room_id": o.rooms[1],
+               "starts_at": "2027-03-02T09:00", "ends_at": "2027-03-02T10:00"}),
+    )
+    .await;
+    submit(
+        &app,
+        &o.clerk_a,
+        json!({"title": "Họp trực ban phòng chống thiên tai buổi tối", "room_id": o.rooms[2],
+               "starts_at": "2027-03-02T18:30", "ends_at": "2027-03-02T19:30"}),
+    )
+    .await;
+    let page = staff.get("/lich-phong/ngay?ngay=2027-03-02").await;
+    let room = page
+        .body
+        .split("<tbody>")
+        .find(|g| g.contains("Họp bàn kế hoạch ngân sách 2027"))
+        .unwrap();
+    assert!(room.contains(r#"rowspan="2""#), "{room}");
+    assert!(room.contains("Họp bổ sung chen giờ"));
+    let evening = page
+        .body
+        .split("Ngoài giờ hành chính</h2>")
+        .nth(1)
+        .expect("the evening list");
+    assert!(
+        evening.contains("18:30–19:30")
+            && evening.contains("Họp trực ban phòng chống thiên tai buổi tối")
+    );
 }
 
 #[rocket::async_test]
@@ -321,6 +355,10 @@ async fn the_leaders_week_shows_what_each_leader_chairs_and_attends() {
     assert!(attendee_row.contains("Họp bàn kế hoạch ngân sách 2027"));
     assert!(attendee_row.contains(r#"class="entry firm attending""#));
     assert!(attendee_row.contains("Dự họp</span>"));
+    assert!(
+        attendee_row.contains("Chủ trì: ") && attendee_row.contains(&w.chair),
+        "an attended meeting names its chair"
+    );
     assert!(!attendee_row.contains("Họp rà soát hồ sơ đầu tư công"));
     assert!(page.body.contains(r#"href="/lich-lanh-dao?tuan=2027-W10""#));
 }
