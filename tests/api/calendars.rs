@@ -188,6 +188,15 @@ async fn the_office_sees_every_meeting_of_the_week_room_by_room() {
         by_date.body.contains("2027-W09")
             && by_date.body.contains("Họp bàn kế hoạch ngân sách 2027")
     );
+    // Public holidays are marked on their day (1 May 2027 is a Saturday, in week 17).
+    let may = staff.get("/lich-phong?tuan=2027-W17").await;
+    let head = may
+        .body
+        .split("<th scope=\"col\"")
+        .find(|h| h.contains("Thứ Bảy 01/05"))
+        .unwrap();
+    assert!(head.starts_with(r#" class="day off">"#), "{head}");
+    assert!(head.contains("Ngày Quốc tế Lao động"), "{head}");
     let next = staff.get("/lich-phong?tuan=2027-W10").await;
     assert!(!next.body.contains("Họp bàn kế hoạch ngân sách 2027"));
     assert!(next.body.contains("08/03/2027"));
