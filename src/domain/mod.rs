@@ -4,9 +4,11 @@
 pub mod accounts;
 pub mod agencies;
 pub mod availability;
+pub mod calendars;
 pub mod clock;
 pub mod closures;
 pub mod conflicts;
+pub mod dashboard;
 pub mod documents;
 pub mod holidays;
 pub mod lobby;

@@ -233,7 +233,7 @@ pub async fn for_week(db: &Db, week: NaiveDate) -> Result<WeeklySchedule> {
 }
 
 /// "Phó Chủ tịch UBND tỉnh" → "PCT", as the schedule abbreviates leaders' positions.
-fn short_position(position: &str) -> String {
+pub fn short_position(position: &str) -> String {
     let p = position.trim_end_matches(" UBND tỉnh");
     match p {
         "Chủ tịch" => "Chủ tịch".into(),

@@ -12,22 +12,31 @@ use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
-/// Vietnamese files: (name for error messages, text).
-pub const VI_FILES: &[(&str, &str)] = &[
-    ("vi.json", include_str!("../../locales/vi.json")),
-    (
-        "vi/reports.json",
-        include_str!("../../locales/vi/reports.json"),
-    ),
-];
+/// The files of one language: the main one and one per area, as (name, text).
+macro_rules! locale_files {
+    ($lang:literal: $($area:literal),* $(,)?) => {
+        &[
+            (concat!($lang, ".json"), include_str!(concat!("../../locales/", $lang, ".json"))),
+            $((
+                concat!($lang, "/", $area, ".json"),
+                include_str!(concat!("../../locales/", $lang, "/", $area, ".json")),
+            ),)*
+        ]
+    };
+}
+
+/// Vietnamese files: (name for error messages, text). One area a line.
+#[rustfmt::skip]
+pub const VI_FILES: &[(&str, &str)] = locale_files!("vi":
+    "reports",
+    "calendars",
+);
 /// English files, the same areas as the Vietnamese ones.
-pub const EN_FILES: &[(&str, &str)] = &[
-    ("en.json", include_str!("../../locales/en.json")),
-    (
-        "en/reports.json",
-        include_str!("../../locales/en/reports.json"),
-    ),
-];
+#[rustfmt::skip]
+pub const EN_FILES: &[(&str, &str)] = locale_files!("en":
+    "reports",
+    "calendars",
+);
 
 #[derive(Debug)]
 pub struct Translations {

@@ -2,8 +2,10 @@
 //! catchers, security headers, CSRF protection, translations.
 
 pub mod admin;
+pub mod calendars;
 pub mod catchers;
 pub mod csrf;
+pub mod dashboard;
 pub mod i18n;
 pub mod lobby;
 pub mod meetings;
@@ -38,6 +40,22 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "reports.html",
         include_str!("../../templates/reports.html.hbs"),
     ),
+    (
+        "calendar_entry",
+        include_str!("../../templates/calendar_entry.html.hbs"),
+    ),
+    (
+        "calendar_week.html",
+        include_str!("../../templates/calendar_week.html.hbs"),
+    ),
+    (
+        "calendar_day.html",
+        include_str!("../../templates/calendar_day.html.hbs"),
+    ),
+    (
+        "dashboard.html",
+        include_str!("../../templates/dashboard.html.hbs"),
+    ),
 ];
 
 /// The template engine with our templates and the `t` helper.
@@ -61,5 +79,7 @@ pub fn routes() -> Vec<rocket::Route> {
     all.extend(meetings::routes());
     all.extend(lobby::routes());
     all.extend(reports::routes());
+    all.extend(calendars::routes());
+    all.extend(dashboard::routes());
     all
 }

@@ -16,7 +16,7 @@ use rocket_dyn_templates::Template;
 use serde_json::json;
 
 /// Where a successful sign-in lands.
-pub const HOME: &str = "/tai-khoan";
+pub const HOME: &str = super::dashboard::PATH;
 
 #[derive(FromForm, Default)]
 pub struct SignInForm {

@@ -180,6 +180,11 @@ const TABLE: &[(&str, &str, Rule, Body)] = &[
     ("GET",    "/api/v1/reports",                  Office,      Body::None),
     ("GET",    "/bao-cao",                         Office,      Body::None),
     ("GET",    "/bao-cao/tai-ve",                  Office,      Body::None),
+    // Calendars and the dashboard
+    ("GET",    "/lich-phong",                      AnySignedIn, Body::None),
+    ("GET",    "/lich-phong/ngay",                 AnySignedIn, Body::None),
+    ("GET",    "/lich-lanh-dao",                   Office,      Body::None),
+    ("GET",    "/viec-can-lam",                    AnySignedIn, Body::None),
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -57,7 +57,7 @@ async fn signing_in_keeps_the_username_on_failure_and_signing_out_ends_the_sessi
         .await;
     assert_eq!(
         (ok.status, ok.location.as_deref()),
-        (Status::SeeOther, Some("/tai-khoan"))
+        (Status::SeeOther, Some("/viec-can-lam"))
     );
     let session = b
         .cookies

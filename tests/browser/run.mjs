@@ -69,7 +69,8 @@ scenario('sign-in refuses a wrong password beside the form, then admits the admi
   await page.screenshot({ path: `${shots}/dang-nhap-loi.png`, fullPage: true });
   await page.getByLabel('Mật khẩu').fill(adminPassword);
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.waitForURL(/\/tai-khoan/);
+  await page.waitForURL(/\/viec-can-lam/);
+  await page.goto(`${base}/tai-khoan`);
   check((await page.content()).includes('Quản trị hệ thống'), 'signed in as admin');
   await page.screenshot({ path: `${shots}/tai-khoan.png`, fullPage: true });
   await page.close();
@@ -83,7 +84,7 @@ scenario('a clerk registers on the form, fixes a refusal; the approver approves 
   await clerk.getByLabel('Tên đăng nhập').fill('vanthu.stc');
   await clerk.getByLabel('Mật khẩu').fill(demoPassword);
   await clerk.getByRole('button', { name: 'Đăng nhập' }).click();
-  await clerk.waitForURL(/\/tai-khoan/);
+  await clerk.waitForURL(/\/viec-can-lam/);
   step = 'await clerk.goto(`${base}/dang-ky/moi`);';
   await clerk.goto(`${base}/dang-ky/moi`);
   await clerk.locator('#f-title').fill(title);
@@ -112,7 +113,7 @@ scenario('a clerk registers on the form, fixes a refusal; the approver approves 
   await approver.getByLabel('Tên đăng nhập').fill('lanhdaovp');
   await approver.getByLabel('Mật khẩu').fill(demoPassword);
   await approver.getByRole('button', { name: 'Đăng nhập' }).click();
-  await approver.waitForURL(/\/tai-khoan/);
+  await approver.waitForURL(/\/viec-can-lam/);
   step = 'await approver.goto(`${base}/hang-doi`);';
   await approver.goto(`${base}/hang-doi`);
   await approver.getByText(title).waitFor();

@@ -1,0 +1,416 @@
+//! The office's calendar pages: the week by room, the day timeline of rooms, the week by leader.
+//! What each role sees, agency scope (another agency's meetings only as "Bận", confidential ones
+//! never in detail outside the office), closures, navigation, bad week and day values.
+
+use crate::helpers::*;
+use lichhop::domain::closures::{self, ClosureInput};
+use lichhop::domain::persons;
+use rocket::http::{Method, Status};
+use serde_json::{json, Value};
+
+/// Registers a request as `clerk` and sends it for approval; returns its id.
+pub async fn submit(app: &TestApp, clerk: &Principal, body: Value) -> i64 {
+    let mut body = body;
+    body["submit"] = json!(true);
+    let (s, _, m) = app
+        .call(
+            Method::Post,
+            "/api/v1/meetings",
+            Some(clerk),
+            Some(&body),
+            &[],
+        )
+        .await;
+    assert_eq!(s, Status::Created, "{m}");
+    m["id"].as_i64().unwrap()
+}
+
+pub async fn approve(app: &TestApp, approver: &Principal, id: i64) {
+    let (s, _, m) = app
+        .call(
+            Method::Post,
+            &format!("/api/v1/meetings/{id}/approve"),
+            Some(approver),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(s, Status::Ok, "{m}");
+}
+
+/// The table row (`<tr>…</tr>`) of a page holding `needle`.
+fn row_with<'a>(page: &'a str, needle: &str) -> &'a str {
+    page.split("<tr")
+        .find(|r| r.contains(needle))
+        .unwrap_or_else(|| panic!("no row with {needle:?}"))
+}
+
+struct Week {
+    approved: i64,
+    pending: i64,
+    confidential_b: i64,
+    confidential_a: i64,
+    chair: String,
+    attendee: String,
+}
+
+/// The week of Monday 1 March 2027 (2027-W09), far from the demo's meetings.
+async fn week_of_meetings(app: &TestApp, o: &Office) -> Week {
+    let approved = submit(
+        app,
+        &o.clerk_a,
+        json!({"title": "Họp bàn kế hoạch ngân sách 2027", "chair_id": o.leaders[0],
+               "room_id": o.rooms[1], "starts_at": "2027-03-02T08:00", "ends_at": "2027-03-02T09:30",
+               "visibility": "public",
+               "attendees": [{"person_id": o.leaders[1], "role": "required"}]}),
+    )
+    .await;
+    approve(app, &o.approver, approved).await;
+    let pending = submit(
+        app,
+        &o.clerk_a,
+        json!({"title": "Họp rà soát hồ sơ đầu tư công", "chair_id": o.leaders[0],
+               "room_id": o.rooms[1], "starts_at": "2027-03-03T14:00", "ends_at": "2027-03-03T15:00",
+               "visibility": "internal"}),
+    )
+    .await;
+    let confidential_b = submit(
+        app,
+        &o.clerk_b,
+        json!({"title": "Họp mật của Sở Y tế về dịch bệnh", "room_id": o.rooms[2],
+               "starts_at": "2027-03-02T10:00", "ends_at": "2027-03-02T11:00",
+               "visibility": "confidential"}),
+    )
+    .await;
+    approve(app, &o.approver, confidential_b).await;
+    let confidential_a = submit(
+        app,
+        &o.clerk_a,
+        json!({"title": "Họp mật của Sở Tài chính về nhân sự", "room_id": o.rooms[2],
+               "starts_at": "2027-03-04T08:00", "ends_at": "2027-03-04T09:00",
+               "visibility": "confidential"}),
+    )
+    .await;
+    approve(app, &o.approver, confidential_a).await;
+    let admin_id = o.admin.account.id;
+    closures::create(
+        app.db(),
+        admin_id,
+        ClosureInput {
+            starts_on: "2027-03-05".parse().unwrap(),
+            ends_on: None,
+            room_id: None,
+            kind: None,
+            reason: "Nghỉ bù ngày lễ".into(),
+        },
+    )
+    .await
+    .unwrap();
+    closures::create(
+        app.db(),
+        admin_id,
+        ClosureInput {
+            starts_on: "2027-03-04".parse().unwrap(),
+            ends_on: None,
+            room_id: Some(o.rooms[3]),
+            kind: None,
+            reason: "Bảo trì hệ thống âm thanh".into(),
+        },
+    )
+    .await
+    .unwrap();
+    Week {
+        approved,
+        pending,
+        confidential_b,
+        confidential_a,
+        chair: persons::get(app.db(), o.leaders[0])
+            .await
+            .unwrap()
+            .full_name,
+        attendee: persons::get(app.db(), o.leaders[1])
+            .await
+            .unwrap()
+            .full_name,
+    }
+}
+
+async fn signed_in<'a>(app: &'a TestApp, who: &Principal) -> Browser<'a> {
+    let mut b = Browser::new(app);
+    let signed = b.sign_in(&who.account.username, PRINCIPAL_PASSWORD).await;
+    assert_eq!(signed.status, Status::SeeOther);
+    b
+}
+
+#[rocket::async_test]
+async fn the_office_sees_every_meeting_of_the_week_room_by_room() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    let w = week_of_meetings(&app, &o).await;
+    let mut staff = signed_in(&app, &o.staff).await;
+    let page = staff.get("/lich-phong?tuan=2027-W09").await;
+    assert_eq!(page.status, Status::Ok, "{}", page.body);
+    let body = &page.body;
+    assert!(body.contains("Lịch phòng họp") && body.contains("2027-W09"));
+    assert!(body.contains("01/03/2027") && body.contains("07/03/2027"));
+    for day in ["Thứ Hai 01/03", "Thứ Tư 03/03", "Chủ nhật 07/03"] {
+        assert!(body.contains(day), "{day}");
+    }
+    // Each day header leads to that day's timeline.
+    assert!(body.contains(r#"href="/lich-phong/ngay?ngay=2027-03-02""#));
+    // Firm and tentative meetings, each with its time, title link and chair.
+    let firm = row_with(body, "Họp bàn kế hoạch ngân sách 2027");
+    assert!(firm.contains("08:00–09:30"));
+    assert!(firm.contains(&format!(r#"href="/cuoc-hop/{}""#, w.approved)));
+    assert!(firm.contains(&w.chair));
+    assert!(body.contains(&format!(r#"href="/cuoc-hop/{}""#, w.pending)));
+    assert!(
+        body.contains(r#"class="entry tentative""#),
+        "tentative style"
+    );
+    assert!(
+        body.contains("Chưa duyệt: Chờ duyệt"),
+        "tentative label in words"
+    );
+    // The office sees confidential meetings in detail.
+    assert!(body.contains("Họp mật của Sở Y tế về dịch bệnh"));
+    assert!(body.contains("Họp mật của Sở Tài chính về nhân sự"));
+    // The office-wide closure on its day; the room's closure in its row.
+    assert!(body.contains("Nghỉ: Nghỉ bù ngày lễ"));
+    assert!(row_with(body, "Bảo trì hệ thống âm thanh").contains("Phòng không sử dụng"));
+
+    // Navigation: the neighbours' weeks and back to this week; a date names its week too.
+    assert!(body.contains(r#"href="/lich-phong?tuan=2027-W08""#));
+    assert!(body.contains(r#"href="/lich-phong?tuan=2027-W10""#));
+    let by_date = staff.get("/lich-phong?tuan=2027-03-04").await;
+    assert_eq!(by_date.status, Status::Ok);
+    assert!(
+        by_date.body.contains("2027-W09")
+            && by_date.body.contains("Họp bàn kế hoạch ngân sách 2027")
+    );
+    // Public holidays are marked on their day (1 May 2027 is a Saturday, in week 17).
+    let may = staff.get("/lich-phong?tuan=2027-W17").await;
+    let head = may
+        .body
+        .split("<th scope=\"col\"")
+        .find(|h| h.contains("Thứ Bảy 01/05"))
+        .unwrap();
+    assert!(head.starts_with(r#" class="day off">"#), "{head}");
+    assert!(head.contains("Ngày Quốc tế Lao động"), "{head}");
+    let next = staff.get("/lich-phong?tuan=2027-W10").await;
+    assert!(!next.body.contains("Họp bàn kế hoạch ngân sách 2027"));
+    assert!(next.body.contains("08/03/2027"));
+
+    // In English, through the switch.
+    staff
+        .get("/ngon-ngu/en?next=%2Flich-phong%3Ftuan%3D2027-W09")
+        .await;
+    let en = staff.get("/lich-phong?tuan=2027-W09").await;
+    assert!(en.body.contains("Room calendar") && en.body.contains("Monday 01/03"));
+    assert!(en.body.contains("Not approved yet: Pending"), "{}", en.body);
+}
+
+#[rocket::async_test]
+async fn a_clerk_sees_rooms_busy_but_never_another_agencys_or_a_confidential_meeting() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    let w = week_of_meetings(&app, &o).await;
+
+    let mut a = signed_in(&app, &o.clerk_a).await;
+    let page = a.get("/lich-phong?tuan=2027-W09").await;
+    assert_eq!(page.status, Status::Ok);
+    // Its own public and internal meetings in detail.
+    assert!(page.body.contains("Họp bàn kế hoạch ngân sách 2027"));
+    assert!(page
+        .body
+        .contains(&format!(r#"href="/cuoc-hop/{}""#, w.pending)));
+    // Another agency's confidential meeting, and even its own, only as busy.
+    for secret in [
+        "Họp mật của Sở Y tế về dịch bệnh",
+        "Họp mật của Sở Tài chính về nhân sự",
+    ] {
+        assert!(!page.body.contains(secret), "{secret}");
+    }
+    for id in [w.confidential_a, w.confidential_b] {
+        assert!(!page.body.contains(&format!("/cuoc-hop/{id}\"")), "{id}");
+    }
+    let busy = row_with(&page.body, "10:00–11:00");
+    assert!(busy.contains("Bận"));
+
+    let mut b = signed_in(&app, &o.clerk_b).await;
+    let page = b.get("/lich-phong?tuan=2027-W09").await;
+    assert_eq!(page.status, Status::Ok);
+    for other in [
+        "Họp bàn kế hoạch ngân sách 2027",
+        "Họp rà soát hồ sơ đầu tư công",
+        "Họp mật của Sở Tài chính về nhân sự",
+        "Họp mật của Sở Y tế về dịch bệnh",
+        &w.chair,
+    ] {
+        assert!(!page.body.contains(other), "{other}");
+    }
+    let busy = row_with(&page.body, "08:00–09:30");
+    assert!(busy.contains("Bận"), "the room shows busy");
+    assert!(!page.body.contains(&format!("/cuoc-hop/{}\"", w.approved)));
+    // The day timeline keeps the same rule.
+    let day = b.get("/lich-phong/ngay?ngay=2027-03-02").await;
+    assert_eq!(day.status, Status::Ok);
+    assert!(!day.body.contains("Họp bàn kế hoạch ngân sách 2027"));
+    assert!(day.body.contains("Bận"));
+    // The leaders' calendar is the office's.
+    assert_eq!(
+        b.get("/lich-lanh-dao?tuan=2027-W09").await.status,
+        Status::Forbidden
+    );
+}
+
+#[rocket::async_test]
+async fn the_day_timeline_lays_meetings_over_office_hours() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    let w = week_of_meetings(&app, &o).await;
+    let mut staff = signed_in(&app, &o.staff).await;
+    let page = staff.get("/lich-phong/ngay?ngay=2027-03-02").await;
+    assert_eq!(page.status, Status::Ok, "{}", page.body);
+    let body = &page.body;
+    assert!(body.contains("Thứ Ba 02/03/2027"));
+    // Office hours 07:30–17:00 widened to whole hours, two slots an hour.
+    assert!(body.contains(r#"<th scope="col" colspan="2">07:00</th>"#));
+    assert!(body.contains(r#"<th scope="col" colspan="2">16:00</th>"#));
+    assert!(!body.contains(">17:00</th>"));
+    // 08:00–09:30 covers three half-hour slots.
+    let block = body
+        .split("<td ")
+        .find(|c| c.contains("Họp bàn kế hoạch ngân sách 2027"))
+        .expect("the meeting's block");
+    assert!(
+        block.starts_with(r#"colspan="3" class="block firm""#),
+        "{block}"
+    );
+    assert!(block.contains("08:00–09:30") && block.contains(&format!("/cuoc-hop/{}", w.approved)));
+    assert!(body.contains("Họp mật của Sở Y tế về dịch bệnh"));
+    // Navigation: the day before and after, the week.
+    assert!(body.contains(r#"href="/lich-phong/ngay?ngay=2027-03-01""#));
+    assert!(body.contains(r#"href="/lich-phong/ngay?ngay=2027-03-03""#));
+    assert!(body.contains(r#"href="/lich-phong?tuan=2027-W09""#));
+    // The tentative request on its day, marked in words.
+    let next = staff.get("/lich-phong/ngay?ngay=2027-03-03").await;
+    let block = next
+        .body
+        .split("<td ")
+        .find(|c| c.contains("Họp rà soát hồ sơ đầu tư công"))
+        .expect("the pending block");
+    assert!(
+        block.starts_with(r#"colspan="2" class="block tentative""#),
+        "{block}"
+    );
+    assert!(block.contains("Chưa duyệt: Chờ duyệt"));
+    // The closed day says so.
+    let closed = staff.get("/lich-phong/ngay?ngay=2027-03-05").await;
+    assert!(closed.body.contains("Nghỉ: Nghỉ bù ngày lễ"));
+
+    // A request overlapping the approved meeting in its room gets a lane of its own; one in
+    // the evening is listed outside office hours.
+    submit(
+        &app,
+        &o.clerk_a,
+        json!({"title": "Họp bổ sung chen giờ", "room_id": o.rooms[1],
+               "starts_at": "2027-03-02T09:00", "ends_at": "2027-03-02T10:00"}),
+    )
+    .await;
+    submit(
+        &app,
+        &o.clerk_a,
+        json!({"title": "Họp trực ban phòng chống thiên tai buổi tối", "room_id": o.rooms[2],
+               "starts_at": "2027-03-02T18:30", "ends_at": "2027-03-02T19:30"}),
+    )
+    .await;
+    let page = staff.get("/lich-phong/ngay?ngay=2027-03-02").await;
+    let room = page
+        .body
+        .split("<tbody>")
+        .find(|g| g.contains("Họp bàn kế hoạch ngân sách 2027"))
+        .unwrap();
+    assert!(room.contains(r#"rowspan="2""#), "{room}");
+    assert!(room.contains("Họp bổ sung chen giờ"));
+    let evening = page
+        .body
+        .split("Ngoài giờ hành chính</h2>")
+        .nth(1)
+        .expect("the evening list");
+    assert!(
+        evening.contains("18:30–19:30")
+            && evening.contains("Họp trực ban phòng chống thiên tai buổi tối")
+    );
+}
+
+#[rocket::async_test]
+async fn the_leaders_week_shows_what_each_leader_chairs_and_attends() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    let w = week_of_meetings(&app, &o).await;
+    let mut approver = signed_in(&app, &o.approver).await;
+    let page = approver.get("/lich-lanh-dao?tuan=2027-W09").await;
+    assert_eq!(page.status, Status::Ok, "{}", page.body);
+    assert!(page.body.contains("Lịch lãnh đạo"));
+    let chair_row = row_with(&page.body, &format!("<th scope=\"row\">{}", w.chair));
+    assert!(chair_row.contains("Họp bàn kế hoạch ngân sách 2027"));
+    assert!(chair_row.contains("Họp rà soát hồ sơ đầu tư công"));
+    assert!(
+        !chair_row.contains("Dự họp</span>"),
+        "chaired, not attended"
+    );
+    let attendee_row = row_with(&page.body, &format!("<th scope=\"row\">{}", w.attendee));
+    assert!(attendee_row.contains("Họp bàn kế hoạch ngân sách 2027"));
+    assert!(attendee_row.contains(r#"class="entry firm attending""#));
+    assert!(attendee_row.contains("Dự họp</span>"));
+    assert!(
+        attendee_row.contains("Chủ trì: ") && attendee_row.contains(&w.chair),
+        "an attended meeting names its chair"
+    );
+    assert!(!attendee_row.contains("Họp rà soát hồ sơ đầu tư công"));
+    assert!(page.body.contains(r#"href="/lich-lanh-dao?tuan=2027-W10""#));
+}
+
+#[rocket::async_test]
+async fn bad_weeks_and_days_are_refused_naming_the_field() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    let mut staff = signed_in(&app, &o.staff).await;
+    for (path, words) in [
+        ("/lich-phong?tuan=tuan-sau", "Tuần «tuan-sau» không hợp lệ"),
+        ("/lich-phong?tuan=2027-W60", "Tuần «2027-W60» không hợp lệ"),
+        (
+            "/lich-phong?tuan=99999-01-01",
+            "Tuần «99999-01-01» không hợp lệ",
+        ),
+        (
+            "/lich-lanh-dao?tuan=2027-13-01",
+            "Tuần «2027-13-01» không hợp lệ",
+        ),
+        (
+            "/lich-phong/ngay?ngay=2027-02-30",
+            "Ngày «2027-02-30» không hợp lệ",
+        ),
+        (
+            "/lich-phong/ngay?ngay=hom-nay",
+            "Ngày «hom-nay» không hợp lệ",
+        ),
+    ] {
+        let page = staff.get(path).await;
+        assert!(
+            page.status.code >= 400 && page.status.code < 500,
+            "{path}: {}",
+            page.status
+        );
+        assert!(page.body.contains(words), "{path}: {}", page.body);
+    }
+    staff.get("/ngon-ngu/en?next=%2F").await;
+    let en = staff.get("/lich-phong?tuan=abc").await;
+    assert!(en.status.code >= 400 && en.status.code < 500);
+    assert!(en.body.contains("Invalid week"), "{}", en.body);
+    // Without a value: this week and today.
+    assert_eq!(staff.get("/lich-phong").await.status, Status::Ok);
+    assert_eq!(staff.get("/lich-phong/ngay").await.status, Status::Ok);
+    assert_eq!(staff.get("/lich-lanh-dao").await.status, Status::Ok);
+}
