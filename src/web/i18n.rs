@@ -13,9 +13,21 @@ use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 /// Vietnamese files: (name for error messages, text).
-pub const VI_FILES: &[(&str, &str)] = &[("vi.json", include_str!("../../locales/vi.json"))];
+pub const VI_FILES: &[(&str, &str)] = &[
+    ("vi.json", include_str!("../../locales/vi.json")),
+    (
+        "vi/request_form.json",
+        include_str!("../../locales/vi/request_form.json"),
+    ),
+];
 /// English files, the same areas as the Vietnamese ones.
-pub const EN_FILES: &[(&str, &str)] = &[("en.json", include_str!("../../locales/en.json"))];
+pub const EN_FILES: &[(&str, &str)] = &[
+    ("en.json", include_str!("../../locales/en.json")),
+    (
+        "en/request_form.json",
+        include_str!("../../locales/en/request_form.json"),
+    ),
+];
 
 #[derive(Debug)]
 pub struct Translations {

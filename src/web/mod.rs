@@ -9,6 +9,7 @@ pub mod lobby;
 pub mod meetings;
 pub mod page;
 pub mod reports;
+pub mod request_form;
 pub mod schedule;
 pub mod security;
 pub mod sign_in;
@@ -38,6 +39,15 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "reports.html",
         include_str!("../../templates/reports.html.hbs"),
     ),
+    ("field", include_str!("../../templates/field.html.hbs")),
+    (
+        "request_form.html",
+        include_str!("../../templates/request_form.html.hbs"),
+    ),
+    (
+        "request_slots.html",
+        include_str!("../../templates/request_slots.html.hbs"),
+    ),
 ];
 
 /// The template engine with our templates and the `t` helper.
@@ -61,5 +71,6 @@ pub fn routes() -> Vec<rocket::Route> {
     all.extend(meetings::routes());
     all.extend(lobby::routes());
     all.extend(reports::routes());
+    all.extend(request_form::routes());
     all
 }
