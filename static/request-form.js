@@ -72,7 +72,15 @@
 
   function showHints(h) {
     clear(hintsBox);
-    hintsBox.appendChild(el("p", "hint-summary", h.summary));
+    var summary = el("p", "hint-summary", h.summary);
+    if (h.errors) {
+      // What blocks approval: offer find a time right there.
+      var link = el("a", null, texts.find);
+      link.href = "#find-time";
+      summary.appendChild(document.createTextNode(" "));
+      summary.appendChild(link);
+    }
+    hintsBox.appendChild(summary);
     if (!h.conflicts.length) {
       return;
     }
@@ -198,6 +206,9 @@
   });
 
   // The check button still works (a full round trip); with the script the hints are live, so
-  // a form opened with a time (an edit, a chosen slot) is checked at once.
-  check();
+  // a form opened with a time (an edit, a chosen slot) is checked at once, unless the server
+  // already refused it (its message stands beside the field; saying it twice helps no one).
+  if (!form.querySelector(".has-error, .error")) {
+    check();
+  }
 })();

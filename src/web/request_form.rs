@@ -33,8 +33,9 @@ use serde::Serialize;
 use serde_json::json;
 
 pub const SCRIPT: &str = "/static/request-form.js";
-/// Slots offered by "find a time" at once.
+/// Slots offered by "find a time" at once, and rooms offered per slot.
 const SLOTS: usize = 8;
+const ROOMS_PER_SLOT: usize = 4;
 /// Days searched when the clerk gives no end of the range.
 const RANGE_DAYS: i64 = 14;
 
@@ -716,9 +717,12 @@ async fn find(db: &Db, f: &RequestForm, target: Target, lang: Lang) -> Result<Sl
                 Lang::Vi => weekday_vi(slot.date.weekday()),
                 Lang::En => weekday_en(slot.date.weekday()),
             };
-            let rooms = slot
-                .rooms
+            // The room already chosen first (when it is free then), then the smallest that fit.
+            let mut fitting = slot.rooms.clone();
+            fitting.sort_by_key(|r| (r.id.to_string() != f.room_id, r.capacity));
+            let rooms = fitting
                 .iter()
+                .take(ROOMS_PER_SLOT)
                 .map(|r| {
                     let chosen = RequestForm {
                         day: day.clone(),
