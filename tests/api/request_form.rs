@@ -202,6 +202,20 @@ async fn the_live_check_names_the_colliding_meeting_and_refuses_forgeries() {
         assert!(!refused["message"].as_str().unwrap().is_empty());
     }
 
+    // In English on an English page.
+    clerk.get("/ngon-ngu/en?next=/dang-ky/moi").await;
+    let (s, hints) = ask(&clerk, "/dang-ky/kiem-tra", &time, true).await;
+    assert_eq!(s, Status::Ok);
+    assert_eq!(hints["conflicts"][0]["label"], "Error");
+    assert!(
+        hints["summary"].as_str().unwrap().starts_with("Errors: 1"),
+        "{hints}"
+    );
+    assert!(hints["conflicts"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("is taken"));
+
     // Signed out: 401 as JSON too.
     let anonymous = Browser::new(&app);
     let (s, _) = ask(&anonymous, "/dang-ky/kiem-tra", &time, false).await;
