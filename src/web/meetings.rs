@@ -360,8 +360,20 @@ pub async fn queue(db: &State<Db>, by: OfficeStaff, viewer: Viewer) -> Result<Te
         );
     }
     waiting.sort_by_key(|m| m.starts_at);
+    // A request that cannot be approved as it stands says so; its page offers find a time.
+    let mut blocked = Vec::with_capacity(waiting.len());
+    for m in &waiting {
+        blocked.push(super::request_form::errors_of(db, m).await? > 0);
+    }
     let agencies = agency_names(db).await?;
     let tr = super::i18n::translations();
+    let mut rows = meeting_rows(waiting, &agencies, &tr, &viewer);
+    for (row, blocked) in rows.iter_mut().zip(blocked) {
+        if let (true, Some(status)) = (blocked, row.cells.last_mut()) {
+            status.push_str(" — ");
+            status.push_str(tr.text(viewer.lang, "request_form.queue_blocked"));
+        }
+    }
     Ok(viewer.table(
         "queue.title",
         TableView {
@@ -372,7 +384,7 @@ pub async fn queue(db: &State<Db>, by: OfficeStaff, viewer: Viewer) -> Result<Te
                 "meeting.status",
             ],
             editable: true,
-            rows: meeting_rows(waiting, &agencies, &tr, &viewer),
+            rows,
             new_href: None,
             new_label: None,
         },

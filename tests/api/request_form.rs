@@ -579,6 +579,13 @@ async fn a_conflicting_request_offers_find_a_time_from_its_page() {
     let find = format!("/cuoc-hop/{id}/tim-gio");
 
     let mut staff = signed_in(&app, &o.staff).await;
+    let queue = staff.get("/hang-doi").await;
+    let row = queue
+        .body
+        .split("<tr")
+        .find(|r| r.contains("Họp trùng phòng"))
+        .expect("in the queue");
+    assert!(row.contains("trùng lịch, cần tìm giờ khác"), "{row}");
     let page = staff.get(&format!("/cuoc-hop/{id}")).await;
     assert!(page.body.contains(&find), "{}", page.body);
     let slots = staff.get(&find).await;
