@@ -86,7 +86,7 @@ async fn the_live_check_names_the_colliding_meeting_and_refuses_forgeries() {
     let app = spawn_app().await;
     let o = app.office().await;
     let room = o.rooms[2];
-    approved(&app, &o, "Họp giao ban quý I", room, o.leaders[0]).await;
+    let theirs = approved(&app, &o, "Họp giao ban quý I", room, o.leaders[0]).await;
     let mut clerk = signed_in(&app, &o.clerk_a).await;
     let form = clerk.get("/dang-ky/moi").await;
     assert_eq!(form.status, Status::Ok);
@@ -201,6 +201,15 @@ async fn the_live_check_names_the_colliding_meeting_and_refuses_forgeries() {
         assert_eq!(refused["field"], field, "{fields:?}: {refused}");
         assert!(!refused["message"].as_str().unwrap().is_empty());
     }
+
+    // Another agency's request cannot be named as the one being edited.
+    let theirs = theirs.to_string();
+    let mut foreign = time.to_vec();
+    foreign.push(("meeting_id", theirs.as_str()));
+    let (s, refused) = ask(&clerk, "/dang-ky/kiem-tra", &foreign, true).await;
+    assert_eq!(s, Status::NotFound, "{refused}");
+    let (s, _) = ask(&clerk, "/dang-ky/tim-gio", &foreign, true).await;
+    assert_eq!(s, Status::NotFound);
 
     // In English on an English page.
     clerk.get("/ngon-ngu/en?next=/dang-ky/moi").await;
