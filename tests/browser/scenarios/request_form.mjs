@@ -100,6 +100,7 @@ export default function ({ scenario, check, api, token, mondayInWeeks, browser, 
     await phone.goto(`${base}/dang-ky/moi`);
     const fits = await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
     check(fits, 'the request form fits a phone');
+    await phone.screenshot({ path: `${shots}/dang-ky-phone.png`, fullPage: true });
     for (const p of [clerk, phone]) await p.close();
   });
 }
