@@ -1,6 +1,7 @@
 //! One error type for the whole application, mapped to HTTP responses in one place.
 //!
-//! API routes (`/api/…`) answer JSON `{ "error": code, "message": text, "field": name? }`;
+//! API routes (`/api/…`) answer JSON `{ "error": code, "message": text, "field": name? }`, and
+//! so does any route asked for JSON (`Accept: application/json`: the pages' own scripts);
 //! other routes answer a short page. Messages exist in Vietnamese and English; the request's
 //! language picks one (Vietnamese by default).
 
@@ -255,6 +256,18 @@ impl Error {
     }
 }
 
+impl Error {
+    /// The JSON body of this refusal, in `lang`.
+    pub fn json_body(&self, lang: Lang) -> String {
+        let body = ErrorBody {
+            error: self.code().to_string(),
+            message: self.message().pick(lang).to_string(),
+            field: self.field().map(str::to_string),
+        };
+        serde_json::to_string(&body).unwrap_or_default()
+    }
+}
+
 impl<'r> Responder<'r, 'static> for Error {
     fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
         let status = self.status();
@@ -263,16 +276,11 @@ impl<'r> Responder<'r, 'static> for Error {
         }
         let lang = Lang::of(req);
         let message = self.message().pick(lang).to_string();
-        let (content_type, body) = if req.uri().path().starts_with("/api") {
-            let body = ErrorBody {
-                error: self.code().to_string(),
-                message,
-                field: self.field().map(str::to_string),
-            };
-            (
-                ContentType::JSON,
-                serde_json::to_string(&body).unwrap_or_default(),
-            )
+        let wants_json = req
+            .accept()
+            .is_some_and(|a| a.preferred().media_type().is_json());
+        let (content_type, body) = if req.uri().path().starts_with("/api") || wants_json {
+            (ContentType::JSON, self.json_body(lang))
         } else {
             (
                 ContentType::HTML,

@@ -52,14 +52,8 @@ pub async fn check_draft(
     meeting_id: Option<i32>,
     body: JsonBody<MeetingInput>,
 ) -> Result<Json<Conflicts>> {
-    let actor = Actor::from(&caller);
-    let input = body.0;
-    if let Some(id) = meeting_id {
-        registration::get(db, &actor, id).await?;
-    }
-    let new = registration::validate(&db.conn, &actor, input).await?;
     let s = settings::load(db).await?;
-    let found = conflicts::of_new(&db.conn, &new, meeting_id, &s).await?;
+    let found = conflicts::of_input(db, &Actor::from(&caller), body.0, meeting_id, &s).await?;
     Ok(Json(Conflicts::of(db, found, &s).await?))
 }
 

@@ -1001,3 +1001,21 @@ pub async fn of_new<C: ConnectionTrait>(
     let found = check(db, &draft, settings).await?;
     Ok((draft, found))
 }
+
+/// A request as filled in (the API's body, the request form), checked without saving: validated
+/// as a save would be, then checked. `meeting_id` names the request being edited (which `actor`
+/// must be allowed to see), so that it does not collide with itself.
+pub async fn of_input(
+    db: &crate::db::Db,
+    actor: &crate::domain::registration::Actor,
+    input: crate::domain::registration::MeetingInput,
+    meeting_id: Option<i32>,
+    settings: &Settings,
+) -> Result<(Draft, Vec<Conflict>)> {
+    use crate::domain::registration;
+    if let Some(id) = meeting_id {
+        registration::get(db, actor, id).await?;
+    }
+    let new = registration::validate(&db.conn, actor, input).await?;
+    of_new(&db.conn, &new, meeting_id, settings).await
+}

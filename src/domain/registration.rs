@@ -500,16 +500,7 @@ pub async fn update(
             "If-Match is required (the version you edit, from the ETag).",
         ))
     })?;
-    if !workflow::editable(current.status) {
-        return Err(Error::conflict(
-            "not_editable",
-            format!(
-                "Không thể sửa đăng ký ở trạng thái «{}».",
-                workflow::status_label_vi(current.status)
-            ),
-            format!("A request that is {} cannot be edited.", current.status),
-        ));
-    }
+    must_be_editable(&current)?;
     let submit = input.submit;
     let mut new = validate(&db.conn, actor, input).await?;
     new.requesting_agency_id = current.requesting_agency_id;
@@ -611,6 +602,21 @@ pub async fn update(
     }
     txn.commit().await?;
     Ok(saved)
+}
+
+/// Refuses to edit a request in a state that does not allow it (decided, withdrawn…).
+pub fn must_be_editable(m: &meeting::Model) -> Result<()> {
+    if !workflow::editable(m.status) {
+        return Err(Error::conflict(
+            "not_editable",
+            format!(
+                "Không thể sửa đăng ký ở trạng thái «{}».",
+                workflow::status_label_vi(m.status)
+            ),
+            format!("A request that is {} cannot be edited.", m.status),
+        ));
+    }
+    Ok(())
 }
 
 fn stale(expected: i32, current: i32) -> Error {

@@ -3,13 +3,11 @@
 //! (`/dang-ky`). Each decision has its own route so that its guard shows who may take it.
 
 use super::csrf::CsrfForm;
-use super::page::{choices, Choice, Field, FormView, Page, Row, TableView, Viewer};
+use super::page::{Page, Row, TableView, Viewer};
 use crate::auth::{AgencyClerk, Caller, Decider, OfficeStaff};
 use crate::db::Db;
 use crate::domain::clock::OFFICE_TZ;
-use crate::domain::registration::{
-    self, Actor, AttendeeInput, DecisionInput, MeetingFilter, MeetingInput,
-};
+use crate::domain::registration::{self, Actor, DecisionInput, MeetingFilter};
 use crate::domain::workflow::Action;
 use crate::Result;
 use entity::*;
@@ -144,6 +142,18 @@ async fn meeting_page(
             })
         })
         .collect();
+    // The owning agency's clerk edits while the request may change; a request that cannot be
+    // approved as it stands offers find a time.
+    let may_edit =
+        caller.role() == Role::AgencyClerk && crate::domain::workflow::editable(m.status);
+    let undecided = matches!(
+        m.status,
+        MeetingStatus::Draft
+            | MeetingStatus::Pending
+            | MeetingStatus::Reviewed
+            | MeetingStatus::Returned
+    );
+    let blocked = undecided && super::request_form::errors_of(db, &m).await? > 0;
     let room_choices: Vec<_> = rooms
         .iter()
         .filter(|r| r.bookable)
@@ -180,6 +190,8 @@ async fn meeting_page(
             "rooms": room_choices,
             "notice": notice,
             "refusal": refusal,
+            "edit_href": may_edit.then(|| format!("/cuoc-hop/{id}/sua")),
+            "find_href": blocked.then(|| format!("/cuoc-hop/{id}/tim-gio")),
         }),
     ))
 }
@@ -348,8 +360,20 @@ pub async fn queue(db: &State<Db>, by: OfficeStaff, viewer: Viewer) -> Result<Te
         );
     }
     waiting.sort_by_key(|m| m.starts_at);
+    // A request that cannot be approved as it stands says so; its page offers find a time.
+    let mut blocked = Vec::with_capacity(waiting.len());
+    for m in &waiting {
+        blocked.push(super::request_form::errors_of(db, m).await? > 0);
+    }
     let agencies = agency_names(db).await?;
     let tr = super::i18n::translations();
+    let mut rows = meeting_rows(waiting, &agencies, &tr, &viewer);
+    for (row, blocked) in rows.iter_mut().zip(blocked) {
+        if let (true, Some(status)) = (blocked, row.cells.last_mut()) {
+            status.push_str(" — ");
+            status.push_str(tr.text(viewer.lang, "request_form.queue_blocked"));
+        }
+    }
     Ok(viewer.table(
         "queue.title",
         TableView {
@@ -360,7 +384,7 @@ pub async fn queue(db: &State<Db>, by: OfficeStaff, viewer: Viewer) -> Result<Te
                 "meeting.status",
             ],
             editable: true,
-            rows: meeting_rows(waiting, &agencies, &tr, &viewer),
+            rows,
             new_href: None,
             new_label: None,
         },
@@ -415,239 +439,6 @@ pub fn routes() -> Vec<rocket::Route> {
         reject,
         cancel,
         queue,
-        requests,
-        new_request,
-        create_request
+        requests
     ]
-}
-
-// --- the request form (đăng ký lịch họp) ---
-
-#[derive(FromForm, Default)]
-pub struct RequestForm {
-    #[field(default = String::new())]
-    pub title: String,
-    #[field(default = String::new())]
-    pub kind: String,
-    #[field(default = String::new())]
-    pub chair_id: String,
-    #[field(default = String::new())]
-    pub room_id: String,
-    #[field(default = String::new())]
-    pub location: String,
-    #[field(default = String::new())]
-    pub day: String,
-    #[field(default = String::new())]
-    pub start: String,
-    #[field(default = String::new())]
-    pub end: String,
-    #[field(default = String::new())]
-    pub visibility: String,
-    #[field(default = Vec::new())]
-    pub agencies: Vec<String>,
-    #[field(default = String::new())]
-    pub expected_attendance: String,
-    #[field(default = String::new())]
-    pub agenda: String,
-    #[field(default = String::new())]
-    pub note: String,
-    #[field(default = false)]
-    pub submit: bool,
-}
-
-fn field(kind: &'static str, name: &'static str, label: &'static str, value: &str) -> Field {
-    Field {
-        kind,
-        name,
-        label,
-        value: value.to_string(),
-        ..Default::default()
-    }
-}
-
-/// The form's fields, filled with what was typed.
-async fn request_form_view(db: &Db, f: &RequestForm) -> Result<FormView> {
-    let leaders = person::Entity::find()
-        .filter(person::Column::IsLeader.eq(true))
-        .filter(person::Column::Active.eq(true))
-        .order_by_asc(person::Column::SortOrder)
-        .all(&db.conn)
-        .await?;
-    let rooms = room::Entity::find()
-        .filter(room::Column::Bookable.eq(true))
-        .order_by_asc(room::Column::SortOrder)
-        .all(&db.conn)
-        .await?;
-    let agencies = agency::Entity::find()
-        .filter(agency::Column::Active.eq(true))
-        .order_by_asc(agency::Column::SortOrder)
-        .all(&db.conn)
-        .await?;
-    let one = |v: &str| vec![v.to_string()];
-    let mut chairs = vec![Choice {
-        value: String::new(),
-        label: "—".into(),
-        selected: f.chair_id.is_empty(),
-    }];
-    chairs.extend(choices(
-        leaders
-            .iter()
-            .map(|p| (p.id, format!("{} — {}", p.full_name, p.position))),
-        &one(&f.chair_id),
-    ));
-    let mut room_choices = vec![Choice {
-        value: String::new(),
-        label: "—".into(),
-        selected: f.room_id.is_empty(),
-    }];
-    room_choices.extend(choices(
-        rooms
-            .iter()
-            .map(|r| (r.id, format!("{} ({} chỗ)", r.name, r.capacity))),
-        &one(&f.room_id),
-    ));
-    let kind = if f.kind.is_empty() { "hop" } else { &f.kind };
-    let visibility = if f.visibility.is_empty() {
-        "public"
-    } else {
-        &f.visibility
-    };
-    Ok(FormView::new(
-        "/dang-ky",
-        "request.save",
-        vec![
-            Field::text("title", "meeting.content", &f.title).required(),
-            Field::select(
-                "kind",
-                "meeting.kind",
-                choices(
-                    MeetingKind::ALL
-                        .iter()
-                        .map(|k| (k.code(), format!("kind.{}", k.code()))),
-                    &one(kind),
-                ),
-            )
-            .translated(),
-            Field::select("chair_id", "meeting.chair", chairs),
-            field("date", "day", "request.day", &f.day).required(),
-            field("time", "start", "request.start", &f.start).required(),
-            field("time", "end", "request.end", &f.end).required(),
-            Field::select("room_id", "meeting.room", room_choices),
-            Field::text("location", "request.location", &f.location),
-            Field::checkboxes(
-                "agencies",
-                "meeting.attendees",
-                choices(agencies.iter().map(|a| (a.id, a.name.clone())), &f.agencies),
-            ),
-            Field::number(
-                "expected_attendance",
-                "request.expected_attendance",
-                &f.expected_attendance,
-            ),
-            Field::textarea("agenda", "meeting.agenda", &f.agenda),
-            Field::text("note", "meeting.note", &f.note),
-            Field::select(
-                "visibility",
-                "meeting.visibility",
-                choices(
-                    Visibility::ALL
-                        .iter()
-                        .map(|v| (v.code(), format!("visibility.{}", v.code()))),
-                    &one(visibility),
-                ),
-            )
-            .translated(),
-            Field::checkbox("submit", "request.submit_now", f.submit),
-        ],
-    ))
-}
-
-#[get("/dang-ky/moi")]
-pub async fn new_request(db: &State<Db>, _by: Caller, viewer: Viewer) -> Result<Template> {
-    let form = RequestForm {
-        submit: true,
-        ..Default::default()
-    };
-    Ok(viewer.forms(
-        "request.new",
-        vec![request_form_view(db, &form).await?],
-        None,
-    ))
-}
-
-/// The form as the domain's input; the page's fields name the domain's where they differ.
-fn request_input(f: &RequestForm) -> Result<MeetingInput> {
-    let number = |field: &str, v: &str| -> Result<Option<i32>> {
-        if v.trim().is_empty() {
-            return Ok(None);
-        }
-        v.trim()
-            .parse()
-            .map(Some)
-            .map_err(|_| crate::Error::validation(field, "Hãy nhập một số.", "Enter a number."))
-    };
-    let mut attendees = vec![];
-    for a in &f.agencies {
-        if let Some(id) = number("agencies", a)? {
-            attendees.push(AttendeeInput {
-                person_id: None,
-                agency_id: Some(id),
-                role: AttendeeRole::Required,
-            });
-        }
-    }
-    Ok(MeetingInput {
-        title: f.title.clone(),
-        agenda: Some(f.agenda.clone()),
-        kind: MeetingKind::from_code(&f.kind),
-        chair_id: number("chair_id", &f.chair_id)?,
-        room_id: number("room_id", &f.room_id)?,
-        location: Some(f.location.clone()),
-        starts_at: format!("{}T{}", f.day.trim(), f.start.trim()),
-        ends_at: format!("{}T{}", f.day.trim(), f.end.trim()),
-        visibility: Visibility::from_code(&f.visibility),
-        expected_attendance: number("expected_attendance", &f.expected_attendance)?,
-        note: Some(f.note.clone()),
-        attendees,
-        submit: f.submit,
-        ..Default::default()
-    })
-}
-
-#[post("/dang-ky", data = "<form>")]
-pub async fn create_request(
-    db: &State<Db>,
-    by: Caller,
-    viewer: Viewer,
-    form: CsrfForm<RequestForm>,
-) -> Decided {
-    let f = form.0;
-    let created = match request_input(&f) {
-        Ok(input) => registration::create(db, &Actor::from(&by), input).await,
-        Err(e) => Err(e),
-    };
-    match created {
-        Ok(m) => Ok(Ok(Redirect::to(format!("/cuoc-hop/{}?done=1", m.id)))),
-        Err(e @ (crate::Error::Validation { .. } | crate::Error::Conflict { .. })) => {
-            // The domain names its fields; the page splits the time into day, start and end.
-            let e = match e {
-                crate::Error::Validation { field, msg } => crate::Error::Validation {
-                    field: match field.as_str() {
-                        "starts_at" => "start".into(),
-                        "ends_at" => "end".into(),
-                        f if f.starts_with("attendees") => "agencies".into(),
-                        f => f.into(),
-                    },
-                    msg,
-                },
-                other => other,
-            };
-            let view = request_form_view(db, &f).await?.refused(&e, &viewer);
-            Ok(Err((
-                Status::UnprocessableEntity,
-                viewer.forms("request.new", vec![view], None),
-            )))
-        }
-        Err(e) => Err(e),
-    }
 }

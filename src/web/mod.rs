@@ -11,6 +11,7 @@ pub mod lobby;
 pub mod meetings;
 pub mod page;
 pub mod reports;
+pub mod request_form;
 pub mod schedule;
 pub mod security;
 pub mod sign_in;
@@ -18,44 +19,32 @@ pub mod sign_in;
 use rocket::fairing::Fairing;
 use rocket_dyn_templates::Template;
 
-/// The templates, built into the binary so that the server runs from any directory.
-pub const TEMPLATES: &[(&str, &str)] = &[
-    ("layout", include_str!("../../templates/layout.html.hbs")),
-    ("form.html", include_str!("../../templates/form.html.hbs")),
-    ("table.html", include_str!("../../templates/table.html.hbs")),
-    (
-        "account.html",
-        include_str!("../../templates/account.html.hbs"),
-    ),
-    (
-        "meeting.html",
-        include_str!("../../templates/meeting.html.hbs"),
-    ),
-    ("lobby.html", include_str!("../../templates/lobby.html.hbs")),
-    (
-        "weekly_schedule.html",
-        include_str!("../../templates/weekly_schedule.html.hbs"),
-    ),
-    (
-        "reports.html",
-        include_str!("../../templates/reports.html.hbs"),
-    ),
-    (
-        "calendar_entry",
-        include_str!("../../templates/calendar_entry.html.hbs"),
-    ),
-    (
-        "calendar_week.html",
-        include_str!("../../templates/calendar_week.html.hbs"),
-    ),
-    (
-        "calendar_day.html",
-        include_str!("../../templates/calendar_day.html.hbs"),
-    ),
-    (
-        "dashboard.html",
-        include_str!("../../templates/dashboard.html.hbs"),
-    ),
+/// `name => file`: the template `name` from templates/<file>.html.hbs, built into the binary.
+macro_rules! template_files {
+    ($($name:literal => $file:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../../templates/", $file, ".html.hbs")))),*]
+    };
+}
+
+/// The templates, built into the binary so that the server runs from any directory. Partials
+/// are named without ".html". One template a line.
+#[rustfmt::skip]
+pub const TEMPLATES: &[(&str, &str)] = template_files![
+    "layout" => "layout",
+    "form.html" => "form",
+    "table.html" => "table",
+    "account.html" => "account",
+    "meeting.html" => "meeting",
+    "lobby.html" => "lobby",
+    "weekly_schedule.html" => "weekly_schedule",
+    "reports.html" => "reports",
+    "calendar_entry" => "calendar_entry",
+    "calendar_week.html" => "calendar_week",
+    "calendar_day.html" => "calendar_day",
+    "dashboard.html" => "dashboard",
+    "field" => "field",
+    "request_form.html" => "request_form",
+    "request_slots.html" => "request_slots",
 ];
 
 /// The template engine with our templates and the `t` helper.
@@ -81,5 +70,6 @@ pub fn routes() -> Vec<rocket::Route> {
     all.extend(reports::routes());
     all.extend(calendars::routes());
     all.extend(dashboard::routes());
+    all.extend(request_form::routes());
     all
 }

@@ -151,6 +151,13 @@ const TABLE: &[(&str, &str, Rule, Body)] = &[
     ("GET",    "/dang-ky/moi",                     AnySignedIn, Body::None),
     ("POST",   "/dang-ky",                         AnySignedIn, Form("title=")),
     ("GET",    "/api/v1/occurrences",              AnySignedIn, Body::None),
+    // The request form's help: live check, find a time, edit while editable
+    ("POST",   "/dang-ky/kiem-tra",                AnySignedIn, Form("day=2027-05-03&start=10%3A00&end=11%3A00")),
+    ("POST",   "/dang-ky/tim-gio",                 AnySignedIn, Form("duration=60&find_from=2027-05-03&find_to=2027-05-04")),
+    ("GET",    "/cuoc-hop/<id>/sua",               ClerkOfA,    Body::None),
+    ("POST",   "/cuoc-hop/<id>/sua",               ClerkOfA,    Form("title=")),
+    ("GET",    "/cuoc-hop/<id>/tim-gio",           AgencyA,     Body::None),
+    ("GET",    "/static/request-form.js",          Public,      Body::None),
     // Conflicts, find a time, closures and working days, documents
     ("POST",   "/api/v1/conflicts",                AnySignedIn, Json("{}")),
     ("GET",    "/api/v1/meetings/<id>/conflicts",  AgencyA,     Body::None),

@@ -21,6 +21,7 @@ mod openapi;
 mod pages;
 mod race;
 mod reports;
+mod request_form;
 mod schedule;
 mod series;
 mod weekly_page;
