@@ -149,10 +149,20 @@ pub async fn create(
     Ok((saved, secret))
 }
 
-/// The caller's own tokens; every token for the office's roles.
+/// The caller's own tokens; every token for the office's roles (the API lets the office revoke a
+/// leaked token of anyone).
 pub async fn list(db: &Db, by: &Caller) -> Result<Vec<FeedTokenView>> {
+    list_reached(db, by, by.is_office()).await
+}
+
+/// The caller's own tokens only, whatever the role: the feeds page shows no one else's.
+pub async fn list_own(db: &Db, by: &Caller) -> Result<Vec<FeedTokenView>> {
+    list_reached(db, by, false).await
+}
+
+async fn list_reached(db: &Db, by: &Caller, everyone: bool) -> Result<Vec<FeedTokenView>> {
     let mut q = feed_token::Entity::find();
-    if !by.is_office() {
+    if !everyone {
         q = q.filter(feed_token::Column::CreatedBy.eq(by.id()));
     }
     Ok(q.order_by_asc(feed_token::Column::Id)
@@ -166,11 +176,21 @@ pub async fn list(db: &Db, by: &Caller) -> Result<Vec<FeedTokenView>> {
         .collect())
 }
 
-/// Revokes a token (its feed answers 404 from the next request on). Idempotent.
+/// Revokes a token (its feed answers 404 from the next request on). Idempotent. The office may
+/// revoke anyone's (API); others only their own.
 pub async fn revoke(db: &Db, by: &Caller, id: i32) -> Result<()> {
+    revoke_reached(db, by, id, by.is_office()).await
+}
+
+/// Revokes one of the caller's own tokens; another's is "not found", whatever the role.
+pub async fn revoke_own(db: &Db, by: &Caller, id: i32) -> Result<()> {
+    revoke_reached(db, by, id, false).await
+}
+
+async fn revoke_reached(db: &Db, by: &Caller, id: i32, everyone: bool) -> Result<()> {
     let found = feed_token::Entity::find_by_id(id).one(&db.conn).await?;
     let t = match found {
-        Some(t) if by.is_office() || t.created_by == Some(by.id()) => t,
+        Some(t) if everyone || t.created_by == Some(by.id()) => t,
         _ => return Err(Error::not_found("lịch đăng ký", "Feed token")),
     };
     if t.revoked_at.is_some() {

@@ -13,9 +13,15 @@ use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 /// Vietnamese files: (name for error messages, text).
-pub const VI_FILES: &[(&str, &str)] = &[("vi.json", include_str!("../../locales/vi.json"))];
+pub const VI_FILES: &[(&str, &str)] = &[
+    ("vi.json", include_str!("../../locales/vi.json")),
+    ("vi/feeds.json", include_str!("../../locales/vi/feeds.json")),
+];
 /// English files, the same areas as the Vietnamese ones.
-pub const EN_FILES: &[(&str, &str)] = &[("en.json", include_str!("../../locales/en.json"))];
+pub const EN_FILES: &[(&str, &str)] = &[
+    ("en.json", include_str!("../../locales/en.json")),
+    ("en/feeds.json", include_str!("../../locales/en/feeds.json")),
+];
 
 #[derive(Debug)]
 pub struct Translations {

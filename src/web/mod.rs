@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod catchers;
 pub mod csrf;
+pub mod feeds;
 pub mod i18n;
 pub mod lobby;
 pub mod meetings;
@@ -20,6 +21,10 @@ use rocket_dyn_templates::Template;
 pub const TEMPLATES: &[(&str, &str)] = &[
     ("layout", include_str!("../../templates/layout.html.hbs")),
     ("form.html", include_str!("../../templates/form.html.hbs")),
+    (
+        "form_one",
+        include_str!("../../templates/form_one.html.hbs"),
+    ),
     ("table.html", include_str!("../../templates/table.html.hbs")),
     (
         "account.html",
@@ -38,6 +43,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "reports.html",
         include_str!("../../templates/reports.html.hbs"),
     ),
+    ("feeds.html", include_str!("../../templates/feeds.html.hbs")),
 ];
 
 /// The template engine with our templates and the `t` helper.
@@ -61,5 +67,6 @@ pub fn routes() -> Vec<rocket::Route> {
     all.extend(meetings::routes());
     all.extend(lobby::routes());
     all.extend(reports::routes());
+    all.extend(feeds::routes());
     all
 }

@@ -180,6 +180,11 @@ const TABLE: &[(&str, &str, Rule, Body)] = &[
     ("GET",    "/api/v1/reports",                  Office,      Body::None),
     ("GET",    "/bao-cao",                         Office,      Body::None),
     ("GET",    "/bao-cao/tai-ve",                  Office,      Body::None),
+    // The feeds page (own tokens only: another's is "not found", whatever the role)
+    ("GET",    "/lich-cua-toi",                    AnySignedIn, Body::None),
+    ("POST",   "/lich-cua-toi",                    AnySignedIn, Form("scope=agency")),
+    ("POST",   "/lich-cua-toi/<id>/thu-hoi",       ClerkOfA,    Form("")),
+    ("GET",    "/static/feeds.js",                 Public,      Body::None),
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -260,6 +265,7 @@ impl Fixture {
             ("/quan-tri/don-vi/", self.agency_a),
             ("/quan-tri/can-bo/", self.person),
             ("/quan-tri/phong-hop/", self.room),
+            ("/lich-cua-toi/", self.feed_token),
         ];
         prefixes
             .iter()

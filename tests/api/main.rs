@@ -11,6 +11,7 @@ mod cli;
 mod conflicts;
 mod documents;
 mod feeds;
+mod feeds_page;
 mod foundation;
 mod import;
 mod lobby;
