@@ -16,11 +16,19 @@ use std::sync::{Arc, OnceLock};
 pub const VI_FILES: &[(&str, &str)] = &[
     ("vi.json", include_str!("../../locales/vi.json")),
     ("vi/feeds.json", include_str!("../../locales/vi/feeds.json")),
+    (
+        "vi/admin_calendar.json",
+        include_str!("../../locales/vi/admin_calendar.json"),
+    ),
 ];
 /// English files, the same areas as the Vietnamese ones.
 pub const EN_FILES: &[(&str, &str)] = &[
     ("en.json", include_str!("../../locales/en.json")),
     ("en/feeds.json", include_str!("../../locales/en/feeds.json")),
+    (
+        "en/admin_calendar.json",
+        include_str!("../../locales/en/admin_calendar.json"),
+    ),
 ];
 
 #[derive(Debug)]

@@ -12,6 +12,7 @@ pub mod page;
 pub mod reports;
 pub mod schedule;
 pub mod security;
+pub mod settings;
 pub mod sign_in;
 
 use rocket::fairing::Fairing;
@@ -68,5 +69,6 @@ pub fn routes() -> Vec<rocket::Route> {
     all.extend(lobby::routes());
     all.extend(reports::routes());
     all.extend(feeds::routes());
+    all.extend(settings::routes());
     all
 }

@@ -185,6 +185,9 @@ const TABLE: &[(&str, &str, Rule, Body)] = &[
     ("POST",   "/lich-cua-toi",                    AnySignedIn, Form("scope=agency")),
     ("POST",   "/lich-cua-toi/<id>/thu-hoi",       ClerkOfA,    Form("")),
     ("GET",    "/static/feeds.js",                 Public,      Body::None),
+    // Settings and closures pages
+    ("GET",    "/quan-tri/cai-dat",                Admin,       Body::None),
+    ("POST",   "/quan-tri/cai-dat",                Admin,       Form("office_opens=x")),
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -4,6 +4,7 @@
 mod helpers;
 mod http_client;
 
+mod admin_settings;
 mod auth;
 mod authz_matrix;
 mod availability;
