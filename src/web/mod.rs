@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod catchers;
+pub mod closures;
 pub mod csrf;
 pub mod feeds;
 pub mod i18n;
@@ -45,6 +46,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/reports.html.hbs"),
     ),
     ("feeds.html", include_str!("../../templates/feeds.html.hbs")),
+    (
+        "closures.html",
+        include_str!("../../templates/closures.html.hbs"),
+    ),
 ];
 
 /// The template engine with our templates and the `t` helper.
@@ -70,5 +75,6 @@ pub fn routes() -> Vec<rocket::Route> {
     all.extend(reports::routes());
     all.extend(feeds::routes());
     all.extend(settings::routes());
+    all.extend(closures::routes());
     all
 }
