@@ -258,3 +258,43 @@ async fn the_feeds_page_needs_a_signed_in_user() {
     assert_eq!(js.status(), Status::Ok);
     assert!(js.into_string().await.unwrap().contains("data-copy"));
 }
+
+#[rocket::async_test]
+async fn links_use_the_configured_public_url_or_else_the_address_the_browser_came_to() {
+    let configured = spawn_app_with(&[(
+        "public_url",
+        serde_json::json!("https://lich.example.gov.vn/"),
+    )])
+    .await;
+    configured.office().await;
+    let mut b = Browser::new(&configured);
+    b.sign_in("t.clerk.a", PRINCIPAL_PASSWORD).await;
+    let page = b.get("/lich-cua-toi").await;
+    assert!(
+        page.body
+            .contains("value=\"webcal://lich.example.gov.vn/feeds/public.ics\""),
+        "{}",
+        page.body
+    );
+
+    // Not configured: the Host the request came to.
+    let app = spawn_app().await;
+    app.office().await;
+    let mut b = Browser::new(&app);
+    b.sign_in("t.clerk.a", PRINCIPAL_PASSWORD).await;
+    // As a server reads it from the request (the Host header or the HTTP/2 authority).
+    let mut req = app.client.get("/lich-cua-toi");
+    req.inner_mut()
+        .set_host(rocket::http::uri::Host::parse("lichhop.ubnd.local:8080").expect("a valid host"));
+    let body = b
+        .with_cookies(req)
+        .dispatch()
+        .await
+        .into_string()
+        .await
+        .unwrap();
+    assert!(
+        body.contains("value=\"http://lichhop.ubnd.local:8080/feeds/public.ics\""),
+        "{body}"
+    );
+}
