@@ -10,7 +10,9 @@ use crate::domain::clock;
 use crate::error::Msg;
 use crate::{Error, Result};
 use entity::{agency, feed_token, person, room, FeedScope};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+};
 use serde::{Deserialize, Serialize};
 
 /// Body of POST /api/v1/feed-tokens.
@@ -108,12 +110,12 @@ async fn authorize(db: &Db, by: &Caller, input: &FeedTokenInput) -> Result<Scope
     }
 }
 
-/// Creates a token; returns it with its secret (the only time the secret is visible).
-pub async fn create(
+/// Checks the input and makes the row of a new token; returns it with its secret.
+async fn new_token(
     db: &Db,
     by: &Caller,
     input: FeedTokenInput,
-) -> Result<(feed_token::Model, String)> {
+) -> Result<(feed_token::ActiveModel, String)> {
     let scope = authorize(db, by, &input).await?;
     let label = input.label.unwrap_or_default().trim().to_string();
     if label.chars().count() > 200 || label.chars().any(char::is_control) {
@@ -130,8 +132,7 @@ pub async fn create(
         Scope::Office | Scope::Public => (None, None, None),
     };
     let secret = new_secret();
-    let _w = db.write_guard().await;
-    let saved = feed_token::ActiveModel {
+    let row = feed_token::ActiveModel {
         scope: Set(input.scope),
         person_id: Set(person_id),
         room_id: Set(room_id),
@@ -143,9 +144,46 @@ pub async fn create(
         created_at: Set(clock::now()),
         revoked_at: Set(None),
         ..Default::default()
-    }
-    .insert(&db.conn)
-    .await?;
+    };
+    Ok((row, secret))
+}
+
+/// Creates a token; returns it with its secret (the only time the secret is visible).
+pub async fn create(
+    db: &Db,
+    by: &Caller,
+    input: FeedTokenInput,
+) -> Result<(feed_token::Model, String)> {
+    let (row, secret) = new_token(db, by, input).await?;
+    let _w = db.write_guard().await;
+    Ok((row.insert(&db.conn).await?, secret))
+}
+
+/// Replaces one of the caller's own active tokens by a new one of the same kind (for a user who
+/// lost the link, shown only once): the old one is revoked and the new one created in one
+/// transaction, the caller's rights checked again. Another's token is "not found".
+pub async fn renew_own(db: &Db, by: &Caller, id: i32) -> Result<(feed_token::Model, String)> {
+    let old = feed_token::Entity::find_by_id(id)
+        .one(&db.conn)
+        .await?
+        .filter(|t| t.created_by == Some(by.id()) && t.revoked_at.is_none())
+        .ok_or_else(|| Error::not_found("lịch đăng ký", "Feed token"))?;
+    let input = FeedTokenInput {
+        scope: old.scope,
+        person_id: old.person_id,
+        room_id: old.room_id,
+        agency_id: old.agency_id,
+        label: Some(old.label.clone()),
+        include_tentative: old.include_tentative,
+    };
+    let (row, secret) = new_token(db, by, input).await?;
+    let _w = db.write_guard().await;
+    let txn = db.conn.begin().await?;
+    let mut revoked: feed_token::ActiveModel = old.into();
+    revoked.revoked_at = Set(Some(clock::now()));
+    revoked.update(&txn).await?;
+    let saved = row.insert(&txn).await?;
+    txn.commit().await?;
     Ok((saved, secret))
 }
 

@@ -382,6 +382,20 @@ pub async fn page(
     .await
 }
 
+/// Carries a token just created to the page that shows its links, once.
+fn show_once(jar: &CookieJar<'_>, viewer: &Viewer, id: i32, secret: &str) -> Redirect {
+    jar.add_private(
+        Cookie::build((NEW_FEED_COOKIE, format!("{id}.{secret}")))
+            .path(PATH)
+            .http_only(true)
+            .same_site(SameSite::Strict)
+            .secure(viewer.secure)
+            .max_age(rocket::time::Duration::minutes(10))
+            .build(),
+    );
+    Redirect::to(format!("{PATH}#lich-moi"))
+}
+
 #[post("/lich-cua-toi", data = "<form>")]
 pub async fn create(
     by: Caller,
@@ -397,18 +411,7 @@ pub async fn create(
         Err(e) => Err(e),
     };
     match created {
-        Ok((token, secret)) => {
-            jar.add_private(
-                Cookie::build((NEW_FEED_COOKIE, format!("{}.{secret}", token.id)))
-                    .path(PATH)
-                    .http_only(true)
-                    .same_site(SameSite::Strict)
-                    .secure(viewer.secure)
-                    .max_age(rocket::time::Duration::minutes(10))
-                    .build(),
-            );
-            Ok(Ok(Redirect::to(format!("{PATH}#lich-moi"))))
-        }
+        Ok((token, secret)) => Ok(Ok(show_once(jar, &viewer, token.id, &secret))),
         Err(e @ (Error::Validation { .. } | Error::Forbidden(_))) => {
             let status = e.status();
             let page = render(db, &by, &viewer, &base, &form, Some(&e), None, None).await?;
@@ -432,6 +435,22 @@ pub async fn revoke(
     Ok(Redirect::to(format!("{PATH}?da_thu_hoi=1")))
 }
 
+/// A new link for one of the user's own feeds (the old link stops at once).
+#[post("/lich-cua-toi/<id>/cap-lai", data = "<_form>")]
+pub async fn renew(
+    by: Caller,
+    db: &State<Db>,
+    feeds: &State<FeedCache>,
+    viewer: Viewer,
+    jar: &CookieJar<'_>,
+    id: i32,
+    _form: CsrfForm<NoFields>,
+) -> Result<Redirect> {
+    let (token, secret) = tokens::renew_own(db, &by, id).await?;
+    feeds.forget_probes();
+    Ok(show_once(jar, &viewer, token.id, &secret))
+}
+
 /// The page's progressive JavaScript (copy buttons, fields of the chosen kind): a file, since
 /// the CSP allows no inline script.
 #[get("/static/feeds.js")]
@@ -443,7 +462,7 @@ pub fn script() -> (ContentType, &'static str) {
 }
 
 pub fn routes() -> Vec<rocket::Route> {
-    rocket::routes![page, create, revoke, script]
+    rocket::routes![page, create, revoke, renew, script]
 }
 
 #[cfg(test)]

@@ -186,6 +186,7 @@ const TABLE: &[(&str, &str, Rule, Body)] = &[
     // The feeds page (own tokens only: another's is "not found", whatever the role)
     ("GET",    "/lich-cua-toi",                    AnySignedIn, Body::None),
     ("POST",   "/lich-cua-toi",                    AnySignedIn, Form("scope=agency")),
+    ("POST",   "/lich-cua-toi/<id>/cap-lai",       ClerkOfA,    Form("")),
     ("POST",   "/lich-cua-toi/<id>/thu-hoi",       ClerkOfA,    Form("")),
     ("GET",    "/static/feeds.js",                 Public,      Body::None),
     // Settings and closures pages
@@ -254,6 +255,8 @@ struct Fixture {
     page_working_day: i32,
     /// A feed token of agency A, made by clerk A.
     feed_token: i32,
+    /// Another, renewed then revoked through the page (the API revokes the first).
+    page_feed_token: i32,
     /// Documents of the meeting, uploaded by clerk A: one to read, one to remove.
     document: i32,
     document_to_remove: i32,
@@ -281,7 +284,7 @@ impl Fixture {
             ("/quan-tri/don-vi/", self.agency_a),
             ("/quan-tri/can-bo/", self.person),
             ("/quan-tri/phong-hop/", self.room),
-            ("/lich-cua-toi/", self.feed_token),
+            ("/lich-cua-toi/", self.page_feed_token),
             ("/quan-tri/ngay-nghi/", self.page_closure),
             ("/quan-tri/ngay-lam-bu/", self.page_working_day),
         ];
@@ -454,8 +457,20 @@ async fn every_route_allows_and_denies_as_the_table_says() {
     )
     .await
     .unwrap();
+    let (page_feed_token, _) = lichhop::feeds::tokens::create(
+        app.db(),
+        &lichhop::auth::Caller {
+            account: principals[0].1.account.clone(),
+            token_id: None,
+        },
+        serde_json::from_value(serde_json::json!({"scope": "agency", "agency_id": agency_a.id}))
+            .unwrap(),
+    )
+    .await
+    .unwrap();
     let fixture = Fixture {
         feed_token: feed_token.id,
+        page_feed_token: page_feed_token.id,
         document_to_remove: to_remove["id"].as_i64().unwrap() as i32,
         closure: closure.id,
         working_day: working_day.id,

@@ -20,7 +20,10 @@ fn feed_url(page: &str) -> Option<String> {
 fn revoke_ids(page: &str) -> Vec<i32> {
     page.split("action=\"/lich-cua-toi/")
         .skip(1)
-        .filter_map(|s| s.split('/').next()?.parse().ok())
+        .filter_map(|s| {
+            let (id, rest) = s.split_once('/')?;
+            rest.starts_with("thu-hoi").then(|| id.parse().ok())?
+        })
         .collect()
 }
 
@@ -113,6 +116,30 @@ async fn a_clerk_creates_a_feed_subscribes_with_the_link_shown_once_and_revokes_
         assert_eq!(tried.status, Status::NotFound, "{who} revokes");
         assert_eq!(feed_status(&app, &url).await.0, Status::Ok);
     }
+    // Lost the link? A new one for the same feed; the old one stops at once. Nobody else may.
+    let mut other = Browser::new(&app);
+    other.sign_in("t.clerk.b", PRINCIPAL_PASSWORD).await;
+    let tried = other
+        .post(&format!("/lich-cua-toi/{id}/cap-lai"), &[])
+        .await;
+    assert_eq!(tried.status, Status::NotFound);
+    let renewed = clerk
+        .post(&format!("/lich-cua-toi/{id}/cap-lai"), &[])
+        .await;
+    assert_eq!(renewed.status, Status::SeeOther, "{}", renewed.body);
+    let shown = clerk.get("/lich-cua-toi").await;
+    let new_url = feed_url(&shown.body).expect("the new link is shown");
+    assert_ne!(new_url, url);
+    assert_eq!(feed_status(&app, &url).await.0, Status::NotFound);
+    assert_eq!(feed_status(&app, &new_url).await.0, Status::Ok);
+    let ids = revoke_ids(&shown.body);
+    assert_eq!(ids.len(), 1, "only the new one is active");
+    let (id, url) = (ids[0], new_url);
+    assert!(
+        shown.body.contains("Điện thoại của văn thư"),
+        "the label is kept"
+    );
+
     // Without the form's token the owner's revoke is refused too.
     let forged = clerk
         .post_raw(&format!("/lich-cua-toi/{id}/thu-hoi"), "csrf=sai".into())
