@@ -27,6 +27,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "form_one",
         include_str!("../../templates/form_one.html.hbs"),
     ),
+    ("field", include_str!("../../templates/field.html.hbs")),
     ("table.html", include_str!("../../templates/table.html.hbs")),
     (
         "account.html",
