@@ -48,8 +48,11 @@ fn default_feed_recheck_ms() -> u64 {
     1000
 }
 
+/// `public_url` when none is configured (pages then use the address the request came to).
+pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8000";
+
 fn default_public_url() -> String {
-    "http://127.0.0.1:8000".into()
+    DEFAULT_PUBLIC_URL.into()
 }
 
 fn default_data_dir() -> PathBuf {

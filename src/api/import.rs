@@ -3,18 +3,16 @@
 
 use crate::auth::{Admin, Caller};
 use crate::db::Db;
-use crate::domain::clock;
 use crate::error::Msg;
 use crate::feeds::import::{self, ClosureInput, Prefill, MAX_BYTES};
 use crate::{Error, Result};
-use entity::{closure, ClosureKind};
+use entity::closure;
 use rocket::data::{self, Data, FromData, ToByteUnit};
 use rocket::http::Status;
 use rocket::post;
 use rocket::request::Request;
 use rocket::serde::json::Json;
 use rocket::State;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
 use serde::Serialize;
 
 /// A `text/calendar` body read up to [`MAX_BYTES`]; failures become our error (413, 415).
@@ -84,39 +82,7 @@ pub async fn closures(
 ) -> Result<(Status, Json<ImportedClosures>)> {
     let parsed = import::parse(&body.0?)?;
     let wanted = import::closures(&parsed)?;
-    let _w = db.write_guard().await;
-    let txn = db.conn.begin().await?;
-    let mut created = Vec::new();
-    let mut skipped = Vec::new();
-    for c in wanted {
-        let exists = closure::Entity::find()
-            .filter(closure::Column::StartsOn.eq(c.starts_on))
-            .filter(closure::Column::EndsOn.eq(c.ends_on))
-            .filter(closure::Column::RoomId.is_null())
-            .filter(closure::Column::Reason.eq(c.reason.clone()))
-            .one(&txn)
-            .await?
-            .is_some();
-        if exists {
-            skipped.push(c);
-            continue;
-        }
-        created.push(
-            closure::ActiveModel {
-                starts_on: Set(c.starts_on),
-                ends_on: Set(c.ends_on),
-                room_id: Set(None),
-                kind: Set(ClosureKind::Holiday),
-                reason: Set(c.reason),
-                created_by: Set(Some(by.id())),
-                created_at: Set(clock::now()),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?,
-        );
-    }
-    txn.commit().await?;
+    let (created, skipped) = crate::domain::closures::import(db, by.id(), wanted).await?;
     Ok((Status::Created, Json(ImportedClosures { created, skipped })))
 }
 

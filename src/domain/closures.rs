@@ -6,7 +6,9 @@ use crate::domain::{clock, holidays};
 use crate::{Error, Result};
 use chrono::{Duration, NaiveDate};
 use entity::{closure, room, working_day_exception, ClosureKind};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
@@ -185,6 +187,49 @@ pub async fn enter_public_holidays(db: &Db, by: i32, year: i32) -> Result<Holida
         created,
         closures,
     })
+}
+
+/// Closures read from an .ics file become office-wide holiday closures, in one transaction; one
+/// already present (same dates and reason) is skipped. Returns (created, skipped).
+pub async fn import(
+    db: &Db,
+    by: i32,
+    wanted: Vec<crate::feeds::import::ClosureInput>,
+) -> Result<(Vec<closure::Model>, Vec<crate::feeds::import::ClosureInput>)> {
+    let _w = db.write_guard().await;
+    let txn = db.conn.begin().await?;
+    let mut created = Vec::new();
+    let mut skipped = Vec::new();
+    for c in wanted {
+        let exists = closure::Entity::find()
+            .filter(closure::Column::StartsOn.eq(c.starts_on))
+            .filter(closure::Column::EndsOn.eq(c.ends_on))
+            .filter(closure::Column::RoomId.is_null())
+            .filter(closure::Column::Reason.eq(c.reason.clone()))
+            .one(&txn)
+            .await?
+            .is_some();
+        if exists {
+            skipped.push(c);
+            continue;
+        }
+        created.push(
+            closure::ActiveModel {
+                starts_on: Set(c.starts_on),
+                ends_on: Set(c.ends_on),
+                room_id: Set(None),
+                kind: Set(ClosureKind::Holiday),
+                reason: Set(c.reason),
+                created_by: Set(Some(by)),
+                created_at: Set(clock::now()),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?,
+        );
+    }
+    txn.commit().await?;
+    Ok((created, skipped))
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]

@@ -10,7 +10,9 @@ use crate::domain::clock;
 use crate::error::Msg;
 use crate::{Error, Result};
 use entity::{agency, feed_token, person, room, FeedScope};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+};
 use serde::{Deserialize, Serialize};
 
 /// Body of POST /api/v1/feed-tokens.
@@ -108,12 +110,12 @@ async fn authorize(db: &Db, by: &Caller, input: &FeedTokenInput) -> Result<Scope
     }
 }
 
-/// Creates a token; returns it with its secret (the only time the secret is visible).
-pub async fn create(
+/// Checks the input and makes the row of a new token; returns it with its secret.
+async fn new_token(
     db: &Db,
     by: &Caller,
     input: FeedTokenInput,
-) -> Result<(feed_token::Model, String)> {
+) -> Result<(feed_token::ActiveModel, String)> {
     let scope = authorize(db, by, &input).await?;
     let label = input.label.unwrap_or_default().trim().to_string();
     if label.chars().count() > 200 || label.chars().any(char::is_control) {
@@ -130,8 +132,7 @@ pub async fn create(
         Scope::Office | Scope::Public => (None, None, None),
     };
     let secret = new_secret();
-    let _w = db.write_guard().await;
-    let saved = feed_token::ActiveModel {
+    let row = feed_token::ActiveModel {
         scope: Set(input.scope),
         person_id: Set(person_id),
         room_id: Set(room_id),
@@ -143,16 +144,63 @@ pub async fn create(
         created_at: Set(clock::now()),
         revoked_at: Set(None),
         ..Default::default()
-    }
-    .insert(&db.conn)
-    .await?;
+    };
+    Ok((row, secret))
+}
+
+/// Creates a token; returns it with its secret (the only time the secret is visible).
+pub async fn create(
+    db: &Db,
+    by: &Caller,
+    input: FeedTokenInput,
+) -> Result<(feed_token::Model, String)> {
+    let (row, secret) = new_token(db, by, input).await?;
+    let _w = db.write_guard().await;
+    Ok((row.insert(&db.conn).await?, secret))
+}
+
+/// Replaces one of the caller's own active tokens by a new one of the same kind (for a user who
+/// lost the link, shown only once): the old one is revoked and the new one created in one
+/// transaction, the caller's rights checked again. Another's token is "not found".
+pub async fn renew_own(db: &Db, by: &Caller, id: i32) -> Result<(feed_token::Model, String)> {
+    let old = feed_token::Entity::find_by_id(id)
+        .one(&db.conn)
+        .await?
+        .filter(|t| t.created_by == Some(by.id()) && t.revoked_at.is_none())
+        .ok_or_else(|| Error::not_found("lịch đăng ký", "Feed token"))?;
+    let input = FeedTokenInput {
+        scope: old.scope,
+        person_id: old.person_id,
+        room_id: old.room_id,
+        agency_id: old.agency_id,
+        label: Some(old.label.clone()),
+        include_tentative: old.include_tentative,
+    };
+    let (row, secret) = new_token(db, by, input).await?;
+    let _w = db.write_guard().await;
+    let txn = db.conn.begin().await?;
+    let mut revoked: feed_token::ActiveModel = old.into();
+    revoked.revoked_at = Set(Some(clock::now()));
+    revoked.update(&txn).await?;
+    let saved = row.insert(&txn).await?;
+    txn.commit().await?;
     Ok((saved, secret))
 }
 
-/// The caller's own tokens; every token for the office's roles.
+/// The caller's own tokens; every token for the office's roles (the API lets the office revoke a
+/// leaked token of anyone).
 pub async fn list(db: &Db, by: &Caller) -> Result<Vec<FeedTokenView>> {
+    list_reached(db, by, by.is_office()).await
+}
+
+/// The caller's own tokens only, whatever the role: the feeds page shows no one else's.
+pub async fn list_own(db: &Db, by: &Caller) -> Result<Vec<FeedTokenView>> {
+    list_reached(db, by, false).await
+}
+
+async fn list_reached(db: &Db, by: &Caller, everyone: bool) -> Result<Vec<FeedTokenView>> {
     let mut q = feed_token::Entity::find();
-    if !by.is_office() {
+    if !everyone {
         q = q.filter(feed_token::Column::CreatedBy.eq(by.id()));
     }
     Ok(q.order_by_asc(feed_token::Column::Id)
@@ -166,11 +214,21 @@ pub async fn list(db: &Db, by: &Caller) -> Result<Vec<FeedTokenView>> {
         .collect())
 }
 
-/// Revokes a token (its feed answers 404 from the next request on). Idempotent.
+/// Revokes a token (its feed answers 404 from the next request on). Idempotent. The office may
+/// revoke anyone's (API); others only their own.
 pub async fn revoke(db: &Db, by: &Caller, id: i32) -> Result<()> {
+    revoke_reached(db, by, id, by.is_office()).await
+}
+
+/// Revokes one of the caller's own tokens; another's is "not found", whatever the role.
+pub async fn revoke_own(db: &Db, by: &Caller, id: i32) -> Result<()> {
+    revoke_reached(db, by, id, false).await
+}
+
+async fn revoke_reached(db: &Db, by: &Caller, id: i32, everyone: bool) -> Result<()> {
     let found = feed_token::Entity::find_by_id(id).one(&db.conn).await?;
     let t = match found {
-        Some(t) if by.is_office() || t.created_by == Some(by.id()) => t,
+        Some(t) if everyone || t.created_by == Some(by.id()) => t,
         _ => return Err(Error::not_found("lịch đăng ký", "Feed token")),
     };
     if t.revoked_at.is_some() {

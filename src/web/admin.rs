@@ -3,7 +3,9 @@
 //! error beside its field.
 
 use super::csrf::CsrfForm;
-use super::page::{choices, role_key, Choice, Field, FormView, Page, Row, TableView, Viewer};
+use super::page::{
+    choices, optional_id, role_key, Choice, Field, FormView, Page, Row, TableView, Viewer,
+};
 use crate::auth::{signin, Admin};
 use crate::db::Db;
 use crate::domain::accounts::{self, AccountChanges, NewAccount};
@@ -80,16 +82,6 @@ fn number(field: &str, value: &str) -> Result<i32> {
     }
     v.parse()
         .map_err(|_| Error::validation(field, "Phải là một số nguyên.", "Must be a whole number."))
-}
-
-fn optional_id(field: &str, value: &str) -> Result<Option<i32>> {
-    match value.trim() {
-        "" => Ok(None),
-        v => v
-            .parse()
-            .map(Some)
-            .map_err(|_| Error::validation(field, "Lựa chọn không hợp lệ.", "Not a valid choice.")),
-    }
 }
 
 fn non_empty(value: &str) -> Option<String> {

@@ -8,6 +8,7 @@ use crate::body::{read_text, refuse};
 use crate::error::{Error, Msg};
 use rocket::data::{self, Data, FromData, ToByteUnit};
 use rocket::form::{Form, FromForm, ValueField};
+use rocket::fs::TempFile;
 use rocket::http::{Cookie, CookieJar, RawStr, SameSite};
 use rocket::request::{FromRequest, Outcome, Request};
 
@@ -158,6 +159,99 @@ impl<'r, T: FromForm<'r>> FromData<'r> for CsrfForm<T> {
                 )
             }
         }
+    }
+}
+
+/// The fields of an upload form: the CSRF token and one file.
+#[derive(FromForm)]
+struct UploadFields<'r> {
+    #[field(default = String::new())]
+    csrf: String,
+    file: Option<TempFile<'r>>,
+}
+
+/// A file uploaded by a `multipart/form-data` form posted with the right CSRF token (else 403).
+/// The file is read up to `max` bytes; what is wrong with it (none chosen, too large) is left in
+/// `file` for the page to show beside the field, with the form still on screen.
+pub struct CsrfUpload {
+    pub file: std::result::Result<Vec<u8>, Error>,
+}
+
+/// Largest upload a [`CsrfUpload`] reads (an .ics file of holidays is a few KiB).
+pub const UPLOAD_MAX: usize = 1024 * 1024;
+
+async fn read_upload(file: Option<TempFile<'_>>) -> std::result::Result<Vec<u8>, Error> {
+    use rocket::tokio::io::AsyncReadExt;
+    let file = file
+        .filter(|f| f.len() > 0)
+        .ok_or_else(|| Error::validation("file", "Hãy chọn một tệp.", "Choose a file."))?;
+    if file.len() > UPLOAD_MAX as u64 {
+        return Err(Error::validation(
+            "file",
+            format!("Tệp lớn quá {} KiB.", UPLOAD_MAX / 1024),
+            format!("The file is larger than {} KiB.", UPLOAD_MAX / 1024),
+        ));
+    }
+    let mut bytes = Vec::new();
+    let unreadable = |e: std::io::Error| {
+        Error::validation(
+            "file",
+            format!("Không đọc được tệp: {e}"),
+            format!("Could not read the file: {e}"),
+        )
+    };
+    file.open()
+        .await
+        .map_err(unreadable)?
+        .take(UPLOAD_MAX as u64 + 1)
+        .read_to_end(&mut bytes)
+        .await
+        .map_err(unreadable)?;
+    Ok(bytes)
+}
+
+#[rocket::async_trait]
+impl<'r> FromData<'r> for CsrfUpload {
+    type Error = Error;
+
+    async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> data::Outcome<'r, Self> {
+        if !req.content_type().is_some_and(|ct| ct.is_form_data()) {
+            return refuse(
+                req,
+                Error::UnsupportedMediaType(Msg::new(
+                    "Biểu mẫu tải tệp phải được gửi dạng multipart/form-data.",
+                    "An upload form must be sent as multipart/form-data.",
+                )),
+            );
+        }
+        let fields = match <Form<UploadFields<'r>> as FromData<'r>>::from_data(req, data).await {
+            data::Outcome::Success(form) => form.into_inner(),
+            data::Outcome::Forward(f) => return data::Outcome::Forward(f),
+            // Larger than the form limits, or not multipart at all.
+            data::Outcome::Error((status, _)) => {
+                let msg = Msg::new(
+                    "Không đọc được tệp gửi lên (quá lớn hoặc hỏng).",
+                    "The uploaded file could not be read (too large or damaged).",
+                );
+                let e = if status == rocket::http::Status::PayloadTooLarge {
+                    Error::PayloadTooLarge(msg)
+                } else {
+                    Error::BadRequest(msg)
+                };
+                return refuse(req, e);
+            }
+        };
+        let expected = req
+            .cookies()
+            .get_private(COOKIE)
+            .map(|c| c.value().to_string());
+        match expected {
+            Some(e) if !e.is_empty() && same(&e, &fields.csrf) => {}
+            _ => return refuse(req, forged()),
+        }
+        data::Outcome::Success(CsrfUpload {
+            file: read_upload(fields.file).await,
+        })
     }
 }
 

@@ -31,6 +31,8 @@ pub const VI_FILES: &[(&str, &str)] = locale_files!("vi":
     "reports",
     "calendars",
     "request_form",
+    "feeds",
+    "admin_calendar",
 );
 /// English files, the same areas as the Vietnamese ones.
 #[rustfmt::skip]
@@ -38,6 +40,8 @@ pub const EN_FILES: &[(&str, &str)] = locale_files!("en":
     "reports",
     "calendars",
     "request_form",
+    "feeds",
+    "admin_calendar",
 );
 
 #[derive(Debug)]

@@ -4,8 +4,10 @@
 pub mod admin;
 pub mod calendars;
 pub mod catchers;
+pub mod closures;
 pub mod csrf;
 pub mod dashboard;
+pub mod feeds;
 pub mod i18n;
 pub mod lobby;
 pub mod meetings;
@@ -14,6 +16,7 @@ pub mod reports;
 pub mod request_form;
 pub mod schedule;
 pub mod security;
+pub mod settings;
 pub mod sign_in;
 
 use rocket::fairing::Fairing;
@@ -45,6 +48,9 @@ pub const TEMPLATES: &[(&str, &str)] = template_files![
     "field" => "field",
     "request_form.html" => "request_form",
     "request_slots.html" => "request_slots",
+    "form_one" => "form_one",
+    "feeds.html" => "feeds",
+    "closures.html" => "closures",
 ];
 
 /// The template engine with our templates and the `t` helper.
@@ -71,5 +77,8 @@ pub fn routes() -> Vec<rocket::Route> {
     all.extend(calendars::routes());
     all.extend(dashboard::routes());
     all.extend(request_form::routes());
+    all.extend(feeds::routes());
+    all.extend(settings::routes());
+    all.extend(closures::routes());
     all
 }

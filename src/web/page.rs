@@ -122,6 +122,8 @@ pub struct Field {
     pub error: Option<String>,
     pub required: bool,
     pub autocomplete: Option<&'static str>,
+    /// Translation key of a short explanation shown under the field.
+    pub hint: Option<&'static str>,
 }
 
 impl Field {
@@ -200,6 +202,28 @@ impl Field {
         self.translate = true;
         self
     }
+
+    pub fn hint(mut self, key: &'static str) -> Self {
+        self.hint = Some(key);
+        self
+    }
+
+    /// A field of another input type (date, time, file).
+    pub fn of_kind(mut self, kind: &'static str) -> Self {
+        self.kind = kind;
+        self
+    }
+}
+
+/// The id chosen in a select (empty: none), or a refusal naming the field.
+pub fn optional_id(field: &str, value: &str) -> crate::Result<Option<i32>> {
+    match value.trim() {
+        "" => Ok(None),
+        v => v
+            .parse()
+            .map(Some)
+            .map_err(|_| Error::validation(field, "Lựa chọn không hợp lệ.", "Not a valid choice.")),
+    }
 }
 
 /// Choices from (value, label) pairs, marking those in `selected`.
@@ -231,6 +255,8 @@ pub struct FormView {
     pub fields: Vec<Field>,
     /// A refusal not about one field (wrong credentials, locked…), already translated.
     pub message: Option<String>,
+    /// `multipart/form-data` for a form that uploads a file.
+    pub enctype: Option<&'static str>,
 }
 
 impl FormView {
@@ -241,7 +267,14 @@ impl FormView {
             submit,
             fields,
             message: None,
+            enctype: None,
         }
+    }
+
+    /// The form uploads a file.
+    pub fn multipart(mut self) -> Self {
+        self.enctype = Some("multipart/form-data");
+        self
     }
 
     pub fn heading(mut self, key: &'static str) -> Self {

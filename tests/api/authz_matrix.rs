@@ -40,6 +40,9 @@ enum Body {
     Form(&'static str),
     /// multipart/form-data with one file in the field `file`.
     Multipart(&'static str),
+    /// A page's upload form: multipart/form-data with the principal's CSRF token and this text
+    /// as the file.
+    Upload(&'static str),
 }
 
 use Body::{Form, Json};
@@ -192,6 +195,22 @@ const TABLE: &[(&str, &str, Rule, Body)] = &[
     ("GET",    "/lich-phong/ngay",                 AnySignedIn, Body::None),
     ("GET",    "/lich-lanh-dao",                   Office,      Body::None),
     ("GET",    "/viec-can-lam",                    AnySignedIn, Body::None),
+    // The feeds page (own tokens only: another's is "not found", whatever the role)
+    ("GET",    "/lich-cua-toi",                    AnySignedIn, Body::None),
+    ("POST",   "/lich-cua-toi",                    AnySignedIn, Form("scope=agency")),
+    ("POST",   "/lich-cua-toi/<id>/cap-lai",       ClerkOfA,    Form("")),
+    ("POST",   "/lich-cua-toi/<id>/thu-hoi",       ClerkOfA,    Form("")),
+    ("GET",    "/static/feeds.js",                 Public,      Body::None),
+    // Settings and closures pages
+    ("GET",    "/quan-tri/cai-dat",                Admin,       Body::None),
+    ("POST",   "/quan-tri/cai-dat",                Admin,       Form("office_opens=x")),
+    ("GET",    "/quan-tri/ngay-nghi",              Admin,       Body::None),
+    ("POST",   "/quan-tri/ngay-nghi",              Admin,       Form("starts_on=")),
+    ("POST",   "/quan-tri/ngay-nghi/<id>/xoa",     Admin,       Form("")),
+    ("POST",   "/quan-tri/ngay-le/<year>", Admin,     Form("")),
+    ("POST",   "/quan-tri/ngay-nghi/nhap-ics",     Admin,       Body::Upload("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")),
+    ("POST",   "/quan-tri/ngay-lam-bu",            Admin,       Form("on_date=")),
+    ("POST",   "/quan-tri/ngay-lam-bu/<id>/xoa",   Admin,       Form("")),
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -243,8 +262,13 @@ struct Fixture {
     meeting: i32,
     closure: i32,
     working_day: i32,
+    /// Another closure and make-up day, removed through the page (the API removes the first).
+    page_closure: i32,
+    page_working_day: i32,
     /// A feed token of agency A, made by clerk A.
     feed_token: i32,
+    /// Another, renewed then revoked through the page (the API revokes the first).
+    page_feed_token: i32,
     /// Documents of the meeting, uploaded by clerk A: one to read, one to remove.
     document: i32,
     document_to_remove: i32,
@@ -272,6 +296,9 @@ impl Fixture {
             ("/quan-tri/don-vi/", self.agency_a),
             ("/quan-tri/can-bo/", self.person),
             ("/quan-tri/phong-hop/", self.room),
+            ("/lich-cua-toi/", self.page_feed_token),
+            ("/quan-tri/ngay-nghi/", self.page_closure),
+            ("/quan-tri/ngay-lam-bu/", self.page_working_day),
         ];
         prefixes
             .iter()
@@ -396,6 +423,21 @@ async fn every_route_allows_and_denies_as_the_table_says() {
     )
     .await
     .unwrap();
+    let page_closure = lichhop::domain::closures::create(
+        app.db(),
+        principals[4].1.account.id,
+        serde_json::from_value(serde_json::json!({"starts_on": "2027-06-02", "reason": "Bảo trì"}))
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    let page_working_day = lichhop::domain::closures::add_working_day(
+        app.db(),
+        serde_json::from_value(serde_json::json!({"on_date": "2027-06-12", "reason": "Làm bù"}))
+            .unwrap(),
+    )
+    .await
+    .unwrap();
     let (status, document) = crate::documents::upload_as(
         &app,
         &principals[0].1,
@@ -427,11 +469,25 @@ async fn every_route_allows_and_denies_as_the_table_says() {
     )
     .await
     .unwrap();
+    let (page_feed_token, _) = lichhop::feeds::tokens::create(
+        app.db(),
+        &lichhop::auth::Caller {
+            account: principals[0].1.account.clone(),
+            token_id: None,
+        },
+        serde_json::from_value(serde_json::json!({"scope": "agency", "agency_id": agency_a.id}))
+            .unwrap(),
+    )
+    .await
+    .unwrap();
     let fixture = Fixture {
         feed_token: feed_token.id,
+        page_feed_token: page_feed_token.id,
         document_to_remove: to_remove["id"].as_i64().unwrap() as i32,
         closure: closure.id,
         working_day: working_day.id,
+        page_closure: page_closure.id,
+        page_working_day: page_working_day.id,
         document: document["id"].as_i64().unwrap() as i32,
         meeting: meeting.id,
         agency_a: agency_a.id,
@@ -499,6 +555,19 @@ async fn every_route_allows_and_denies_as_the_table_says() {
                                 .with_params(("boundary", crate::documents::BOUNDARY)),
                         )
                         .body(crate::documents::multipart("file", name, MATRIX_PDF))
+                }
+                Body::Upload(text) => {
+                    let csrf = browsers[&who].csrf.clone().unwrap_or_default();
+                    let b = crate::documents::BOUNDARY;
+                    req = req
+                        .header(
+                            ContentType::new("multipart", "form-data").with_params(("boundary", b)),
+                        )
+                        .body(format!(
+                            "--{b}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
+                             --{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.ics\"\r\n\
+                             Content-Type: text/calendar\r\n\r\n{text}\r\n--{b}--\r\n"
+                        ))
                 }
                 Form(text) => {
                     let csrf = browsers[&who].csrf.clone().unwrap_or_default();

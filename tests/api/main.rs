@@ -4,6 +4,7 @@
 mod helpers;
 mod http_client;
 
+mod admin_settings;
 mod auth;
 mod authz_matrix;
 mod availability;
@@ -13,6 +14,7 @@ mod conflicts;
 mod dashboard;
 mod documents;
 mod feeds;
+mod feeds_page;
 mod foundation;
 mod import;
 mod lobby;

@@ -1,0 +1,219 @@
+//! `/quan-tri/cai-dat`: the office's settings (office hours, buffer between meetings, deadlines,
+//! who may approve, how long cancelled meetings stay in feeds, …), the page of
+//! `PUT /api/v1/settings`, for the administrator. A refused value is shown beside its field in
+//! the page's language, with everything typed kept.
+
+use super::csrf::CsrfForm;
+use super::page::{choices, Field, FormView, Page, Viewer};
+use crate::auth::Admin;
+use crate::db::Db;
+use crate::domain::settings::{self, Settings};
+use crate::{Error, Result};
+use chrono::NaiveTime;
+use rocket::http::Status;
+use rocket::response::Redirect;
+use rocket::{get, post, FromForm, State};
+use rocket_dyn_templates::Template;
+
+const PATH: &str = "/quan-tri/cai-dat";
+const TITLE: &str = "settings.title";
+
+/// Every setting as typed (text), so that a refusal shows back exactly what was sent.
+#[derive(FromForm, Default)]
+pub struct SettingsForm {
+    #[field(default = String::new())]
+    pub office_opens: String,
+    #[field(default = String::new())]
+    pub office_closes: String,
+    #[field(default = String::new())]
+    pub room_buffer_minutes: String,
+    #[field(default = String::new())]
+    pub registration_lead_working_days: String,
+    #[field(default = String::new())]
+    pub documents_lead_working_days: String,
+    #[field(default = String::new())]
+    pub cutoff_weekday: String,
+    #[field(default = String::new())]
+    pub cutoff_time: String,
+    #[field(default = false)]
+    pub staff_may_approve: bool,
+    #[field(default = String::new())]
+    pub cancelled_in_feeds_days: String,
+    #[field(default = String::new())]
+    pub max_document_mib: String,
+}
+
+/// A time typed as HH:MM (what `<input type="time">` sends), or HH:MM:SS.
+fn time(field: &str, value: &str) -> Result<NaiveTime> {
+    let v = value.trim();
+    NaiveTime::parse_from_str(v, "%H:%M")
+        .or_else(|_| NaiveTime::parse_from_str(v, "%H:%M:%S"))
+        .map_err(|_| {
+            Error::validation(
+                field,
+                "Giờ phải có dạng HH:MM (24 giờ), ví dụ 07:30.",
+                "Give a time as HH:MM (24-hour), e.g. 07:30.",
+            )
+        })
+}
+
+/// A whole number typed in `field`.
+fn whole<T: std::str::FromStr>(field: &str, value: &str) -> Result<T> {
+    value
+        .trim()
+        .parse()
+        .map_err(|_| Error::validation(field, "Phải là một số nguyên.", "Must be a whole number."))
+}
+
+impl SettingsForm {
+    fn of(s: &Settings) -> Self {
+        let hm = |t: NaiveTime| t.format("%H:%M").to_string();
+        SettingsForm {
+            office_opens: hm(s.office_opens),
+            office_closes: hm(s.office_closes),
+            room_buffer_minutes: s.room_buffer_minutes.to_string(),
+            registration_lead_working_days: s.registration_lead_working_days.to_string(),
+            documents_lead_working_days: s.documents_lead_working_days.to_string(),
+            cutoff_weekday: s.cutoff_weekday.to_string(),
+            cutoff_time: hm(s.cutoff_time),
+            staff_may_approve: s.staff_may_approve,
+            cancelled_in_feeds_days: s.cancelled_in_feeds_days.to_string(),
+            max_document_mib: s.max_document_mib.to_string(),
+        }
+    }
+
+    /// The settings typed; the first value that does not parse is refused naming its field
+    /// (the ranges are checked by `Settings::validate` when saving).
+    fn settings(&self) -> Result<Settings> {
+        Ok(Settings {
+            office_opens: time("office_opens", &self.office_opens)?,
+            office_closes: time("office_closes", &self.office_closes)?,
+            room_buffer_minutes: whole("room_buffer_minutes", &self.room_buffer_minutes)?,
+            registration_lead_working_days: whole(
+                "registration_lead_working_days",
+                &self.registration_lead_working_days,
+            )?,
+            documents_lead_working_days: whole(
+                "documents_lead_working_days",
+                &self.documents_lead_working_days,
+            )?,
+            cutoff_weekday: whole("cutoff_weekday", &self.cutoff_weekday)?,
+            cutoff_time: time("cutoff_time", &self.cutoff_time)?,
+            staff_may_approve: self.staff_may_approve,
+            cancelled_in_feeds_days: whole(
+                "cancelled_in_feeds_days",
+                &self.cancelled_in_feeds_days,
+            )?,
+            max_document_mib: whole("max_document_mib", &self.max_document_mib)?,
+        })
+    }
+
+    fn view(&self) -> FormView {
+        let weekdays = choices(
+            (1..=7).map(|d| (d, format!("weekday.{d}"))),
+            &[self.cutoff_weekday.clone()],
+        );
+        let fields = vec![
+            Field::text("office_opens", "settings.office_opens", &self.office_opens)
+                .of_kind("time")
+                .required()
+                .hint("settings.office_opens_hint"),
+            Field::text(
+                "office_closes",
+                "settings.office_closes",
+                &self.office_closes,
+            )
+            .of_kind("time")
+            .required(),
+            Field::number(
+                "room_buffer_minutes",
+                "settings.room_buffer_minutes",
+                &self.room_buffer_minutes,
+            )
+            .required()
+            .hint("settings.room_buffer_minutes_hint"),
+            Field::number(
+                "registration_lead_working_days",
+                "settings.registration_lead_working_days",
+                &self.registration_lead_working_days,
+            )
+            .required()
+            .hint("settings.registration_lead_working_days_hint"),
+            Field::number(
+                "documents_lead_working_days",
+                "settings.documents_lead_working_days",
+                &self.documents_lead_working_days,
+            )
+            .required()
+            .hint("settings.documents_lead_working_days_hint"),
+            Field::select("cutoff_weekday", "settings.cutoff_weekday", weekdays)
+                .translated()
+                .hint("settings.cutoff_weekday_hint"),
+            Field::text("cutoff_time", "settings.cutoff_time", &self.cutoff_time)
+                .of_kind("time")
+                .required(),
+            Field::checkbox(
+                "staff_may_approve",
+                "settings.staff_may_approve",
+                self.staff_may_approve,
+            )
+            .hint("settings.staff_may_approve_hint"),
+            Field::number(
+                "cancelled_in_feeds_days",
+                "settings.cancelled_in_feeds_days",
+                &self.cancelled_in_feeds_days,
+            )
+            .required()
+            .hint("settings.cancelled_in_feeds_days_hint"),
+            Field::number(
+                "max_document_mib",
+                "settings.max_document_mib",
+                &self.max_document_mib,
+            )
+            .required()
+            .hint("settings.max_document_mib_hint"),
+        ];
+        FormView::new(PATH, "common.save", fields)
+    }
+}
+
+#[get("/quan-tri/cai-dat?<da_luu>")]
+pub async fn page(
+    _by: Admin,
+    db: &State<Db>,
+    viewer: Viewer,
+    da_luu: Option<&str>,
+) -> Result<Template> {
+    let current = settings::load(db).await?;
+    let notice = da_luu.map(|_| "settings.saved");
+    Ok(viewer.forms(TITLE, vec![SettingsForm::of(&current).view()], notice))
+}
+
+#[post("/quan-tri/cai-dat", data = "<form>")]
+pub async fn save(
+    _by: Admin,
+    db: &State<Db>,
+    viewer: Viewer,
+    form: CsrfForm<SettingsForm>,
+) -> Result<Result<Redirect, Page>> {
+    let form = form.0;
+    let saved = match form.settings() {
+        Ok(s) => settings::save(db, &s).await,
+        Err(e) => Err(e),
+    };
+    match saved {
+        Ok(()) => Ok(Ok(Redirect::to(format!("{PATH}?da_luu=1")))),
+        Err(e @ Error::Validation { .. }) => {
+            let view = form.view().refused(&e, &viewer);
+            Ok(Err((
+                Status::UnprocessableEntity,
+                viewer.forms(TITLE, vec![view], None),
+            )))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub fn routes() -> Vec<rocket::Route> {
+    rocket::routes![page, save]
+}
