@@ -30,12 +30,14 @@ macro_rules! locale_files {
 pub const VI_FILES: &[(&str, &str)] = locale_files!("vi":
     "reports",
     "calendars",
+    "accessibility",
 );
 /// English files, the same areas as the Vietnamese ones.
 #[rustfmt::skip]
 pub const EN_FILES: &[(&str, &str)] = locale_files!("en":
     "reports",
     "calendars",
+    "accessibility",
 );
 
 #[derive(Debug)]
