@@ -21,6 +21,9 @@ use rocket::response::Redirect;
 use rocket::State;
 use rocket_dyn_templates::Template;
 
+/// The query a list is shown with after a save, so that it says so.
+const SAVED: &str = "luu=1";
+
 /// The answer to a submitted form: back to the list, or the form again with the refusal.
 type Submitted = Result<Result<Redirect, Page>>;
 
@@ -96,7 +99,8 @@ fn non_empty(value: &str) -> Option<String> {
     Some(value.trim().to_string()).filter(|v| !v.is_empty())
 }
 
-/// After a save: a refused input shows the form again (422); success goes to `list`.
+/// After a save: a refused input shows the form again (422); success goes to `list`, which says
+/// it was saved.
 fn finish(
     outcome: Result<()>,
     list: &str,
@@ -105,7 +109,7 @@ fn finish(
     view: FormView,
 ) -> Submitted {
     match outcome {
-        Ok(()) => Ok(Ok(Redirect::to(list.to_string()))),
+        Ok(()) => Ok(Ok(Redirect::to(format!("{list}?{SAVED}")))),
         Err(e @ (Error::Validation { .. } | Error::Conflict { .. })) => {
             let view = view.refused(&e, viewer);
             Ok(Err((
@@ -197,8 +201,13 @@ impl AccountForm {
     }
 }
 
-#[rocket::get("/quan-tri/tai-khoan")]
-pub async fn accounts_list(db: &State<Db>, _by: Admin, viewer: Viewer) -> Result<Template> {
+#[rocket::get("/quan-tri/tai-khoan?<luu>")]
+pub async fn accounts_list(
+    db: &State<Db>,
+    _by: Admin,
+    viewer: Viewer,
+    luu: Option<&str>,
+) -> Result<Template> {
     let lookups = Lookups::load(db).await?;
     let tr = super::i18n::translations();
     let rows = accounts::list(db)
@@ -224,7 +233,7 @@ pub async fn accounts_list(db: &State<Db>, _by: Admin, viewer: Viewer) -> Result
             ],
         })
         .collect();
-    Ok(viewer.table(
+    Ok(viewer.table_saying(
         "admin.accounts.title",
         TableView {
             columns: vec![
@@ -240,6 +249,7 @@ pub async fn accounts_list(db: &State<Db>, _by: Admin, viewer: Viewer) -> Result
             new_href: Some("/quan-tri/tai-khoan/moi".into()),
             new_label: Some("admin.accounts.new"),
         },
+        luu.map(|_| "common.saved"),
     ))
 }
 
@@ -372,7 +382,7 @@ pub async fn account_update(
             );
             Ok(Err((Status::UnprocessableEntity, page)))
         }
-        other => other.map(|()| Ok(Redirect::to("/quan-tri/tai-khoan"))),
+        other => other.map(|()| Ok(Redirect::to(format!("/quan-tri/tai-khoan?{SAVED}")))),
     }
 }
 
@@ -555,8 +565,13 @@ impl AgencyForm {
     }
 }
 
-#[rocket::get("/quan-tri/don-vi")]
-pub async fn agencies_list(db: &State<Db>, _by: Admin, viewer: Viewer) -> Result<Template> {
+#[rocket::get("/quan-tri/don-vi?<luu>")]
+pub async fn agencies_list(
+    db: &State<Db>,
+    _by: Admin,
+    viewer: Viewer,
+    luu: Option<&str>,
+) -> Result<Template> {
     let tr = super::i18n::translations();
     let rows = agencies::list(db)
         .await?
@@ -572,7 +587,7 @@ pub async fn agencies_list(db: &State<Db>, _by: Admin, viewer: Viewer) -> Result
             ],
         })
         .collect();
-    Ok(viewer.table(
+    Ok(viewer.table_saying(
         "admin.agencies.title",
         TableView {
             columns: vec![
@@ -586,6 +601,7 @@ pub async fn agencies_list(db: &State<Db>, _by: Admin, viewer: Viewer) -> Result
             new_href: Some("/quan-tri/don-vi/moi".into()),
             new_label: Some("admin.agencies.new"),
         },
+        luu.map(|_| "common.saved"),
     ))
 }
 
@@ -719,8 +735,13 @@ impl PersonForm {
     }
 }
 
-#[rocket::get("/quan-tri/can-bo")]
-pub async fn persons_list(db: &State<Db>, _by: Admin, viewer: Viewer) -> Result<Template> {
+#[rocket::get("/quan-tri/can-bo?<luu>")]
+pub async fn persons_list(
+    db: &State<Db>,
+    _by: Admin,
+    viewer: Viewer,
+    luu: Option<&str>,
+) -> Result<Template> {
     let lookups = Lookups::load(db).await?;
     let rows = persons::list(db, false)
         .await?
@@ -735,7 +756,7 @@ pub async fn persons_list(db: &State<Db>, _by: Admin, viewer: Viewer) -> Result<
             ],
         })
         .collect();
-    Ok(viewer.table(
+    Ok(viewer.table_saying(
         "admin.persons.title",
         TableView {
             columns: vec![
@@ -749,6 +770,7 @@ pub async fn persons_list(db: &State<Db>, _by: Admin, viewer: Viewer) -> Result<
             new_href: Some("/quan-tri/can-bo/moi".into()),
             new_label: Some("admin.persons.new"),
         },
+        luu.map(|_| "common.saved"),
     ))
 }
 
@@ -888,8 +910,13 @@ impl RoomForm {
     }
 }
 
-#[rocket::get("/quan-tri/phong-hop")]
-pub async fn rooms_list(db: &State<Db>, _by: Admin, viewer: Viewer) -> Result<Template> {
+#[rocket::get("/quan-tri/phong-hop?<luu>")]
+pub async fn rooms_list(
+    db: &State<Db>,
+    _by: Admin,
+    viewer: Viewer,
+    luu: Option<&str>,
+) -> Result<Template> {
     let rows = rooms::list(db)
         .await?
         .into_iter()
@@ -908,7 +935,7 @@ pub async fn rooms_list(db: &State<Db>, _by: Admin, viewer: Viewer) -> Result<Te
             ],
         })
         .collect();
-    Ok(viewer.table(
+    Ok(viewer.table_saying(
         "admin.rooms.title",
         TableView {
             columns: vec![
@@ -923,6 +950,7 @@ pub async fn rooms_list(db: &State<Db>, _by: Admin, viewer: Viewer) -> Result<Te
             new_href: Some("/quan-tri/phong-hop/moi".into()),
             new_label: Some("admin.rooms.new"),
         },
+        luu.map(|_| "common.saved"),
     ))
 }
 
