@@ -127,6 +127,45 @@ export default ({ scenario, check, browser, base, adminPassword, demoPassword, s
     });
   });
 
+  scenario('accessibility: refused forms say why beside the field, keep what was typed, pass axe', async () => {
+    const context = await browser.newContext({ locale: 'vi-VN', viewport: phone });
+    await context.addInitScript({ content: axeSource });
+    const page = await context.newPage();
+    const serious = async (what) => {
+      const list = (await axe(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      found.push(...list.map((v) => ({ who: 'refused', lang: 'vi', width: 'phone', path: what, ...v })));
+      check(list.length === 0, `${what}: ${list.map((v) => `${v.id} ${v.nodes[0]?.target}`).join('; ')}`);
+    };
+    setStep('refused: a wrong password');
+    await page.goto(`${base}/dang-nhap`);
+    await page.getByLabel('Tên đăng nhập').fill('lanhdaovp');
+    await page.getByLabel('Mật khẩu').fill('sai mật khẩu');
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.locator('.error').first().waitFor();
+    check(await page.getByLabel('Tên đăng nhập').inputValue() === 'lanhdaovp', 'the username typed is kept');
+    await serious('/dang-nhap refused');
+    await signIn(page, 'lanhdaovp', demoPassword);
+
+    setStep('refused: a rejection with too long a reason');
+    await page.goto(`${base}${await firstLink(page, '/hang-doi', /^\/cuoc-hop\/\d+$/)}`);
+    const form = page.locator('form.decision', { has: page.getByRole('button', { name: 'Từ chối' }) });
+    const reason = `Chưa đủ hồ sơ ${'x'.repeat(10000)}`;
+    await form.getByLabel('Lý do').fill(reason);
+    await form.getByRole('button', { name: 'Từ chối' }).click();
+    await page.getByText('Nội dung quá dài (tối đa 10000 ký tự).').waitFor();
+    const again = page.locator('form.decision', { has: page.getByRole('button', { name: 'Từ chối' }) });
+    const field = again.getByLabel('Lý do');
+    check(await field.inputValue() === reason, 'the reason typed is kept');
+    check(await field.getAttribute('aria-invalid') === 'true', 'the field is marked invalid');
+    const said = await field.getAttribute('aria-describedby');
+    check(said && (await page.locator(`#${said}`).innerText()).includes('Nội dung quá dài'), 'the error describes the field');
+    check(await again.locator('.error').count() === 1, 'the error stands in the refused form');
+    await page.screenshot({ path: `${out}/decision-refused-phone.png`, fullPage: true });
+    await serious('/cuoc-hop refused');
+    save();
+    await context.close();
+  });
+
   // The focused element's own focus indicator: an outline or a box-shadow, as the browser draws it.
   async function focused(page) {
     return page.evaluate(() => {
