@@ -131,3 +131,27 @@ async fn a_refused_decision_keeps_what_was_typed_and_says_why_beside_the_field()
     );
     assert!(refused.body.contains("aria-describedby=\"reason-"));
 }
+
+#[rocket::async_test]
+async fn each_row_link_of_a_list_names_its_row() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    let mut admin = Browser::new(&app);
+    admin.sign_in("admin", ADMIN_PASSWORD).await;
+    let list = admin.get("/quan-tri/tai-khoan").await;
+    assert_eq!(list.status, Status::Ok);
+    let row = format!(
+        ">Sửa<span class=\"visually-hidden\"> {}</span></a>",
+        o.staff.account.username
+    );
+    assert!(list.body.contains(&row), "{row} in {}", list.body);
+    assert!(
+        list.body.contains(
+            "class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-labelledby=\"page-title\""
+        ),
+        "the table scrolls in a box the keyboard reaches, named by the page's title"
+    );
+    assert!(list
+        .body
+        .contains("<h1 id=\"page-title\">Quản lý tài khoản</h1>"));
+}
