@@ -155,3 +155,54 @@ async fn each_row_link_of_a_list_names_its_row() {
         .body
         .contains("<h1 id=\"page-title\">Quản lý tài khoản</h1>"));
 }
+
+#[rocket::async_test]
+async fn a_refused_report_period_keeps_the_filter_and_says_why_beside_the_field() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    let mut staff = Browser::new(&app);
+    staff
+        .sign_in(&o.staff.account.username, PRINCIPAL_PASSWORD)
+        .await;
+    let page = staff
+        .get(&format!(
+            "/bao-cao?from=2027-03-31&to=2027-03-01&room_id={}",
+            o.rooms[1]
+        ))
+        .await;
+    assert_eq!(page.status, Status::UnprocessableEntity);
+    let html = &page.body;
+    assert!(
+        html.contains("<h1 id=\"page-title\">"),
+        "the page, not a bare error"
+    );
+    assert!(
+        html.contains("name=\"from\" value=\"2027-03-31\">"),
+        "from as typed"
+    );
+    assert!(
+        html.contains("name=\"to\" value=\"2027-03-01\" aria-invalid=\"true\" aria-describedby=\"report-error\">"),
+        "to as typed, marked: {html}"
+    );
+    assert!(html.contains(
+        "<p class=\"error report-error\" id=\"report-error\" role=\"alert\">Ngày kết thúc phải từ ngày bắt đầu trở đi.</p>"
+    ));
+    assert!(
+        html.contains(&format!("<option value=\"{}\" selected>", o.rooms[1])),
+        "the room chosen stays chosen"
+    );
+    assert!(
+        !html.contains("<dl class=\"figures\">"),
+        "no figures for a refused period"
+    );
+
+    staff.get("/ngon-ngu/en?next=/dang-nhap").await;
+    let page = staff
+        .get("/bao-cao?from=31%2F03%2F2027&to=2027-03-01")
+        .await;
+    assert_eq!(page.status, Status::UnprocessableEntity);
+    assert!(page
+        .body
+        .contains("name=\"from\" value=\"31/03/2027\" aria-invalid=\"true\""));
+    assert!(page.body.contains("id=\"report-error\""));
+}

@@ -162,6 +162,15 @@ export default ({ scenario, check, browser, base, adminPassword, demoPassword, s
     check(await again.locator('.error').count() === 1, 'the error stands in the refused form');
     await page.screenshot({ path: `${out}/decision-refused-phone.png`, fullPage: true });
     await serious('/cuoc-hop refused');
+
+    setStep('refused: a report period that ends before it starts');
+    const res = await page.goto(`${base}/bao-cao?from=2027-03-31&to=2027-03-01`);
+    check(res.status() === 422, `a refused period answers ${res.status()}`);
+    const to = page.locator('input[name=to]');
+    check(await to.inputValue() === '2027-03-01' && await to.getAttribute('aria-invalid') === 'true', 'the period as typed, marked');
+    check((await page.locator('#report-error').innerText()).includes('Ngày kết thúc phải từ ngày bắt đầu trở đi.'), 'why, beside it');
+    await page.screenshot({ path: `${out}/bao-cao-refused-phone.png`, fullPage: true });
+    await serious('/bao-cao refused');
     save();
     await context.close();
   });
