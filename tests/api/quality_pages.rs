@@ -206,3 +206,57 @@ async fn a_refused_report_period_keeps_the_filter_and_says_why_beside_the_field(
         .contains("name=\"from\" value=\"31/03/2027\" aria-invalid=\"true\""));
     assert!(page.body.contains("id=\"report-error\""));
 }
+
+#[rocket::async_test]
+async fn a_refused_week_or_day_keeps_the_calendar_and_the_value_typed() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    let mut staff = Browser::new(&app);
+    staff
+        .sign_in(&o.staff.account.username, PRINCIPAL_PASSWORD)
+        .await;
+    for (path, field, typed, words) in [
+        (
+            "/lich-phong?tuan=2027-W60",
+            "tuan",
+            "2027-W60",
+            "Tuần «2027-W60» không hợp lệ",
+        ),
+        (
+            "/lich-lanh-dao?tuan=tuan-sau",
+            "tuan",
+            "tuan-sau",
+            "Tuần «tuan-sau» không hợp lệ",
+        ),
+        (
+            "/lich-phong/ngay?ngay=2027-02-30",
+            "ngay",
+            "2027-02-30",
+            "Ngày «2027-02-30» không hợp lệ",
+        ),
+    ] {
+        let page = staff.get(path).await;
+        assert_eq!(page.status, Status::UnprocessableEntity, "{path}");
+        let html = &page.body;
+        assert!(
+            html.contains("<h1 id=\"page-title\">"),
+            "{path}: the page, not a bare error"
+        );
+        assert!(
+            html.contains(&format!(
+                "name=\"{field}\" value=\"{typed}\" aria-invalid=\"true\" aria-describedby=\"{field}-error\">"
+            )),
+            "{path}: the value as typed, marked: {html}"
+        );
+        assert!(
+            html.contains(&format!(
+                "<p class=\"error\" id=\"{field}-error\" role=\"alert\">{words}"
+            )),
+            "{path}: why, beside the field"
+        );
+        assert!(
+            html.contains("class=\"table-wrap\""),
+            "{path}: today's calendar still shows"
+        );
+    }
+}
