@@ -312,8 +312,10 @@ fn error_page(status: Status, message: &str, field: Option<&str>, lang: Lang) ->
         field.push_str(&format!("<p><a href=\"/dang-nhap\">{link}</a></p>"));
     }
     format!(
-        "<!doctype html><html lang=\"{}\"><meta charset=\"utf-8\"><title>{} — {}</title>\
-         <h1>{}</h1><p>{}</p>{}</html>",
+        "<!doctype html><html lang=\"{}\"><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <link rel=\"stylesheet\" href=\"/static/lichhop.css\"><title>{} — {}</title>\
+         <main id=\"main\"><h1>{}</h1><p>{}</p>{}</main></html>",
         if lang == Lang::Vi { "vi" } else { "en" },
         status.code,
         title,

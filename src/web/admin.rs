@@ -23,6 +23,9 @@ use rocket::response::Redirect;
 use rocket::State;
 use rocket_dyn_templates::Template;
 
+/// The query a list is shown with after a save, so that it says so.
+const SAVED: &str = "luu=1";
+
 /// The answer to a submitted form: back to the list, or the form again with the refusal.
 type Submitted = Result<Result<Redirect, Page>>;
 
@@ -88,7 +91,8 @@ fn non_empty(value: &str) -> Option<String> {
     Some(value.trim().to_string()).filter(|v| !v.is_empty())
 }
 
-/// After a save: a refused input shows the form again (422); success goes to `list`.
+/// After a save: a refused input shows the form again (422); success goes to `list`, which says
+/// it was saved.
 fn finish(
     outcome: Result<()>,
     list: &str,
@@ -97,7 +101,7 @@ fn finish(
     view: FormView,
 ) -> Submitted {
     match outcome {
-        Ok(()) => Ok(Ok(Redirect::to(list.to_string()))),
+        Ok(()) => Ok(Ok(Redirect::to(format!("{list}?{SAVED}")))),
         Err(e @ (Error::Validation { .. } | Error::Conflict { .. })) => {
             let view = view.refused(&e, viewer);
             Ok(Err((
@@ -189,8 +193,13 @@ impl AccountForm {
     }
 }
 
-#[rocket::get("/quan-tri/tai-khoan")]
-pub async fn accounts_list(db: &State<Db>, _by: Admin, viewer: Viewer) -> Result<Template> {
+#[rocket::get("/quan-tri/tai-khoan?<luu>")]
+pub async fn accounts_list(
+    db: &State<Db>,
+    _by: Admin,
+    viewer: Viewer,
+    luu: Option<&str>,
+) -> Result<Template> {
     let lookups = Lookups::load(db).await?;
     let tr = super::i18n::translations();
     let rows = accounts::list(db)
@@ -216,7 +225,7 @@ pub async fn accounts_list(db: &State<Db>, _by: Admin, viewer: Viewer) -> Result
             ],
         })
         .collect();
-    Ok(viewer.table(
+    Ok(viewer.table_saying(
         "admin.accounts.title",
         TableView {
             columns: vec![
@@ -232,6 +241,7 @@ pub async fn accounts_list(db: &State<Db>, _by: Admin, viewer: Viewer) -> Result
             new_href: Some("/quan-tri/tai-khoan/moi".into()),
             new_label: Some("admin.accounts.new"),
         },
+        luu.map(|_| "common.saved"),
     ))
 }
 
@@ -364,7 +374,7 @@ pub async fn account_update(
             );
             Ok(Err((Status::UnprocessableEntity, page)))
         }
-        other => other.map(|()| Ok(Redirect::to("/quan-tri/tai-khoan"))),
+        other => other.map(|()| Ok(Redirect::to(format!("/quan-tri/tai-khoan?{SAVED}")))),
     }
 }
 
@@ -547,8 +557,13 @@ impl AgencyForm {
     }
 }
 
-#[rocket::get("/quan-tri/don-vi")]
-pub async fn agencies_list(db: &State<Db>, _by: Admin, viewer: Viewer) -> Result<Template> {
+#[rocket::get("/quan-tri/don-vi?<luu>")]
+pub async fn agencies_list(
+    db: &State<Db>,
+    _by: Admin,
+    viewer: Viewer,
+    luu: Option<&str>,
+) -> Result<Template> {
     let tr = super::i18n::translations();
     let rows = agencies::list(db)
         .await?
@@ -564,7 +579,7 @@ pub async fn agencies_list(db: &State<Db>, _by: Admin, viewer: Viewer) -> Result
             ],
         })
         .collect();
-    Ok(viewer.table(
+    Ok(viewer.table_saying(
         "admin.agencies.title",
         TableView {
             columns: vec![
@@ -578,6 +593,7 @@ pub async fn agencies_list(db: &State<Db>, _by: Admin, viewer: Viewer) -> Result
             new_href: Some("/quan-tri/don-vi/moi".into()),
             new_label: Some("admin.agencies.new"),
         },
+        luu.map(|_| "common.saved"),
     ))
 }
 
@@ -711,8 +727,13 @@ impl PersonForm {
     }
 }
 
-#[rocket::get("/quan-tri/can-bo")]
-pub async fn persons_list(db: &State<Db>, _by: Admin, viewer: Viewer) -> Result<Template> {
+#[rocket::get("/quan-tri/can-bo?<luu>")]
+pub async fn persons_list(
+    db: &State<Db>,
+    _by: Admin,
+    viewer: Viewer,
+    luu: Option<&str>,
+) -> Result<Template> {
     let lookups = Lookups::load(db).await?;
     let rows = persons::list(db, false)
         .await?
@@ -727,7 +748,7 @@ pub async fn persons_list(db: &State<Db>, _by: Admin, viewer: Viewer) -> Result<
             ],
         })
         .collect();
-    Ok(viewer.table(
+    Ok(viewer.table_saying(
         "admin.persons.title",
         TableView {
             columns: vec![
@@ -741,6 +762,7 @@ pub async fn persons_list(db: &State<Db>, _by: Admin, viewer: Viewer) -> Result<
             new_href: Some("/quan-tri/can-bo/moi".into()),
             new_label: Some("admin.persons.new"),
         },
+        luu.map(|_| "common.saved"),
     ))
 }
 
@@ -880,8 +902,13 @@ impl RoomForm {
     }
 }
 
-#[rocket::get("/quan-tri/phong-hop")]
-pub async fn rooms_list(db: &State<Db>, _by: Admin, viewer: Viewer) -> Result<Template> {
+#[rocket::get("/quan-tri/phong-hop?<luu>")]
+pub async fn rooms_list(
+    db: &State<Db>,
+    _by: Admin,
+    viewer: Viewer,
+    luu: Option<&str>,
+) -> Result<Template> {
     let rows = rooms::list(db)
         .await?
         .into_iter()
@@ -900,7 +927,7 @@ pub async fn rooms_list(db: &State<Db>, _by: Admin, viewer: Viewer) -> Result<Te
             ],
         })
         .collect();
-    Ok(viewer.table(
+    Ok(viewer.table_saying(
         "admin.rooms.title",
         TableView {
             columns: vec![
@@ -915,6 +942,7 @@ pub async fn rooms_list(db: &State<Db>, _by: Admin, viewer: Viewer) -> Result<Te
             new_href: Some("/quan-tri/phong-hop/moi".into()),
             new_label: Some("admin.rooms.new"),
         },
+        luu.map(|_| "common.saved"),
     ))
 }
 

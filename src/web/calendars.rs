@@ -2,22 +2,51 @@
 //! (`/lich-phong/ngay`) and the week by leader (`/lich-lanh-dao`). Server-rendered tables,
 //! printable; what each viewer sees of a meeting is decided in [`crate::domain::calendars`].
 
-use super::page::Viewer;
+use super::page::{Page, Viewer};
 use crate::auth::{Caller, OfficeStaff};
 use crate::db::Db;
 use crate::domain::registration::Actor;
 use crate::domain::{calendars, clock, settings};
 use crate::Result;
+use chrono::NaiveDate;
 use rocket::get;
 use rocket::State;
 use rocket_dyn_templates::Template;
-use serde_json::json;
+use serde_json::{json, Value};
 
-/// The week asked for (`tuan`), this week when none.
-fn week_of(tuan: Option<&str>) -> Result<chrono::NaiveDate> {
-    match tuan.filter(|t| !t.trim().is_empty()) {
-        Some(t) => calendars::parse_week("tuan", t),
-        None => Ok(clock::week_start(clock::office_date(clock::now()))),
+/// The page's answer: the calendar, or (422) today's calendar with the pick field as typed and
+/// its error beside it when the asked week or day was refused.
+type Shown = std::result::Result<Template, Page>;
+
+/// The date asked for, parsed by `parse`; `fallback` when none. A refused value keeps the page
+/// usable: `fallback` is shown and the refusal (what was typed, why) goes beside the pick field.
+fn asked(
+    value: Option<&str>,
+    parse: impl Fn(&str) -> Result<NaiveDate>,
+    fallback: NaiveDate,
+    viewer: &Viewer,
+) -> Result<(NaiveDate, Option<(rocket::http::Status, Value)>)> {
+    match value.filter(|t| !t.trim().is_empty()) {
+        None => Ok((fallback, None)),
+        Some(v) => match parse(v) {
+            Ok(d) => Ok((d, None)),
+            Err(e) if e.field().is_some() => Ok((
+                fallback,
+                Some((e.status(), json!({"value": v, "message": viewer.msg(&e)}))),
+            )),
+            Err(e) => Err(e),
+        },
+    }
+}
+
+fn this_week() -> NaiveDate {
+    clock::week_start(clock::office_date(clock::now()))
+}
+
+fn shown(page: Template, refused: Option<(rocket::http::Status, Value)>) -> Shown {
+    match refused {
+        Some((status, _)) => Err((status, page)),
+        None => Ok(page),
     }
 }
 
@@ -27,10 +56,15 @@ pub async fn rooms_week(
     caller: Caller,
     viewer: Viewer,
     tuan: Option<&str>,
-) -> Result<Template> {
-    let week = week_of(tuan)?;
+) -> Result<Shown> {
+    let (week, refused) = asked(
+        tuan,
+        |t| calendars::parse_week("tuan", t),
+        this_week(),
+        &viewer,
+    )?;
     let calendar = calendars::rooms_week(db, &Actor::from(&caller), week).await?;
-    Ok(viewer.render(
+    let page = viewer.render(
         "calendar_week.html",
         "calendar.rooms.title",
         json!({
@@ -39,8 +73,10 @@ pub async fn rooms_week(
             "by_room": true,
             "row_heading": "calendar.room",
             "office": caller.is_office(),
+            "refused": refused.as_ref().map(|r| &r.1),
         }),
-    ))
+    );
+    Ok(shown(page, refused))
 }
 
 #[get("/lich-lanh-dao?<tuan>")]
@@ -49,10 +85,15 @@ pub async fn leaders_week(
     staff: OfficeStaff,
     viewer: Viewer,
     tuan: Option<&str>,
-) -> Result<Template> {
-    let week = week_of(tuan)?;
+) -> Result<Shown> {
+    let (week, refused) = asked(
+        tuan,
+        |t| calendars::parse_week("tuan", t),
+        this_week(),
+        &viewer,
+    )?;
     let calendar = calendars::leaders_week(db, &Actor::from(&staff.0), week).await?;
-    Ok(viewer.render(
+    let page = viewer.render(
         "calendar_week.html",
         "calendar.leaders.title",
         json!({
@@ -61,8 +102,10 @@ pub async fn leaders_week(
             "by_room": false,
             "row_heading": "calendar.leader",
             "office": true,
+            "refused": refused.as_ref().map(|r| &r.1),
         }),
-    ))
+    );
+    Ok(shown(page, refused))
 }
 
 #[get("/lich-phong/ngay?<ngay>")]
@@ -71,18 +114,21 @@ pub async fn rooms_day(
     caller: Caller,
     viewer: Viewer,
     ngay: Option<&str>,
-) -> Result<Template> {
-    let day = match ngay.filter(|d| !d.trim().is_empty()) {
-        Some(d) => calendars::parse_day("ngay", d)?,
-        None => clock::office_date(clock::now()),
-    };
+) -> Result<Shown> {
+    let today = clock::office_date(clock::now());
+    let (day, refused) = asked(ngay, |d| calendars::parse_day("ngay", d), today, &viewer)?;
     let s = settings::load(db).await?;
     let timeline = calendars::rooms_day(db, &Actor::from(&caller), day, &s).await?;
-    Ok(viewer.render(
+    let page = viewer.render(
         "calendar_day.html",
         "calendar.day.title",
-        json!({ "timeline": timeline, "office": caller.is_office() }),
-    ))
+        json!({
+            "timeline": timeline,
+            "office": caller.is_office(),
+            "refused": refused.as_ref().map(|r| &r.1),
+        }),
+    );
+    Ok(shown(page, refused))
 }
 
 pub fn routes() -> Vec<rocket::Route> {

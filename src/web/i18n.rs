@@ -33,6 +33,7 @@ pub const VI_FILES: &[(&str, &str)] = locale_files!("vi":
     "request_form",
     "feeds",
     "admin_calendar",
+    "accessibility",
 );
 /// English files, the same areas as the Vietnamese ones.
 #[rustfmt::skip]
@@ -42,6 +43,7 @@ pub const EN_FILES: &[(&str, &str)] = locale_files!("en":
     "request_form",
     "feeds",
     "admin_calendar",
+    "accessibility",
 );
 
 #[derive(Debug)]

@@ -1,5 +1,5 @@
 //! `/man-hinh`: the lobby screen (today's meetings per room, large type, refreshing itself every
-//! minute). Public on purpose: only approved meetings, internal and confidential ones as busy.
+//! minute unless paused). Public on purpose: only approved meetings, internal and confidential ones as busy.
 
 use super::page::Viewer;
 use crate::db::Db;
@@ -8,6 +8,7 @@ use crate::domain::lobby;
 use crate::Result;
 use chrono::Datelike;
 use rocket::get;
+use rocket::http::ContentType;
 use rocket::State;
 use rocket_dyn_templates::Template;
 use serde_json::json;
@@ -30,6 +31,15 @@ pub async fn screen(db: &State<Db>, viewer: Viewer) -> Result<Template> {
     ))
 }
 
+/// The lobby's self-refresh with its pause button (a static file: the CSP allows no inline script).
+#[get("/static/lobby.js")]
+pub fn script() -> (ContentType, &'static str) {
+    (
+        ContentType::JavaScript,
+        include_str!("../../static/lobby.js"),
+    )
+}
+
 pub fn routes() -> Vec<rocket::Route> {
-    rocket::routes![screen]
+    rocket::routes![screen, script]
 }

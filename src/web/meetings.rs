@@ -57,7 +57,7 @@ async fn meeting_page(
     viewer: &Viewer,
     id: i32,
     notice: Option<String>,
-    refusal: Option<String>,
+    refused: Option<Refused>,
 ) -> Result<Template> {
     let actor = Actor::from(caller);
     let m = registration::get(db, &actor, id).await?;
@@ -134,11 +134,30 @@ async fn meeting_page(
             a.allowed_from().contains(&m.status) && may(caller, *a, staff_may_approve)
         })
         .map(|(segment, a, label)| {
+            // The refused decision keeps what was typed and shows its error beside the field.
+            let mine = refused.as_ref().filter(|r| r.action == *a);
+            let field_error = |f: &str| {
+                mine.filter(|r| r.field.as_deref() == Some(f))
+                    .map(|r| r.message.clone())
+            };
+            let chosen = mine.map_or(m.room_id, |r| r.room_id.trim().parse().ok());
+            let room_choices: Vec<_> = rooms
+                .iter()
+                .filter(|r| r.bookable)
+                .map(|r| json!({"value": r.id, "label": format!("{} ({} chỗ)", r.name, r.capacity), "selected": Some(r.id) == chosen}))
+                .collect();
             json!({
                 "action": format!("/cuoc-hop/{id}/{segment}"),
                 "label": label,
                 "needs_reason": a.needs_reason(),
                 "offers_room": matches!(a, Action::Approve | Action::Review),
+                "rooms": room_choices,
+                "reason": mine.map(|r| r.reason.clone()),
+                "reason_error": field_error("reason"),
+                "room_error": field_error("room_id"),
+                "error": mine
+                    .filter(|r| !matches!(r.field.as_deref(), Some("reason" | "room_id")))
+                    .map(|r| r.message.clone()),
             })
         })
         .collect();
@@ -154,11 +173,6 @@ async fn meeting_page(
             | MeetingStatus::Returned
     );
     let blocked = undecided && super::request_form::errors_of(db, &m).await? > 0;
-    let room_choices: Vec<_> = rooms
-        .iter()
-        .filter(|r| r.bookable)
-        .map(|r| json!({"value": r.id, "label": format!("{} ({} chỗ)", r.name, r.capacity), "selected": Some(r.id) == m.room_id}))
-        .collect();
     Ok(viewer.render(
         "meeting.html",
         "meeting.title",
@@ -187,9 +201,7 @@ async fn meeting_page(
             "occurrences": occurrences,
             "history": history,
             "decisions": decisions,
-            "rooms": room_choices,
             "notice": notice,
-            "refusal": refusal,
             "edit_href": may_edit.then(|| format!("/cuoc-hop/{id}/sua")),
             "find_href": blocked.then(|| format!("/cuoc-hop/{id}/tim-gio")),
         }),
@@ -218,6 +230,15 @@ pub struct DecisionForm {
 
 type Decided = Result<std::result::Result<Redirect, Page>>;
 
+/// A refused decision: what was typed in its form and why it was refused.
+pub struct Refused {
+    action: Action,
+    reason: String,
+    room_id: String,
+    message: String,
+    field: Option<String>,
+}
+
 /// Applies a decision; a refusal re-renders the page with the message (and status) it earned.
 async fn decide(
     db: &Db,
@@ -228,7 +249,7 @@ async fn decide(
     form: DecisionForm,
 ) -> Decided {
     let input = DecisionInput {
-        reason: Some(form.reason).filter(|r| !r.trim().is_empty()),
+        reason: Some(form.reason.clone()).filter(|r| !r.trim().is_empty()),
         room_id: form.room_id.trim().parse().ok(),
         ..Default::default()
     };
@@ -236,7 +257,14 @@ async fn decide(
         Ok(_) => Ok(Ok(Redirect::to(format!("/cuoc-hop/{id}?done=1")))),
         Err(e) if e.status().code < 500 && e.status() != Status::NotFound => {
             let status = e.status();
-            let page = meeting_page(db, caller, viewer, id, None, Some(viewer.msg(&e))).await?;
+            let refused = Refused {
+                action,
+                reason: form.reason,
+                room_id: form.room_id,
+                message: viewer.msg(&e),
+                field: e.field().map(str::to_string),
+            };
+            let page = meeting_page(db, caller, viewer, id, None, Some(refused)).await?;
             Ok(Err((status, page)))
         }
         Err(e) => Err(e),

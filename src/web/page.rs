@@ -316,8 +316,17 @@ pub struct Row {
 
 impl Viewer {
     pub fn table(&self, title: &str, table: TableView) -> Template {
+        self.table_saying(title, table, None)
+    }
+
+    /// A table page with a notice above it (the message after an action, as "Đã lưu.").
+    pub fn table_saying(&self, title: &str, table: TableView, notice: Option<&str>) -> Template {
         // The "nothing here" row spans every column (handlebars has no arithmetic or `.length`).
         let span = table.columns.len() + usize::from(table.editable);
-        self.render("table.html", title, json!({ "table": table, "span": span }))
+        self.render(
+            "table.html",
+            title,
+            json!({ "table": table, "span": span, "notice": notice }),
+        )
     }
 }

@@ -2,7 +2,7 @@
 //! the same figures as `GET /api/v1/reports`, and links to download them as CSV or xlsx.
 //! Printable: the stylesheet's print rules hide the menu and the period form.
 
-use super::page::{choices, Choice, Viewer};
+use super::page::{choices, Choice, Page, Viewer};
 use crate::api::reports::{answer, ReportAnswer, ReportQuery};
 use crate::auth::OfficeStaff;
 use crate::db::Db;
@@ -109,7 +109,7 @@ fn query_of(f: &ReportFilter, from: NaiveDate, to: NaiveDate) -> String {
 }
 
 /// The filter's choices: every agency, room and leader, the chosen one selected.
-async fn filter_choices(db: &Db, f: &ReportFilter) -> Result<Value> {
+async fn filter_choices(db: &Db, f: &ReportQuery<'_>) -> Result<Value> {
     let pick = |v: Option<i32>| v.map(|v| vec![v.to_string()]).unwrap_or_default();
     let agencies: Vec<Choice> = choices(
         agency::Entity::find()
@@ -148,7 +148,7 @@ pub async fn page(
     db: &State<Db>,
     viewer: Viewer,
     q: ReportQuery<'_>,
-) -> Result<Template> {
+) -> Result<std::result::Result<Template, Page>> {
     // Without a period: this year so far.
     let today = clock::office_date(clock::now());
     let year_start = today.with_ordinal(1).unwrap_or(today).to_string();
@@ -158,7 +158,25 @@ pub async fn page(
         to: Some(q.to.filter(|v| !v.is_empty()).unwrap_or(&today_text)),
         ..q
     };
-    let filter = q.filter()?;
+    let filter = match q.filter() {
+        Ok(f) => f,
+        // A refused period shows the filter again as typed, the error beside its field.
+        Err(e) if e.field().is_some() => {
+            let field = e.field().unwrap_or_default().to_string();
+            let page = viewer.render(
+                "reports.html",
+                "report.title",
+                json!({
+                    "refused": {"message": viewer.msg(&e), "from": field == "from", "to": field == "to"},
+                    "from": q.from,
+                    "to": q.to,
+                    "choices": filter_choices(db, &q).await?,
+                }),
+            );
+            return Ok(Err((e.status(), page)));
+        }
+        Err(e) => return Err(e),
+    };
     let s = settings::load(db).await?;
     let r = reports::compute(db, &filter, &s).await?;
     let charts = vec![
@@ -181,7 +199,7 @@ pub async fn page(
         })
         .collect();
     let hours = |h: Option<f64>| h.map(|h| format!("{h:.1}")).unwrap_or_else(|| "–".into());
-    Ok(viewer.render(
+    Ok(Ok(viewer.render(
         "reports.html",
         "report.title",
         json!({
@@ -195,12 +213,12 @@ pub async fn page(
             "weekly": weekly,
             "presets": presets,
             "query": query_of(&filter, filter.from, filter.to),
-            "choices": filter_choices(db, &filter).await?,
+            "choices": filter_choices(db, &q).await?,
             "median": hours(r.lead_time.median_hours),
             "p90": hours(r.lead_time.p90_hours),
             "bar": BAR,
         }),
-    ))
+    )))
 }
 
 /// The page's figures as a file (`dinh_dang` csv or xlsx), with the session of the page: the

@@ -4,7 +4,7 @@
 
 use super::page::Viewer;
 use crate::db::Db;
-use crate::domain::{clock, publication, weekly_schedule};
+use crate::domain::{calendars, clock, weekly_schedule};
 use crate::Result;
 use rocket::get;
 use rocket::State;
@@ -19,7 +19,8 @@ pub async fn weekly(
     embed: Option<&str>,
 ) -> Result<Template> {
     let week = match tuan.filter(|t| !t.is_empty()) {
-        Some(t) => publication::parse_week("tuan", t)?,
+        // Any date of the week ("2026-11-25") or its ISO name ("2026-W48"), as the calendars take.
+        Some(t) => calendars::parse_week("tuan", t)?,
         None => clock::week_start(clock::office_date(clock::now())),
     };
     let schedule = weekly_schedule::for_week(db, week).await?;

@@ -39,12 +39,16 @@ fn sign_in_form(username: &str) -> FormView {
     )
 }
 
-#[rocket::get("/dang-nhap")]
-pub fn sign_in_page(viewer: Viewer) -> Result<Template, Redirect> {
+/// Where signing out leads: the sign-in page, saying that it was done.
+const SIGNED_OUT: &str = "/dang-nhap?da_dang_xuat=1";
+
+#[rocket::get("/dang-nhap?<da_dang_xuat>")]
+pub fn sign_in_page(viewer: Viewer, da_dang_xuat: Option<&str>) -> Result<Template, Redirect> {
     if viewer.caller.is_some() {
         return Err(Redirect::to(HOME));
     }
-    Ok(viewer.forms("sign_in.title", vec![sign_in_form("")], None))
+    let notice = da_dang_xuat.map(|_| "sign_in.signed_out");
+    Ok(viewer.forms("sign_in.title", vec![sign_in_form("")], notice))
 }
 
 /// Public on purpose (with CSRF): checks the credentials through the same throttled path as
@@ -103,7 +107,7 @@ pub async fn sign_out(
         None,
     )
     .await?;
-    Ok(Redirect::to("/dang-nhap"))
+    Ok(Redirect::to(SIGNED_OUT))
 }
 
 /// Ends every session of the account, in every browser (this one included).
@@ -116,7 +120,7 @@ pub async fn sign_out_everywhere(
 ) -> Result<Redirect> {
     accounts::end_all_sessions(db, caller.account).await?;
     session::end(jar);
-    Ok(Redirect::to("/dang-nhap"))
+    Ok(Redirect::to(SIGNED_OUT))
 }
 
 /// Remembers the language in the `lang` cookie and goes back to the page (a local path only).

@@ -87,6 +87,7 @@ const TABLE: &[(&str, &str, Rule, Body)] = &[
     ("POST",   "/dang-xuat",                       AnySignedIn, Form("")),
     ("GET",    "/ngon-ngu/<code>",                 Public,      Body::None),
     ("GET",    "/static/lichhop.css",              Public,      Body::None),
+    ("GET",    "/static/lobby.js",                 Public,      Body::None),
     ("GET",    "/tai-khoan",                       AnySignedIn, Body::None),
     ("POST",   "/tai-khoan/dang-xuat-moi-noi",     AnySignedIn, Form("")),
 

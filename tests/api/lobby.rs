@@ -46,9 +46,29 @@ async fn the_lobby_screen_shows_today_room_by_room_without_secrets() {
     assert_eq!(res.status(), Status::Ok);
     let html = res.into_string().await.unwrap();
     assert!(
-        html.contains("<meta http-equiv=\"refresh\" content=\"60\">"),
+        html.contains("data-refresh=\"60\"")
+            && html.contains("<script src=\"/static/lobby.js\" defer>"),
         "refreshes itself"
     );
+    assert!(
+        html.contains("Tạm dừng tự làm mới"),
+        "and a reader can pause that (WCAG 2.2.1)"
+    );
+    assert!(
+        !html.contains("http-equiv=\"refresh\""),
+        "no timed refresh the reader cannot stop"
+    );
+    let res = app.client.get("/static/lobby.js").dispatch().await;
+    assert_eq!(res.status(), Status::Ok);
+    assert_eq!(
+        res.content_type(),
+        Some(rocket::http::ContentType::JavaScript)
+    );
+    assert!(res
+        .into_string()
+        .await
+        .unwrap()
+        .contains("location.reload()"));
     assert!(!html.contains("class=\"top\""), "no page chrome on the TV");
     assert!(html.contains("Lịch họp hôm nay"));
     assert!(html.contains(&today.format("%d/%m/%Y").to_string()));

@@ -21,6 +21,7 @@ mod lobby;
 mod meeting_pages;
 mod openapi;
 mod pages;
+mod quality_pages;
 mod race;
 mod reports;
 mod request_form;

@@ -71,7 +71,13 @@ async fn signing_in_keeps_the_username_on_failure_and_signing_out_ends_the_sessi
     let out = b.post("/dang-xuat", &[]).await;
     assert_eq!(
         (out.status, out.location.as_deref()),
-        (Status::SeeOther, Some("/dang-nhap"))
+        (Status::SeeOther, Some("/dang-nhap?da_dang_xuat=1"))
+    );
+    let said = b.get("/dang-nhap?da_dang_xuat=1").await;
+    assert!(
+        said.body
+            .contains("<p class=\"notice\" role=\"status\">Bạn đã đăng xuất.</p>"),
+        "a message after signing out"
     );
     assert!(!b.cookies.contains_key("lichhop_session"));
     let after = b.get("/tai-khoan").await;
@@ -286,10 +292,15 @@ async fn admin_forms_keep_what_was_typed_and_show_the_error_beside_the_field() {
         .await;
     assert_eq!(
         (created.status, created.location.as_deref()),
-        (Status::SeeOther, Some("/quan-tri/phong-hop"))
+        (Status::SeeOther, Some("/quan-tri/phong-hop?luu=1"))
     );
-    let list = b.get("/quan-tri/phong-hop").await;
+    let list = b.get("/quan-tri/phong-hop?luu=1").await;
     assert!(list.body.contains("Phòng họp số 5") && list.body.contains("Trụ sở, tầng 2"));
+    assert!(
+        list.body
+            .contains("<p class=\"notice\" role=\"status\">Đã lưu.</p>"),
+        "a message after the action"
+    );
 
     // A clerk must have an agency: said beside the agency field, in English when asked.
     b.cookies.insert("lang".into(), "en".into());
@@ -556,7 +567,7 @@ async fn signing_out_everywhere_ends_every_session_of_the_account() {
     let out = office.post("/tai-khoan/dang-xuat-moi-noi", &[]).await;
     assert_eq!(
         (out.status, out.location.as_deref()),
-        (Status::SeeOther, Some("/dang-nhap"))
+        (Status::SeeOther, Some("/dang-nhap?da_dang_xuat=1"))
     );
     assert_eq!(home.get("/tai-khoan").await.status, Status::Unauthorized);
     office.cookies = copied;
