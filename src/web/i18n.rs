@@ -31,6 +31,7 @@ pub const VI_FILES: &[(&str, &str)] = locale_files!("vi":
     "reports",
     "calendars",
     "request_form",
+    "request_fields",
 );
 /// English files, the same areas as the Vietnamese ones.
 #[rustfmt::skip]
@@ -38,6 +39,7 @@ pub const EN_FILES: &[(&str, &str)] = locale_files!("en":
     "reports",
     "calendars",
     "request_form",
+    "request_fields",
 );
 
 #[derive(Debug)]

@@ -87,18 +87,21 @@ async fn meeting_page(
         .into_iter()
         .map(|a| (a.id, a.display_name))
         .collect();
-    let attendees: Vec<String> = meeting_attendee::Entity::find()
+    let attendees: Vec<serde_json::Value> = meeting_attendee::Entity::find()
         .filter(meeting_attendee::Column::MeetingId.eq(id))
         .all(&db.conn)
         .await?
         .into_iter()
         .filter(|a| a.role != AttendeeRole::Chair)
-        .filter_map(|a| match (a.person_id, a.agency_id) {
-            (Some(p), _) => persons
-                .get(&p)
-                .map(|p| format!("{} — {}", p.full_name, p.position)),
-            (_, Some(g)) => agencies.get(&g).cloned(),
-            _ => None,
+        .filter_map(|a| {
+            let name = match (a.person_id, a.agency_id) {
+                (Some(p), _) => persons
+                    .get(&p)
+                    .map(|p| format!("{} — {}", p.full_name, p.position)),
+                (_, Some(g)) => agencies.get(&g).cloned(),
+                _ => None,
+            };
+            name.map(|n| json!({"name": n, "optional": a.role == AttendeeRole::Optional}))
         })
         .collect();
     let occurrences: Vec<_> = registration::occurrences(db, &actor, id)
@@ -182,6 +185,7 @@ async fn meeting_page(
                 "note": m.note,
                 "decision_note": m.decision_note,
                 "preparation": m.preparation,
+                "needs_interpreter": m.needs_interpreter,
             },
             "attendees": attendees,
             "occurrences": occurrences,

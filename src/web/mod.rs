@@ -10,6 +10,7 @@ pub mod i18n;
 pub mod lobby;
 pub mod meetings;
 pub mod page;
+pub mod repeat;
 pub mod reports;
 pub mod request_form;
 pub mod schedule;

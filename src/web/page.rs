@@ -122,6 +122,8 @@ pub struct Field {
     pub error: Option<String>,
     pub required: bool,
     pub autocomplete: Option<&'static str>,
+    /// Translation key of a short help text shown under the label.
+    pub hint: Option<&'static str>,
 }
 
 impl Field {
@@ -193,6 +195,11 @@ impl Field {
 
     pub fn autocomplete(mut self, value: &'static str) -> Self {
         self.autocomplete = Some(value);
+        self
+    }
+
+    pub fn hint(mut self, key: &'static str) -> Self {
+        self.hint = Some(key);
         self
     }
 

@@ -22,6 +22,7 @@ mod pages;
 mod race;
 mod reports;
 mod request_form;
+mod request_form_fields;
 mod schedule;
 mod series;
 mod weekly_page;
