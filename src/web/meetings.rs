@@ -51,13 +51,15 @@ fn may(caller: &Caller, action: Action, staff_may_approve: bool) -> bool {
     }
 }
 
-async fn meeting_page(
+/// A meeting's page; `refusal` is shown at the top, `doc_error` beside the document upload.
+pub(super) async fn meeting_page(
     db: &Db,
     caller: &Caller,
     viewer: &Viewer,
     id: i32,
     notice: Option<String>,
     refusal: Option<String>,
+    doc_error: Option<String>,
 ) -> Result<Template> {
     let actor = Actor::from(caller);
     let m = registration::get(db, &actor, id).await?;
@@ -162,6 +164,7 @@ async fn meeting_page(
         .filter(|r| r.bookable)
         .map(|r| json!({"value": r.id, "label": format!("{} ({} chỗ)", r.name, r.capacity), "selected": Some(r.id) == m.room_id}))
         .collect();
+    let documents = super::documents::section(db, caller, viewer.lang, &m, doc_error).await?;
     Ok(viewer.render(
         "meeting.html",
         "meeting.title",
@@ -194,22 +197,28 @@ async fn meeting_page(
             "rooms": room_choices,
             "notice": notice,
             "refusal": refusal,
+            "documents": documents,
             "edit_href": may_edit.then(|| format!("/cuoc-hop/{id}/sua")),
             "find_href": blocked.then(|| format!("/cuoc-hop/{id}/tim-gio")),
         }),
     ))
 }
 
-#[get("/cuoc-hop/<id>?<done>")]
+#[get("/cuoc-hop/<id>?<done>&<tai_lieu>")]
 pub async fn show(
     db: &State<Db>,
     caller: Caller,
     viewer: Viewer,
     id: i32,
     done: Option<&str>,
+    tai_lieu: Option<&str>,
 ) -> Result<Template> {
-    let notice = done.map(|_| "meeting.done".to_string());
-    meeting_page(db, &caller, &viewer, id, notice, None).await
+    let notice = match tai_lieu {
+        Some("them") => Some("documents.uploaded_notice".to_string()),
+        Some("xoa") => Some("documents.removed_notice".to_string()),
+        _ => done.map(|_| "meeting.done".to_string()),
+    };
+    meeting_page(db, &caller, &viewer, id, notice, None, None).await
 }
 
 #[derive(FromForm, Default)]
@@ -240,7 +249,8 @@ async fn decide(
         Ok(_) => Ok(Ok(Redirect::to(format!("/cuoc-hop/{id}?done=1")))),
         Err(e) if e.status().code < 500 && e.status() != Status::NotFound => {
             let status = e.status();
-            let page = meeting_page(db, caller, viewer, id, None, Some(viewer.msg(&e))).await?;
+            let page =
+                meeting_page(db, caller, viewer, id, None, Some(viewer.msg(&e)), None).await?;
             Ok(Err((status, page)))
         }
         Err(e) => Err(e),

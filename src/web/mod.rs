@@ -6,6 +6,7 @@ pub mod calendars;
 pub mod catchers;
 pub mod csrf;
 pub mod dashboard;
+pub mod documents;
 pub mod i18n;
 pub mod lobby;
 pub mod meetings;
@@ -72,5 +73,6 @@ pub fn routes() -> Vec<rocket::Route> {
     all.extend(calendars::routes());
     all.extend(dashboard::routes());
     all.extend(request_form::routes());
+    all.extend(documents::routes());
     all
 }

@@ -11,6 +11,7 @@ mod calendars;
 mod cli;
 mod conflicts;
 mod dashboard;
+mod document_pages;
 mod documents;
 mod feeds;
 mod foundation;
