@@ -185,6 +185,12 @@ pub(super) async fn meeting_page(
                 "online_link": m.online_link,
                 "visibility": format!("visibility.{}", m.visibility.code()),
                 "rrule": m.rrule,
+                "repeats": m.rrule.as_deref().and_then(|r| super::repeat::describe(
+                    r,
+                    &serde_json::from_str::<Vec<chrono::NaiveDate>>(&m.exdates).unwrap_or_default(),
+                    m.starts_at.with_timezone(&OFFICE_TZ).date_naive(),
+                    viewer.lang,
+                )),
                 "note": m.note,
                 "decision_note": m.decision_note,
                 "preparation": m.preparation,

@@ -4,7 +4,7 @@
 //! rule for the edit form. A rule the fields cannot express is kept as it is.
 
 use crate::domain::clock::OFFICE_TZ;
-use crate::error::Error;
+use crate::error::{Error, Lang};
 use crate::Result;
 use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeZone, Utc};
 
@@ -206,6 +206,73 @@ impl Repeat {
     }
 }
 
+/// The rule in words for the meeting's page ("Hằng tuần vào Thứ Hai, Thứ Năm; 5 lần"), or None
+/// when the fields cannot express it (the page then shows the rule itself).
+pub fn describe(rule: &str, exdates: &[NaiveDate], first: NaiveDate, lang: Lang) -> Option<String> {
+    let r = Repeat::of_rule(rule, exdates, first)?;
+    let every: u32 = r.interval.parse().unwrap_or(1);
+    let unit = |vi: &'static str, en: &'static str| match lang {
+        Lang::Vi if every > 1 => format!("Cách {every} {vi} một lần"),
+        Lang::En if every > 1 => format!("Every {every} {en}s"),
+        Lang::Vi => format!("Hằng {vi}"),
+        Lang::En => match en {
+            "day" => "Daily".to_string(),
+            _ => format!("{}ly", en[..1].to_uppercase() + &en[1..]),
+        },
+    };
+    let mut text = match r.freq.as_str() {
+        "daily" => unit("ngày", "day"),
+        "weekly" => unit("tuần", "week"),
+        _ => unit("tháng", "month"),
+    };
+    if !r.byday.is_empty() {
+        let names: Vec<&str> = r
+            .byday
+            .iter()
+            .filter_map(|d| WEEKDAYS.iter().position(|w| w == d))
+            .map(|i| {
+                let d = chrono::Weekday::try_from(i as u8).unwrap_or(chrono::Weekday::Mon);
+                match lang {
+                    Lang::Vi => crate::domain::weekly_schedule::weekday_vi(d),
+                    Lang::En => WEEKDAY_EN[i],
+                }
+            })
+            .collect();
+        let on = if lang == Lang::Vi { "vào" } else { "on" };
+        text = format!("{text} {on} {}", names.join(", "));
+    }
+    let dmy = |v: &str| {
+        NaiveDate::parse_from_str(v, "%Y-%m-%d")
+            .map(|d| d.format("%d/%m/%Y").to_string())
+            .unwrap_or_default()
+    };
+    match (lang, r.count.is_empty()) {
+        (Lang::Vi, false) => text = format!("{text}; {} lần", r.count),
+        (Lang::En, false) => text = format!("{text}; {} times", r.count),
+        (Lang::Vi, true) => text = format!("{text}; đến hết {}", dmy(&r.until)),
+        (Lang::En, true) => text = format!("{text}; until {}", dmy(&r.until)),
+    }
+    if !exdates.is_empty() {
+        let skip = if lang == Lang::Vi {
+            "bỏ qua"
+        } else {
+            "skipping"
+        };
+        text = format!("{text}; {skip} {}", r.exdates);
+    }
+    Some(text)
+}
+
+const WEEKDAY_EN: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -238,6 +305,31 @@ mod tests {
         assert_eq!(back.interval, "2");
         // "05/01" after March 2027 reads as January 2028.
         assert_eq!(back.exdates, "15/03, 05/01");
+    }
+
+    #[test]
+    fn rules_are_described_in_words() {
+        let first = day("2027-03-08");
+        let ex = [day("2027-03-15")];
+        assert_eq!(
+            describe("FREQ=WEEKLY;BYDAY=MO,TH;COUNT=5", &ex, first, Lang::Vi).as_deref(),
+            Some("Hằng tuần vào Thứ Hai, Thứ Năm; 5 lần; bỏ qua 15/03")
+        );
+        assert_eq!(
+            describe(
+                "FREQ=MONTHLY;INTERVAL=2;UNTIL=20270630T165959Z",
+                &[],
+                first,
+                Lang::En
+            )
+            .as_deref(),
+            Some("Every 2 months; until 30/06/2027")
+        );
+        assert_eq!(
+            describe("FREQ=DAILY;COUNT=3", &[], first, Lang::En).as_deref(),
+            Some("Daily; 3 times")
+        );
+        assert_eq!(describe("FREQ=YEARLY;COUNT=3", &[], first, Lang::Vi), None);
     }
 
     #[test]

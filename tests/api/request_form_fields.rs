@@ -144,6 +144,12 @@ async fn a_weekly_series_with_persons_is_registered_from_the_page() {
     assert!(page.body.contains("https://hop.example.vn/giao-ban"));
     assert!(page.body.contains("Cần phiên dịch"));
     assert!(page.body.contains("(không bắt buộc)"));
+    assert!(
+        page.body
+            .contains("(lặp lại: Hằng tuần vào Thứ Hai, Thứ Tư; 6 lần; bỏ qua 15/03)"),
+        "the rule in words: {}",
+        page.body
+    );
 }
 
 #[rocket::async_test]
