@@ -34,6 +34,11 @@ export default function ({ scenario, check, api, token, mondayInWeeks, browser, 
     await clerk.locator('#f-count').fill('5');
     await clerk.locator('#f-exdates').fill(skipped);
     check(await clerk.locator('#f-exdates-hint').isVisible(), 'the skipped dates have a hint');
+    setStep('the live check answers for the series');
+    await clerk.waitForFunction(() => {
+      const box = document.querySelector('#conflict-hints');
+      return !box.hasAttribute('aria-busy') && box.textContent.includes('Không có trùng lịch');
+    }, null, { timeout: 5000 });
     await clerk.locator('#repeat').screenshot({ path: `${shots}/dang-ky-lap-lai.png` });
     setStep('save');
     await clerk.getByRole('button', { name: 'Lưu đăng ký' }).click();
