@@ -419,8 +419,13 @@ async fn request_form_view(
             &f.room_id,
         ),
         Field::text("location", "request.location", &f.location),
-        Field::text("online_link", "request_form.online_link", &f.online_link)
-            .hint("request_form.online_link_hint"),
+        field(
+            "url",
+            "online_link",
+            "request_form.online_link",
+            &f.online_link,
+        )
+        .hint("request_form.online_link_hint"),
         Field::checkboxes("agencies", "meeting.attendees", agency_choices(&f.agencies))
             .hint("request_form.agencies_hint"),
         Field::checkboxes(

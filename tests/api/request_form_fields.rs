@@ -200,6 +200,18 @@ async fn rules_that_explode_or_never_end_are_refused_beside_the_fields() {
     bad.push(("interval", "0"));
     let refused = clerk.post("/dang-ky", &bad).await;
     assert!(error_beside(&refused.body, "interval").is_some());
+    // The online link is checked too, beside its own field.
+    let mut link = base.to_vec();
+    link.push(("count", "3"));
+    link.push(("online_link", "javascript:alert(1)"));
+    let refused = clerk.post("/dang-ky", &link).await;
+    assert_eq!(refused.status, Status::UnprocessableEntity);
+    assert!(
+        error_beside(&refused.body, "online_link").is_some(),
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("value=\"javascript:alert(1)\""));
     let (s, _, list) = app
         .call(Method::Get, "/api/v1/meetings", Some(&o.clerk_a), None, &[])
         .await;
