@@ -15,7 +15,11 @@
   var hintsBox = document.getElementById("conflict-hints");
   var slotsBox = document.getElementById("free-slots");
   var texts = document.getElementById("hint-texts").dataset;
-  var WATCHED = ["day", "start", "end", "room_id", "chair_id", "agencies", "expected_attendance", "equipment"];
+  // What changes the conflicts: the time, place and people, and the recurrence (a series is
+  // checked occurrence by occurrence).
+  var WATCHED = ["day", "start", "end", "room_id", "chair_id", "agencies", "agencies_optional",
+    "persons", "persons_optional", "expected_attendance", "equipment",
+    "repeat", "interval", "byday", "count", "until", "exdates"];
   var DELAY = 400;
   var timer = null;
   var asked = 0;

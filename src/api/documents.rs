@@ -31,7 +31,7 @@ fn too_large(max_mib: u64) -> Error {
 }
 
 /// Rocket's form errors in our words: too large (413), anything else names the field `file`.
-fn form_error(e: Errors<'_>, max_mib: u64) -> Error {
+pub fn form_error(e: Errors<'_>, max_mib: u64) -> Error {
     if e.status() == Status::PayloadTooLarge {
         return too_large(max_mib);
     }
@@ -51,28 +51,30 @@ pub struct UploadForm {
     file: Vec<u8>,
 }
 
-#[utoipa::path(request_body(content = crate::api::documents::UploadForm, content_type = "multipart/form-data"), tag = "documents", responses((status = 201, description = "done", body = document::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
-#[post("/api/v1/meetings/<id>/documents", data = "<upload>")]
-pub async fn upload(
-    caller: Caller,
-    db: &State<Db>,
-    config: &State<AppConfig>,
-    id: i32,
-    upload: std::result::Result<Form<Upload<'_>>, Errors<'_>>,
-) -> Result<(Status, Json<document::Model>)> {
-    let actor = Actor::from(&caller);
-    let m = documents::readable(db, &actor, id).await?;
-    if !documents::may_upload(&actor, &m) {
+/// The meeting if `actor` may add documents to it: those who cannot read it get a 404, readers
+/// who are not its registering or preparing agency (nor the office) a 403.
+pub async fn may_add(db: &Db, actor: &Actor, id: i32) -> Result<entity::meeting::Model> {
+    let m = documents::readable(db, actor, id).await?;
+    if !documents::may_upload(actor, &m) {
         return Err(Error::Forbidden(Msg::new(
             "Chỉ đơn vị đăng ký, đơn vị chuẩn bị hoặc Văn phòng được gửi tài liệu họp.",
             "Only the registering or preparing agency, or the office, may add documents.",
         )));
     }
-    let s = settings::load(db).await?;
-    let mut upload = upload.map_err(|e| form_error(e, s.max_document_mib))?;
-    let file = &mut upload.file;
-    if file.len() > s.max_document_mib * 1024 * 1024 {
-        return Err(too_large(s.max_document_mib));
+    Ok(m)
+}
+
+/// Checks, types and stores an uploaded file of meeting `id` (the API and the meeting page).
+pub async fn store(
+    db: &Db,
+    config: &AppConfig,
+    by: i32,
+    id: i32,
+    file: &mut TempFile<'_>,
+    max_mib: u64,
+) -> Result<document::Model> {
+    if file.len() > max_mib * 1024 * 1024 {
+        return Err(too_large(max_mib));
     }
     if file.len() == 0 {
         return Err(Error::validation("file", "Tệp rỗng.", "The file is empty."));
@@ -97,7 +99,30 @@ pub async fn upload(
     })
     .await
     .map_err(|e| Error::Internal(e.to_string()))??;
-    let saved = documents::insert(db, id, caller.id(), name, &stored).await?;
+    documents::insert(db, id, by, name, &stored).await
+}
+
+#[utoipa::path(request_body(content = crate::api::documents::UploadForm, content_type = "multipart/form-data"), tag = "documents", responses((status = 201, description = "done", body = document::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[post("/api/v1/meetings/<id>/documents", data = "<upload>")]
+pub async fn upload(
+    caller: Caller,
+    db: &State<Db>,
+    config: &State<AppConfig>,
+    id: i32,
+    upload: std::result::Result<Form<Upload<'_>>, Errors<'_>>,
+) -> Result<(Status, Json<document::Model>)> {
+    may_add(db, &Actor::from(&caller), id).await?;
+    let s = settings::load(db).await?;
+    let mut upload = upload.map_err(|e| form_error(e, s.max_document_mib))?;
+    let saved = store(
+        db,
+        config,
+        caller.id(),
+        id,
+        &mut upload.file,
+        s.max_document_mib,
+    )
+    .await?;
     Ok((Status::Created, Json(saved)))
 }
 
@@ -162,10 +187,36 @@ pub async fn download(
     config: &State<AppConfig>,
     id: i32,
 ) -> Result<Download> {
+    serve(db, config, &Actor::from(&caller), id, None).await
+}
+
+/// A document `actor` may read (of meeting `meeting` when given: the page's path names it),
+/// else a 404.
+async fn readable_document(
+    db: &Db,
+    actor: &Actor,
+    id: i32,
+    meeting: Option<i32>,
+) -> Result<document::Model> {
     let d = documents::find(db, id).await?;
-    documents::readable(db, &Actor::from(&caller), d.meeting_id)
+    if meeting.is_some_and(|m| m != d.meeting_id) {
+        return Err(Error::not_found("tài liệu", "Document"));
+    }
+    documents::readable(db, actor, d.meeting_id)
         .await
         .map_err(|_| Error::not_found("tài liệu", "Document"))?;
+    Ok(d)
+}
+
+/// The stored file of document `id` for `actor` (the API and the meeting page).
+pub async fn serve(
+    db: &Db,
+    config: &AppConfig,
+    actor: &Actor,
+    id: i32,
+    meeting: Option<i32>,
+) -> Result<Download> {
+    let d = readable_document(db, actor, id, meeting).await?;
     let path = documents::stored_path(&config.data_dir, &d.sha256);
     let body = rocket::tokio::fs::File::open(&path).await.map_err(|e| {
         Error::Internal(format!(
@@ -188,6 +239,25 @@ pub async fn download(
     })
 }
 
+/// Removes document `id` when `caller` uploaded it or is the office (the API and the page).
+pub async fn remove(
+    db: &Db,
+    config: &AppConfig,
+    caller: &Caller,
+    id: i32,
+    meeting: Option<i32>,
+) -> Result<()> {
+    let actor = Actor::from(caller);
+    let d = readable_document(db, &actor, id, meeting).await?;
+    if !(actor.office || d.uploaded_by == caller.id()) {
+        return Err(Error::Forbidden(Msg::new(
+            "Chỉ người đã gửi tài liệu hoặc Văn phòng được xóa.",
+            "Only the uploader or the office may delete a document.",
+        )));
+    }
+    documents::delete(db, &config.data_dir, &d).await
+}
+
 /// The uploader or the office removes a document.
 #[utoipa::path(tag = "documents", responses((status = "2XX", description = "done"), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[delete("/api/v1/documents/<id>")]
@@ -197,18 +267,7 @@ pub async fn delete(
     config: &State<AppConfig>,
     id: i32,
 ) -> Result<Status> {
-    let d = documents::find(db, id).await?;
-    let actor = Actor::from(&caller);
-    documents::readable(db, &actor, d.meeting_id)
-        .await
-        .map_err(|_| Error::not_found("tài liệu", "Document"))?;
-    if !(actor.office || d.uploaded_by == caller.id()) {
-        return Err(Error::Forbidden(Msg::new(
-            "Chỉ người đã gửi tài liệu hoặc Văn phòng được xóa.",
-            "Only the uploader or the office may delete a document.",
-        )));
-    }
-    documents::delete(db, &config.data_dir, &d).await?;
+    remove(db, config, &caller, id, None).await?;
     Ok(Status::NoContent)
 }
 

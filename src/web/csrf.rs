@@ -85,6 +85,14 @@ pub struct NoFields {
 /// A form posted with the right CSRF token.
 pub struct CsrfForm<T>(pub T);
 
+/// Checks the token of a form `CsrfForm` cannot read: multipart, carrying a file.
+pub fn verify(jar: &CookieJar<'_>, sent: &str) -> Result<(), Error> {
+    match jar.get_private(COOKIE) {
+        Some(c) if !c.value().is_empty() && same(c.value(), sent) => Ok(()),
+        _ => Err(forged()),
+    }
+}
+
 /// The form's fields, percent-decoded, kept for the request's lifetime (parsed types borrow them).
 struct FormFields(Vec<(String, String)>);
 

@@ -34,6 +34,7 @@ pub const VI_FILES: &[(&str, &str)] = locale_files!("vi":
     "feeds",
     "admin_calendar",
     "accessibility",
+    "request_fields",
 );
 /// English files, the same areas as the Vietnamese ones.
 #[rustfmt::skip]
@@ -44,6 +45,7 @@ pub const EN_FILES: &[(&str, &str)] = locale_files!("en":
     "feeds",
     "admin_calendar",
     "accessibility",
+    "request_fields",
 );
 
 #[derive(Debug)]

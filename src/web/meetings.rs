@@ -51,13 +51,15 @@ fn may(caller: &Caller, action: Action, staff_may_approve: bool) -> bool {
     }
 }
 
-async fn meeting_page(
+/// A meeting's page; `refusal` is shown at the top, `doc_error` beside the document upload.
+pub(super) async fn meeting_page(
     db: &Db,
     caller: &Caller,
     viewer: &Viewer,
     id: i32,
     notice: Option<String>,
     refused: Option<Refused>,
+    doc_error: Option<String>,
 ) -> Result<Template> {
     let actor = Actor::from(caller);
     let m = registration::get(db, &actor, id).await?;
@@ -87,18 +89,21 @@ async fn meeting_page(
         .into_iter()
         .map(|a| (a.id, a.display_name))
         .collect();
-    let attendees: Vec<String> = meeting_attendee::Entity::find()
+    let attendees: Vec<serde_json::Value> = meeting_attendee::Entity::find()
         .filter(meeting_attendee::Column::MeetingId.eq(id))
         .all(&db.conn)
         .await?
         .into_iter()
         .filter(|a| a.role != AttendeeRole::Chair)
-        .filter_map(|a| match (a.person_id, a.agency_id) {
-            (Some(p), _) => persons
-                .get(&p)
-                .map(|p| format!("{} — {}", p.full_name, p.position)),
-            (_, Some(g)) => agencies.get(&g).cloned(),
-            _ => None,
+        .filter_map(|a| {
+            let name = match (a.person_id, a.agency_id) {
+                (Some(p), _) => persons
+                    .get(&p)
+                    .map(|p| format!("{} — {}", p.full_name, p.position)),
+                (_, Some(g)) => agencies.get(&g).cloned(),
+                _ => None,
+            };
+            name.map(|n| json!({"name": n, "optional": a.role == AttendeeRole::Optional}))
         })
         .collect();
     let occurrences: Vec<_> = registration::occurrences(db, &actor, id)
@@ -173,6 +178,7 @@ async fn meeting_page(
             | MeetingStatus::Returned
     );
     let blocked = undecided && super::request_form::errors_of(db, &m).await? > 0;
+    let documents = super::documents::section(db, caller, viewer.lang, &m, doc_error).await?;
     Ok(viewer.render(
         "meeting.html",
         "meeting.title",
@@ -193,31 +199,44 @@ async fn meeting_page(
                 "online_link": m.online_link,
                 "visibility": format!("visibility.{}", m.visibility.code()),
                 "rrule": m.rrule,
+                "repeats": m.rrule.as_deref().and_then(|r| super::repeat::describe(
+                    r,
+                    &serde_json::from_str::<Vec<chrono::NaiveDate>>(&m.exdates).unwrap_or_default(),
+                    m.starts_at.with_timezone(&OFFICE_TZ).date_naive(),
+                    viewer.lang,
+                )),
                 "note": m.note,
                 "decision_note": m.decision_note,
                 "preparation": m.preparation,
+                "needs_interpreter": m.needs_interpreter,
             },
             "attendees": attendees,
             "occurrences": occurrences,
             "history": history,
             "decisions": decisions,
             "notice": notice,
+            "documents": documents,
             "edit_href": may_edit.then(|| format!("/cuoc-hop/{id}/sua")),
             "find_href": blocked.then(|| format!("/cuoc-hop/{id}/tim-gio")),
         }),
     ))
 }
 
-#[get("/cuoc-hop/<id>?<done>")]
+#[get("/cuoc-hop/<id>?<done>&<tai_lieu>")]
 pub async fn show(
     db: &State<Db>,
     caller: Caller,
     viewer: Viewer,
     id: i32,
     done: Option<&str>,
+    tai_lieu: Option<&str>,
 ) -> Result<Template> {
-    let notice = done.map(|_| "meeting.done".to_string());
-    meeting_page(db, &caller, &viewer, id, notice, None).await
+    let notice = match tai_lieu {
+        Some("them") => Some("documents.uploaded_notice".to_string()),
+        Some("xoa") => Some("documents.removed_notice".to_string()),
+        _ => done.map(|_| "meeting.done".to_string()),
+    };
+    meeting_page(db, &caller, &viewer, id, notice, None, None).await
 }
 
 #[derive(FromForm, Default)]
@@ -264,7 +283,7 @@ async fn decide(
                 message: viewer.msg(&e),
                 field: e.field().map(str::to_string),
             };
-            let page = meeting_page(db, caller, viewer, id, None, Some(refused)).await?;
+            let page = meeting_page(db, caller, viewer, id, None, Some(refused), None).await?;
             Ok(Err((status, page)))
         }
         Err(e) => Err(e),

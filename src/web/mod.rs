@@ -7,11 +7,13 @@ pub mod catchers;
 pub mod closures;
 pub mod csrf;
 pub mod dashboard;
+pub mod documents;
 pub mod feeds;
 pub mod i18n;
 pub mod lobby;
 pub mod meetings;
 pub mod page;
+pub mod repeat;
 pub mod reports;
 pub mod request_form;
 pub mod schedule;
@@ -80,5 +82,6 @@ pub fn routes() -> Vec<rocket::Route> {
     all.extend(feeds::routes());
     all.extend(settings::routes());
     all.extend(closures::routes());
+    all.extend(documents::routes());
     all
 }

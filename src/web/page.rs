@@ -198,13 +198,13 @@ impl Field {
         self
     }
 
-    pub fn translated(mut self) -> Self {
-        self.translate = true;
+    pub fn hint(mut self, key: &'static str) -> Self {
+        self.hint = Some(key);
         self
     }
 
-    pub fn hint(mut self, key: &'static str) -> Self {
-        self.hint = Some(key);
+    pub fn translated(mut self) -> Self {
+        self.translate = true;
         self
     }
 

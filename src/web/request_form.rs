@@ -10,6 +10,7 @@
 
 use super::csrf::CsrfForm;
 use super::page::{choices, encode_component, Choice, Field, FormView, Page, Viewer};
+use super::repeat::{self, Repeat, WEEKDAYS};
 use crate::auth::{AgencyClerk, Caller};
 use crate::db::Db;
 use crate::domain::availability::{self, FreeSlot};
@@ -71,6 +72,37 @@ pub struct RequestForm {
     pub note: String,
     #[field(default = false)]
     pub submit: bool,
+    #[field(default = String::new())]
+    pub online_link: String,
+    #[field(default = String::new())]
+    pub preparation: String,
+    #[field(default = false)]
+    pub needs_interpreter: bool,
+    #[field(default = String::new())]
+    pub preparing_agency_id: String,
+    /// Agencies invited without being required, and persons (leaders, officials) required or not.
+    #[field(default = Vec::new())]
+    pub agencies_optional: Vec<String>,
+    #[field(default = Vec::new())]
+    pub persons: Vec<String>,
+    #[field(default = Vec::new())]
+    pub persons_optional: Vec<String>,
+    /// Recurrence (see `super::repeat`): "", daily, weekly, monthly.
+    #[field(default = String::new())]
+    pub repeat: String,
+    #[field(default = String::new())]
+    pub interval: String,
+    #[field(default = Vec::new())]
+    pub byday: Vec<String>,
+    #[field(default = String::new())]
+    pub count: String,
+    #[field(default = String::new())]
+    pub until: String,
+    #[field(default = String::new())]
+    pub exdates: String,
+    /// A saved rule the fields cannot express, kept as it is (hidden, shown read-only).
+    #[field(default = String::new())]
+    pub rrule_kept: String,
     /// The edit form's version (hidden): the save is refused when the request changed since.
     #[field(default = String::new())]
     pub version: String,
@@ -108,11 +140,38 @@ impl RequestForm {
             ("location", self.location.clone()),
         ];
         out.extend(self.agencies.iter().map(|a| ("agencies", a.clone())));
+        out.extend(
+            self.agencies_optional
+                .iter()
+                .map(|a| ("agencies_optional", a.clone())),
+        );
+        out.extend(self.persons.iter().map(|a| ("persons", a.clone())));
+        out.extend(
+            self.persons_optional
+                .iter()
+                .map(|a| ("persons_optional", a.clone())),
+        );
         out.extend(self.equipment.iter().map(|e| ("equipment", e.clone())));
         out.extend([
             ("expected_attendance", self.expected_attendance.clone()),
             ("agenda", self.agenda.clone()),
             ("note", self.note.clone()),
+            ("online_link", self.online_link.clone()),
+            ("preparation", self.preparation.clone()),
+            (
+                "needs_interpreter",
+                if self.needs_interpreter { "true" } else { "" }.to_string(),
+            ),
+            ("preparing_agency_id", self.preparing_agency_id.clone()),
+            ("repeat", self.repeat.clone()),
+            ("interval", self.interval.clone()),
+        ]);
+        out.extend(self.byday.iter().map(|d| ("byday", d.clone())));
+        out.extend([
+            ("count", self.count.clone()),
+            ("until", self.until.clone()),
+            ("exdates", self.exdates.clone()),
+            ("rrule_kept", self.rrule_kept.clone()),
             ("visibility", self.visibility.clone()),
             ("submit", if self.submit { "true" } else { "" }.to_string()),
             ("version", self.version.clone()),
@@ -153,7 +212,44 @@ impl RequestForm {
             .await?;
         let local = |t: chrono::DateTime<chrono::Utc>| t.with_timezone(&OFFICE_TZ);
         let opt = |v: Option<i32>| v.map(|x| x.to_string()).unwrap_or_default();
+        let of_role = |role: AttendeeRole, agency: bool| -> Vec<String> {
+            attendees
+                .iter()
+                .filter(|a| a.role == role)
+                .filter_map(|a| if agency { a.agency_id } else { a.person_id })
+                .map(|a| a.to_string())
+                .collect()
+        };
+        let first = local(m.starts_at).date_naive();
+        let exdates: Vec<NaiveDate> = serde_json::from_str(&m.exdates).unwrap_or_default();
+        let (repeat, rrule_kept) = match m.rrule.as_deref().filter(|r| !r.trim().is_empty()) {
+            None => (Repeat::default(), String::new()),
+            Some(rule) => match Repeat::of_rule(rule, &exdates, first) {
+                Some(r) => (r, String::new()),
+                None => (
+                    Repeat {
+                        exdates: repeat::show_exdates(&exdates, first),
+                        ..Default::default()
+                    },
+                    rule.to_string(),
+                ),
+            },
+        };
         Ok(RequestForm {
+            online_link: m.online_link.clone().unwrap_or_default(),
+            preparation: m.preparation.clone().unwrap_or_default(),
+            needs_interpreter: m.needs_interpreter,
+            preparing_agency_id: opt(m.preparing_agency_id),
+            agencies_optional: of_role(AttendeeRole::Optional, true),
+            persons: of_role(AttendeeRole::Required, false),
+            persons_optional: of_role(AttendeeRole::Optional, false),
+            repeat: repeat.freq,
+            interval: repeat.interval,
+            byday: repeat.byday,
+            count: repeat.count,
+            until: repeat.until,
+            exdates: repeat.exdates,
+            rrule_kept,
             title: m.title.clone(),
             kind: m.kind.code().to_string(),
             chair_id: opt(m.chair_id),
@@ -163,12 +259,7 @@ impl RequestForm {
             start: local(m.starts_at).format("%H:%M").to_string(),
             end: local(m.ends_at).format("%H:%M").to_string(),
             visibility: m.visibility.code().to_string(),
-            agencies: attendees
-                .iter()
-                .filter(|a| a.role != AttendeeRole::Optional)
-                .filter_map(|a| a.agency_id)
-                .map(|a| a.to_string())
-                .collect(),
+            agencies: of_role(AttendeeRole::Required, true),
             equipment: equipment.into_iter().map(|e| e.code).collect(),
             expected_attendance: opt(m.expected_attendance),
             agenda: m.agenda.clone().unwrap_or_default(),
@@ -270,6 +361,22 @@ async fn request_form_view(
         .order_by_asc(equipment::Column::Id)
         .all(&db.conn)
         .await?;
+    let people = person::Entity::find()
+        .filter(person::Column::Active.eq(true))
+        .order_by_desc(person::Column::IsLeader)
+        .order_by_asc(person::Column::SortOrder)
+        .all(&db.conn)
+        .await?;
+    let person_choices = |selected: &[String]| {
+        choices(
+            people
+                .iter()
+                .map(|p| (p.id, format!("{} — {}", p.full_name, p.position))),
+            selected,
+        )
+    };
+    let agency_choices =
+        |selected: &[String]| choices(agencies.iter().map(|a| (a.id, a.name.clone())), selected);
     let one = |v: &str| vec![v.to_string()];
     let kind = if f.kind.is_empty() { "hop" } else { &f.kind };
     let visibility = if f.visibility.is_empty() {
@@ -312,11 +419,40 @@ async fn request_form_view(
             &f.room_id,
         ),
         Field::text("location", "request.location", &f.location),
+        field(
+            "url",
+            "online_link",
+            "request_form.online_link",
+            &f.online_link,
+        )
+        .hint("request_form.online_link_hint"),
+        Field::checkboxes("agencies", "meeting.attendees", agency_choices(&f.agencies))
+            .hint("request_form.agencies_hint"),
         Field::checkboxes(
-            "agencies",
-            "meeting.attendees",
-            choices(agencies.iter().map(|a| (a.id, a.name.clone())), &f.agencies),
-        ),
+            "agencies_optional",
+            "request_form.agencies_optional",
+            agency_choices(&f.agencies_optional),
+        )
+        .hint("request_form.optional_hint"),
+        Field::checkboxes(
+            "persons",
+            "request_form.persons",
+            person_choices(&f.persons),
+        )
+        .hint("request_form.persons_hint"),
+        Field::checkboxes(
+            "persons_optional",
+            "request_form.persons_optional",
+            person_choices(&f.persons_optional),
+        )
+        .hint("request_form.optional_hint"),
+        optional_select(
+            "preparing_agency_id",
+            "request_form.preparing_agency",
+            agencies.iter().map(|a| (a.id, a.name.clone())).collect(),
+            &f.preparing_agency_id,
+        )
+        .hint("request_form.preparing_agency_hint"),
         Field::number(
             "expected_attendance",
             "request.expected_attendance",
@@ -338,6 +474,13 @@ async fn request_form_view(
             ),
         ),
         Field::textarea("agenda", "meeting.agenda", &f.agenda),
+        Field::textarea("preparation", "meeting.preparation", &f.preparation)
+            .hint("request_form.preparation_hint"),
+        Field::checkbox(
+            "needs_interpreter",
+            "request_form.needs_interpreter",
+            f.needs_interpreter,
+        ),
         Field::text("note", "meeting.note", &f.note),
         Field::select(
             "visibility",
@@ -359,6 +502,73 @@ async fn request_form_view(
     Ok(FormView::new(target.action(), "request.save", fields))
 }
 
+/// The recurrence fields (a fieldset of their own); a kept rule replaces all but the skipped dates.
+fn repeat_fields(f: &RequestForm, lang: Lang) -> Vec<Field> {
+    let mut fields = vec![];
+    if f.rrule_kept.is_empty() {
+        let freq = if f.repeat.is_empty() {
+            "none"
+        } else {
+            &f.repeat
+        };
+        let days = [
+            Weekday::Mon,
+            Weekday::Tue,
+            Weekday::Wed,
+            Weekday::Thu,
+            Weekday::Fri,
+            Weekday::Sat,
+            Weekday::Sun,
+        ];
+        fields.extend([
+            Field::select(
+                "repeat",
+                "request_form.repeat",
+                choices(
+                    ["none", "daily", "weekly", "monthly"].map(|k| {
+                        let value = if k == "none" { "" } else { k };
+                        (value, format!("request_form.repeat.{k}"))
+                    }),
+                    &[if freq == "none" {
+                        String::new()
+                    } else {
+                        freq.to_string()
+                    }],
+                ),
+            )
+            .translated()
+            .hint("request_form.repeat_hint"),
+            field("number", "interval", "request_form.interval", &f.interval)
+                .hint("request_form.interval_hint"),
+            Field::checkboxes(
+                "byday",
+                "request_form.byday",
+                choices(
+                    WEEKDAYS.iter().zip(days).map(|(code, d)| {
+                        let name = match lang {
+                            Lang::Vi => weekday_vi(d),
+                            Lang::En => weekday_en(d),
+                        };
+                        (*code, name.to_string())
+                    }),
+                    &f.byday,
+                ),
+            )
+            .hint("request_form.byday_hint"),
+            field("number", "count", "request_form.count", &f.count)
+                .hint("request_form.count_hint"),
+            field("date", "until", "request_form.until", &f.until),
+        ]);
+    } else {
+        fields.push(field("hidden", "rrule_kept", "", &f.rrule_kept));
+    }
+    fields.push(
+        Field::text("exdates", "request_form.exdates", &f.exdates)
+            .hint("request_form.exdates_hint"),
+    );
+    fields
+}
+
 /// The "find a time" fields (inside the same form, so that one button sends everything).
 fn find_fields(f: &RequestForm) -> Vec<Field> {
     vec![
@@ -378,6 +588,8 @@ fn page_field(e: Error) -> Error {
                 "to" => "find_to".into(),
                 "from" => "find_from".into(),
                 "duration_minutes" => "duration".into(),
+                // The rule is built from the recurrence fields; the domain's word goes by them.
+                "rrule" => "repeat".into(),
                 f if f.starts_with("attendees") => "agencies".into(),
                 f if f.starts_with("equipment") => "equipment".into(),
                 f => f.into(),
@@ -398,13 +610,19 @@ fn number(field: &str, v: &str) -> Result<Option<i32>> {
         .map_err(|_| Error::validation(field, "Hãy nhập một số.", "Enter a number."))
 }
 
-/// The form as the domain's input. An edit keeps what the form does not show (online link,
-/// preparation, recurrence, invited persons…) from the saved request.
-async fn request_input(
-    db: &Db,
-    f: &RequestForm,
-    saved: Option<&meeting::Model>,
-) -> Result<MeetingInput> {
+fn repeat_of(f: &RequestForm) -> Repeat {
+    Repeat {
+        freq: f.repeat.clone(),
+        interval: f.interval.clone(),
+        byday: f.byday.clone(),
+        count: f.count.clone(),
+        until: f.until.clone(),
+        exdates: f.exdates.clone(),
+    }
+}
+
+/// The form as the domain's input (every field the API takes is on the form).
+fn request_input(f: &RequestForm, saved: Option<&meeting::Model>) -> Result<MeetingInput> {
     // The page's three fields, each named when it is wrong (the domain sees one time).
     if NaiveDate::parse_from_str(f.day.trim(), "%Y-%m-%d").is_err() {
         return Err(Error::validation(
@@ -423,15 +641,43 @@ async fn request_input(
         }
     }
     let mut attendees = vec![];
-    for a in &f.agencies {
-        if let Some(id) = number("agencies", a)? {
-            attendees.push(AttendeeInput {
-                person_id: None,
-                agency_id: Some(id),
-                role: AttendeeRole::Required,
-            });
+    let groups = [
+        ("agencies", &f.agencies, true, AttendeeRole::Required),
+        (
+            "agencies",
+            &f.agencies_optional,
+            true,
+            AttendeeRole::Optional,
+        ),
+        ("persons", &f.persons, false, AttendeeRole::Required),
+        (
+            "persons",
+            &f.persons_optional,
+            false,
+            AttendeeRole::Optional,
+        ),
+    ];
+    for (name, ids, agency, role) in groups {
+        for a in ids {
+            if let Some(id) = number(name, a)? {
+                attendees.push(AttendeeInput {
+                    person_id: (!agency).then_some(id),
+                    agency_id: agency.then_some(id),
+                    role,
+                });
+            }
         }
     }
+    let first = NaiveDate::parse_from_str(f.day.trim(), "%Y-%m-%d").unwrap_or_default();
+    let (rrule, exdates) = if f.rrule_kept.trim().is_empty() {
+        repeat_of(f).build(first)?
+    } else {
+        (
+            Some(f.rrule_kept.clone()),
+            repeat::parse_exdates(&f.exdates, first)?,
+        )
+    };
+    let text = |v: &str| Some(v.to_string()).filter(|v| !v.trim().is_empty());
     let mut input = MeetingInput {
         title: f.title.clone(),
         agenda: Some(f.agenda.clone()),
@@ -446,44 +692,17 @@ async fn request_input(
         note: Some(f.note.clone()),
         equipment: f.equipment.clone(),
         submit: f.submit,
+        rrule,
+        exdates,
+        online_link: text(&f.online_link),
+        preparation: text(&f.preparation),
+        needs_interpreter: f.needs_interpreter,
+        preparing_agency_id: number("preparing_agency_id", &f.preparing_agency_id)?,
         ..Default::default()
     };
+    // An edit keeps the series' zone (the form shows office time).
     if let Some(m) = saved {
-        let persons = meeting_attendee::Entity::find()
-            .filter(meeting_attendee::Column::MeetingId.eq(m.id))
-            .filter(meeting_attendee::Column::Role.ne(AttendeeRole::Chair))
-            .all(&db.conn)
-            .await?;
-        attendees.extend(persons.into_iter().filter_map(|a| {
-            a.person_id.map(|p| AttendeeInput {
-                person_id: Some(p),
-                agency_id: None,
-                role: a.role,
-            })
-        }));
-        // Agencies invited as optional are not on the form either.
-        attendees.extend(
-            meeting_attendee::Entity::find()
-                .filter(meeting_attendee::Column::MeetingId.eq(m.id))
-                .filter(meeting_attendee::Column::Role.eq(AttendeeRole::Optional))
-                .all(&db.conn)
-                .await?
-                .into_iter()
-                .filter_map(|a| {
-                    a.agency_id.map(|g| AttendeeInput {
-                        person_id: None,
-                        agency_id: Some(g),
-                        role: AttendeeRole::Optional,
-                    })
-                }),
-        );
         input.time_zone = Some(m.time_zone.clone());
-        input.rrule = m.rrule.clone();
-        input.exdates = serde_json::from_str(&m.exdates).unwrap_or_default();
-        input.online_link = m.online_link.clone();
-        input.preparation = m.preparation.clone();
-        input.needs_interpreter = m.needs_interpreter;
-        input.preparing_agency_id = m.preparing_agency_id;
     }
     input.attendees = attendees;
     Ok(input)
@@ -589,7 +808,7 @@ async fn check(
         Some(id) => Some(registration::get(db, actor, id).await?),
         None => None,
     };
-    let mut input = request_input(db, f, saved.as_ref()).await?;
+    let mut input = request_input(f, saved.as_ref())?;
     if input.title.trim().is_empty() {
         input.title = "—".into();
     }
@@ -766,11 +985,14 @@ async fn render(
 ) -> Result<Template> {
     let mut form = request_form_view(db, f, viewer.lang, target).await?;
     let mut find = find_fields(f);
+    let mut repeat = repeat_fields(f, viewer.lang);
     if let Some(e) = refusal {
-        match e
-            .field()
-            .and_then(|n| find.iter_mut().find(|x| x.name == n))
-        {
+        let own = e.field().and_then(|n| {
+            find.iter_mut()
+                .chain(repeat.iter_mut())
+                .find(|x| x.name == n && x.kind != "hidden")
+        });
+        match own {
             Some(field) => field.error = Some(viewer.msg(e)),
             None => form = form.refused(e, viewer),
         }
@@ -781,6 +1003,8 @@ async fn render(
         json!({
             "form": form,
             "find": find,
+            "repeat": repeat,
+            "rrule_kept": (!f.rrule_kept.is_empty()).then_some(&f.rrule_kept),
             "hints": hints,
             "slots": slots,
             "script": SCRIPT,
@@ -891,14 +1115,14 @@ async fn send(
         )));
     }
     let saved = match target {
-        Target::New => match request_input(db, f, None).await {
+        Target::New => match request_input(f, None) {
             Ok(input) => registration::create(db, &actor, input).await,
             Err(e) => Err(e),
         },
         Target::Edit(id) => {
             let m = editable(db, &actor, id).await?;
             let version = f.version.trim().parse().ok();
-            match request_input(db, f, Some(&m)).await {
+            match request_input(f, Some(&m)) {
                 Ok(input) => registration::update(db, &actor, id, version, input).await,
                 Err(e) => Err(e),
             }

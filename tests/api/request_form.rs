@@ -483,6 +483,8 @@ async fn a_returned_request_is_edited_with_its_version_and_submitted_again() {
                 "agenda".into(),
                 "Báo cáo tiến độ, bổ sung thành phần".into(),
             ),
+            // The form shows the link the API set; a browser sends it back.
+            ("online_link".into(), "https://hop.example.vn/gpmb".into()),
             ("version".into(), version.to_string()),
         ]
     };
@@ -512,7 +514,7 @@ async fn a_returned_request_is_edited_with_its_version_and_submitted_again() {
         "not overwritten"
     );
 
-    // From the current version the edit is saved, keeping what the form does not show.
+    // From the current version the edit is saved.
     let fresh = m["version"].as_i64().unwrap().to_string();
     let current = fields(&fresh);
     let current: Vec<(&str, &str)> = current
