@@ -372,19 +372,18 @@ fn overlapping(
     any
 }
 
-/// Occurrences of other meetings in `rooms` or chaired by `chairs` that overlap `windows`.
-/// One query; each term of the OR runs on its own index range.
-pub async fn busy_rooms_and_chairs<C: ConnectionTrait>(
-    db: &C,
+/// Occurrences of other meetings in `rooms` or chaired by `chairs` that overlap `windows`;
+/// None when there is nothing to look for. Each term of the OR runs on its own index range.
+fn holding_select(
     rooms: &[i32],
     chairs: &[i32],
     windows: &[(DateTime<Utc>, DateTime<Utc>)],
     exclude: Option<i32>,
-) -> Result<Vec<Busy>> {
+    backend: DbBackend,
+) -> Option<sea_orm::Select<occurrence::Entity>> {
     if (rooms.is_empty() && chairs.is_empty()) || windows.is_empty() {
-        return Ok(vec![]);
+        return None;
     }
-    let backend = db.get_database_backend();
     let mut who = Condition::any();
     if !rooms.is_empty() {
         who = who.add(overlapping(
@@ -400,12 +399,57 @@ pub async fn busy_rooms_and_chairs<C: ConnectionTrait>(
             backend,
         ));
     }
-    Ok(busy_select(exclude)
-        .filter(who)
-        .filter(occurrence::Column::Status.is_in(HOLDING))
-        .into_model::<Busy>()
-        .all(db)
-        .await?)
+    Some(
+        busy_select(exclude)
+            .filter(who)
+            .filter(occurrence::Column::Status.is_in(HOLDING)),
+    )
+}
+
+/// Approved occurrences of other meetings overlapping `windows` whose required attendees
+/// include one of `persons` or one of `agencies`, with the attendee's columns; None when there
+/// is nothing to look for.
+fn attending_select(
+    persons: &[i32],
+    agencies: &[i32],
+    windows: &[(DateTime<Utc>, DateTime<Utc>)],
+    exclude: Option<i32>,
+    backend: DbBackend,
+) -> Option<sea_orm::Select<occurrence::Entity>> {
+    if (persons.is_empty() && agencies.is_empty()) || windows.is_empty() {
+        return None;
+    }
+    let mut who = Condition::any();
+    if !persons.is_empty() {
+        who = who.add(meeting_attendee::Column::PersonId.is_in(persons.iter().copied()));
+    }
+    if !agencies.is_empty() {
+        who = who.add(meeting_attendee::Column::AgencyId.is_in(agencies.iter().copied()));
+    }
+    Some(
+        busy_select(exclude)
+            .column(meeting_attendee::Column::PersonId)
+            .column(meeting_attendee::Column::AgencyId)
+            .join(JoinType::InnerJoin, meeting::Relation::Attendee.def())
+            .filter(overlapping(windows, Condition::all, backend))
+            .filter(occurrence::Column::Status.eq(MeetingStatus::Approved))
+            .filter(meeting_attendee::Column::Role.ne(AttendeeRole::Optional))
+            .filter(who),
+    )
+}
+
+/// Occurrences of other meetings in `rooms` or chaired by `chairs` that overlap `windows`.
+pub async fn busy_rooms_and_chairs<C: ConnectionTrait>(
+    db: &C,
+    rooms: &[i32],
+    chairs: &[i32],
+    windows: &[(DateTime<Utc>, DateTime<Utc>)],
+    exclude: Option<i32>,
+) -> Result<Vec<Busy>> {
+    match holding_select(rooms, chairs, windows, exclude, db.get_database_backend()) {
+        Some(q) => Ok(q.into_model::<Busy>().all(db).await?),
+        None => Ok(vec![]),
+    }
 }
 
 /// Approved occurrences of other meetings overlapping `windows` whose required attendees
@@ -417,31 +461,16 @@ pub async fn busy_attendees<C: ConnectionTrait>(
     windows: &[(DateTime<Utc>, DateTime<Utc>)],
     exclude: Option<i32>,
 ) -> Result<Vec<BusyAttendee>> {
-    if (persons.is_empty() && agencies.is_empty()) || windows.is_empty() {
-        return Ok(vec![]);
+    match attending_select(
+        persons,
+        agencies,
+        windows,
+        exclude,
+        db.get_database_backend(),
+    ) {
+        Some(q) => Ok(q.into_model::<BusyAttendee>().all(db).await?),
+        None => Ok(vec![]),
     }
-    let mut who = Condition::any();
-    if !persons.is_empty() {
-        who = who.add(meeting_attendee::Column::PersonId.is_in(persons.iter().copied()));
-    }
-    if !agencies.is_empty() {
-        who = who.add(meeting_attendee::Column::AgencyId.is_in(agencies.iter().copied()));
-    }
-    Ok(busy_select(exclude)
-        .column(meeting_attendee::Column::PersonId)
-        .column(meeting_attendee::Column::AgencyId)
-        .join(JoinType::InnerJoin, meeting::Relation::Attendee.def())
-        .filter(overlapping(
-            windows,
-            Condition::all,
-            db.get_database_backend(),
-        ))
-        .filter(occurrence::Column::Status.eq(MeetingStatus::Approved))
-        .filter(meeting_attendee::Column::Role.ne(AttendeeRole::Optional))
-        .filter(who)
-        .into_model::<BusyAttendee>()
-        .all(db)
-        .await?)
 }
 
 /// The persons concerned and the agencies' heads, in one query.
@@ -558,7 +587,7 @@ pub async fn check<C: ConnectionTrait>(
     let wanted: Vec<i32> = draft.persons.iter().chain(&chairs).copied().collect();
     // Independent reads run at once, on as many pooled connections: the check costs two round
     // trips to the database, not one per query.
-    let (people, calendar, room_rows) = rocket::tokio::try_join!(
+    let (people, calendar, room_rows, kit) = rocket::tokio::try_join!(
         // Who must be there: the chairs, the required persons, the invited agencies' heads.
         People::load(db, &wanted, &draft.agencies),
         Calendar::load(
@@ -567,6 +596,14 @@ pub async fn check<C: ConnectionTrait>(
             last_date
         ),
         rooms_with_equipment(db, &rooms),
+        equipment_named(
+            db,
+            if rooms.is_empty() {
+                &[]
+            } else {
+                &draft.equipment_ids
+            }
+        ),
     )?;
     let mut required: BTreeSet<i32> = draft.persons.iter().copied().collect();
     for a in &draft.agencies {
@@ -582,6 +619,8 @@ pub async fn check<C: ConnectionTrait>(
         .filter(|(_, h)| all_people.contains(h))
         .map(|(a, _)| *a)
         .collect();
+    // Two statements at once, on two pooled connections: each costs more in SQLite page reads
+    // than in the round trip, so one UNION of both took as long as the two one after the other.
     let (mut busy, busy_people) = rocket::tokio::try_join!(
         busy_rooms_and_chairs(db, &rooms, &all_people, &room_windows, draft.meeting_id),
         busy_attendees(db, &all_people, &headed, &people_windows, draft.meeting_id),
@@ -597,7 +636,7 @@ pub async fn check<C: ConnectionTrait>(
             .unwrap_or_else(|| format!("#{id}")),
     };
 
-    room_fit(db, draft, &room_rows, &mut out).await?;
+    room_fit(draft, &room_rows, &kit, &mut out);
 
     for slot in &draft.slots {
         let date = slot.date();
@@ -787,13 +826,30 @@ async fn rooms_with_equipment<C: ConnectionTrait>(
         .await?)
 }
 
-/// Capacity and equipment of each room the meeting uses.
-async fn room_fit<C: ConnectionTrait>(
+/// The equipment of `ids`, by id: to name what a room lacks.
+async fn equipment_named<C: ConnectionTrait>(
     db: &C,
+    ids: &[i32],
+) -> Result<HashMap<i32, equipment::Model>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(equipment::Entity::find()
+        .filter(equipment::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|e| (e.id, e))
+        .collect())
+}
+
+/// Capacity and equipment of each room the meeting uses.
+fn room_fit(
     draft: &Draft,
     rooms: &[(room::Model, Vec<equipment::Model>)],
+    names: &HashMap<i32, equipment::Model>,
     out: &mut Vec<Conflict>,
-) -> Result<()> {
+) {
     for (r, _) in rooms {
         if let Some(n) = draft.expected_attendance.filter(|n| *n > r.capacity) {
             let mut c = Conflict::new(
@@ -825,16 +881,6 @@ async fn room_fit<C: ConnectionTrait>(
             }
         }
     }
-    if missing.is_empty() {
-        return Ok(());
-    }
-    let names: HashMap<i32, equipment::Model> = equipment::Entity::find()
-        .filter(equipment::Column::Id.is_in(missing.iter().map(|(_, e)| *e)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|e| (e.id, e))
-        .collect();
     for (r, e) in missing {
         let (vi, en) = names
             .get(&e)
@@ -853,7 +899,6 @@ async fn room_fit<C: ConnectionTrait>(
         });
         out.push(c);
     }
-    Ok(())
 }
 
 /// Closures, public holidays, weekends and office hours for one occurrence.

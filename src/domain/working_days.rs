@@ -9,8 +9,8 @@
 use crate::domain::holidays::{self, Holiday};
 use crate::Result;
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
-use entity::{closure, working_day_exception};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use entity::{closure, ClosureKind};
+use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use std::collections::{HashMap, HashSet};
 
 /// The calendar over a range of dates, loaded once (two indexed queries), then answered in memory.
@@ -26,21 +26,41 @@ pub struct Calendar {
 }
 
 impl Calendar {
-    /// Loads closures and make-up working days overlapping `from..=to`.
+    /// Loads closures and make-up working days overlapping `from..=to`, in one statement: the
+    /// closures, then the make-up days as rows without an id.
     pub async fn load<C: ConnectionTrait>(db: &C, from: NaiveDate, to: NaiveDate) -> Result<Self> {
-        let closures = closure::Entity::find()
-            .filter(closure::Column::StartsOn.lte(to))
-            .filter(closure::Column::EndsOn.gte(from))
-            .all(db)
-            .await?;
-        let worked = working_day_exception::Entity::find()
-            .filter(working_day_exception::Column::OnDate.gte(from))
-            .filter(working_day_exception::Column::OnDate.lte(to))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|e| e.on_date)
-            .collect();
+        let backend = db.get_database_backend();
+        let (a, b) = match backend {
+            DbBackend::Postgres => ("$1", "$2"),
+            _ => ("?1", "?2"),
+        };
+        let sql = format!(
+            "SELECT id, starts_on, ends_on, room_id, kind, reason, created_by, created_at \
+             FROM closure WHERE starts_on <= {b} AND ends_on >= {a} \
+             UNION ALL SELECT NULL, on_date, on_date, NULL, NULL, NULL, NULL, NULL \
+             FROM working_day_exception WHERE on_date >= {a} AND on_date <= {b}"
+        );
+        let stmt = Statement::from_sql_and_values(backend, sql, [from.into(), to.into()]);
+        let mut closures = Vec::new();
+        let mut worked = HashSet::new();
+        for row in db.query_all_raw(stmt).await? {
+            let starts_on: NaiveDate = row.try_get("", "starts_on")?;
+            let Some(id) = row.try_get::<Option<i32>>("", "id")? else {
+                worked.insert(starts_on);
+                continue;
+            };
+            let kind: String = row.try_get("", "kind")?;
+            closures.push(closure::Model {
+                id,
+                starts_on,
+                ends_on: row.try_get("", "ends_on")?,
+                room_id: row.try_get("", "room_id")?,
+                kind: ClosureKind::from_code(&kind).unwrap_or(ClosureKind::Other),
+                reason: row.try_get("", "reason")?,
+                created_by: row.try_get("", "created_by")?,
+                created_at: row.try_get("", "created_at")?,
+            });
+        }
         Ok(Self::new(from, to, closures, worked))
     }
 
@@ -138,7 +158,6 @@ impl Calendar {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use entity::ClosureKind;
 
     fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()

@@ -482,3 +482,53 @@ async fn the_report_page_filters_by_agency_room_and_leader_and_shows_weekly_util
         csv.body
     );
 }
+
+/// A field trip over three days in a room, and a meeting into the night: each day's office
+/// hours count in the week and month of that day, and only days inside the period.
+#[rocket::async_test]
+async fn bookings_over_several_days_count_the_office_hours_of_each_day() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    let (l, r) = (&o.leaders, &o.rooms);
+    let plans = [
+        // Tue 2 March 13:00 → Thu 4 March 10:00: 240 + 570 + 150 minutes.
+        ("cong_tac", r[0], "2027-03-02T13:00", "2027-03-04T10:00"),
+        // Wed 31 March 16:00 → Thu 1 April 08:30: 60 in March, 60 in April (outside the period).
+        ("hop", r[1], "2027-03-31T16:00", "2027-04-01T08:30"),
+    ];
+    for (i, (kind, room, from, to)) in plans.into_iter().enumerate() {
+        let body = json!({
+            "title": format!("Chuyến công tác {i}"),
+            "kind": kind,
+            "chair_id": l[i],
+            "room_id": room,
+            "starts_at": from,
+            "ends_at": to,
+            "visibility": "public",
+        });
+        let (id, _) = create(&app, &o.clerk_a, &body).await;
+        ok(act(&app, &o.clerk_a, id, "submit", json!({})).await);
+        ok(act(&app, &o.approver, id, "approve", json!({})).await);
+    }
+    let (s, rep) = report(&app, &o.staff, "from=2027-03-01&to=2027-03-31").await;
+    assert_eq!(s, Status::Ok, "{rep}");
+    let (r0, r1) = (r[0] as i64, r[1] as i64);
+    let mut weekly = shares(&rep["utilisation_weekly"]);
+    weekly.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    assert_eq!(
+        weekly,
+        [
+            (r0, "2027-03-01".to_string(), 960, 2850, 0.3368),
+            (r1, "2027-03-29".to_string(), 60, 1710, 0.0351),
+        ]
+    );
+    let mut monthly = shares(&rep["utilisation_monthly"]);
+    monthly.sort_by_key(|u| u.0);
+    assert_eq!(
+        monthly,
+        [
+            (r0, "2027-03-01".to_string(), 960, 13110, 0.0732),
+            (r1, "2027-03-01".to_string(), 60, 13110, 0.0046),
+        ]
+    );
+}
