@@ -123,13 +123,17 @@ async fn main() {
     let mut next_day = 0;
     for clients in [1, CLIENTS] {
         let rounds = if clients == 1 { 100 } else { ROUNDS_PER_CLIENT };
+        let cpu_before = process_cpu_seconds();
         let (submit, approve, round, elapsed) =
             round_trips(addr, &clerk, &approver, &rooms, clients, rounds, next_day).await;
+        let cpu = process_cpu_seconds() - cpu_before;
         next_day += clients * rounds;
         println!(
-            "{clients} concurrent client(s), {} round trips in {elapsed:.1} s ({:.0} round trips/s)",
+            "{clients} concurrent client(s), {} round trips in {elapsed:.1} s ({:.0} round trips/s), \
+             this process's CPU {:.2} ms per round trip",
             round.len(),
-            round.len() as f64 / elapsed
+            round.len() as f64 / elapsed,
+            cpu * 1e3 / round.len() as f64
         );
         report("  submit (POST /meetings)", submit);
         report("  approve", approve);
@@ -140,6 +144,17 @@ async fn main() {
         );
     }
     shutdown.notify();
+}
+
+/// User + system CPU time of this process (server and clients; PostgreSQL's own is not in it),
+/// from /proc: on a shared machine it varies less than wall-clock figures do.
+fn process_cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which may hold spaces) — utime and stime are 14 and 15.
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    (ticks(11) + ticks(12)) / 100.0
 }
 
 type Timings = (Vec<f64>, Vec<f64>, Vec<f64>, f64);

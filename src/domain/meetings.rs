@@ -61,6 +61,20 @@ pub fn new_uid() -> String {
 /// Inserts the meeting, its occurrences, attendees and equipment, and the "create" entry of its
 /// audit trail. Call inside a transaction.
 pub async fn insert<C: ConnectionTrait>(db: &C, m: NewMeeting) -> Result<meeting::Model> {
+    insert_then(db, m, None).await
+}
+
+/// A transition recorded right after "create", e.g. the clerk's "submit" of a request
+/// registered and sent at once: (actor, action, status before).
+pub type FollowingEvent<'a> = (i32, &'a str, MeetingStatus);
+
+/// [`insert`], with `then` appended to the audit trail after "create" (one statement for both).
+pub async fn insert_then<C: ConnectionTrait>(
+    db: &C,
+    m: NewMeeting,
+    then: Option<FollowingEvent<'_>>,
+) -> Result<meeting::Model> {
+    use sea_orm::EntityTrait;
     let now = clock::now();
     let starts_at = clock::whole_seconds(m.starts_at);
     let ends_at = clock::whole_seconds(m.ends_at);
@@ -103,7 +117,8 @@ pub async fn insert<C: ConnectionTrait>(db: &C, m: NewMeeting) -> Result<meeting
     .insert(db)
     .await?;
 
-    sync_occurrences(db, &saved, false).await?;
+    // A new meeting has no occurrence rows yet: nothing to read.
+    sync_occurrences_from(db, &saved, false, Vec::new()).await?;
 
     for a in m.attendees {
         let (person_id, agency_id) = match a.who {
@@ -129,16 +144,29 @@ pub async fn insert<C: ConnectionTrait>(db: &C, m: NewMeeting) -> Result<meeting
         .insert(db)
         .await?;
     }
-    record_event(
-        db,
+    let mut events = vec![event_row(
         saved.id,
+        None,
         Some(saved.created_by),
         "create",
         None,
         Some(saved.status),
         None,
-    )
-    .await?;
+    )];
+    if let Some((actor, action, before)) = then {
+        events.push(event_row(
+            saved.id,
+            None,
+            Some(actor),
+            action,
+            Some(before),
+            Some(saved.status),
+            None,
+        ));
+    }
+    meeting_event::Entity::insert_many(events)
+        .exec_without_returning(db)
+        .await?;
     Ok(saved)
 }
 
@@ -190,6 +218,32 @@ async fn append_event<C: ConnectionTrait>(
     after: Option<MeetingStatus>,
     note: Option<String>,
 ) -> Result<()> {
+    use sea_orm::EntityTrait;
+    // Nothing is read back: an insert without RETURNING is the cheapest statement.
+    meeting_event::Entity::insert(event_row(
+        meeting_id,
+        occurrence_id,
+        actor_id,
+        action,
+        before,
+        after,
+        note,
+    ))
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn event_row(
+    meeting_id: i32,
+    occurrence_id: Option<i32>,
+    actor_id: Option<i32>,
+    action: &str,
+    before: Option<MeetingStatus>,
+    after: Option<MeetingStatus>,
+    note: Option<String>,
+) -> meeting_event::ActiveModel {
     meeting_event::ActiveModel {
         meeting_id: Set(meeting_id),
         occurrence_id: Set(occurrence_id),
@@ -201,9 +255,6 @@ async fn append_event<C: ConnectionTrait>(
         at: Set(clock::now()),
         ..Default::default()
     }
-    .insert(db)
-    .await?;
-    Ok(())
 }
 
 /// Turns the database's no-overlap refusal (SQLite trigger or PostgreSQL exclusion constraint)
@@ -253,7 +304,32 @@ pub async fn sync_occurrences<C: ConnectionTrait>(
     m: &meeting::Model,
     bump: bool,
 ) -> Result<()> {
+    let existing = occurrences_of(db, m.id).await?;
+    sync_occurrences_from(db, m, bump, existing).await?;
+    Ok(())
+}
+
+/// The meeting's occurrence rows.
+pub async fn occurrences_of<C: ConnectionTrait>(
+    db: &C,
+    meeting_id: i32,
+) -> Result<Vec<occurrence::Model>> {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    Ok(occurrence::Entity::find()
+        .filter(occurrence::Column::MeetingId.eq(meeting_id))
+        .all(db)
+        .await?)
+}
+
+/// [`sync_occurrences`] from rows the caller has read already (`existing`: every row of the
+/// meeting). Returns the rows as they now are, so that the caller need not read them again.
+pub async fn sync_occurrences_from<C: ConnectionTrait>(
+    db: &C,
+    m: &meeting::Model,
+    bump: bool,
+    existing: Vec<occurrence::Model>,
+) -> Result<Vec<occurrence::Model>> {
+    use sea_orm::EntityTrait;
     let tz = zone_of(m);
     let slots = crate::domain::recurrence::expand(
         tz,
@@ -262,10 +338,6 @@ pub async fn sync_occurrences<C: ConnectionTrait>(
         m.rrule.as_deref(),
         &exdates_of(m),
     )?;
-    let existing = occurrence::Entity::find()
-        .filter(occurrence::Column::MeetingId.eq(m.id))
-        .all(db)
-        .await?;
     let now = clock::now();
     let mut by_date: std::collections::HashMap<chrono::NaiveDate, occurrence::Model> = existing
         .into_iter()
@@ -284,6 +356,8 @@ pub async fn sync_occurrences<C: ConnectionTrait>(
             occurrence::Entity::delete_by_id(o.id).exec(db).await?;
         }
     }
+    let mut now_rows = Vec::with_capacity(slots.len());
+    let mut new_rows = Vec::new();
     for slot in slots {
         match by_date.remove(&slot.original_date) {
             Some(o) => {
@@ -304,6 +378,7 @@ pub async fn sync_occurrences<C: ConnectionTrait>(
                     && o.chair_id == chair_id
                     && o.status == status;
                 if unchanged {
+                    now_rows.push(o);
                     continue;
                 }
                 let sequence = if bump { o.sequence + 1 } else { o.sequence };
@@ -316,10 +391,10 @@ pub async fn sync_occurrences<C: ConnectionTrait>(
                 a.status = Set(status);
                 a.sequence = Set(sequence);
                 a.updated_at = Set(now);
-                a.update(db).await.map_err(booking_error)?;
+                now_rows.push(a.update(db).await.map_err(booking_error)?);
             }
             None => {
-                occurrence::ActiveModel {
+                new_rows.push(occurrence::ActiveModel {
                     meeting_id: Set(m.id),
                     recurrence_id: Set(slot.starts_at),
                     starts_at: Set(slot.starts_at),
@@ -331,12 +406,18 @@ pub async fn sync_occurrences<C: ConnectionTrait>(
                     sequence: Set(m.sequence),
                     updated_at: Set(now),
                     ..Default::default()
-                }
-                .insert(db)
-                .await
-                .map_err(booking_error)?;
+                });
             }
         }
     }
-    Ok(())
+    // New slots in one statement (the no-overlap trigger or constraint still checks each row).
+    if !new_rows.is_empty() {
+        now_rows.extend(
+            occurrence::Entity::insert_many(new_rows)
+                .exec_with_returning(db)
+                .await
+                .map_err(booking_error)?,
+        );
+    }
+    Ok(now_rows)
 }

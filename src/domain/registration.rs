@@ -456,23 +456,15 @@ pub async fn validate<C: ConnectionTrait>(
 pub async fn create(db: &Db, actor: &Actor, input: MeetingInput) -> Result<meeting::Model> {
     let new = validate(&db.conn, actor, input).await?;
     let submitted = new.status == MeetingStatus::Pending;
-    let _w = db.write_guard().await;
-    let txn = db.conn.begin().await?;
-    let saved = meetings::insert(&txn, new).await?;
-    if submitted {
-        record_event(
-            &txn,
-            saved.id,
-            Some(actor.account_id),
-            "submit",
-            Some(MeetingStatus::Draft),
-            Some(MeetingStatus::Pending),
-            None,
-        )
-        .await?;
-    }
-    txn.commit().await?;
-    Ok(saved)
+    let then = submitted.then_some((actor.account_id, "submit", MeetingStatus::Draft));
+    let conn = db.conn.clone();
+    db.serialized(async move {
+        let txn = conn.begin().await?;
+        let saved = meetings::insert_then(&txn, new, then).await?;
+        txn.commit().await?;
+        Ok(saved)
+    })
+    .await
 }
 
 /// The meeting if `actor` may see it; another agency's request answers 404, not 403, so that
@@ -752,8 +744,10 @@ pub async fn decide(
         action,
         Action::Approve | Action::Reschedule | Action::Cancel | Action::Withdraw | Action::Reject
     );
-    let outcome = {
-        let _w = db.write_guard().await;
+    let db2 = db.clone();
+    let actor_id = actor.account_id;
+    let work = async move {
+        let db = db2;
         let txn = db.conn.begin().await?;
         // Compare-and-set on the status: of two concurrent decisions on one request, one applies.
         let mut update = meeting::Entity::update_many()
@@ -781,12 +775,13 @@ pub async fn decide(
         if reason.is_some() {
             update = update.col_expr(meeting::Column::DecisionNote, Expr::value(reason.clone()));
         }
-        let res = update
+        // RETURNING: the row as updated, without reading it again.
+        let updated = update
             .filter(meeting::Column::Id.eq(id))
             .filter(meeting::Column::Status.eq(current.status))
-            .exec(&txn)
+            .exec_with_returning(&txn)
             .await?;
-        if res.rows_affected == 0 {
+        let Some(saved) = updated.into_iter().next() else {
             let now_status = meeting::Entity::find_by_id(id)
                 .one(&txn)
                 .await?
@@ -795,26 +790,25 @@ pub async fn decide(
             return Err(workflow::next_status(now_status, action)
                 .err()
                 .unwrap_or_else(|| stale(current.version, current.version + 1)));
-        }
-        let saved = meeting::Entity::find_by_id(id)
-            .one(&txn)
-            .await?
-            .ok_or_else(|| Error::not_found("cuộc họp", "Meeting"))?;
-        let before = occurrence_starts(&txn, id).await?;
-        match sync_occurrences(&txn, &saved, bump).await {
-            Ok(()) => {}
+        };
+        // The rows are read once: what they were (for the adjustments) and, from what the sync
+        // wrote, what they are (for the adjustments and the collisions).
+        let existing = meetings::occurrences_of(&txn, id).await?;
+        let before: Vec<_> = existing.iter().map(|o| (o.starts_at, o.status)).collect();
+        let after = match meetings::sync_occurrences_from(&txn, &saved, bump, existing).await {
+            Ok(rows) => rows,
             Err(Error::Conflict { code, msg })
                 if code == "room_overlap" || code == "chair_overlap" =>
             {
                 drop(txn);
-                return Err(name_the_collision(db, &saved, code, msg).await);
+                return Err(name_the_collision(&db, &saved, code, msg).await);
             }
             Err(e) => return Err(e),
-        }
+        };
         record_event(
             &txn,
             id,
-            Some(actor.account_id),
+            Some(actor_id),
             action.code(),
             Some(current.status),
             Some(target),
@@ -823,20 +817,20 @@ pub async fn decide(
         .await?;
         if current.status == MeetingStatus::Approved || target == MeetingStatus::Approved {
             let mut touched = before;
-            touched.extend(occurrence_starts(&txn, id).await?);
+            touched.extend(after.iter().map(|o| (o.starts_at, o.status)));
             let note = format!(
                 "{} cuộc họp #{} «{}»",
                 action.label_vi(),
                 saved.id,
                 saved.title
             );
-            crate::domain::publication::record_adjustments(&txn, actor.account_id, &touched, &note)
-                .await?;
+            crate::domain::publication::record_adjustments(&txn, actor_id, &touched, &note).await?;
         }
         let collisions = if target == MeetingStatus::Approved {
-            let found = collisions_of(
+            let found = collisions_among(
                 &txn,
                 &saved,
+                &after,
                 &[MeetingStatus::Pending, MeetingStatus::Reviewed],
             )
             .await?;
@@ -844,7 +838,7 @@ pub async fn decide(
                 record_event(
                     &txn,
                     c.meeting_id,
-                    Some(actor.account_id),
+                    Some(actor_id),
                     "conflict_flagged",
                     Some(c.status),
                     Some(c.status),
@@ -866,25 +860,12 @@ pub async fn decide(
             vec![]
         };
         txn.commit().await?;
-        Decision {
+        Ok(Decision {
             meeting: saved,
             collisions,
-        }
+        })
     };
-    Ok(outcome)
-}
-
-pub(crate) async fn occurrence_starts<C: ConnectionTrait>(
-    db: &C,
-    id: i32,
-) -> Result<Vec<(DateTime<Utc>, MeetingStatus)>> {
-    Ok(occurrence::Entity::find()
-        .filter(occurrence::Column::MeetingId.eq(id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|o| (o.starts_at, o.status))
-        .collect())
+    db.serialized(work).await
 }
 
 /// After the database refused a booking: find the approved meeting it collides with and say so.
@@ -934,14 +915,20 @@ pub async fn collisions_of<C: ConnectionTrait>(
     m: &meeting::Model,
     statuses: &[MeetingStatus],
 ) -> Result<Vec<Collision>> {
-    let mine = occurrence::Entity::find()
-        .filter(occurrence::Column::MeetingId.eq(m.id))
-        .filter(occurrence::Column::Status.ne(MeetingStatus::Cancelled))
-        .all(db)
-        .await?;
+    let mine = meetings::occurrences_of(db, m.id).await?;
+    collisions_among(db, m, &mine, statuses).await
+}
+
+/// [`collisions_of`] over rows of `m` the caller holds already (cancelled ones are skipped).
+pub async fn collisions_among<C: ConnectionTrait>(
+    db: &C,
+    m: &meeting::Model,
+    mine: &[occurrence::Model],
+    statuses: &[MeetingStatus],
+) -> Result<Vec<Collision>> {
     let mut found: Vec<Collision> = Vec::new();
-    for o in mine {
-        collisions_at(db, m.id, &o, statuses, &mut found).await?;
+    for o in mine.iter().filter(|o| o.status != MeetingStatus::Cancelled) {
+        collisions_at(db, m.id, o, statuses, &mut found).await?;
     }
     Ok(found)
 }
