@@ -33,33 +33,14 @@ impl Db {
         }
     }
 
-    /// Runs a write transaction (`work`) under the write lock on a thread of its own, and waits
-    /// for it without blocking the runtime.
-    ///
-    /// Why not in the request's task: the database's answers arrive from other threads (SQLite's
-    /// connection threads, PostgreSQL's socket), and a task woken from outside the runtime waits
-    /// in its global queue behind every request being parsed, rendered or sent. With the lock
-    /// held, that wait after each statement is added to every writer queued behind. Here the
-    /// thread is woken directly, so the lock is held for the statements' time only; handing the
-    /// lock to the next writer (also on such a thread) is direct too.
+    /// Runs a write transaction (`work`) under the write lock (SQLite has one writer; on
+    /// PostgreSQL the lock is a no-op and row locks and constraints serialize what must be).
     pub async fn serialized<T, F>(&self, work: F) -> Result<T>
     where
-        F: std::future::Future<Output = Result<T>> + Send + 'static,
-        T: Send + 'static,
+        F: std::future::Future<Output = Result<T>>,
     {
-        let lock = self.write_lock.clone();
-        let handle = rocket::tokio::runtime::Handle::current();
-        rocket::tokio::task::spawn_blocking(move || {
-            handle.block_on(async move {
-                let _write = match &lock {
-                    Some(lock) => Some(lock.lock().await),
-                    None => None,
-                };
-                work.await
-            })
-        })
-        .await
-        .map_err(|e| Error::Internal(format!("write transaction failed: {e}")))?
+        let _write = self.write_guard().await;
+        work.await
     }
 
     /// Held for the duration of a write transaction (a no-op guard on PostgreSQL).
