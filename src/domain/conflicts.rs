@@ -345,10 +345,11 @@ pub fn windows(
 
 /// Occurrences overlapping one of `windows`, each window an index range on `starts_at` (from
 /// SHORT_HOURS before it; the long ones through their partial index), with `extra` (the room or
-/// chair) in every term so that each term is one index range.
+/// chair; its argument says whether the term is the long ones') in every term so that each term
+/// is one index range.
 fn overlapping(
     windows: &[(DateTime<Utc>, DateTime<Utc>)],
-    extra: impl Fn() -> Condition,
+    extra: impl Fn(bool) -> Condition,
     backend: DbBackend,
 ) -> Condition {
     let mut any = Condition::any();
@@ -356,13 +357,13 @@ fn overlapping(
         let short_from = *s - Duration::hours(SHORT_HOURS);
         any = any
             .add(
-                extra()
+                extra(false)
                     .add(occurrence::Column::StartsAt.gte(short_from))
                     .add(occurrence::Column::StartsAt.lt(*e))
                     .add(occurrence::Column::EndsAt.gt(*s)),
             )
             .add(
-                extra()
+                extra(true)
                     .add(is_long(backend))
                     .add(occurrence::Column::StartsAt.gte(*s - Duration::days(MAX_DAYS)))
                     .add(occurrence::Column::StartsAt.lt(short_from))
@@ -370,6 +371,19 @@ fn overlapping(
             );
     }
     any
+}
+
+/// `column IN (ids)`. In the term of the long occurrences SQLite gets `+column`, which keeps its
+/// planner on their small partial index: on the (room or chair, start) index that term is a
+/// week's range with `julianday` computed for each row, a third of the query's time.
+fn among(column: occurrence::Column, ids: &[i32], long: bool, backend: DbBackend) -> SimpleExpr {
+    let ids = ids.iter().copied();
+    if long && backend == DbBackend::Sqlite {
+        use sea_orm::{sea_query::ExprTrait, IdenStatic};
+        Expr::cust(format!("+\"occurrence\".\"{}\"", column.as_str())).is_in(ids)
+    } else {
+        column.is_in(ids)
+    }
 }
 
 /// Occurrences of other meetings in `rooms` or chaired by `chairs` that overlap `windows`;
@@ -385,19 +399,17 @@ fn holding_select(
         return None;
     }
     let mut who = Condition::any();
-    if !rooms.is_empty() {
-        who = who.add(overlapping(
-            windows,
-            || Condition::all().add(occurrence::Column::RoomId.is_in(rooms.iter().copied())),
-            backend,
-        ));
-    }
-    if !chairs.is_empty() {
-        who = who.add(overlapping(
-            windows,
-            || Condition::all().add(occurrence::Column::ChairId.is_in(chairs.iter().copied())),
-            backend,
-        ));
+    for (column, ids) in [
+        (occurrence::Column::RoomId, rooms),
+        (occurrence::Column::ChairId, chairs),
+    ] {
+        if !ids.is_empty() {
+            who = who.add(overlapping(
+                windows,
+                |long| Condition::all().add(among(column, ids, long, backend)),
+                backend,
+            ));
+        }
     }
     Some(
         busy_select(exclude)
@@ -431,7 +443,7 @@ fn attending_select(
             .column(meeting_attendee::Column::PersonId)
             .column(meeting_attendee::Column::AgencyId)
             .join(JoinType::InnerJoin, meeting::Relation::Attendee.def())
-            .filter(overlapping(windows, Condition::all, backend))
+            .filter(overlapping(windows, |_| Condition::all(), backend))
             .filter(occurrence::Column::Status.eq(MeetingStatus::Approved))
             .filter(meeting_attendee::Column::Role.ne(AttendeeRole::Optional))
             .filter(who),

@@ -19,12 +19,10 @@ use crate::domain::settings::Settings;
 use crate::domain::working_days::Calendar;
 use crate::{Error, Result};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
-use entity::{
-    agency, meeting, meeting_event, occurrence, person, room, MeetingKind, MeetingStatus,
-};
+use entity::{agency, meeting, occurrence, person, room, MeetingKind, MeetingStatus};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, JoinType, QueryFilter, QuerySelect,
-    QueryTrait, RelationTrait, Statement,
+    RelationTrait, Statement,
 };
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -234,10 +232,12 @@ impl Sql {
     }
 
     /// Whole seconds from `a` to `b` (stored instants have no fractions, see clock::now).
+    /// On SQLite through julianday (a double: exact to well under a millisecond in this era,
+    /// so rounding gives the seconds), a third of the cost of strftime('%s') per row.
     fn seconds(&self, a: &str, b: &str) -> String {
         match self.backend {
             DbBackend::Postgres => format!("EXTRACT(EPOCH FROM ({b} - {a}))"),
-            _ => format!("(strftime('%s', {b}) - strftime('%s', {a}))"),
+            _ => format!("CAST(ROUND((julianday({b}) - julianday({a})) * 86400) AS INTEGER)"),
         }
     }
 
@@ -334,101 +334,25 @@ fn days_cte(sql: &mut Sql, f: &ReportFilter, calendar: &Calendar, s: &Settings) 
 
 /// Computes the report: counts in one GROUP BY query; lateness and room use per day in one
 /// query grouped by room, week and month; the lead-time percentiles picked by rank in SQL;
-/// plus reschedules, the small tables of names and the calendar.
+/// plus reschedules, the small tables of names and the calendar. The four queries over the
+/// period's occurrences run at once, each on its own pooled connection (on SQLite as on
+/// PostgreSQL reads do not wait for each other), so the report takes about as long as its
+/// slowest query on a machine with cores to spare, not their sum.
 pub async fn compute(db: &Db, f: &ReportFilter, settings: &Settings) -> Result<Report> {
     let conn = &db.conn;
-    let backend = db.backend();
-    // 1. Counts by status × kind × agency × chair × room.
-    let groups: Vec<Group> = occurrences_in(f)
-        .column(occurrence::Column::Status)
-        .column(meeting::Column::Kind)
-        .column(meeting::Column::RequestingAgencyId)
-        .column(occurrence::Column::ChairId)
-        .column(occurrence::Column::RoomId)
-        .column_as(occurrence::Column::Id.count(), "n")
-        .group_by(occurrence::Column::Status)
-        .group_by(meeting::Column::Kind)
-        .group_by(meeting::Column::RequestingAgencyId)
-        .group_by(occurrence::Column::ChairId)
-        .group_by(occurrence::Column::RoomId)
-        .into_tuple()
-        .all(conn)
-        .await?;
-
-    // The meetings covered: those with an occurrence in the report.
-    let meeting_ids = occurrences_in(f)
-        .column(occurrence::Column::MeetingId)
-        .into_query();
-
-    // 2. Reschedules of the meetings covered, whenever recorded (usually before the period).
-    let reschedules: i64 = meeting_event::Entity::find()
-        .select_only()
-        .column_as(meeting_event::Column::Id.count(), "n")
-        .filter(meeting_event::Column::MeetingId.in_subquery(meeting_ids))
-        .filter(meeting_event::Column::Action.is_in(["reschedule", "reschedule_occurrence"]))
-        .into_tuple()
-        .one(conn)
-        .await?
-        .unwrap_or(0);
-
-    // 3. Approval lead times: the count and the rows at the ranks the percentiles need.
-    let lead_time = lead_time(db, f).await?;
-
     let cal_from = f.from - Duration::days(120);
     let calendar = Calendar::load(conn, cal_from, f.to).await?;
-
-    // 4. The standing occurrences by the day they start: late registrations, late documents,
-    // and the office minutes approved bookings take on that day, per room, week and month.
-    let mut sql = Sql::new(backend);
-    let days = days_cte(&mut sql, f, &calendar, settings);
-    let period = period_where(&mut sql, f);
-    let standing = codes(&[
-        MeetingStatus::Cancelled.code(),
-        MeetingStatus::Rejected.code(),
-        MeetingStatus::Withdrawn.code(),
-    ]);
-    let regular = codes(
-        &MeetingKind::ALL
-            .iter()
-            .filter(|k| documents::rule_applies(**k))
-            .map(|k| k.code())
-            .collect::<Vec<_>>(),
-    );
-    let approved = MeetingStatus::Approved.code();
-    let draft = MeetingStatus::Draft.code();
-    let booked = format!(
-        "o.status = '{approved}' AND o.room_id IS NOT NULL \
-         AND o.starts_at < d.close_at AND o.ends_at > d.open_at"
-    );
-    let minutes = sql.minutes(
-        &sql.greatest("o.starts_at", "d.open_at"),
-        &sql.least("o.ends_at", "d.close_at"),
-    );
-    let spill =
-        format!("o.status = '{approved}' AND o.room_id IS NOT NULL AND o.ends_at > d.spill_at");
-    let from = format!(
-        "WITH {days} SELECT {{cols}} FROM d CROSS JOIN occurrence o \
-         JOIN meeting m ON m.id = o.meeting_id \
-         LEFT JOIN (SELECT meeting_id, MIN(uploaded_at) AS first_at FROM document \
-                    GROUP BY meeting_id) fu ON fu.meeting_id = o.meeting_id \
-         WHERE o.starts_at >= d.lo AND o.starts_at < d.hi AND {period} \
-         AND o.status NOT IN ({standing})"
-    );
-    let cols = format!(
-        "o.room_id AS room_id, d.wk AS wk, d.mo AS mo, \
-         CAST(SUM(CASE WHEN m.submitted_at >= d.reg_after THEN 1 ELSE 0 END) AS BIGINT) AS late_reg, \
-         CAST(SUM(CASE WHEN m.kind IN ({regular}) AND o.status <> '{draft}' \
-              AND ((fu.first_at IS NULL AND d.doc_overdue = 1) OR fu.first_at >= d.doc_after) \
-              THEN 1 ELSE 0 END) AS BIGINT) AS late_doc, \
-         CAST(SUM(CASE WHEN {booked} THEN {minutes} ELSE 0 END) AS BIGINT) AS booked, \
-         CAST(SUM(CASE WHEN {booked} THEN 1 ELSE 0 END) AS BIGINT) AS bookings, \
-         CAST(SUM(CASE WHEN {spill} THEN 1 ELSE 0 END) AS BIGINT) AS spills"
-    );
-    let by_day = conn
-        .query_all_raw(
-            sql.statement(from.replace("{cols}", &cols) + " GROUP BY o.room_id, d.wk, d.mo"),
-        )
-        .await?;
+    let (groups, reschedules, lead_time, by_day, (agencies, persons, rooms)) = rocket::tokio::try_join!(
+        counts(db, f),
+        reschedules(db, f),
+        lead_time(db, f),
+        standing_by_day(db, f, &calendar, settings),
+        names(db),
+    )?;
+    let StandingByDay {
+        rows: by_day,
+        spilling,
+    } = by_day;
     let day_of = |n: i32| NaiveDate::from_num_days_from_ce_opt(n).unwrap_or(f.from);
     let mut late_registrations = 0;
     let mut late_documents = 0;
@@ -453,10 +377,7 @@ pub async fn compute(db: &Db, f: &ReportFilter, settings: &Settings) -> Result<R
     // The rare bookings that run into the office hours of a later day (field trips over several
     // days, meetings into the night): their later days, one by one.
     if spills > 0 {
-        let cols = "o.room_id AS room_id, o.starts_at AS starts_at, o.ends_at AS ends_at";
-        let rows = conn
-            .query_all_raw(sql.statement(from.replace("{cols}", cols) + &format!(" AND {spill}")))
-            .await?;
+        let rows = conn.query_all_raw(spilling).await?;
         for row in rows {
             let room: i32 = row.try_get("", "room_id")?;
             let starts: DateTime<Utc> = row.try_get("", "starts_at")?;
@@ -473,25 +394,6 @@ pub async fn compute(db: &Db, f: &ReportFilter, settings: &Settings) -> Result<R
             }
         }
     }
-
-    let agencies: HashMap<i32, String> = agency::Entity::find()
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|a| (a.id, a.name))
-        .collect();
-    let persons: HashMap<i32, String> = person::Entity::find()
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, format!("{} {}", p.position, p.full_name)))
-        .collect();
-    let rooms: HashMap<i32, String> = room::Entity::find()
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r.name))
-        .collect();
 
     // Counts by each dimension.
     let mut total = 0;
@@ -606,21 +508,169 @@ pub async fn compute(db: &Db, f: &ReportFilter, settings: &Settings) -> Result<R
     })
 }
 
+/// Occurrences by status × kind × agency × chair × room.
+async fn counts(db: &Db, f: &ReportFilter) -> Result<Vec<Group>> {
+    Ok(occurrences_in(f)
+        .column(occurrence::Column::Status)
+        .column(meeting::Column::Kind)
+        .column(meeting::Column::RequestingAgencyId)
+        .column(occurrence::Column::ChairId)
+        .column(occurrence::Column::RoomId)
+        .column_as(occurrence::Column::Id.count(), "n")
+        .group_by(occurrence::Column::Status)
+        .group_by(meeting::Column::Kind)
+        .group_by(meeting::Column::RequestingAgencyId)
+        .group_by(occurrence::Column::ChairId)
+        .group_by(occurrence::Column::RoomId)
+        .into_tuple()
+        .all(&db.conn)
+        .await?)
+}
+
+/// Reschedules of the meetings covered (those with an occurrence in the report), whenever
+/// recorded (usually before the period): from the reschedule entries of the audit trail, each
+/// asking its meeting's occurrences, rather than from the period's meetings, which are many.
+async fn reschedules(db: &Db, f: &ReportFilter) -> Result<i64> {
+    let mut sql = Sql::new(db.backend());
+    let period = period_where(&mut sql, f);
+    let text = format!(
+        "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM meeting_event e \
+         WHERE e.action IN ('reschedule', 'reschedule_occurrence') AND EXISTS ( \
+           SELECT 1 FROM occurrence o JOIN meeting m ON m.id = o.meeting_id \
+           WHERE o.meeting_id = e.meeting_id AND {period})"
+    );
+    let row = db.conn.query_one_raw(sql.statement(text)).await?;
+    Ok(match row {
+        Some(r) => r.try_get("", "n")?,
+        None => 0,
+    })
+}
+
+/// The per-day query's rows, and the statement that lists the bookings running into the office
+/// hours of a later day (asked only when some do).
+struct StandingByDay {
+    rows: Vec<sea_orm::QueryResult>,
+    spilling: Statement,
+}
+
+/// The standing occurrences by the day they start: late registrations, late documents, and
+/// the office minutes approved bookings take on that day, per room, week and month.
+async fn standing_by_day(
+    db: &Db,
+    f: &ReportFilter,
+    calendar: &Calendar,
+    settings: &Settings,
+) -> Result<StandingByDay> {
+    let mut sql = Sql::new(db.backend());
+    let days = days_cte(&mut sql, f, calendar, settings);
+    let period = period_where(&mut sql, f);
+    let standing = codes(&[
+        MeetingStatus::Cancelled.code(),
+        MeetingStatus::Rejected.code(),
+        MeetingStatus::Withdrawn.code(),
+    ]);
+    let regular = codes(
+        &MeetingKind::ALL
+            .iter()
+            .filter(|k| documents::rule_applies(**k))
+            .map(|k| k.code())
+            .collect::<Vec<_>>(),
+    );
+    let approved = MeetingStatus::Approved.code();
+    let draft = MeetingStatus::Draft.code();
+    let booked = format!(
+        "o.status = '{approved}' AND o.room_id IS NOT NULL \
+         AND o.starts_at < d.close_at AND o.ends_at > d.open_at"
+    );
+    let minutes = sql.minutes(
+        &sql.greatest("o.starts_at", "d.open_at"),
+        &sql.least("o.ends_at", "d.close_at"),
+    );
+    let spill =
+        format!("o.status = '{approved}' AND o.room_id IS NOT NULL AND o.ends_at > d.spill_at");
+    let from = format!(
+        "WITH {days} SELECT {{cols}} FROM d CROSS JOIN occurrence o \
+         JOIN meeting m ON m.id = o.meeting_id \
+         LEFT JOIN (SELECT meeting_id, MIN(uploaded_at) AS first_at FROM document \
+                    GROUP BY meeting_id) fu ON fu.meeting_id = o.meeting_id \
+         WHERE o.starts_at >= d.lo AND o.starts_at < d.hi AND {period} \
+         AND o.status NOT IN ({standing})"
+    );
+    let cols = format!(
+        "o.room_id AS room_id, d.wk AS wk, d.mo AS mo, \
+         CAST(SUM(CASE WHEN m.submitted_at >= d.reg_after THEN 1 ELSE 0 END) AS BIGINT) AS late_reg, \
+         CAST(SUM(CASE WHEN m.kind IN ({regular}) AND o.status <> '{draft}' \
+              AND ((fu.first_at IS NULL AND d.doc_overdue = 1) OR fu.first_at >= d.doc_after) \
+              THEN 1 ELSE 0 END) AS BIGINT) AS late_doc, \
+         CAST(SUM(CASE WHEN {booked} THEN {minutes} ELSE 0 END) AS BIGINT) AS booked, \
+         CAST(SUM(CASE WHEN {booked} THEN 1 ELSE 0 END) AS BIGINT) AS bookings, \
+         CAST(SUM(CASE WHEN {spill} THEN 1 ELSE 0 END) AS BIGINT) AS spills"
+    );
+    let rows = db
+        .conn
+        .query_all_raw(
+            sql.statement(from.replace("{cols}", &cols) + " GROUP BY o.room_id, d.wk, d.mo"),
+        )
+        .await?;
+    let cols = "o.room_id AS room_id, o.starts_at AS starts_at, o.ends_at AS ends_at";
+    let spilling = sql.statement(from.replace("{cols}", cols) + &format!(" AND {spill}"));
+    Ok(StandingByDay { rows, spilling })
+}
+
+type Names = (
+    HashMap<i32, String>,
+    HashMap<i32, String>,
+    HashMap<i32, String>,
+);
+
+/// The names of agencies, persons (with their position) and rooms.
+async fn names(db: &Db) -> Result<Names> {
+    let conn = &db.conn;
+    let agencies = agency::Entity::find()
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a.name))
+        .collect();
+    let persons = person::Entity::find()
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, format!("{} {}", p.position, p.full_name)))
+        .collect();
+    let rooms = room::Entity::find()
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.name))
+        .collect();
+    Ok((agencies, persons, rooms))
+}
+
 /// Median and 90th percentile of the approval lead time of the meetings covered, without
 /// fetching every lead time: SQL numbers the decided meetings by lead time and returns only
 /// the rows at the ranks [`nearest_rank`] may pick (it rounds in floating point, so the 90th
 /// percentile's rank is the exact ceiling or one more), with their count.
 async fn lead_time(db: &Db, f: &ReportFilter) -> Result<LeadTime> {
     let mut sql = Sql::new(db.backend());
-    let period = period_where(&mut sql, f);
-    let lead = sql.seconds("submitted_at", "decided_at");
+    // The agency is the meeting's own: asked of the outer row, so that the occurrences'
+    // subquery needs no join.
+    let agency = match f.agency_id {
+        Some(a) => format!(" AND m.requesting_agency_id = {}", sql.bind(a)),
+        None => String::new(),
+    };
+    let unfiltered = ReportFilter {
+        agency_id: None,
+        ..f.clone()
+    };
+    let period = period_where(&mut sql, &unfiltered);
+    let lead = sql.seconds("m.submitted_at", "m.decided_at");
     let text = format!(
         "SELECT t.s AS s, t.d AS d, t.rn AS rn, t.n AS n FROM ( \
-           SELECT submitted_at AS s, decided_at AS d, \
+           SELECT m.submitted_at AS s, m.decided_at AS d, \
                   ROW_NUMBER() OVER (ORDER BY {lead}) AS rn, COUNT(*) OVER () AS n \
-           FROM meeting WHERE submitted_at IS NOT NULL AND decided_at IS NOT NULL \
-           AND id IN (SELECT o.meeting_id FROM occurrence o \
-                      JOIN meeting m ON m.id = o.meeting_id WHERE {period}) \
+           FROM meeting m WHERE m.submitted_at IS NOT NULL AND m.decided_at IS NOT NULL{agency} \
+           AND m.id IN (SELECT o.meeting_id FROM occurrence o WHERE {period}) \
          ) t WHERE t.rn IN ((t.n + 1) / 2, (9 * t.n + 9) / 10, (9 * t.n + 9) / 10 + 1)"
     );
     let rows = db.conn.query_all_raw(sql.statement(text)).await?;
