@@ -286,7 +286,7 @@ pub struct AgencyScope {
 
 impl AgencyScope {
     pub fn allows(&self, agency_id: i32) -> bool {
-        self.only.map_or(true, |own| own == agency_id)
+        self.only.is_none_or(|own| own == agency_id)
     }
 
     /// Ok when the caller may see `agency_id`'s requests, else the not-found answer.
