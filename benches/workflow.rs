@@ -65,7 +65,13 @@ async fn main() {
         .merge(("log_level", "off"))
         .merge(("port", port))
         .merge(("address", "127.0.0.1"))
-        .merge(("db_pool_size", 16));
+        .merge((
+            "db_pool_size",
+            std::env::var("LICHHOP_DB_POOL_SIZE")
+                .ok()
+                .and_then(|v| v.parse::<u32>().ok())
+                .unwrap_or(16),
+        ));
     let rocket = lichhop::app::build(figment).await.expect("app builds");
     let db = rocket.state::<lichhop::db::Db>().unwrap().clone();
     println!("database: {} ({})", db.kind(), lichhop::db::redact(&url));

@@ -85,6 +85,14 @@ pub async fn connect(url: &str, pool_size: u32) -> Result<Db> {
         // Every statement to the log (target sqlx, level info) only when asked: it costs time.
         .sqlx_logging(std::env::var_os("LICHHOP_LOG_SQL").is_some());
     if is_sqlite {
+        // A SQLite connection is a file handle in this process: it cannot go stale, and the
+        // ping sqlx sends on every checkout is one more hop to the connection's thread.
+        options.test_before_acquire(false);
+    } else {
+        // A server connection can die while idle (restart, firewall): only those are pinged.
+        options.test_before_acquire_if_idle_for(Duration::from_secs(30));
+    }
+    if is_sqlite {
         options.map_sqlx_sqlite_opts(|o: SqliteConnectOptions| {
             o.journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)

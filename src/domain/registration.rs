@@ -320,7 +320,10 @@ pub async fn validate<C: ConnectionTrait>(
             ))
         }
     };
-    must_exist::<_, agency::Entity>(db, "requesting_agency_id", requesting_agency_id).await?;
+    // The actor's own agency exists (the account's foreign key says so): no statement for it.
+    if actor.agency_id != Some(requesting_agency_id) {
+        must_exist::<_, agency::Entity>(db, "requesting_agency_id", requesting_agency_id).await?;
+    }
     if let Some(id) = input.chair_id {
         let p = must_exist::<_, person::Entity>(db, "chair_id", id).await?;
         if !p.is_leader || !p.active {
