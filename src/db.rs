@@ -78,10 +78,6 @@ pub async fn connect(url: &str, pool_size: u32) -> Result<Db> {
         .min_connections(1)
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(10))
-        // sqlx pings a connection on every checkout by default: for SQLite one more hop to the
-        // connection's thread per statement, for PostgreSQL one more network round trip. Only
-        // a connection idle long enough to have been dropped (server restart, proxy) is tested.
-        .test_before_acquire_if_idle_for(Duration::from_secs(30))
         // Every statement to the log (target sqlx, level info) only when asked: it costs time.
         .sqlx_logging(std::env::var_os("LICHHOP_LOG_SQL").is_some());
     if is_sqlite {
