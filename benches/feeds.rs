@@ -21,6 +21,15 @@ const EVENTS: usize = 2_000;
 const SECONDS: &str = "5";
 /// Alternating rounds of (ours, nginx); the best of each side is reported.
 const ROUNDS: usize = 2;
+/// Worker threads of our server and worker processes of nginx, the same for both: by default
+/// one per core, as `lichhop serve` (src/main.rs) and nginx's `worker_processes auto` run.
+/// `LICHHOP_BENCH_WORKERS=1` compares one against one.
+fn workers() -> usize {
+    std::env::var("LICHHOP_BENCH_WORKERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2)
+}
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
@@ -50,19 +59,29 @@ fn wrk(url: &str, headers: &[String]) -> f64 {
         .unwrap_or(0.0)
 }
 
-/// One request, headers only (for nginx's ETag).
-fn head(port: u16, path: &str) -> String {
+/// What calendar clients send (Google, Apple and Outlook all ask for gzip).
+const GZIP: &str = "Accept-Encoding: gzip, deflate, br";
+
+/// One GET over its own connection: (head, body). Bodies here are sized, not chunked.
+fn get(port: u16, path: &str, headers: &[&str]) -> (String, Vec<u8>) {
     use std::io::{Read, Write};
     let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    let extra: String = headers.iter().map(|h| format!("{h}\r\n")).collect();
     write!(
         s,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{extra}Connection: close\r\n\r\n"
     )
     .expect("write");
     let mut raw = Vec::new();
     s.read_to_end(&mut raw).ok();
-    let text = String::from_utf8_lossy(&raw);
-    text.split("\r\n\r\n").next().unwrap_or("").to_string()
+    let end = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a complete head");
+    (
+        String::from_utf8_lossy(&raw[..end]).into_owned(),
+        raw[end + 4..].to_vec(),
+    )
 }
 
 fn header_value(head: &str, name: &str) -> String {
@@ -76,8 +95,18 @@ fn header_value(head: &str, name: &str) -> String {
         .unwrap_or_default()
 }
 
-#[rocket::main]
-async fn main() {
+fn main() {
+    // Our own runtime, as src/main.rs builds it, with the worker count nginx is given too.
+    rocket::tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(workers())
+        .thread_name("rocket-worker-thread")
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(run(workers()));
+}
+
+async fn run(workers: usize) {
     let dir = tempfile::tempdir().expect("temp dir");
     let db_url = format!(
         "sqlite://{}?mode=rwc",
@@ -91,7 +120,7 @@ async fn main() {
         .merge(("log_level", "off"))
         .merge(("address", "127.0.0.1"))
         .merge(("port", port))
-        .merge(("workers", 2));
+        .merge(("workers", workers));
     let rocket = lichhop::app::build(figment)
         .await
         .expect("app builds")
@@ -229,20 +258,28 @@ async fn main() {
     }
     let path = format!("/feeds/{secret}.ics");
     let ours = format!("http://127.0.0.1:{port}{path}");
-    let our_head = head(port, &path);
-    let our_etag = header_value(&our_head, "ETag");
+    // nginx is given exactly the bytes we serve, plain and gzip (for gzip_static).
+    let (our_head, plain) = get(port, &path, &[]);
+    let (our_gz_head, gz) = get(port, &path, &[GZIP]);
     assert!(our_head.starts_with("HTTP/1.1 200"), "{our_head}");
+    assert_eq!(header_value(&our_gz_head, "Content-Encoding"), "gzip");
+    assert_eq!(plain, bytes.as_bytes(), "the server serves the built bytes");
+    let our_etag = header_value(&our_head, "ETag");
+    let our_gz_etag = header_value(&our_gz_head, "ETag");
 
-    // nginx serving the same bytes as a static file, on its own prefix and port.
+    // nginx serving the same bytes as static files, on its own prefix and port, with as many
+    // worker processes as our server has worker threads.
     let root = dir.path().join("nginx");
     std::fs::create_dir_all(root.join("html/feeds")).expect("dir");
     std::fs::create_dir_all(root.join("logs")).expect("dir");
-    std::fs::write(root.join("html/feeds/feed.ics"), &bytes).expect("write");
+    std::fs::write(root.join("html/feeds/feed.ics"), &plain).expect("write");
+    std::fs::write(root.join("html/feeds/feed.ics.gz"), &gz).expect("write");
     let nginx_port = free_port();
     let conf = format!(
-        "user root;\nworker_processes 1;\npid {root}/nginx.pid;\nerror_log {root}/logs/error.log;\n\
+        "user root;\nworker_processes {workers};\npid {root}/nginx.pid;\nerror_log {root}/logs/error.log;\n\
          events {{ worker_connections 1024; }}\n\
          http {{\n  access_log off;\n  sendfile on;\n  keepalive_requests 100000;\n\
+         gzip_static on;\n  gzip_vary on;\n\
          types {{ text/calendar ics; }}\n  charset utf-8;\n  charset_types text/calendar;\n\
          client_body_temp_path {root}/tmp;\n  proxy_temp_path {root}/tmp;\n\
          server {{ listen 127.0.0.1:{nginx_port}; root {root}/html; }}\n}}\n",
@@ -250,55 +287,90 @@ async fn main() {
     );
     std::fs::create_dir_all(root.join("tmp")).expect("dir");
     std::fs::write(root.join("nginx.conf"), conf).expect("conf");
+    let nginx_args = [
+        "-p".to_string(),
+        root.display().to_string(),
+        "-c".to_string(),
+        root.join("nginx.conf").display().to_string(),
+    ];
     let nginx = Command::new("nginx")
-        .args([
-            "-p",
-            &root.display().to_string(),
-            "-c",
-            &root.join("nginx.conf").display().to_string(),
-        ])
+        .args(&nginx_args)
         .status()
         .expect("nginx runs (bash bench/feeds.sh installs nginx-light)");
     assert!(nginx.success(), "nginx did not start");
     std::thread::sleep(std::time::Duration::from_millis(300));
-    let nginx_url = format!("http://127.0.0.1:{nginx_port}/feeds/feed.ics");
-    let nginx_etag = header_value(&head(nginx_port, "/feeds/feed.ics"), "ETag");
-
-    // wrk blocks; run it off the async runtime so our server keeps its threads.
-    let (ours2, nginx_url2, our_etag2, nginx_etag2) = (
-        ours.clone(),
-        nginx_url.clone(),
-        our_etag.clone(),
-        nginx_etag.clone(),
+    let nginx_path = "/feeds/feed.ics";
+    let nginx_url = format!("http://127.0.0.1:{nginx_port}{nginx_path}");
+    let (nginx_head, nginx_plain) = get(nginx_port, nginx_path, &[]);
+    let (nginx_gz_head, nginx_gz) = get(nginx_port, nginx_path, &[GZIP]);
+    assert!(
+        nginx_plain == plain && nginx_gz == gz,
+        "nginx serves the same bytes"
     );
-    // Alternating runs, best of each: other work on the machine then hurts both sides alike.
-    let results = rocket::tokio::task::spawn_blocking(move || {
-        let (mut r, our_inm, nginx_inm) = (
-            [0f64; 4],
-            [format!("If-None-Match: {our_etag2}")],
-            [format!("If-None-Match: {nginx_etag2}")],
+    let nginx_etag = header_value(&nginx_head, "ETag");
+    let nginx_gz_etag = header_value(&nginx_gz_head, "ETag");
+    println!(
+        "bytes: {} plain, {} gzip (both servers); workers: {workers} tokio threads (lichhop), {workers} nginx processes",
+        plain.len(),
+        gz.len()
+    );
+
+    // Profiling aid: LICHHOP_BENCH_HOLD=<seconds> keeps both servers up without running wrk.
+    if let Some(secs) = std::env::var("LICHHOP_BENCH_HOLD")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        println!(
+            "pid {}\nours  {ours}\n  ETag {our_etag}\n  gzip ETag {our_gz_etag}",
+            std::process::id()
         );
+        println!("nginx {nginx_url}\n  ETag {nginx_etag}\n  gzip ETag {nginx_gz_etag}");
+        rocket::tokio::time::sleep(std::time::Duration::from_secs(secs)).await;
+    }
+
+    let inm = |etag: &str| format!("If-None-Match: {etag}");
+    // (label, our headers, nginx headers)
+    let cases: Vec<(&str, Vec<String>, Vec<String>)> = vec![
+        ("warm GET, plain  ", vec![], vec![]),
+        (
+            "304, plain       ",
+            vec![inm(&our_etag)],
+            vec![inm(&nginx_etag)],
+        ),
+        ("warm GET, gzip   ", vec![GZIP.into()], vec![GZIP.into()]),
+        (
+            "304, gzip        ",
+            vec![GZIP.into(), inm(&our_gz_etag)],
+            vec![GZIP.into(), inm(&nginx_gz_etag)],
+        ),
+    ];
+    let uptime = || {
+        Command::new("uptime")
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+            .unwrap_or_default()
+    };
+    println!("load before: {}", uptime());
+    // wrk blocks; run it off the async runtime so our server keeps its threads.
+    // Alternating runs, best of each: other work on the machine then hurts both sides alike.
+    let (ours2, nginx_url2, cases2) = (ours.clone(), nginx_url.clone(), cases.clone());
+    let results = rocket::tokio::task::spawn_blocking(move || {
+        let mut best = vec![(0f64, 0f64); cases2.len()];
         for _ in 0..ROUNDS {
-            r[0] = r[0].max(wrk(&ours2, &[]));
-            r[1] = r[1].max(wrk(&nginx_url2, &[]));
-            r[2] = r[2].max(wrk(&ours2, &our_inm));
-            r[3] = r[3].max(wrk(&nginx_url2, &nginx_inm));
+            for (i, (_, our_h, nginx_h)) in cases2.iter().enumerate() {
+                best[i].0 = best[i].0.max(wrk(&ours2, our_h));
+                best[i].1 = best[i].1.max(wrk(&nginx_url2, nginx_h));
+            }
         }
-        (r[0], r[1], r[2], r[3])
+        best
     })
     .await
     .expect("wrk finished");
-    let (warm_ours, warm_nginx, nm_ours, nm_nginx) = results;
+    println!("load after : {}", uptime());
 
     Command::new("nginx")
-        .args([
-            "-p",
-            &root.display().to_string(),
-            "-c",
-            &root.join("nginx.conf").display().to_string(),
-            "-s",
-            "stop",
-        ])
+        .args(&nginx_args)
+        .args(["-s", "stop"])
         .status()
         .ok();
     shutdown.notify();
@@ -306,6 +378,12 @@ async fn main() {
     println!(
         "wrk -t2 -c32 -d{SECONDS}s, best of {ROUNDS} alternating rounds, loopback, 2 cores shared by server and wrk"
     );
-    println!("warm GET : lichhop {warm_ours:>10.0} req/s   nginx {warm_nginx:>10.0} req/s   ratio {:.2} (target >= 0.5)", warm_ours / warm_nginx.max(1.0));
-    println!("304      : lichhop {nm_ours:>10.0} req/s   nginx {nm_nginx:>10.0} req/s   ratio {:.2} (target >= 0.7)", nm_ours / nm_nginx.max(1.0));
+    // Calendar clients (Google, Apple, Outlook, Thunderbird) send Accept-Encoding: gzip.
+    for ((label, _, _), (o, n)) in cases.iter().zip(&results) {
+        let target = if label.starts_with("304") { 0.7 } else { 0.5 };
+        println!(
+            "{label}: lichhop {o:>8.0} req/s   nginx {n:>8.0} req/s   ratio {:.2} (target >= {target})",
+            o / n.max(1.0)
+        );
+    }
 }

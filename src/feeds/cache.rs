@@ -36,9 +36,13 @@ pub struct Rendered {
     pub gzip: Option<Arc<[u8]>>,
     /// Strong validator: a hash of the bytes (quoted, as sent).
     pub etag: String,
+    /// The gzip representation's own strong validator (RFC 9110 §8.8.3).
+    pub etag_gzip: String,
     pub last_modified: DateTime<Utc>,
+    /// `last_modified` as an IMF-fixdate, formatted once per build rather than per request.
+    pub last_modified_http: String,
     pub events: usize,
-    generation: String,
+    generation: Generation,
     built: Instant,
 }
 
@@ -129,26 +133,30 @@ const MARKS: &str = "\
     (SELECT CAST(MAX(updated_at) AS TEXT) FROM occurrence) AS g_o, \
     (SELECT CAST(MAX(updated_at) AS TEXT) FROM setting) AS g_s";
 
-fn generation_of(row: &QueryResult) -> Result<String> {
+fn generation_of(row: &QueryResult) -> Result<Generation> {
     let mut parts = Vec::with_capacity(5);
     for col in ["g_e", "g_m", "g_o", "g_s"] {
         parts.push(row.try_get::<Option<String>>("", col)?.unwrap_or_default());
     }
     // Cancelled meetings and the past window roll over with the office date.
     parts.push(clock::office_date(clock::now()).to_string());
-    Ok(parts.join("|"))
+    Ok(parts.join("|").into())
 }
+
+/// The data generation a feed was built from; shared, so a remembered probe is cloned
+/// without copying it.
+pub type Generation = Arc<str>;
 
 /// What one feed request needs from the database, in one round trip of point look-ups.
 #[derive(Debug, Clone)]
 pub struct Probe {
     /// The feed the token opens; None when the token is unknown or revoked.
     pub spec: Option<FeedSpec>,
-    pub generation: String,
+    pub generation: Generation,
 }
 
 /// The database's feed generation: changes whenever anything a feed shows may have changed.
-pub async fn generation(db: &Db) -> Result<String> {
+pub async fn generation(db: &Db) -> Result<Generation> {
     let sql = format!("SELECT {MARKS}");
     match db
         .conn
@@ -156,7 +164,7 @@ pub async fn generation(db: &Db) -> Result<String> {
         .await?
     {
         Some(row) => generation_of(&row),
-        None => Ok(String::new()),
+        None => Ok("".into()),
     }
 }
 
@@ -174,7 +182,7 @@ pub async fn probe(db: &Db, secret: &str) -> Result<Probe> {
     let Some(row) = db.conn.query_one_raw(stmt).await? else {
         return Ok(Probe {
             spec: None,
-            generation: String::new(),
+            generation: "".into(),
         });
     };
     let revoked: bool = row.try_get("", "revoked")?;
@@ -198,9 +206,15 @@ pub async fn probe(db: &Db, secret: &str) -> Result<Probe> {
     })
 }
 
-fn etag_of(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    format!("\"{}\"", hex::encode(&digest[..16]))
+/// (ETag of the plain bytes, ETag of their gzip form): a hash of the bytes, quoted.
+fn etags_of(bytes: &[u8]) -> (String, String) {
+    let digest = hex::encode(&Sha256::digest(bytes)[..16]);
+    (format!("\"{digest}\""), format!("\"{digest}-gz\""))
+}
+
+/// RFC 9110 §5.6.7 IMF-fixdate.
+pub fn http_date(t: DateTime<Utc>) -> String {
+    t.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
 }
 
 fn gzip(bytes: &[u8]) -> Option<Arc<[u8]>> {
@@ -240,7 +254,7 @@ impl FeedCache {
         &self,
         db: &Db,
         spec: FeedSpec,
-        generation: String,
+        generation: Generation,
         public_url: &str,
     ) -> Result<Arc<Rendered>> {
         if let Some(hit) = self.lookup(&spec) {
@@ -250,10 +264,13 @@ impl FeedCache {
         }
         let (text, events, last_modified) = build(db, spec, public_url).await?;
         let body: Arc<[u8]> = Arc::from(text.into_bytes());
+        let (etag, etag_gzip) = etags_of(&body);
         let rendered = Arc::new(Rendered {
-            etag: etag_of(&body),
+            etag,
+            etag_gzip,
             gzip: gzip(&body),
             body,
+            last_modified_http: http_date(last_modified),
             last_modified,
             events,
             generation,

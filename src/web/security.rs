@@ -5,12 +5,20 @@
 use rocket::fairing::{Fairing, Info, Kind};
 use rocket::http::Header;
 use rocket::{Request, Response};
+use std::borrow::Cow;
 
 /// The path of the public weekly schedule, which other sites may embed with `?embed=1`.
 pub const EMBEDDABLE_PATH: &str = "/lich-cong-tac";
 
-const CSP_BASE: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
-    img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'";
+macro_rules! csp_base {
+    () => {
+        "default-src 'self'; script-src 'self'; style-src 'self'; \
+         img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'"
+    };
+}
+const CSP_BASE: &str = csp_base!();
+/// The policy of almost every response, spelled once rather than formatted per response.
+const CSP_NOT_FRAMED: &str = concat!(csp_base!(), "; frame-ancestors 'none'");
 
 pub struct SecurityHeaders;
 
@@ -39,15 +47,17 @@ impl Fairing for SecurityHeaders {
             .headers()
             .get_one("Content-Security-Policy")
             .map(str::to_string);
-        let base = own.unwrap_or_else(|| CSP_BASE.to_string());
-        if is_embed(req) {
-            res.set_header(Header::new("Content-Security-Policy", base));
+        let embed = is_embed(req);
+        let csp: Cow<'static, str> = match (own, embed) {
+            (None, true) => CSP_BASE.into(),
+            (None, false) => CSP_NOT_FRAMED.into(),
+            (Some(own), true) => own.into(),
+            (Some(own), false) => format!("{own}; frame-ancestors 'none'").into(),
+        };
+        res.set_header(Header::new("Content-Security-Policy", csp));
+        if embed {
             res.remove_header("X-Frame-Options");
         } else {
-            res.set_header(Header::new(
-                "Content-Security-Policy",
-                format!("{base}; frame-ancestors 'none'"),
-            ));
             res.set_header(Header::new("X-Frame-Options", "DENY"));
         }
         res.set_header(Header::new("X-Content-Type-Options", "nosniff"));
