@@ -762,7 +762,7 @@ pub async fn check<C: ConnectionTrait>(
         }
     }
 
-    out.sort_by(|a, b| (a.date, a.severity, a.kind).cmp(&(b.date, b.severity, b.kind)));
+    out.sort_by_key(|a| (a.date, a.severity, a.kind));
     Ok(out)
 }
 
@@ -1042,7 +1042,7 @@ pub async fn of_meeting<C: ConnectionTrait>(
         .and_then(|d| d.flag)
     {
         found.push(flag);
-        found.sort_by(|a, b| (a.date, a.severity, a.kind).cmp(&(b.date, b.severity, b.kind)));
+        found.sort_by_key(|a| (a.date, a.severity, a.kind));
     }
     Ok((draft, found))
 }

@@ -374,7 +374,8 @@ pub async fn account_update(
             );
             Ok(Err((Status::UnprocessableEntity, page)))
         }
-        other => other.map(|()| Ok(Redirect::to(format!("/quan-tri/tai-khoan?{SAVED}")))),
+        Ok(()) => Ok(Ok(Redirect::to(format!("/quan-tri/tai-khoan?{SAVED}")))),
+        Err(e) => Err(e),
     }
 }
 
@@ -546,7 +547,7 @@ impl AgencyForm {
                 Field::select(
                     "kind",
                     "admin.agencies.kind",
-                    choices(kinds, &[self.kind.clone()]),
+                    choices(kinds, std::slice::from_ref(&self.kind)),
                 )
                 .translated(),
                 Field::email("email", "admin.agencies.email", &self.email),

@@ -43,6 +43,9 @@ fn this_week() -> NaiveDate {
     clock::week_start(clock::office_date(clock::now()))
 }
 
+// The "error" is the same page with a 4xx status, not a failure, and `Template` (the Ok side)
+// is nearly as large: boxing it would add an allocation and shrink the result by a few bytes.
+#[allow(clippy::result_large_err)]
 fn shown(page: Template, refused: Option<(rocket::http::Status, Value)>) -> Shown {
     match refused {
         Some((status, _)) => Err((status, page)),

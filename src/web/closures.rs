@@ -182,7 +182,7 @@ async fn render(
     }];
     room_choices.extend(choices(
         all_rooms.iter().map(|r| (r.id, r.name.clone())),
-        &[c.room_id.clone()],
+        std::slice::from_ref(&c.room_id),
     ));
     let mut kinds = vec![Choice {
         value: String::new(),
@@ -193,7 +193,7 @@ async fn render(
         ClosureKind::ALL
             .iter()
             .map(|k| (k.code(), format!("closures.kind.{}", k.code()))),
-        &[c.kind.clone()],
+        std::slice::from_ref(&c.kind),
     ));
     let mut views = [
         (

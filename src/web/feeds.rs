@@ -211,7 +211,7 @@ impl Choices {
                     self.persons
                         .iter()
                         .map(|p| (p.id, format!("{} — {}", p.full_name, p.position))),
-                    &[f.person_id.clone()],
+                    std::slice::from_ref(&f.person_id),
                 )),
             )
             .hint("feeds.form.person_hint"),
@@ -222,7 +222,7 @@ impl Choices {
                 "feeds.form.room",
                 with_none(choices(
                     self.rooms.iter().map(|r| (r.id, r.name.clone())),
-                    &[f.room_id.clone()],
+                    std::slice::from_ref(&f.room_id),
                 )),
             ));
         }
@@ -232,7 +232,7 @@ impl Choices {
                 "feeds.form.agency",
                 choices(
                     self.agencies.iter().map(|a| (a.id, a.name.clone())),
-                    &[f.agency_id.clone()],
+                    std::slice::from_ref(&f.agency_id),
                 ),
             )
             .hint("feeds.form.agency_hint"),

@@ -111,7 +111,7 @@ impl SettingsForm {
     fn view(&self) -> FormView {
         let weekdays = choices(
             (1..=7).map(|d| (d, format!("weekday.{d}"))),
-            &[self.cutoff_weekday.clone()],
+            std::slice::from_ref(&self.cutoff_weekday),
         );
         let fields = vec![
             Field::text("office_opens", "settings.office_opens", &self.office_opens)

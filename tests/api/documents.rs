@@ -121,12 +121,12 @@ async fn a_document_is_stored_by_hash_and_downloaded_only_as_an_attachment_by_pa
     assert_eq!(d["content_type"], "application/pdf");
     assert_eq!(d["file_name"], "Báo cáo tổng hợp.pdf");
     assert_eq!(d["size_bytes"], bytes.len());
-    assert_eq!(stored_files(&app), [sha.clone()]);
+    assert_eq!(stored_files(&app), std::slice::from_ref(&sha));
 
     // The same content again: a second row, one stored file.
     let (s, _) = upload(&app, &o.staff, id, "copy.pdf", &bytes).await;
     assert_eq!(s, Status::Created);
-    assert_eq!(stored_files(&app), [sha.clone()]);
+    assert_eq!(stored_files(&app), std::slice::from_ref(&sha));
 
     let doc = d["id"].as_i64().unwrap();
     // The invited agency B downloads it; an outsider does not learn it exists.
@@ -217,7 +217,7 @@ async fn a_document_is_stored_by_hash_and_downloaded_only_as_an_attachment_by_pa
         )
         .await;
     assert_eq!(s, Status::NoContent);
-    assert_eq!(stored_files(&app), [sha.clone()]);
+    assert_eq!(stored_files(&app), std::slice::from_ref(&sha));
     let other = list["documents"][1]["id"].as_i64().unwrap();
     let (s, _, _) = app
         .call(
