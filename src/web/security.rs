@@ -3,7 +3,7 @@
 //! no framing except the embeddable public schedule, nosniff, and a same-origin referrer.
 
 use rocket::fairing::{Fairing, Info, Kind};
-use rocket::http::Header;
+use rocket::http::{Header, Status};
 use rocket::{Request, Response};
 use std::borrow::Cow;
 
@@ -41,6 +41,12 @@ impl Fairing for SecurityHeaders {
     }
 
     async fn on_response<'r>(&self, req: &'r Request<'_>, res: &mut Response<'r>) {
+        // A 304 has no body to protect, and a cache keeps the headers of the stored 200 that a
+        // 304 does not repeat (RFC 9111 §4.3.4): feed clients revalidate every few minutes, and
+        // these headers were half of a 304's bytes.
+        if res.status() == Status::NotModified {
+            return;
+        }
         // A route may set a stricter policy of its own (a downloaded document is `sandbox`ed):
         // keep it and add what every response needs.
         let own = res

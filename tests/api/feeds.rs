@@ -255,6 +255,13 @@ async fn feeds_revalidate_with_304_answer_head_and_gzip() {
     let (s, hs304, b) = fetch(&app, "/feeds/public.ics", &[("If-None-Match", &etag)]).await;
     assert_eq!((s, b.len()), (Status::NotModified, 0));
     assert_eq!(header(&hs304, "ETag"), Some(etag.as_str()));
+    // The 304 repeats the validators and caching headers; the security headers stay those of
+    // the stored 200.
+    assert_eq!(header(&hs304, "Vary"), Some("Accept-Encoding"));
+    assert!(header(&hs304, "Cache-Control").is_some());
+    assert!(header(&hs, "Content-Security-Policy").is_some());
+    assert_eq!(header(&hs, "X-Content-Type-Options"), Some("nosniff"));
+    assert_eq!(header(&hs304, "Content-Security-Policy"), None);
     let (s, _, _) = fetch(
         &app,
         "/feeds/public.ics",
