@@ -373,12 +373,13 @@ fn overlapping(
     any
 }
 
-/// `column IN (ids)`. In the term of the long occurrences SQLite gets `+column`, which keeps its
-/// planner on their small partial index: on the (room or chair, start) index that term is a
-/// week's range with `julianday` computed for each row, a third of the query's time.
-fn among(column: occurrence::Column, ids: &[i32], long: bool, backend: DbBackend) -> SimpleExpr {
+/// `column IN (ids)`. In the term of the long occurrences it is written `+column`, which keeps
+/// the planner on their small partial index: on the (room or chair, start) index that term reads
+/// a week of the room's or chair's occurrences and filters them by length (SQLite: a third of the
+/// query's time; PostgreSQL: execution 0.71 -> 0.38 ms, EXPLAIN ANALYZE on the bench database).
+fn among(column: occurrence::Column, ids: &[i32], long: bool) -> SimpleExpr {
     let ids = ids.iter().copied();
-    if long && backend == DbBackend::Sqlite {
+    if long {
         use sea_orm::{sea_query::ExprTrait, IdenStatic};
         Expr::cust(format!("+\"occurrence\".\"{}\"", column.as_str())).is_in(ids)
     } else {
@@ -406,7 +407,7 @@ fn holding_select(
         if !ids.is_empty() {
             who = who.add(overlapping(
                 windows,
-                |long| Condition::all().add(among(column, ids, long, backend)),
+                |long| Condition::all().add(among(column, ids, long)),
                 backend,
             ));
         }
