@@ -286,3 +286,16 @@ impl FeedCache {
         self.entries.lock().ok()?.get(spec).cloned()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_gzip_form_has_its_own_etag_beside_the_plain_one() {
+        let (plain, gz) = etags_of(b"BEGIN:VCALENDAR");
+        assert!(plain.starts_with('"') && plain.ends_with('"'), "{plain}");
+        assert_eq!(gz, format!("{}-gz\"", plain.trim_end_matches('"')));
+        assert_eq!(plain.len(), 34, "16 bytes of SHA-256 in hex, quoted");
+    }
+}
