@@ -4,7 +4,10 @@ use crate::{config::ensure_dir, Error, Result};
 use migration::{Migrator, MigratorTrait};
 use rocket::tokio::sync::Mutex;
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -33,14 +36,44 @@ impl Db {
         }
     }
 
-    /// Runs a write transaction (`work`) under the write lock (SQLite has one writer; on
-    /// PostgreSQL the lock is a no-op and row locks and constraints serialize what must be).
-    pub async fn serialized<T, F>(&self, work: F) -> Result<T>
+    /// Runs one write transaction (`attempt`) under the write lock, and runs it again (three
+    /// tries in all) when PostgreSQL aborted it to break a deadlock or a serialization failure:
+    /// two approvals writing overlapping bookings can wait on each other's exclusion check, and
+    /// the one PostgreSQL aborts has written nothing, so a new try sees the other's outcome (a
+    /// 409 naming it, or success). SQLite has one writer, so the lock alone serializes.
+    pub async fn write<T, F, Fut>(&self, mut attempt: F) -> Result<T>
     where
-        F: std::future::Future<Output = Result<T>>,
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T>>,
     {
-        let _write = self.write_guard().await;
-        work.await
+        let mut tries = 1;
+        loop {
+            let outcome = {
+                let _write = self.write_guard().await;
+                attempt().await
+            };
+            match outcome {
+                Err(e) if tries < 3 && e.is_transient() => {
+                    tracing::warn!(error = %e, tries, "write transaction aborted; trying again");
+                    tries += 1;
+                }
+                outcome => return outcome,
+            }
+        }
+    }
+
+    /// Begins a write transaction. On SQLite it is `BEGIN IMMEDIATE`, which takes the file's
+    /// write lock at once and waits for it (busy_timeout) if another connection holds it: a
+    /// deferred transaction that has read first gets SQLITE_BUSY without waiting when it has to
+    /// upgrade, e.g. while sqlx still flushes a dropped transaction's rollback on a connection
+    /// that went back to the pool, or while another app instance writes.
+    pub async fn begin_write(&self) -> Result<DatabaseTransaction> {
+        let options = TransactionOptions {
+            sqlite_transaction_mode: (self.backend() == DbBackend::Sqlite)
+                .then_some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        };
+        Ok(self.conn.begin_with_options(options).await?)
     }
 
     /// Held for the duration of a write transaction (a no-op guard on PostgreSQL).

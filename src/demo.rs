@@ -9,7 +9,7 @@ use crate::domain::password;
 use crate::Result;
 use chrono::{Datelike, Duration, NaiveTime, Weekday};
 use entity::*;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use std::collections::HashMap;
 
 /// The password of every demo account (never use the demo data in production).
@@ -555,7 +555,7 @@ fn plans() -> Vec<Plan> {
 /// Loads the demo data and returns a short report of what it added.
 pub async fn load(db: &Db) -> Result<String> {
     let _write = db.write_guard().await;
-    let txn = db.conn.begin().await?;
+    let txn = db.begin_write().await?;
     let now = clock::now();
     let mut added = 0usize;
 

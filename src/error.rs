@@ -127,6 +127,22 @@ pub enum Error {
 }
 
 impl Error {
+    /// PostgreSQL aborted the transaction as a deadlock's victim (40P01) or for a
+    /// serialization failure (40001): nothing of it was written, and running it again is safe.
+    pub fn is_transient(&self) -> bool {
+        use sea_orm::{sqlx, RuntimeErr};
+        let Error::Db(
+            DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)),
+        ) = self
+        else {
+            return false;
+        };
+        match &**e {
+            sqlx::Error::Database(d) => matches!(d.code().as_deref(), Some("40P01" | "40001")),
+            _ => false,
+        }
+    }
+
     pub fn validation(field: &str, vi: impl Into<String>, en: impl Into<String>) -> Self {
         Error::Validation {
             field: field.to_string(),

@@ -6,9 +6,7 @@ use crate::domain::{clock, holidays};
 use crate::{Error, Result};
 use chrono::{Duration, NaiveDate};
 use entity::{closure, room, working_day_exception, ClosureKind};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
@@ -197,7 +195,7 @@ pub async fn import(
     wanted: Vec<crate::feeds::import::ClosureInput>,
 ) -> Result<(Vec<closure::Model>, Vec<crate::feeds::import::ClosureInput>)> {
     let _w = db.write_guard().await;
-    let txn = db.conn.begin().await?;
+    let txn = db.begin_write().await?;
     let mut created = Vec::new();
     let mut skipped = Vec::new();
     for c in wanted {

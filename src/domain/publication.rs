@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use entity::{schedule_publication, MeetingStatus};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    SqlErr, TransactionTrait,
+    SqlErr,
 };
 
 /// The Monday of `date`'s week, refusing any other day so that a week has one name.
@@ -72,7 +72,7 @@ pub async fn publish(
     note: Option<String>,
 ) -> Result<schedule_publication::Model> {
     let _w = db.write_guard().await;
-    let txn = db.conn.begin().await?;
+    let txn = db.begin_write().await?;
     let saved = append(&txn, week, by, note).await?;
     txn.commit().await?;
     Ok(saved)

@@ -14,7 +14,7 @@ use entity::*;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryOrder, QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
 
@@ -460,14 +460,12 @@ pub async fn create(db: &Db, actor: &Actor, input: MeetingInput) -> Result<meeti
     let new = validate(&db.conn, actor, input).await?;
     let submitted = new.status == MeetingStatus::Pending;
     let then = submitted.then_some((actor.account_id, "submit", MeetingStatus::Draft));
-    let conn = db.conn.clone();
-    db.serialized(async move {
-        let txn = conn.begin().await?;
-        let saved = meetings::insert_then(&txn, new, then).await?;
-        txn.commit().await?;
-        Ok(saved)
-    })
-    .await
+    // A pending request holds no booking: no exclusion check to wait on, nothing to retry.
+    let _w = db.write_guard().await;
+    let txn = db.begin_write().await?;
+    let saved = meetings::insert_then(&txn, new, then).await?;
+    txn.commit().await?;
+    Ok(saved)
 }
 
 /// The meeting if `actor` may see it; another agency's request answers 404, not 403, so that
@@ -500,7 +498,7 @@ pub async fn update(
     let mut new = validate(&db.conn, actor, input).await?;
     new.requesting_agency_id = current.requesting_agency_id;
     let _w = db.write_guard().await;
-    let txn = db.conn.begin().await?;
+    let txn = db.begin_write().await?;
     // Compare-and-set on the version: a concurrent edit makes this touch no row.
     let status = if submit && current.status != MeetingStatus::Pending {
         workflow::next_status(current.status, Action::Submit)?
@@ -747,11 +745,10 @@ pub async fn decide(
         action,
         Action::Approve | Action::Reschedule | Action::Cancel | Action::Withdraw | Action::Reject
     );
-    let db2 = db.clone();
     let actor_id = actor.account_id;
-    let work = async move {
-        let db = db2;
-        let txn = db.conn.begin().await?;
+    let attempt = || async {
+        let reason = reason.clone();
+        let txn = db.begin_write().await?;
         // Compare-and-set on the status: of two concurrent decisions on one request, one applies.
         let mut update = meeting::Entity::update_many()
             .col_expr(meeting::Column::Status, Expr::value(target.code()))
@@ -803,8 +800,8 @@ pub async fn decide(
             Err(Error::Conflict { code, msg })
                 if code == "room_overlap" || code == "chair_overlap" =>
             {
-                drop(txn);
-                return Err(name_the_collision(&db, &saved, code, msg).await);
+                txn.rollback().await?;
+                return Err(name_the_collision(db, &saved, code, msg).await);
             }
             Err(e) => return Err(e),
         };
@@ -868,7 +865,7 @@ pub async fn decide(
             collisions,
         })
     };
-    db.serialized(work).await
+    db.write(attempt).await
 }
 
 /// After the database refused a booking: find the approved meeting it collides with and say so.

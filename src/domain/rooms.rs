@@ -4,9 +4,7 @@ use super::{clock, validate};
 use crate::db::Db;
 use crate::{Error, Result};
 use entity::{equipment, room, room_equipment};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -139,7 +137,7 @@ pub async fn save(db: &Db, id: Option<i32>, input: RoomInput) -> Result<RoomView
     if same_name.is_some_and(|r| Some(r.id) != id) {
         return Err(validate::taken("name"));
     }
-    let txn = db.conn.begin().await?;
+    let txn = db.begin_write().await?;
     let mut active = match existing {
         Some(r) => room::ActiveModel::from(r),
         None => room::ActiveModel {

@@ -10,9 +10,7 @@ use crate::{Error, Result};
 use chrono::NaiveDate;
 use entity::*;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde::Deserialize;
 
 /// A change to one occurrence (JSON body of the occurrence routes).
@@ -111,7 +109,7 @@ pub async fn cancel_occurrence(
         .filter(|r| !r.is_empty())
         .ok_or_else(|| Error::validation("reason", "Hãy nêu lý do.", "A reason is required."))?;
     let _w = db.write_guard().await;
-    let txn = db.conn.begin().await?;
+    let txn = db.begin_write().await?;
     let o = occurrence_on(&txn, &m, date).await?;
     if o.status == MeetingStatus::Cancelled {
         return Err(Error::conflict(
@@ -155,7 +153,7 @@ pub async fn reschedule_occurrence(
         must_exist::<_, room::Entity>(&db.conn, "room_id", r).await?;
     }
     let _w = db.write_guard().await;
-    let txn = db.conn.begin().await?;
+    let txn = db.begin_write().await?;
     let o = occurrence_on(&txn, &m, date).await?;
     if o.status == MeetingStatus::Cancelled {
         return Err(Error::conflict(
@@ -250,7 +248,7 @@ pub async fn split(db: &Db, actor: &Actor, id: i32, from: NaiveDate) -> Result<m
     let (head_ex, tail_ex): (Vec<NaiveDate>, Vec<NaiveDate>) =
         exdates.into_iter().partition(|d| *d < from);
     let _w = db.write_guard().await;
-    let txn = db.conn.begin().await?;
+    let txn = db.begin_write().await?;
     let now = clock::now();
     let tail = meeting::ActiveModel {
         id: sea_orm::NotSet,

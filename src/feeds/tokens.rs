@@ -10,9 +10,7 @@ use crate::domain::clock;
 use crate::error::Msg;
 use crate::{Error, Result};
 use entity::{agency, feed_token, person, room, FeedScope};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::{Deserialize, Serialize};
 
 /// Body of POST /api/v1/feed-tokens.
@@ -178,7 +176,7 @@ pub async fn renew_own(db: &Db, by: &Caller, id: i32) -> Result<(feed_token::Mod
     };
     let (row, secret) = new_token(db, by, input).await?;
     let _w = db.write_guard().await;
-    let txn = db.conn.begin().await?;
+    let txn = db.begin_write().await?;
     let mut revoked: feed_token::ActiveModel = old.into();
     revoked.revoked_at = Set(Some(clock::now()));
     revoked.update(&txn).await?;

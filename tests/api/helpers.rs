@@ -48,6 +48,18 @@ async fn fresh_postgres_database() -> String {
     format!("{prefix}/{name}")
 }
 
+/// The app's warnings and errors (e.g. the cause of a 500) go to the test's output, which the
+/// test harness shows when the test fails.
+fn log_warnings() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new("lichhop=warn"))
+            .with_test_writer()
+            .try_init();
+    });
+}
+
 /// The figment a test app runs with: fresh data directory and database, known admin password.
 pub fn test_figment(data_dir: &std::path::Path, database_url: &str) -> Figment {
     rocket::Config::figment()
@@ -68,6 +80,7 @@ pub async fn spawn_app() -> TestApp {
 /// The client does not track cookies: each test says which cookies a request carries (see
 /// [`Browser`]), so that several people can use one app in one test.
 pub async fn spawn_app_with(settings: &[(&str, Value)]) -> TestApp {
+    log_warnings();
     let data_dir = tempfile::tempdir().expect("temp dir");
     let database_url = fresh_database_url(data_dir.path()).await;
     let mut figment = test_figment(data_dir.path(), &database_url);

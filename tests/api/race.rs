@@ -151,3 +151,35 @@ async fn concurrent_approvals_for_one_chair_admit_exactly_one() {
         );
     }
 }
+
+/// Two approvals whose bookings collide can each wait on the other's exclusion check; PostgreSQL
+/// then aborts one as a deadlock's victim, and the app runs that decision again (Db::write)
+/// instead of answering 500. This provokes a real deadlock between two transactions of the
+/// app's pool and checks that the app knows the error for what it is.
+#[rocket::async_test]
+async fn a_deadlock_victim_is_recognised_as_worth_another_try() {
+    use sea_orm::{ConnectionTrait, TransactionTrait};
+    if test_backend() != "postgres" {
+        return; // SQLite has one writer: no deadlock between writers.
+    }
+    let app = spawn_app().await;
+    let o = app.office().await;
+    let db = app.db().conn.clone();
+    let lock = |a: i32, b: i32| {
+        let db = db.clone();
+        async move {
+            let txn = db.begin().await?;
+            let row = |id: i32| format!("UPDATE room SET name = name WHERE id = {id}");
+            txn.execute_unprepared(&row(a)).await?;
+            rocket::tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+            txn.execute_unprepared(&row(b)).await?;
+            txn.commit().await
+        }
+    };
+    let (first, second) =
+        rocket::tokio::join!(lock(o.rooms[0], o.rooms[1]), lock(o.rooms[1], o.rooms[0]));
+    let victim = first.err().or(second.err()).expect("one of the two is aborted");
+    let error = lichhop::Error::Db(victim);
+    assert!(error.is_transient(), "{error}");
+    assert!(!lichhop::Error::Internal("other".into()).is_transient());
+}
