@@ -63,7 +63,7 @@ pub async fn check_draft(
 pub async fn of_meeting(caller: Caller, db: &State<Db>, id: i32) -> Result<Json<Conflicts>> {
     let m = registration::get(db, &Actor::from(&caller), id).await?;
     let s = settings::load(db).await?;
-    let found = conflicts::of_meeting(&db.conn, &m, &s).await?;
+    let found = conflicts::of_meeting(db, &m, &s).await?;
     Ok(Json(Conflicts::of(db, found, &s).await?))
 }
 

@@ -370,7 +370,7 @@ async fn run(label: &str, db: &Db, n: usize, checks: usize) {
 
     // Warm up caches and the pool.
     for _ in 0..50 {
-        conflicts::check(&db.conn, &draft(&r, &mut rng, &days, None), &settings)
+        conflicts::check(db, &draft(&r, &mut rng, &days, None), &settings)
             .await
             .unwrap();
     }
@@ -390,7 +390,7 @@ async fn run(label: &str, db: &Db, n: usize, checks: usize) {
     for _ in 0..checks {
         let d = draft(&r, &mut rng, &days, None);
         let t = Instant::now();
-        let c = conflicts::check(&db.conn, &d, &settings).await.unwrap();
+        let c = conflicts::check(db, &d, &settings).await.unwrap();
         single.push(t.elapsed().as_secs_f64() * 1e6);
         found += c.len();
     }
@@ -398,7 +398,7 @@ async fn run(label: &str, db: &Db, n: usize, checks: usize) {
     for _ in 0..(checks / 10).max(10) {
         let d = draft(&r, &mut rng, &days, Some(52));
         let t = Instant::now();
-        conflicts::check(&db.conn, &d, &settings).await.unwrap();
+        conflicts::check(db, &d, &settings).await.unwrap();
         series.push(t.elapsed().as_secs_f64() * 1e6);
     }
     let mut finds = Vec::new();
@@ -445,14 +445,17 @@ async fn run(label: &str, db: &Db, n: usize, checks: usize) {
         );
         parts[0].1.push(t.elapsed().as_secs_f64() * 1e6);
         let t = Instant::now();
-        let _ =
-            lichhop::domain::working_days::Calendar::load(&db.conn, day - Duration::days(130), day)
-                .await
-                .unwrap();
+        let _ = lichhop::domain::working_days::Calendar::load(
+            db.lookups(),
+            day - Duration::days(130),
+            day,
+        )
+        .await
+        .unwrap();
         parts[1].1.push(t.elapsed().as_secs_f64() * 1e6);
         let t = Instant::now();
         let _ = conflicts::busy_rooms_and_chairs(
-            &db.conn,
+            db.lookups(),
             &[d.slots[0].room_id.unwrap()],
             &d.persons,
             &w,
@@ -462,7 +465,7 @@ async fn run(label: &str, db: &Db, n: usize, checks: usize) {
         .unwrap();
         parts[2].1.push(t.elapsed().as_secs_f64() * 1e6);
         let t = Instant::now();
-        let _ = conflicts::busy_attendees(&db.conn, &d.persons, &d.agencies, &w, None)
+        let _ = conflicts::busy_attendees(db.lookups(), &d.persons, &d.agencies, &w, None)
             .await
             .unwrap();
         parts[3].1.push(t.elapsed().as_secs_f64() * 1e6);

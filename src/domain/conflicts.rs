@@ -16,6 +16,7 @@
 //! "A whole agency's head": an agency's head is its active person with the lowest `sort_order`
 //! (then lowest id). Inviting an agency makes its head a required attendee.
 
+use crate::db::Db;
 use crate::domain::clock::{self, OFFICE_TZ};
 use crate::domain::meetings::{Invitee, NewMeeting};
 use crate::domain::recurrence;
@@ -558,12 +559,13 @@ fn near<'a>(busy: &'a [Busy], slot: &DraftSlot, pad: Duration) -> &'a [Busy] {
     &busy[lo..hi.max(lo)]
 }
 
+/// Searches over at most this many windows run on [`Db::lookups`] (generic plans on
+/// PostgreSQL); a long series' search keeps a plan made for its own windows.
+const GENERIC_PLAN_WINDOWS: usize = 4;
+
 /// Every conflict of `draft`, sorted by date, errors first.
-pub async fn check<C: ConnectionTrait>(
-    db: &C,
-    draft: &Draft,
-    settings: &Settings,
-) -> Result<Vec<Conflict>> {
+pub async fn check(db: &Db, draft: &Draft, settings: &Settings) -> Result<Vec<Conflict>> {
+    let lookups = db.lookups();
     let mut out = Vec::new();
     let Some(first) = draft.slots.iter().map(|s| s.starts_at).min() else {
         return Ok(out);
@@ -602,15 +604,15 @@ pub async fn check<C: ConnectionTrait>(
     // trips to the database, not one per query.
     let (people, calendar, room_rows, kit) = rocket::tokio::try_join!(
         // Who must be there: the chairs, the required persons, the invited agencies' heads.
-        People::load(db, &wanted, &draft.agencies),
+        People::load(lookups, &wanted, &draft.agencies),
         Calendar::load(
-            db,
+            lookups,
             submitted.min(first_date) - Duration::days(120),
             last_date
         ),
-        rooms_with_equipment(db, &rooms),
+        rooms_with_equipment(lookups, &rooms),
         equipment_named(
-            db,
+            lookups,
             if rooms.is_empty() {
                 &[]
             } else {
@@ -634,9 +636,26 @@ pub async fn check<C: ConnectionTrait>(
         .collect();
     // Two statements at once, on two pooled connections: each costs more in SQLite page reads
     // than in the round trip, so one UNION of both took as long as the two one after the other.
+    let searches = if room_windows.len().max(people_windows.len()) <= GENERIC_PLAN_WINDOWS {
+        lookups
+    } else {
+        &db.conn
+    };
     let (mut busy, busy_people) = rocket::tokio::try_join!(
-        busy_rooms_and_chairs(db, &rooms, &all_people, &room_windows, draft.meeting_id),
-        busy_attendees(db, &all_people, &headed, &people_windows, draft.meeting_id),
+        busy_rooms_and_chairs(
+            searches,
+            &rooms,
+            &all_people,
+            &room_windows,
+            draft.meeting_id
+        ),
+        busy_attendees(
+            searches,
+            &all_people,
+            &headed,
+            &people_windows,
+            draft.meeting_id
+        ),
     )?;
     busy.sort_by_key(|b| b.starts_at);
 
@@ -1031,14 +1050,14 @@ fn calendar_conflicts(
 
 /// Conflicts of a saved request, as the office sees it before deciding (documents included),
 /// with the request as checked.
-pub async fn of_meeting<C: ConnectionTrait>(
-    db: &C,
+pub async fn of_meeting(
+    db: &Db,
     m: &meeting::Model,
     settings: &Settings,
 ) -> Result<(Draft, Vec<Conflict>)> {
-    let draft = Draft::of_saved(db, m).await?;
+    let draft = Draft::of_saved(&db.conn, m).await?;
     let mut found = check(db, &draft, settings).await?;
-    if let Some(flag) = crate::domain::documents::due_of(db, m, settings)
+    if let Some(flag) = crate::domain::documents::due_of(&db.conn, m, settings)
         .await?
         .and_then(|d| d.flag)
     {
@@ -1049,8 +1068,8 @@ pub async fn of_meeting<C: ConnectionTrait>(
 }
 
 /// Conflicts of a request as filled in, without saving it, with the request as checked.
-pub async fn of_new<C: ConnectionTrait>(
-    db: &C,
+pub async fn of_new(
+    db: &Db,
     new: &NewMeeting,
     meeting_id: Option<i32>,
     settings: &Settings,
@@ -1075,5 +1094,5 @@ pub async fn of_input(
         registration::get(db, actor, id).await?;
     }
     let new = registration::validate(&db.conn, actor, input).await?;
-    of_new(&db.conn, &new, meeting_id, settings).await
+    of_new(db, &new, meeting_id, settings).await
 }

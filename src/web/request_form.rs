@@ -1277,7 +1277,7 @@ pub fn script() -> (ContentType, &'static str) {
 /// How many conflicts block a saved request's approval (its page then offers find a time).
 pub async fn errors_of(db: &Db, m: &meeting::Model) -> Result<usize> {
     let s = settings::load(db).await?;
-    let (_, found) = conflicts::of_meeting(&db.conn, m, &s).await?;
+    let (_, found) = conflicts::of_meeting(db, m, &s).await?;
     Ok(found
         .iter()
         .filter(|c| c.severity == Severity::Error)

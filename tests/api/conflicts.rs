@@ -667,3 +667,30 @@ async fn v_first_id(app: &TestApp, o: &Office) -> i64 {
         .await;
     v[0]["id"].as_i64().unwrap()
 }
+
+/// On PostgreSQL the check's lookups run on sessions that keep generic plans (planning the
+/// search's OR of index ranges cost more than running it); every other query keeps custom
+/// plans. On SQLite both are the one pool.
+#[rocket::async_test]
+async fn the_check_s_lookups_run_on_generic_plans_on_postgresql() {
+    use sea_orm::{ConnectionTrait, Statement};
+    let app = spawn_app().await;
+    let db = app.db();
+    if test_backend() != "postgres" {
+        assert_eq!(db.kind(), "sqlite");
+        return;
+    }
+    let mode = |conn: sea_orm::DatabaseConnection| async move {
+        let row = conn
+            .query_one_raw(Statement::from_string(
+                conn.get_database_backend(),
+                "SHOW plan_cache_mode",
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get_by_index::<String>(0).unwrap()
+    };
+    assert_eq!(mode(db.lookups().clone()).await, "force_generic_plan");
+    assert_eq!(mode(db.conn.clone()).await, "auto");
+}

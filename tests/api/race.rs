@@ -178,7 +178,10 @@ async fn a_deadlock_victim_is_recognised_as_worth_another_try() {
     };
     let (first, second) =
         rocket::tokio::join!(lock(o.rooms[0], o.rooms[1]), lock(o.rooms[1], o.rooms[0]));
-    let victim = first.err().or(second.err()).expect("one of the two is aborted");
+    let victim = first
+        .err()
+        .or(second.err())
+        .expect("one of the two is aborted");
     let error = lichhop::Error::Db(victim);
     assert!(error.is_transient(), "{error}");
     assert!(!lichhop::Error::Internal("other".into()).is_transient());
