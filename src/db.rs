@@ -165,7 +165,10 @@ pub async fn connect(url: &str, pool_size: u32) -> Result<Db> {
         // As many as the main pool: the check runs four lookups at once. Opened on demand.
         generic
             .min_connections(0)
-            .map_sqlx_postgres_opts(|o| o.options([("plan_cache_mode", "force_generic_plan")]));
+            // Replaces the main pool's function: both settings are stated here.
+            .map_sqlx_postgres_opts(|o: PgConnectOptions| {
+                o.options([("jit", "off"), ("plan_cache_mode", "force_generic_plan")])
+            });
         Some(Database::connect(generic).await.map_err(cannot_open)?)
     } else {
         None

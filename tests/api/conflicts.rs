@@ -680,17 +680,23 @@ async fn the_check_s_lookups_run_on_generic_plans_on_postgresql() {
         assert_eq!(db.kind(), "sqlite");
         return;
     }
-    let mode = |conn: sea_orm::DatabaseConnection| async move {
+    let show = |conn: sea_orm::DatabaseConnection, setting: &'static str| async move {
         let row = conn
             .query_one_raw(Statement::from_string(
                 conn.get_database_backend(),
-                "SHOW plan_cache_mode",
+                format!("SHOW {setting}"),
             ))
             .await
             .unwrap()
             .unwrap();
         row.try_get_by_index::<String>(0).unwrap()
     };
-    assert_eq!(mode(db.lookups().clone()).await, "force_generic_plan");
-    assert_eq!(mode(db.conn.clone()).await, "auto");
+    assert_eq!(
+        show(db.lookups().clone(), "plan_cache_mode").await,
+        "force_generic_plan"
+    );
+    assert_eq!(show(db.conn.clone(), "plan_cache_mode").await, "auto");
+    // Both pools without JIT (see db::connect).
+    assert_eq!(show(db.lookups().clone(), "jit").await, "off");
+    assert_eq!(show(db.conn.clone(), "jit").await, "off");
 }
