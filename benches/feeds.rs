@@ -19,8 +19,21 @@ use std::time::Instant;
 
 const EVENTS: usize = 2_000;
 const SECONDS: &str = "5";
-/// Alternating rounds of (ours, nginx); the best of each side is reported.
-const ROUNDS: usize = 2;
+/// Rounds of (ours, nginx) back to back, the order swapped every round; the median of the
+/// per-round ratios is reported (`LICHHOP_BENCH_ROUNDS`, default 5): one run of wrk on this
+/// machine moves by ±15 %, a pair run seconds apart mostly moves together.
+fn rounds() -> usize {
+    std::env::var("LICHHOP_BENCH_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5)
+        .max(1)
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
 /// Worker threads of our server and worker processes of nginx, the same for both: by default
 /// one per core, as `lichhop serve` (src/main.rs) and nginx's `worker_processes auto` run.
 /// `LICHHOP_BENCH_WORKERS=1` compares one against one.
@@ -352,17 +365,25 @@ async fn run(workers: usize) {
     };
     println!("load before: {}", uptime());
     // wrk blocks; run it off the async runtime so our server keeps its threads.
-    // Alternating runs, best of each: other work on the machine then hurts both sides alike.
+    // Pairs back to back: other work on the machine then hurts both sides alike.
+    let rounds = rounds();
     let (ours2, nginx_url2, cases2) = (ours.clone(), nginx_url.clone(), cases.clone());
     let results = rocket::tokio::task::spawn_blocking(move || {
-        let mut best = vec![(0f64, 0f64); cases2.len()];
-        for _ in 0..ROUNDS {
+        let mut runs = vec![(vec![], vec![]); cases2.len()];
+        for round in 0..rounds {
             for (i, (_, our_h, nginx_h)) in cases2.iter().enumerate() {
-                best[i].0 = best[i].0.max(wrk(&ours2, our_h));
-                best[i].1 = best[i].1.max(wrk(&nginx_url2, nginx_h));
+                let (o, n) = if round % 2 == 0 {
+                    let o = wrk(&ours2, our_h);
+                    (o, wrk(&nginx_url2, nginx_h))
+                } else {
+                    let n = wrk(&nginx_url2, nginx_h);
+                    (wrk(&ours2, our_h), n)
+                };
+                runs[i].0.push(o);
+                runs[i].1.push(n);
             }
         }
-        best
+        runs
     })
     .await
     .expect("wrk finished");
@@ -376,14 +397,20 @@ async fn run(workers: usize) {
     shutdown.notify();
 
     println!(
-        "wrk -t2 -c32 -d{SECONDS}s, best of {ROUNDS} alternating rounds, loopback, 2 cores shared by server and wrk"
+        "wrk -t2 -c32 -d{SECONDS}s, {rounds} rounds of back-to-back pairs, loopback, 2 cores shared by server and wrk"
     );
     // Calendar clients (Google, Apple, Outlook, Thunderbird) send Accept-Encoding: gzip.
     for ((label, _, _), (o, n)) in cases.iter().zip(&results) {
         let target = if label.starts_with("304") { 0.7 } else { 0.5 };
+        let ratios: Vec<f64> = o.iter().zip(n).map(|(o, n)| o / n.max(1.0)).collect();
+        let (lo, hi) = ratios
+            .iter()
+            .fold((f64::MAX, 0f64), |(lo, hi), r| (lo.min(*r), hi.max(*r)));
         println!(
-            "{label}: lichhop {o:>8.0} req/s   nginx {n:>8.0} req/s   ratio {:.2} (target >= {target})",
-            o / n.max(1.0)
+            "{label}: lichhop {:>8.0} req/s   nginx {:>8.0} req/s (medians)   ratio {:.2} (median of rounds; {lo:.2}-{hi:.2}; target >= {target})",
+            median(o.clone()),
+            median(n.clone()),
+            median(ratios.clone()),
         );
     }
 }
