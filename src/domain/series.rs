@@ -196,7 +196,8 @@ pub async fn reschedule_occurrence(
     let saved = match a.update(&txn).await {
         Ok(s) => s,
         Err(e) => {
-            drop(txn);
+            // Rolled back before the look-up, as a decision does (registration::decide).
+            txn.rollback().await?;
             return Err(match meetings::booking_error(e) {
                 Error::Conflict { code, msg } => {
                     let mut found = vec![];
