@@ -94,6 +94,18 @@ async fn after_occurrence_change<C: ConnectionTrait>(
     Ok(())
 }
 
+/// A cancelled occurrence is neither cancelled again nor moved.
+fn not_cancelled(o: &occurrence::Model) -> Result<()> {
+    if o.status == MeetingStatus::Cancelled {
+        return Err(Error::conflict(
+            "already_cancelled",
+            "Lần họp này đã hủy.",
+            "This occurrence is already cancelled.",
+        ));
+    }
+    Ok(())
+}
+
 /// Cancels one occurrence of a series; the others stay as they are.
 pub async fn cancel_occurrence(
     db: &Db,
@@ -108,35 +120,33 @@ pub async fn cancel_occurrence(
         .map(|r| r.trim().to_string())
         .filter(|r| !r.is_empty())
         .ok_or_else(|| Error::validation("reason", "Hãy nêu lý do.", "A reason is required."))?;
-    let _w = db.write_guard().await;
-    let txn = db.begin_write().await?;
-    let o = occurrence_on(&txn, &m, date).await?;
-    if o.status == MeetingStatus::Cancelled {
-        return Err(Error::conflict(
-            "already_cancelled",
-            "Lần họp này đã hủy.",
-            "This occurrence is already cancelled.",
-        ));
-    }
-    let mut a: occurrence::ActiveModel = o.clone().into();
-    a.status = Set(MeetingStatus::Cancelled);
-    a.is_override = Set(true);
-    a.sequence = Set(o.sequence + 1);
-    a.updated_at = Set(clock::now());
-    let saved = a.update(&txn).await?;
-    after_occurrence_change(
-        &txn,
-        actor,
-        &m,
-        &o,
-        "cancel_occurrence",
-        "Hủy",
-        Some(format!("{date}: {reason}")),
-        &[(o.starts_at, o.status)],
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(saved)
+    // Under the write lock, and again if PostgreSQL aborted it to break a deadlock (two moves
+    // into one slot wait on each other's exclusion check), as a decision is.
+    db.write(|| async {
+        let txn = db.begin_write().await?;
+        let o = occurrence_on(&txn, &m, date).await?;
+        not_cancelled(&o)?;
+        let mut a: occurrence::ActiveModel = o.clone().into();
+        a.status = Set(MeetingStatus::Cancelled);
+        a.is_override = Set(true);
+        a.sequence = Set(o.sequence + 1);
+        a.updated_at = Set(clock::now());
+        let saved = a.update(&txn).await?;
+        after_occurrence_change(
+            &txn,
+            actor,
+            &m,
+            &o,
+            "cancel_occurrence",
+            "Hủy",
+            Some(format!("{date}: {reason}")),
+            &[(o.starts_at, o.status)],
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(saved)
+    })
+    .await
 }
 
 /// Moves one occurrence (new time and/or room); the database still refuses any double booking.
@@ -152,82 +162,80 @@ pub async fn reschedule_occurrence(
     if let Some(r) = change.room_id {
         must_exist::<_, room::Entity>(&db.conn, "room_id", r).await?;
     }
-    let _w = db.write_guard().await;
-    let txn = db.begin_write().await?;
-    let o = occurrence_on(&txn, &m, date).await?;
-    if o.status == MeetingStatus::Cancelled {
-        return Err(Error::conflict(
-            "already_cancelled",
-            "Lần họp này đã hủy.",
-            "This occurrence is cancelled.",
-        ));
-    }
-    let starts_at = change
-        .starts_at
-        .as_deref()
-        .map(|v| parse_time("starts_at", v, tz))
-        .transpose()?
-        .unwrap_or(o.starts_at);
-    let ends_at = match change.ends_at.as_deref() {
-        Some(v) => parse_time("ends_at", v, tz)?,
-        None => starts_at + (o.ends_at - o.starts_at),
-    };
-    registration::check_span(starts_at, ends_at)?;
-    if change.starts_at.is_none() && change.room_id.is_none() {
-        return Err(Error::validation(
-            "starts_at",
-            "Hãy nêu giờ mới hoặc phòng mới.",
-            "Give a new time or a new room.",
-        ));
-    }
-    let mut a: occurrence::ActiveModel = o.clone().into();
-    a.starts_at = Set(starts_at);
-    a.ends_at = Set(ends_at);
-    a.room_id = Set(change.room_id.or(o.room_id));
-    a.is_override = Set(true);
-    a.sequence = Set(o.sequence + 1);
-    a.updated_at = Set(clock::now());
-    let attempted = occurrence::Model {
-        starts_at,
-        ends_at,
-        room_id: change.room_id.or(o.room_id),
-        ..o.clone()
-    };
-    let saved = match a.update(&txn).await {
-        Ok(s) => s,
-        Err(e) => {
-            // Rolled back before the look-up, as a decision does (registration::decide).
-            txn.rollback().await?;
-            return Err(match meetings::booking_error(e) {
-                Error::Conflict { code, msg } => {
-                    let mut found = vec![];
-                    registration::collisions_at(
-                        &db.conn,
-                        m.id,
-                        &attempted,
-                        &[MeetingStatus::Approved],
-                        &mut found,
-                    )
-                    .await?;
-                    registration::collision_error(&found, code, msg)
-                }
-                other => other,
-            });
+    // Under the write lock, and again if PostgreSQL aborted it to break a deadlock (two moves
+    // into one slot wait on each other's exclusion check), as a decision is.
+    db.write(|| async {
+        let txn = db.begin_write().await?;
+        let o = occurrence_on(&txn, &m, date).await?;
+        not_cancelled(&o)?;
+        let starts_at = change
+            .starts_at
+            .as_deref()
+            .map(|v| parse_time("starts_at", v, tz))
+            .transpose()?
+            .unwrap_or(o.starts_at);
+        let ends_at = match change.ends_at.as_deref() {
+            Some(v) => parse_time("ends_at", v, tz)?,
+            None => starts_at + (o.ends_at - o.starts_at),
+        };
+        registration::check_span(starts_at, ends_at)?;
+        if change.starts_at.is_none() && change.room_id.is_none() {
+            return Err(Error::validation(
+                "starts_at",
+                "Hãy nêu giờ mới hoặc phòng mới.",
+                "Give a new time or a new room.",
+            ));
         }
-    };
-    after_occurrence_change(
-        &txn,
-        actor,
-        &m,
-        &o,
-        "reschedule_occurrence",
-        "Dời",
-        change.reason.clone(),
-        &[(o.starts_at, o.status), (starts_at, o.status)],
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(saved)
+        let mut a: occurrence::ActiveModel = o.clone().into();
+        a.starts_at = Set(starts_at);
+        a.ends_at = Set(ends_at);
+        a.room_id = Set(change.room_id.or(o.room_id));
+        a.is_override = Set(true);
+        a.sequence = Set(o.sequence + 1);
+        a.updated_at = Set(clock::now());
+        let attempted = occurrence::Model {
+            starts_at,
+            ends_at,
+            room_id: change.room_id.or(o.room_id),
+            ..o.clone()
+        };
+        let saved = match a.update(&txn).await {
+            Ok(s) => s,
+            Err(e) => {
+                // Rolled back before the look-up, as a decision does (registration::decide).
+                txn.rollback().await?;
+                return Err(match meetings::booking_error(e) {
+                    Error::Conflict { code, msg } => {
+                        let mut found = vec![];
+                        registration::collisions_at(
+                            &db.conn,
+                            m.id,
+                            &attempted,
+                            &[MeetingStatus::Approved],
+                            &mut found,
+                        )
+                        .await?;
+                        registration::collision_error(&found, code, msg)
+                    }
+                    other => other,
+                });
+            }
+        };
+        after_occurrence_change(
+            &txn,
+            actor,
+            &m,
+            &o,
+            "reschedule_occurrence",
+            "Dời",
+            change.reason.clone(),
+            &[(o.starts_at, o.status), (starts_at, o.status)],
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(saved)
+    })
+    .await
 }
 
 /// Splits a series at `from`: the original keeps the earlier occurrences, a new meeting (new UID,

@@ -420,6 +420,33 @@ impl TestApp {
         }
     }
 
+    /// Registers `body` (which should say `"submit": true`) as `clerk` and has the office's
+    /// approver approve it; returns the meeting's id.
+    pub async fn approved(&self, o: &Office, clerk: &Principal, body: &Value) -> i64 {
+        let (s, _, m) = self
+            .call(
+                rocket::http::Method::Post,
+                "/api/v1/meetings",
+                Some(clerk),
+                Some(body),
+                &[],
+            )
+            .await;
+        assert_eq!(s, Status::Created, "{m}");
+        let id = m["id"].as_i64().unwrap();
+        let (s, _, d) = self
+            .call(
+                rocket::http::Method::Post,
+                &format!("/api/v1/meetings/{id}/approve"),
+                Some(&o.approver),
+                None,
+                &[],
+            )
+            .await;
+        assert_eq!(s, Status::Ok, "{d}");
+        id
+    }
+
     /// A request with a Bearer token; returns status, headers we care about, and JSON body.
     pub async fn call(
         &self,

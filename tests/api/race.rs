@@ -28,21 +28,29 @@ async fn pending_requests(app: &TestApp, o: &Office, body: impl Fn(usize) -> Val
 
 /// Fires every approval at once across `servers`, returns (winner id, losers' (status, body)).
 async fn race(servers: &[RunningServer], token: &str, ids: &[i64]) -> (i64, Vec<(u16, Value)>) {
+    race_posts(servers, token, ids, |id| {
+        (format!("/api/v1/meetings/{id}/approve"), String::new())
+    })
+    .await
+}
+
+/// Fires one POST per id at once across `servers` (`post` gives its path and JSON body);
+/// exactly one must succeed. Returns (its id, the others' (status, body)).
+async fn race_posts(
+    servers: &[RunningServer],
+    token: &str,
+    ids: &[i64],
+    post: impl Fn(i64) -> (String, String),
+) -> (i64, Vec<(u16, Value)>) {
     let barrier = std::sync::Arc::new(rocket::tokio::sync::Barrier::new(ids.len()));
     let mut tasks = Vec::new();
     for (i, id) in ids.iter().enumerate() {
         let addr = servers[i % servers.len()].addr;
         let (token, id, barrier) = (token.to_string(), *id, barrier.clone());
+        let (path, body) = post(id);
         tasks.push(rocket::tokio::spawn(async move {
             barrier.wait().await;
-            let (s, body) = http(
-                addr,
-                "POST",
-                &format!("/api/v1/meetings/{id}/approve"),
-                &token,
-                "",
-            )
-            .await;
+            let (s, body) = http(addr, "POST", &path, &token, &body).await;
             (
                 id,
                 s,
@@ -60,12 +68,23 @@ async fn race(servers: &[RunningServer], token: &str, ids: &[i64]) -> (i64, Vec<
             losers.push((s, body));
         }
     }
-    assert_eq!(
-        winners.len(),
-        1,
-        "exactly one approval wins: {winners:?} {losers:?}"
-    );
+    assert_eq!(winners.len(), 1, "exactly one wins: {winners:?} {losers:?}");
     (winners[0], losers)
+}
+
+/// Every loser got 409 with `code`, naming the winner.
+fn each_lost_to(losers: &[(u16, Value)], code: &str, winner: i64) {
+    for (s, body) in losers {
+        assert_eq!(*s, 409, "{body}");
+        assert_eq!(body["error"], code, "{body}");
+        assert!(
+            body["message"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("#{winner}")),
+            "names the winner: {body}"
+        );
+    }
 }
 
 async fn servers(app: &TestApp) -> Vec<RunningServer> {
@@ -94,17 +113,7 @@ async fn concurrent_approvals_for_one_room_admit_exactly_one() {
     let servers = servers(&app).await;
     let (winner, losers) = race(&servers, &o.approver.token, &ids).await;
     assert_eq!(losers.len(), RACERS - 1);
-    for (s, body) in &losers {
-        assert_eq!(*s, 409, "{body}");
-        assert_eq!(body["error"], "room_overlap", "{body}");
-        assert!(
-            body["message"]
-                .as_str()
-                .unwrap()
-                .contains(&format!("#{winner}")),
-            "names the winner: {body}"
-        );
-    }
+    each_lost_to(&losers, "room_overlap", winner);
     let (_, _, approved) = app
         .call(
             Method::Get,
@@ -139,17 +148,59 @@ async fn concurrent_approvals_for_one_chair_admit_exactly_one() {
     .await;
     let servers = servers(&app).await;
     let (winner, losers) = race(&servers, &o.approver.token, &ids).await;
-    for (s, body) in &losers {
-        assert_eq!(*s, 409, "{body}");
-        assert_eq!(body["error"], "chair_overlap", "{body}");
-        assert!(
-            body["message"]
-                .as_str()
-                .unwrap()
-                .contains(&format!("#{winner}")),
-            "{body}"
-        );
+    each_lost_to(&losers, "chair_overlap", winner);
+}
+
+/// Moving single occurrences of approved series into one room at one time: the same guarantee
+/// (one move wins, every other gets 409 naming it), through the path that changes one
+/// occurrence rather than a whole meeting.
+#[rocket::async_test]
+async fn concurrent_moves_of_occurrences_into_one_room_admit_exactly_one() {
+    const SERIES: usize = 20;
+    let app = spawn_app().await;
+    let o = app.office().await;
+    let mut ids = Vec::new();
+    for i in 0..SERIES {
+        // Twenty weekly series on Mondays, one after another in one room, each 20 minutes.
+        let start = chrono::NaiveTime::from_hms_opt(7, 30, 0).unwrap()
+            + chrono::Duration::minutes(25 * i as i64);
+        let end = start + chrono::Duration::minutes(20);
+        let body = json!({
+            "title": format!("Giao ban chuyên đề số {i}"),
+            "room_id": o.rooms[0],
+            "starts_at": format!("2027-05-03T{}", start.format("%H:%M")),
+            "ends_at": format!("2027-05-03T{}", end.format("%H:%M")),
+            "rrule": "FREQ=WEEKLY;COUNT=3",
+            "submit": true,
+        });
+        let clerk = if i % 2 == 0 { &o.clerk_a } else { &o.clerk_b };
+        ids.push(app.approved(&o, clerk, &body).await);
     }
+    let servers = servers(&app).await;
+    let room = o.rooms[1];
+    let (winner, losers) = race_posts(&servers, &o.approver.token, &ids, |id| {
+        (
+            format!("/api/v1/meetings/{id}/occurrences/2027-05-10/reschedule"),
+            json!({"starts_at": "2027-05-12T10:00", "ends_at": "2027-05-12T11:00",
+                   "room_id": room, "reason": "Đổi sang phòng lớn"})
+            .to_string(),
+        )
+    })
+    .await;
+    assert_eq!(losers.len(), SERIES - 1);
+    each_lost_to(&losers, "room_overlap", winner);
+    let (_, _, moved) = app
+        .call(
+            Method::Get,
+            &format!("/api/v1/occurrences?room_id={room}&from=2027-05-12&to=2027-05-12"),
+            Some(&o.admin),
+            None,
+            &[],
+        )
+        .await;
+    let items = moved.as_array().unwrap();
+    assert_eq!(items.len(), 1, "one occurrence holds the room: {moved}");
+    assert_eq!(items[0]["meeting_id"], winner, "{moved}");
 }
 
 /// Two approvals whose bookings collide can each wait on the other's exclusion check; PostgreSQL

@@ -22,28 +22,7 @@ async fn the_public_schedule_shows_only_public_approved_meetings_and_counts_adju
             "note": "(Giấy mời riêng)",
             "submit": true,
         });
-        let (s, _, m) = app
-            .call(
-                Method::Post,
-                "/api/v1/meetings",
-                Some(&o.clerk_a),
-                Some(&body),
-                &[],
-            )
-            .await;
-        assert_eq!(s, Status::Created, "{m}");
-        let id = m["id"].as_i64().unwrap();
-        let (s, _, _) = app
-            .call(
-                Method::Post,
-                &format!("/api/v1/meetings/{id}/approve"),
-                Some(&o.approver),
-                None,
-                &[],
-            )
-            .await;
-        assert_eq!(s, Status::Ok);
-        ids.push(id);
+        ids.push(app.approved(&o, &o.clerk_a, &body).await);
     }
     let (s, _, week) = app
         .call(Method::Get, "/api/v1/schedule/2027-03-03", None, None, &[])
