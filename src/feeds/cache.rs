@@ -138,7 +138,9 @@ impl FeedCache {
                 scope: Scope::Public,
                 include_tentative: false,
             }),
-            generation: generation(db).await?,
+            // Boxed, as every path of a poll that reaches the database: the handler's future
+            // would otherwise carry their state, and every poll allocates and copies it.
+            generation: Box::pin(generation(db)).await?,
         };
         self.remember(PUBLIC, &probe);
         Ok(probe)
@@ -150,7 +152,7 @@ impl FeedCache {
         if let Some(p) = self.remembered(&key) {
             return Ok(p);
         }
-        let probe = probe(db, secret).await?;
+        let probe = Box::pin(probe(db, secret)).await?;
         self.remember(key, &probe);
         Ok(probe)
     }
@@ -294,7 +296,9 @@ impl FeedCache {
                 return Ok(hit);
             }
         }
-        let (text, events, last_modified) = build(db, spec, public_url).await?;
+        // Boxed: the state of a rebuild (every query of the feed) is kilobytes, which a poll
+        // served from the cache would otherwise allocate and copy too.
+        let (text, events, last_modified) = Box::pin(build(db, spec, public_url)).await?;
         let body: Arc<[u8]> = Arc::from(text.into_bytes());
         let (etag, etag_gzip) = etags_of(&body);
         let rendered = Arc::new(Rendered {
