@@ -162,30 +162,33 @@ pub async fn reschedule_occurrence(
     if let Some(r) = change.room_id {
         must_exist::<_, room::Entity>(&db.conn, "room_id", r).await?;
     }
+    // The input is read before the write lock is taken; only the defaults need the occurrence.
+    if change.starts_at.is_none() && change.room_id.is_none() {
+        return Err(Error::validation(
+            "starts_at",
+            "Hãy nêu giờ mới hoặc phòng mới.",
+            "Give a new time or a new room.",
+        ));
+    }
+    let new_start = change
+        .starts_at
+        .as_deref()
+        .map(|v| parse_time("starts_at", v, tz))
+        .transpose()?;
+    let new_end = change
+        .ends_at
+        .as_deref()
+        .map(|v| parse_time("ends_at", v, tz))
+        .transpose()?;
     // Under the write lock, and again if PostgreSQL aborted it to break a deadlock (two moves
     // into one slot wait on each other's exclusion check), as a decision is.
     db.write(|| async {
         let txn = db.begin_write().await?;
         let o = occurrence_on(&txn, &m, date).await?;
         not_cancelled(&o)?;
-        let starts_at = change
-            .starts_at
-            .as_deref()
-            .map(|v| parse_time("starts_at", v, tz))
-            .transpose()?
-            .unwrap_or(o.starts_at);
-        let ends_at = match change.ends_at.as_deref() {
-            Some(v) => parse_time("ends_at", v, tz)?,
-            None => starts_at + (o.ends_at - o.starts_at),
-        };
+        let starts_at = new_start.unwrap_or(o.starts_at);
+        let ends_at = new_end.unwrap_or(starts_at + (o.ends_at - o.starts_at));
         registration::check_span(starts_at, ends_at)?;
-        if change.starts_at.is_none() && change.room_id.is_none() {
-            return Err(Error::validation(
-                "starts_at",
-                "Hãy nêu giờ mới hoặc phòng mới.",
-                "Give a new time or a new room.",
-            ));
-        }
         let mut a: occurrence::ActiveModel = o.clone().into();
         a.starts_at = Set(starts_at);
         a.ends_at = Set(ends_at);
