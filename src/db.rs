@@ -24,6 +24,8 @@ pub struct Db {
     /// SQLite admits one writer at a time; write transactions take this lock first so that they
     /// queue in the app instead of failing with SQLITE_BUSY. PostgreSQL needs no such lock.
     write_lock: Option<Arc<Mutex<()>>>,
+    /// Persons, rooms, equipment and closures in memory (see [`crate::domain::reference`]).
+    pub reference: Arc<crate::domain::reference::Cache>,
 }
 
 impl Db {
@@ -162,7 +164,7 @@ pub async fn connect(url: &str, pool_size: u32) -> Result<Db> {
     };
     let generic = if is_postgres {
         let mut generic = options.clone();
-        // As many as the main pool: the check runs four lookups at once. Opened on demand.
+        // As many as the main pool: a check runs its statements at once. Opened on demand.
         generic
             .min_connections(0)
             // Replaces the main pool's function: both settings are stated here.
@@ -179,6 +181,7 @@ pub async fn connect(url: &str, pool_size: u32) -> Result<Db> {
         generic,
         url: url.to_string(),
         write_lock: is_sqlite.then(|| Arc::new(Mutex::new(()))),
+        reference: Arc::default(),
     })
 }
 

@@ -79,7 +79,7 @@ pub async fn find(
     };
     let s = settings::load(db).await?;
     Ok(Json(Availability {
-        slots: availability::find(&db.conn, &q, &s).await?,
+        slots: availability::find(db, &q, &s).await?,
     }))
 }
 

@@ -29,7 +29,7 @@ impl Conflicts {
             .filter(|c| c.severity == Severity::Error)
             .count();
         let alternatives = if errors > 0 {
-            availability::alternatives(&db.conn, &draft, s).await?
+            availability::alternatives(db, &draft, s).await?
         } else {
             vec![]
         };

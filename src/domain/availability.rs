@@ -7,17 +7,17 @@
 //! by the meetings they chair (same statuses) and the approved meetings they must attend.
 //! Loads everything with a handful of queries over the range, then works in memory.
 
+use crate::db::Db;
 use crate::domain::clock::{self, OFFICE_TZ};
-use crate::domain::conflicts::{busy_attendees, busy_rooms_and_chairs, Draft, People};
+use crate::domain::conflicts::{busy_attendees, busy_rooms_and_chairs, Draft};
+use crate::domain::reference;
 use crate::domain::registration::MAX_DAYS;
 use crate::domain::settings::Settings;
-use crate::domain::working_days::Calendar;
 use crate::{Error, Result};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use entity::{room, room_equipment};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use entity::room;
 use serde::Serialize;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 
 /// Longest range searched at once.
 pub const MAX_RANGE_DAYS: i64 = 62;
@@ -97,30 +97,22 @@ fn validate(q: &Query, settings: &Settings) -> Result<()> {
 }
 
 /// The earliest free slots, at most `q.limit`.
-pub async fn find<C: ConnectionTrait>(
-    db: &C,
-    q: &Query,
-    settings: &Settings,
-) -> Result<Vec<FreeSlot>> {
+pub async fn find(db: &Db, q: &Query, settings: &Settings) -> Result<Vec<FreeSlot>> {
     validate(q, settings)?;
-    let needed = crate::domain::registration::equipment_by_code(db, &q.equipment).await?;
+    let needed = crate::domain::registration::equipment_by_code(&db.conn, &q.equipment).await?;
     find_with(db, q, &needed, settings).await
 }
 
 /// Other times for a request that conflicts: the next two weeks from its date, same length,
 /// same chair, required persons and agencies' heads, capacity and equipment. Only for a single
 /// meeting (a series is moved occurrence by occurrence) that fits in office hours.
-pub async fn alternatives<C: ConnectionTrait>(
-    db: &C,
-    draft: &Draft,
-    settings: &Settings,
-) -> Result<Vec<FreeSlot>> {
+pub async fn alternatives(db: &Db, draft: &Draft, settings: &Settings) -> Result<Vec<FreeSlot>> {
     let [slot] = draft.slots.as_slice() else {
         return Ok(vec![]);
     };
-    let people = People::load(db, &[], &draft.agencies).await?;
+    let reference = reference::current(db).await?;
     let mut persons = draft.persons.clone();
-    persons.extend(draft.agencies.iter().filter_map(|a| people.heads.get(a)));
+    persons.extend(draft.agencies.iter().filter_map(|a| reference.head_of(*a)));
     let from = clock::office_date(slot.starts_at);
     let q = Query {
         from,
@@ -139,31 +131,25 @@ pub async fn alternatives<C: ConnectionTrait>(
     find_with(db, &q, &draft.equipment_ids, settings).await
 }
 
-async fn find_with<C: ConnectionTrait>(
-    db: &C,
+async fn find_with(
+    db: &Db,
     q: &Query,
     needed: &[i32],
     settings: &Settings,
 ) -> Result<Vec<FreeSlot>> {
     let limit = q.limit.clamp(1, MAX_LIMIT);
-    // Rooms that fit.
-    let mut rooms = room::Entity::find()
-        .filter(room::Column::Bookable.eq(true))
-        .filter(room::Column::Capacity.gte(q.min_capacity.unwrap_or(1)))
-        .order_by_asc(room::Column::Capacity)
-        .order_by_asc(room::Column::SortOrder)
-        .all(db)
-        .await?;
-    if !needed.is_empty() {
-        let has: HashSet<(i32, i32)> = room_equipment::Entity::find()
-            .filter(room_equipment::Column::EquipmentId.is_in(needed.iter().copied()))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|e| (e.room_id, e.equipment_id))
-            .collect();
-        rooms.retain(|r| needed.iter().all(|e| has.contains(&(r.id, *e))));
-    }
+    let reference = reference::current(db).await?;
+    // Rooms that fit, smallest first.
+    let mut rooms: Vec<&room::Model> = reference
+        .rooms()
+        .filter(|(r, kit)| {
+            r.bookable
+                && r.capacity >= q.min_capacity.unwrap_or(1)
+                && needed.iter().all(|e| kit.iter().any(|k| k.id == *e))
+        })
+        .map(|(r, _)| r)
+        .collect();
+    rooms.sort_by_key(|r| (r.capacity, r.sort_order, r.id));
     if rooms.is_empty() {
         return Ok(vec![]);
     }
@@ -186,7 +172,9 @@ async fn find_with<C: ConnectionTrait>(
         day_start(q.from) - buffer,
         day_start(q.to + Duration::days(1)) + buffer,
     )];
-    let busy = busy_rooms_and_chairs(db, &room_ids, &persons, &range, q.exclude_meeting_id).await?;
+    let conn = &db.conn;
+    let busy =
+        busy_rooms_and_chairs(conn, &room_ids, &persons, &range, q.exclude_meeting_id).await?;
     let mut by_room: HashMap<i32, Vec<Span>> = HashMap::new();
     let mut people_busy: Vec<Span> = Vec::new();
     for b in &busy {
@@ -198,14 +186,11 @@ async fn find_with<C: ConnectionTrait>(
         }
     }
     if !persons.is_empty() {
-        let people = People::load(db, &persons, &[]).await?;
-        let headed: Vec<i32> = people
-            .heads
+        let headed: Vec<i32> = persons
             .iter()
-            .filter(|(_, h)| persons.contains(h))
-            .map(|(a, _)| *a)
+            .filter_map(|p| reference.headed_by(*p))
             .collect();
-        for a in busy_attendees(db, &persons, &headed, &range, q.exclude_meeting_id).await? {
+        for a in busy_attendees(conn, &persons, &headed, &range, q.exclude_meeting_id).await? {
             people_busy.push((a.busy.starts_at, a.busy.ends_at));
         }
     }
@@ -214,7 +199,7 @@ async fn find_with<C: ConnectionTrait>(
         v.sort();
     }
 
-    let calendar = Calendar::load(db, q.from, q.to).await?;
+    let calendar = reference.calendar(q.from, q.to);
     let now = clock::now();
     let duration = Duration::minutes(q.duration_minutes);
     let step = Duration::minutes(GRID_MINUTES);
@@ -225,6 +210,7 @@ async fn find_with<C: ConnectionTrait>(
         }
         let open: Vec<&room::Model> = rooms
             .iter()
+            .copied()
             .filter(|r| calendar.closures_on(d, Some(r.id)).next().is_none())
             .collect();
         let (Some(opens), Some(closes)) = (

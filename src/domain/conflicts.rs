@@ -20,6 +20,7 @@ use crate::db::Db;
 use crate::domain::clock::{self, OFFICE_TZ};
 use crate::domain::meetings::{Invitee, NewMeeting};
 use crate::domain::recurrence;
+use crate::domain::reference::{self, Reference};
 use crate::domain::registration::MAX_DAYS;
 use crate::domain::settings::Settings;
 use crate::domain::working_days::Calendar;
@@ -32,7 +33,7 @@ use sea_orm::{
     QuerySelect, RelationTrait,
 };
 use serde::Serialize;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashSet};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -487,65 +488,6 @@ pub async fn busy_attendees<C: ConnectionTrait>(
     }
 }
 
-/// The persons concerned and the agencies' heads, in one query.
-pub struct People {
-    pub names: HashMap<i32, String>,
-    /// agency → its head.
-    pub heads: HashMap<i32, i32>,
-}
-
-impl People {
-    /// `persons` and every person of `agencies` and of the persons' agencies: enough to name
-    /// them and to know who heads which agency.
-    pub async fn load<C: ConnectionTrait>(
-        db: &C,
-        persons: &[i32],
-        agencies: &[i32],
-    ) -> Result<Self> {
-        if persons.is_empty() && agencies.is_empty() {
-            return Ok(People {
-                names: HashMap::new(),
-                heads: HashMap::new(),
-            });
-        }
-        let of_persons = sea_orm::sea_query::Query::select()
-            .column(person::Column::AgencyId)
-            .from(person::Entity)
-            .and_where(person::Column::Id.is_in(persons.iter().copied()))
-            .to_owned();
-        let rows = person::Entity::find()
-            .filter(
-                Condition::any()
-                    .add(person::Column::Id.is_in(persons.iter().copied()))
-                    .add(person::Column::AgencyId.is_in(agencies.iter().copied()))
-                    .add(person::Column::AgencyId.in_subquery(of_persons)),
-            )
-            .filter(person::Column::Active.eq(true))
-            .order_by_asc(person::Column::SortOrder)
-            .order_by_asc(person::Column::Id)
-            .all(db)
-            .await?;
-        let mut heads = HashMap::new();
-        let mut names = HashMap::new();
-        for p in rows {
-            heads.entry(p.agency_id).or_insert(p.id);
-            names.insert(p.id, format!("{} ({})", p.full_name, p.position));
-        }
-        Ok(People { names, heads })
-    }
-
-    fn named(&self, id: i32) -> Named {
-        Named {
-            id,
-            name: self
-                .names
-                .get(&id)
-                .cloned()
-                .unwrap_or_else(|| format!("#{id}")),
-        }
-    }
-}
-
 fn overlaps(a_start: DateTime<Utc>, a_end: DateTime<Utc>, b: &Busy, pad: Duration) -> bool {
     b.starts_at < a_end + pad && a_start - pad < b.ends_at
 }
@@ -563,9 +505,58 @@ fn near<'a>(busy: &'a [Busy], slot: &DraftSlot, pad: Duration) -> &'a [Busy] {
 /// PostgreSQL); a long series' search keeps a plan made for its own windows.
 const GENERIC_PLAN_WINDOWS: usize = 4;
 
+/// Who a check looks for.
+struct Wanted {
+    /// The chairs, the required persons and the invited agencies' heads.
+    people: Vec<i32>,
+    /// The agencies those people head: inviting such an agency elsewhere occupies its head.
+    headed: Vec<i32>,
+}
+
+impl Wanted {
+    fn of(draft: &Draft, chairs: &BTreeSet<i32>, reference: &Reference) -> Self {
+        let mut required: BTreeSet<i32> = draft.persons.iter().copied().collect();
+        required.extend(draft.agencies.iter().filter_map(|a| reference.head_of(*a)));
+        let people: Vec<i32> = required.union(chairs).copied().collect();
+        let headed = people
+            .iter()
+            .filter_map(|p| reference.headed_by(*p))
+            .collect();
+        Wanted { people, headed }
+    }
+}
+
+/// The two overlap searches of a check.
+struct Searches<'a> {
+    rooms: &'a [i32],
+    room_windows: &'a [(DateTime<Utc>, DateTime<Utc>)],
+    people_windows: &'a [(DateTime<Utc>, DateTime<Utc>)],
+    exclude: Option<i32>,
+}
+
+impl Searches<'_> {
+    /// Both at once, on two pooled connections: each costs more in SQLite page reads than in
+    /// the round trip, so one UNION of both took as long as the two one after the other.
+    async fn run<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        who: &Wanted,
+    ) -> Result<(Vec<Busy>, Vec<BusyAttendee>)> {
+        rocket::tokio::try_join!(
+            busy_rooms_and_chairs(db, self.rooms, &who.people, self.room_windows, self.exclude),
+            busy_attendees(
+                db,
+                &who.people,
+                &who.headed,
+                self.people_windows,
+                self.exclude
+            ),
+        )
+    }
+}
+
 /// Every conflict of `draft`, sorted by date, errors first.
 pub async fn check(db: &Db, draft: &Draft, settings: &Settings) -> Result<Vec<Conflict>> {
-    let lookups = db.lookups();
     let mut out = Vec::new();
     let Some(first) = draft.slots.iter().map(|s| s.starts_at).min() else {
         return Ok(out);
@@ -599,76 +590,57 @@ pub async fn check(db: &Db, draft: &Draft, settings: &Settings) -> Result<Vec<Co
     let first_date = clock::office_date(first);
     let last_date = clock::office_date(last);
     let submitted = clock::office_date(draft.submitted_at);
-    let wanted: Vec<i32> = draft.persons.iter().chain(&chairs).copied().collect();
-    // Independent reads run at once, on as many pooled connections: the check costs two round
-    // trips to the database, not one per query.
-    let (people, calendar, room_rows, kit) = rocket::tokio::try_join!(
-        // Who must be there: the chairs, the required persons, the invited agencies' heads.
-        People::load(lookups, &wanted, &draft.agencies),
-        Calendar::load(
-            lookups,
-            submitted.min(first_date) - Duration::days(120),
-            last_date
-        ),
-        rooms_with_equipment(lookups, &rooms),
-        equipment_named(
-            lookups,
-            if rooms.is_empty() {
-                &[]
-            } else {
-                &draft.equipment_ids
-            }
-        ),
-    )?;
-    let mut required: BTreeSet<i32> = draft.persons.iter().copied().collect();
-    for a in &draft.agencies {
-        if let Some(h) = people.heads.get(a) {
-            required.insert(*h);
-        }
-    }
-    let all_people: Vec<i32> = required.union(&chairs).copied().collect();
-    // An agency whose head is among the people: inviting it elsewhere occupies its head.
-    let headed: Vec<i32> = people
-        .heads
-        .iter()
-        .filter(|(_, h)| all_people.contains(h))
-        .map(|(a, _)| *a)
-        .collect();
-    // Two statements at once, on two pooled connections: each costs more in SQLite page reads
-    // than in the round trip, so one UNION of both took as long as the two one after the other.
-    let searches = if room_windows.len().max(people_windows.len()) <= GENERIC_PLAN_WINDOWS {
-        lookups
+    let searches = Searches {
+        rooms: &rooms,
+        room_windows: &room_windows,
+        people_windows: &people_windows,
+        exclude: draft.meeting_id,
+    };
+    let conn = if room_windows.len().max(people_windows.len()) <= GENERIC_PLAN_WINDOWS {
+        db.lookups()
     } else {
         &db.conn
     };
-    let (mut busy, busy_people) = rocket::tokio::try_join!(
-        busy_rooms_and_chairs(
-            searches,
-            &rooms,
-            &all_people,
-            &room_windows,
-            draft.meeting_id
-        ),
-        busy_attendees(
-            searches,
-            &all_people,
-            &headed,
-            &people_windows,
-            draft.meeting_id
-        ),
-    )?;
+    // The searches need the invited agencies' heads, from the reference data. The copy in
+    // memory is used as it stands while the change counter is read alongside the searches, so
+    // the check costs one round trip; a change seen there (rare) means reloading and searching
+    // again.
+    let (reference, who, (mut busy, busy_people)) = match db.reference.last() {
+        Some(r) => {
+            let who = Wanted::of(draft, &chairs, &r);
+            let (seen, found) = rocket::tokio::try_join!(
+                reference::version(db.lookups()),
+                searches.run(conn, &who)
+            )?;
+            if seen == r.version {
+                (r, who, found)
+            } else {
+                let r = reference::reload(db, seen).await?;
+                let who = Wanted::of(draft, &chairs, &r);
+                let found = searches.run(conn, &who).await?;
+                (r, who, found)
+            }
+        }
+        None => {
+            let r = reference::current(db).await?;
+            let who = Wanted::of(draft, &chairs, &r);
+            let found = searches.run(conn, &who).await?;
+            (r, who, found)
+        }
+    };
+    let all_people = &who.people;
+    let calendar = reference.calendar(submitted.min(first_date) - Duration::days(120), last_date);
     busy.sort_by_key(|b| b.starts_at);
 
     let room_name = |id: i32| Named {
         id,
-        name: room_rows
-            .iter()
-            .find(|(r, _)| r.id == id)
+        name: reference
+            .room(id)
             .map(|(r, _)| r.name.clone())
             .unwrap_or_else(|| format!("#{id}")),
     };
 
-    room_fit(draft, &room_rows, &kit, &mut out);
+    room_fit(draft, &rooms, &reference, &mut out);
 
     for slot in &draft.slots {
         let date = slot.date();
@@ -740,7 +712,7 @@ pub async fn check(db: &Db, draft: &Draft, settings: &Settings) -> Result<Vec<Co
             if !is_chair && b.status != MeetingStatus::Approved {
                 continue;
             }
-            out.push(person_conflict(&people, p, is_chair, b, &when, date));
+            out.push(person_conflict(&reference, p, is_chair, b, &when, date));
         }
         for BusyAttendee {
             busy: b,
@@ -751,14 +723,14 @@ pub async fn check(db: &Db, draft: &Draft, settings: &Settings) -> Result<Vec<Co
             if !overlaps(slot.starts_at, slot.ends_at, b, Duration::zero()) {
                 continue;
             }
-            let Some(p) = p.or_else(|| a.and_then(|a| people.heads.get(&a).copied())) else {
+            let Some(p) = p.or_else(|| a.and_then(|a| reference.head_of(a))) else {
                 continue;
             };
             if !all_people.contains(&p) || !seen.insert((p, b.meeting_id)) {
                 continue;
             }
             let is_chair = slot.chair_id == Some(p) && b.chair_id == Some(p);
-            out.push(person_conflict(&people, p, is_chair, b, &when, date));
+            out.push(person_conflict(&reference, p, is_chair, b, &when, date));
         }
         calendar_conflicts(&calendar, slot, draft.kind, settings, &room_name, &mut out);
     }
@@ -787,14 +759,20 @@ pub async fn check(db: &Db, draft: &Draft, settings: &Settings) -> Result<Vec<Co
 }
 
 fn person_conflict(
-    people: &People,
+    reference: &Reference,
     p: i32,
     is_chair: bool,
     b: &Busy,
     when: &str,
     date: NaiveDate,
 ) -> Conflict {
-    let who = people.named(p);
+    let who = Named {
+        id: p,
+        name: reference
+            .person(p)
+            .map(|x| x.label.clone())
+            .unwrap_or_else(|| format!("#{p}")),
+    };
     let state_vi = if b.status == MeetingStatus::Approved {
         "đã duyệt"
     } else {
@@ -843,46 +821,11 @@ fn person_conflict(
     c
 }
 
-/// The rooms with the equipment each has, in one query.
-async fn rooms_with_equipment<C: ConnectionTrait>(
-    db: &C,
-    rooms: &[i32],
-) -> Result<Vec<(room::Model, Vec<equipment::Model>)>> {
-    if rooms.is_empty() {
-        return Ok(vec![]);
-    }
-    Ok(room::Entity::find()
-        .filter(room::Column::Id.is_in(rooms.iter().copied()))
-        .find_with_related(equipment::Entity)
-        .all(db)
-        .await?)
-}
-
-/// The equipment of `ids`, by id: to name what a room lacks.
-async fn equipment_named<C: ConnectionTrait>(
-    db: &C,
-    ids: &[i32],
-) -> Result<HashMap<i32, equipment::Model>> {
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    Ok(equipment::Entity::find()
-        .filter(equipment::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|e| (e.id, e))
-        .collect())
-}
-
 /// Capacity and equipment of each room the meeting uses.
-fn room_fit(
-    draft: &Draft,
-    rooms: &[(room::Model, Vec<equipment::Model>)],
-    names: &HashMap<i32, equipment::Model>,
-    out: &mut Vec<Conflict>,
-) {
-    for (r, _) in rooms {
+fn room_fit(draft: &Draft, rooms: &[i32], reference: &Reference, out: &mut Vec<Conflict>) {
+    let rooms: Vec<&(room::Model, Vec<equipment::Model>)> =
+        rooms.iter().filter_map(|r| reference.room(*r)).collect();
+    for (r, _) in rooms.iter().copied() {
         if let Some(n) = draft.expected_attendance.filter(|n| *n > r.capacity) {
             let mut c = Conflict::new(
                 Kind::Capacity,
@@ -906,7 +849,7 @@ fn room_fit(
         .flat_map(|(r, kit)| kit.iter().map(move |e| (r.id, e.id)))
         .collect();
     let mut missing: Vec<(&room::Model, i32)> = Vec::new();
-    for (r, _) in rooms {
+    for (r, _) in rooms.iter().copied() {
         for e in &draft.equipment_ids {
             if !has.contains(&(r.id, *e)) {
                 missing.push((r, *e));
@@ -914,8 +857,8 @@ fn room_fit(
         }
     }
     for (r, e) in missing {
-        let (vi, en) = names
-            .get(&e)
+        let (vi, en) = reference
+            .equipment(e)
             .map(|e| (e.name_vi.clone(), e.name_en.clone()))
             .unwrap_or_else(|| (format!("#{e}"), format!("#{e}")));
         let mut c = Conflict::new(

@@ -17,6 +17,7 @@ pub mod password;
 pub mod persons;
 pub mod publication;
 pub mod recurrence;
+pub mod reference;
 pub mod registration;
 pub mod reports;
 pub mod rooms;

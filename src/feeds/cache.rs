@@ -1,13 +1,13 @@
 //! Rendered feeds kept in memory, so a poll costs a point query, not a rebuild.
 //!
 //! Each entry remembers the database "generation" it was built from: a handful of index
-//! look-ups (newest audit-trail entry, newest meeting and occurrence change, settings change)
-//! plus the office date (cancelled meetings and the past window roll over daily). When the
+//! look-ups (newest audit-trail entry, newest meeting and occurrence change, settings change,
+//! the change counter of rooms, persons and agencies) plus the office date (cancelled meetings and the past window roll over daily). When the
 //! generation is unchanged the cached bytes are served; otherwise the feed is rebuilt. Several
 //! instances sharing one PostgreSQL database each keep their own cache and compute the same
 //! generation, so they agree; the rendering is deterministic, so they also agree on the ETag.
-//! Entries also expire after [`MAX_AGE`], which bounds how long a renamed room or person can
-//! stay stale (those tables carry no change stamp).
+//! Entries also expire after [`MAX_AGE`], a bound on staleness should anything a feed shows
+//! change without moving the generation.
 
 use super::render;
 use super::select::{self, FeedSpec, Scope};
@@ -165,11 +165,12 @@ const MARKS: &str = "\
     (SELECT CAST(MAX(id) AS TEXT) FROM meeting_event) AS g_e, \
     (SELECT CAST(MAX(updated_at) AS TEXT) FROM meeting) AS g_m, \
     (SELECT CAST(MAX(updated_at) AS TEXT) FROM occurrence) AS g_o, \
-    (SELECT CAST(MAX(updated_at) AS TEXT) FROM setting) AS g_s";
+    (SELECT CAST(MAX(updated_at) AS TEXT) FROM setting) AS g_s, \
+    (SELECT CAST(version AS TEXT) FROM reference_version WHERE id = 1) AS g_r";
 
 fn generation_of(row: &QueryResult) -> Result<Generation> {
-    let mut parts = Vec::with_capacity(5);
-    for col in ["g_e", "g_m", "g_o", "g_s"] {
+    let mut parts = Vec::with_capacity(6);
+    for col in ["g_e", "g_m", "g_o", "g_s", "g_r"] {
         parts.push(row.try_get::<Option<String>>("", col)?.unwrap_or_default());
     }
     // Cancelled meetings and the past window roll over with the office date.

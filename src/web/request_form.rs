@@ -15,7 +15,8 @@ use crate::auth::{AgencyClerk, Caller};
 use crate::db::Db;
 use crate::domain::availability::{self, FreeSlot};
 use crate::domain::clock::{self, OFFICE_TZ};
-use crate::domain::conflicts::{self, Conflict, People, Severity};
+use crate::domain::conflicts::{self, Conflict, Severity};
+use crate::domain::reference;
 use crate::domain::registration::{self, Actor, AttendeeInput, MeetingInput};
 use crate::domain::weekly_schedule::weekday_vi;
 use crate::domain::{settings, workflow};
@@ -902,7 +903,7 @@ async fn find(db: &Db, f: &RequestForm, target: Target, lang: Lang) -> Result<Sl
         agencies.extend(number("agencies", a)?);
     }
     // An invited agency is represented by its head, as in the conflict check.
-    let heads = People::load(&db.conn, &[], &agencies).await?.heads;
+    let reference = reference::current(db).await?;
     let q = availability::Query {
         from,
         to,
@@ -910,8 +911,7 @@ async fn find(db: &Db, f: &RequestForm, target: Target, lang: Lang) -> Result<Sl
         chair_id: number("chair_id", &f.chair_id)?,
         person_ids: agencies
             .iter()
-            .filter_map(|a| heads.get(a))
-            .copied()
+            .filter_map(|a| reference.head_of(*a))
             .collect(),
         min_capacity: number("expected_attendance", &f.expected_attendance)?,
         equipment: f.equipment.clone(),
@@ -919,9 +919,7 @@ async fn find(db: &Db, f: &RequestForm, target: Target, lang: Lang) -> Result<Sl
         exclude_meeting_id: target.meeting_id(),
     };
     let s = settings::load(db).await?;
-    let found = availability::find(&db.conn, &q, &s)
-        .await
-        .map_err(page_field)?;
+    let found = availability::find(db, &q, &s).await.map_err(page_field)?;
     let tr = super::i18n::translations();
     let summary = if found.is_empty() {
         tr.text(lang, "request_form.no_slots").to_string()

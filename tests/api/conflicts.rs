@@ -244,6 +244,85 @@ async fn the_chair_in_two_places_and_busy_attendees_are_named() {
     assert_eq!(cs[0]["person"]["id"], o.leaders[1]);
 }
 
+/// The check keeps persons, rooms and closures in memory. A change made through the API, or
+/// straight in the database (as another instance or an import would), is seen by the very next
+/// check: triggers count the changes and the check compares the count.
+#[rocket::async_test]
+async fn a_change_to_rooms_persons_or_closures_is_seen_by_the_next_check() {
+    use sea_orm::ConnectionTrait;
+    let app = spawn_app().await;
+    let o = app.office().await;
+    let conn = app.db().conn.clone();
+    let sql = |s: String| {
+        let conn = conn.clone();
+        async move {
+            conn.execute_unprepared(&s).await.unwrap();
+        }
+    };
+    // Room index 4 seats 20.
+    let mut draft = request(&o, "2027-03-04", "08:00", "09:00", Some(4));
+    draft["expected_attendance"] = json!(35);
+    assert_eq!(kinds(&check(&app, &o.clerk_a, &draft).await), ["capacity"]);
+    let (s, _, v) = app
+        .call(
+            Method::Patch,
+            &format!("/api/v1/rooms/{}", o.rooms[4]),
+            Some(&o.admin),
+            Some(&json!({"capacity": 40})),
+            &[],
+        )
+        .await;
+    assert_eq!(s, Status::Ok, "{v}");
+    assert!(check(&app, &o.clerk_a, &draft).await.is_empty());
+    sql(format!(
+        "UPDATE room SET capacity = 30 WHERE id = {}",
+        o.rooms[4]
+    ))
+    .await;
+    let cs = check(&app, &o.clerk_a, &draft).await;
+    assert_eq!(kinds(&cs), ["capacity"]);
+    assert!(cs[0]["message_en"].as_str().unwrap().contains("seats 30"));
+
+    // A closure of the room that day, entered outside the app.
+    sql(format!(
+        "INSERT INTO closure (starts_on, ends_on, room_id, kind, reason, created_at) \
+         VALUES ('2027-03-04', '2027-03-04', {}, 'maintenance', 'Sửa điều hoà', '2027-01-01T00:00:00+00:00')",
+        o.rooms[4]
+    ))
+    .await;
+    let cs = check(&app, &o.clerk_a, &draft).await;
+    let mut k = kinds(&cs);
+    k.sort();
+    assert_eq!(k, ["capacity", "closure"]);
+
+    // An agency is represented by its head: a new director, entered outside the app, heads it
+    // from the next check on.
+    let head_b = head_of(&app, o.agency_b).await;
+    let mut first = request(&o, "2027-03-05", "14:00", "16:00", Some(0));
+    first["attendees"] = json!([{"agency_id": o.agency_b}]);
+    approved(&app, &o, &first).await;
+    let mut draft = request(&o, "2027-03-05", "15:00", "16:00", Some(2));
+    draft["attendees"] = json!([{"agency_id": o.agency_b}]);
+    let cs = check(&app, &o.clerk_b, &draft).await;
+    assert_eq!(kinds(&cs), ["attendee_busy"], "{cs:?}");
+    assert_eq!(cs[0]["person"]["id"], head_b);
+    sql(format!(
+        "INSERT INTO person (full_name, position, agency_id, is_leader, sort_order, active, created_at) \
+         VALUES ('Trần Văn Mới', 'Giám đốc', {}, false, -1, true, '2027-01-01T00:00:00+00:00')",
+        o.agency_b
+    ))
+    .await;
+    let new_head = head_of(&app, o.agency_b).await;
+    assert_ne!(new_head, head_b);
+    let cs = check(&app, &o.clerk_b, &draft).await;
+    assert_eq!(kinds(&cs), ["attendee_busy"], "{cs:?}");
+    assert_eq!(cs[0]["person"]["id"], new_head);
+    assert!(cs[0]["person"]["name"]
+        .as_str()
+        .unwrap()
+        .contains("Trần Văn Mới"));
+}
+
 #[rocket::async_test]
 async fn a_field_trip_over_several_days_occupies_its_chair_throughout() {
     let app = spawn_app().await;

@@ -578,6 +578,40 @@ async fn a_series_is_one_rrule_event_with_exdate_and_recurrence_id_overrides() {
     assert_eq!(prop(&evs[2], "RECURRENCE-ID"), Some("20270329T080000"));
 }
 
+/// Rooms and persons carry no change stamp of their own; the change counter of the reference
+/// tables is part of the feed's generation, so a rename reaches subscribers at the next poll.
+#[rocket::async_test]
+async fn a_renamed_room_reaches_the_feed_at_the_next_poll() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    approved(&app, &o, &meeting(&o, "Họp giao ban", 3, 8, "internal")).await;
+    let path = feed_path(
+        &app,
+        &o.staff,
+        json!({"scope": "room", "room_id": o.rooms[0]}),
+    )
+    .await;
+    let location = |ics: &str| {
+        let evs = vevents(ics);
+        assert_eq!(evs.len(), 1, "{ics}");
+        prop(&evs[0], "LOCATION").unwrap().to_string()
+    };
+    let before = location(&text(&app, &path).await);
+    let (s, _, v) = app
+        .call(
+            Method::Patch,
+            &format!("/api/v1/rooms/{}", o.rooms[0]),
+            Some(&o.admin),
+            Some(&json!({"name": "Hội trường Diên Hồng"})),
+            &[],
+        )
+        .await;
+    assert_eq!(s, Status::Ok, "{v}");
+    let after = location(&text(&app, &path).await);
+    assert!(!before.contains("Diên Hồng"), "{before}");
+    assert!(after.contains("Hội trường Diên Hồng"), "{after}");
+}
+
 #[rocket::async_test]
 async fn a_room_feed_cancels_an_occurrence_moved_to_another_room() {
     use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};

@@ -1,0 +1,182 @@
+//! The reference data a conflict check and find-a-time consult: persons (and so each agency's
+//! head), rooms with their equipment, equipment, closures and make-up working days. They change
+//! a few times a month and are read by every check, so they are kept in memory.
+//!
+//! Triggers bump a counter (`reference_version`, migration m20261128_000012) in the transaction
+//! that changes any of these tables. The copy is tagged with the count it was loaded under and
+//! is used only while the count is unchanged: several instances sharing one PostgreSQL database
+//! each keep their own copy and read the same count. Reading the count first and the tables
+//! after can only tag newer rows with an older count, which costs a spurious reload, never a
+//! stale copy.
+
+use crate::db::Db;
+use crate::domain::working_days::Calendar;
+use crate::Result;
+use chrono::NaiveDate;
+use entity::{closure, equipment, person, room, working_day_exception};
+use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder, Statement};
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, RwLock};
+
+/// One person as the checks name them.
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub agency_id: i32,
+    /// "Full name (position)".
+    pub label: String,
+}
+
+/// The reference tables, as of `version`.
+#[derive(Debug, Default)]
+pub struct Reference {
+    pub version: i64,
+    persons: HashMap<i32, Person>,
+    /// agency → its head: its first active person by sort order.
+    heads: HashMap<i32, i32>,
+    rooms: HashMap<i32, (room::Model, Vec<equipment::Model>)>,
+    equipment: HashMap<i32, equipment::Model>,
+    closures: Vec<closure::Model>,
+    worked: HashSet<NaiveDate>,
+}
+
+impl Reference {
+    pub fn person(&self, id: i32) -> Option<&Person> {
+        self.persons.get(&id)
+    }
+
+    pub fn head_of(&self, agency: i32) -> Option<i32> {
+        self.heads.get(&agency).copied()
+    }
+
+    /// The agency `person` heads, if any.
+    pub fn headed_by(&self, person: i32) -> Option<i32> {
+        let agency = self.persons.get(&person)?.agency_id;
+        (self.head_of(agency) == Some(person)).then_some(agency)
+    }
+
+    pub fn room(&self, id: i32) -> Option<&(room::Model, Vec<equipment::Model>)> {
+        self.rooms.get(&id)
+    }
+
+    pub fn rooms(&self) -> impl Iterator<Item = &(room::Model, Vec<equipment::Model>)> {
+        self.rooms.values()
+    }
+
+    pub fn equipment(&self, id: i32) -> Option<&equipment::Model> {
+        self.equipment.get(&id)
+    }
+
+    /// The office calendar over `from..=to`.
+    pub fn calendar(&self, from: NaiveDate, to: NaiveDate) -> Calendar {
+        let closures = self
+            .closures
+            .iter()
+            .filter(|c| c.starts_on <= to && c.ends_on >= from)
+            .cloned()
+            .collect();
+        let worked = self
+            .worked
+            .iter()
+            .filter(|d| (from..=to).contains(*d))
+            .copied()
+            .collect();
+        Calendar::new(from, to, closures, worked)
+    }
+
+    async fn load<C: ConnectionTrait>(db: &C, version: i64) -> Result<Self> {
+        let (persons, rooms, equipment, closures, worked) = rocket::tokio::try_join!(
+            person::Entity::find()
+                .order_by_asc(person::Column::SortOrder)
+                .order_by_asc(person::Column::Id)
+                .all(db),
+            room::Entity::find()
+                .find_with_related(equipment::Entity)
+                .all(db),
+            equipment::Entity::find().all(db),
+            closure::Entity::find().all(db),
+            working_day_exception::Entity::find().all(db),
+        )?;
+        let mut heads = HashMap::new();
+        for p in persons.iter().filter(|p| p.active) {
+            heads.entry(p.agency_id).or_insert(p.id);
+        }
+        Ok(Reference {
+            version,
+            persons: persons
+                .into_iter()
+                .map(|p| {
+                    let label = format!("{} ({})", p.full_name, p.position);
+                    (
+                        p.id,
+                        Person {
+                            agency_id: p.agency_id,
+                            label,
+                        },
+                    )
+                })
+                .collect(),
+            heads,
+            rooms: rooms.into_iter().map(|(r, e)| (r.id, (r, e))).collect(),
+            equipment: equipment.into_iter().map(|e| (e.id, e)).collect(),
+            closures,
+            worked: worked.into_iter().map(|w| w.on_date).collect(),
+        })
+    }
+}
+
+/// The copy in memory, shared by the instance's requests.
+#[derive(Default)]
+pub struct Cache {
+    current: RwLock<Option<Arc<Reference>>>,
+    /// One reload at a time: concurrent checks after a change wait for it.
+    loading: rocket::tokio::sync::Mutex<()>,
+}
+
+impl Cache {
+    /// The copy as last loaded, not checked against the database: a caller that uses it must
+    /// compare its version with [`version`] read in the same request.
+    pub fn last(&self) -> Option<Arc<Reference>> {
+        self.current.read().ok()?.clone()
+    }
+
+    fn keep(&self, r: Arc<Reference>) {
+        if let Ok(mut current) = self.current.write() {
+            *current = Some(r);
+        }
+    }
+}
+
+/// The counter of changes to the reference tables.
+pub async fn version<C: ConnectionTrait>(db: &C) -> Result<i64> {
+    let stmt = Statement::from_string(
+        db.get_database_backend(),
+        "SELECT version FROM reference_version WHERE id = 1",
+    );
+    Ok(match db.query_one_raw(stmt).await? {
+        Some(row) => row.try_get("", "version")?,
+        None => 0,
+    })
+}
+
+/// The reference data as the database holds it now: one statement (the counter) when the copy
+/// in memory is current.
+pub async fn current(db: &Db) -> Result<Arc<Reference>> {
+    let seen = version(db.lookups()).await?;
+    match db.reference.last() {
+        Some(r) if r.version == seen => Ok(r),
+        _ => reload(db, seen).await,
+    }
+}
+
+/// Loads the tables again, unless another request already did since the counter read `seen`.
+pub async fn reload(db: &Db, seen: i64) -> Result<Arc<Reference>> {
+    let _one = db.reference.loading.lock().await;
+    if let Some(r) = db.reference.last().filter(|r| r.version >= seen) {
+        return Ok(r);
+    }
+    // The counter again, under the lock: the tables read next are at least this new.
+    let version = version(&db.conn).await?;
+    let r = Arc::new(Reference::load(&db.conn, version).await?);
+    db.reference.keep(r.clone());
+    Ok(r)
+}
