@@ -436,7 +436,17 @@ fn attending_select(
     }
     let mut who = Condition::any();
     if !persons.is_empty() {
-        who = who.add(meeting_attendee::Column::PersonId.is_in(persons.iter().copied()));
+        let ids = persons.iter().copied();
+        // Written `+person_id` on SQLite, which keeps the search on the windows' index ranges:
+        // when no agency is asked for, SQLite otherwise starts from the attendee index of the
+        // person (ten thousand rows for a busy official over the years, each checked against
+        // every window): 0.4-0.6 s instead of 10 ms for a 52-week series (bench_conflicts).
+        who = who.add(if backend == DbBackend::Sqlite {
+            use sea_orm::sea_query::ExprTrait;
+            Expr::cust("+\"meeting_attendee\".\"person_id\"").is_in(ids)
+        } else {
+            meeting_attendee::Column::PersonId.is_in(ids)
+        });
     }
     if !agencies.is_empty() {
         who = who.add(meeting_attendee::Column::AgencyId.is_in(agencies.iter().copied()));
