@@ -615,21 +615,33 @@ async fn standing_by_day(
          WHERE o.starts_at >= d.lo AND o.starts_at < d.hi AND {period} \
          AND o.status NOT IN ({standing})"
     );
-    let cols = format!(
+    // Each row's five figures first, then their sums by room, week and month. SQLite sorts the
+    // rows it groups, and a sorted row now holds three keys and five integers instead of the
+    // dozen timestamps and codes the figures are computed from: 313 -> 159 ms for this query
+    // on the report bench. `LIMIT -1` (no limit) keeps SQLite from flattening the subquery
+    // back into the grouping; PostgreSQL hashes the groups either way.
+    let per_row = format!(
         "o.room_id AS room_id, d.wk AS wk, d.mo AS mo, \
-         CAST(SUM(CASE WHEN m.submitted_at >= d.reg_after THEN 1 ELSE 0 END) AS BIGINT) AS late_reg, \
-         CAST(SUM(CASE WHEN m.kind IN ({regular}) AND o.status <> '{draft}' \
+         CASE WHEN m.submitted_at >= d.reg_after THEN 1 ELSE 0 END AS late_reg, \
+         CASE WHEN m.kind IN ({regular}) AND o.status <> '{draft}' \
               AND ((fu.first_at IS NULL AND d.doc_overdue = 1) OR fu.first_at >= d.doc_after) \
-              THEN 1 ELSE 0 END) AS BIGINT) AS late_doc, \
-         CAST(SUM(CASE WHEN {booked} THEN {minutes} ELSE 0 END) AS BIGINT) AS booked, \
-         CAST(SUM(CASE WHEN {booked} THEN 1 ELSE 0 END) AS BIGINT) AS bookings, \
-         CAST(SUM(CASE WHEN {spill} THEN 1 ELSE 0 END) AS BIGINT) AS spills"
+              THEN 1 ELSE 0 END AS late_doc, \
+         CASE WHEN {booked} THEN {minutes} ELSE 0 END AS booked, \
+         CASE WHEN {booked} THEN 1 ELSE 0 END AS bookings, \
+         CASE WHEN {spill} THEN 1 ELSE 0 END AS spills"
     );
-    let rows = query_all(
-        db,
-        sql.statement(from.replace("{cols}", &cols) + " GROUP BY o.room_id, d.wk, d.mo"),
-    )
-    .await?;
+    let fence = match db.backend() {
+        DbBackend::Sqlite => " LIMIT -1",
+        _ => "",
+    };
+    let grouped = format!(
+        "SELECT room_id, wk, mo, CAST(SUM(late_reg) AS BIGINT) AS late_reg, \
+         CAST(SUM(late_doc) AS BIGINT) AS late_doc, CAST(SUM(booked) AS BIGINT) AS booked, \
+         CAST(SUM(bookings) AS BIGINT) AS bookings, CAST(SUM(spills) AS BIGINT) AS spills \
+         FROM ({}{fence}) r GROUP BY room_id, wk, mo",
+        from.replace("{cols}", &per_row)
+    );
+    let rows = query_all(db, sql.statement(grouped)).await?;
     let cols = "o.room_id AS room_id, o.starts_at AS starts_at, o.ends_at AS ends_at";
     let spilling = sql.statement(from.replace("{cols}", cols) + &format!(" AND {spill}"));
     Ok(StandingByDay { rows, spilling })
