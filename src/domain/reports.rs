@@ -617,8 +617,8 @@ async fn standing_by_day(
     );
     // Each row's five figures first, then their sums by room, week and month. SQLite sorts the
     // rows it groups, and a sorted row now holds three keys and five integers instead of the
-    // dozen timestamps and codes the figures are computed from: 313 -> 159 ms for this query
-    // on the report bench. `LIMIT -1` (no limit) keeps SQLite from flattening the subquery
+    // dozen timestamps and codes the figures are computed from: 195-230 -> 139-160 ms for this
+    // query on the report bench. `LIMIT -1` (no limit) keeps SQLite from flattening the subquery
     // back into the grouping; PostgreSQL hashes the groups either way.
     let per_row = format!(
         "o.room_id AS room_id, d.wk AS wk, d.mo AS mo, \
