@@ -10,7 +10,7 @@
 use crate::db::Db;
 use crate::domain::clock::{self, OFFICE_TZ};
 use crate::domain::conflicts::{busy_attendees, busy_rooms_and_chairs, Draft};
-use crate::domain::reference;
+use crate::domain::reference::{self, Reference};
 use crate::domain::registration::MAX_DAYS;
 use crate::domain::settings::Settings;
 use crate::{Error, Result};
@@ -100,7 +100,8 @@ fn validate(q: &Query, settings: &Settings) -> Result<()> {
 pub async fn find(db: &Db, q: &Query, settings: &Settings) -> Result<Vec<FreeSlot>> {
     validate(q, settings)?;
     let needed = crate::domain::registration::equipment_by_code(&db.conn, &q.equipment).await?;
-    find_with(db, q, &needed, settings).await
+    let reference = reference::current(db).await?;
+    find_with(db, &reference, q, &needed, settings).await
 }
 
 /// Other times for a request that conflicts: the next two weeks from its date, same length,
@@ -128,17 +129,17 @@ pub async fn alternatives(db: &Db, draft: &Draft, settings: &Settings) -> Result
     if validate(&q, settings).is_err() {
         return Ok(vec![]);
     }
-    find_with(db, &q, &draft.equipment_ids, settings).await
+    find_with(db, &reference, &q, &draft.equipment_ids, settings).await
 }
 
 async fn find_with(
     db: &Db,
+    reference: &Reference,
     q: &Query,
     needed: &[i32],
     settings: &Settings,
 ) -> Result<Vec<FreeSlot>> {
     let limit = q.limit.clamp(1, MAX_LIMIT);
-    let reference = reference::current(db).await?;
     // Rooms that fit, smallest first.
     let mut rooms: Vec<&room::Model> = reference
         .rooms()

@@ -615,7 +615,7 @@ pub async fn check(db: &Db, draft: &Draft, settings: &Settings) -> Result<Vec<Co
     // memory is used as it stands while the change counter is read alongside the searches, so
     // the check costs one round trip; a change seen there (rare) means reloading and searching
     // again.
-    let (reference, who, (mut busy, busy_people)) = match db.reference.last() {
+    let hit = match db.reference.last() {
         Some(r) => {
             let who = Wanted::of(draft, &chairs, &r);
             let (seen, found) = rocket::tokio::try_join!(
@@ -623,16 +623,20 @@ pub async fn check(db: &Db, draft: &Draft, settings: &Settings) -> Result<Vec<Co
                 searches.run(conn, &who)
             )?;
             if seen == r.version {
-                (r, who, found)
+                Ok((r, who, found))
             } else {
-                let r = reference::reload(db, seen).await?;
-                let who = Wanted::of(draft, &chairs, &r);
-                let found = searches.run(conn, &who).await?;
-                (r, who, found)
+                Err(Some(seen))
             }
         }
-        None => {
-            let r = reference::current(db).await?;
+        None => Err(None),
+    };
+    let (reference, who, (mut busy, busy_people)) = match hit {
+        Ok(hit) => hit,
+        Err(seen) => {
+            let r = match seen {
+                Some(seen) => reference::reload(db, seen).await?,
+                None => reference::current(db).await?,
+            };
             let who = Wanted::of(draft, &chairs, &r);
             let found = searches.run(conn, &who).await?;
             (r, who, found)

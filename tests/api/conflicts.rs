@@ -16,20 +16,11 @@ fn request(o: &Office, date: &str, from: &str, to: &str, room: Option<usize>) ->
     })
 }
 
-/// Registers and approves a meeting; returns its id.
+/// Registers (as agency A's clerk) and approves a meeting; returns its id.
 pub async fn approved(app: &TestApp, o: &Office, body: &Value) -> i64 {
-    let id = pending(app, o, body).await;
-    let (s, _, m) = app
-        .call(
-            Method::Post,
-            &format!("/api/v1/meetings/{id}/approve"),
-            Some(&o.approver),
-            Some(&json!({})),
-            &[],
-        )
-        .await;
-    assert_eq!(s, Status::Ok, "{m}");
-    id
+    let mut body = body.clone();
+    body["submit"] = json!(true);
+    app.approved(o, &o.clerk_a, &body).await
 }
 
 pub async fn pending(app: &TestApp, o: &Office, body: &Value) -> i64 {
