@@ -26,6 +26,8 @@ pub struct Db {
     write_lock: Option<Arc<Mutex<()>>>,
     /// Persons, rooms, equipment and closures in memory (see [`crate::domain::reference`]).
     pub reference: Arc<crate::domain::reference::Cache>,
+    /// The office days' report figures in memory (see [`crate::domain::reports::DayCache`]).
+    pub report_days: Arc<crate::domain::reports::DayCache>,
 }
 
 impl Db {
@@ -182,6 +184,7 @@ pub async fn connect(url: &str, pool_size: u32) -> Result<Db> {
         url: url.to_string(),
         write_lock: is_sqlite.then(|| Arc::new(Mutex::new(()))),
         reference: Arc::default(),
+        report_days: Arc::default(),
     })
 }
 

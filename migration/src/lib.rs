@@ -9,6 +9,7 @@ mod m20261127_000005_occurrence_long_index;
 mod m20261127_000010_feed_generation_indexes;
 mod m20261128_000011_event_action_index;
 mod m20261128_000012_reference_version;
+mod m20261128_000013_report_day;
 pub use m20261127_000002_booking_guarantees::{CHAIR_OVERLAP, ROOM_OVERLAP};
 
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000010_feed_generation_indexes::Migration),
             Box::new(m20261128_000011_event_action_index::Migration),
             Box::new(m20261128_000012_reference_version::Migration),
+            Box::new(m20261128_000013_report_day::Migration),
         ]
     }
 }

@@ -15,6 +15,7 @@
 use crate::db::Db;
 use crate::domain::clock::{self, OFFICE_TZ};
 use crate::domain::documents;
+use crate::domain::reference;
 use crate::domain::settings::Settings;
 use crate::domain::working_days::Calendar;
 use crate::{Error, Result};
@@ -26,6 +27,7 @@ use sea_orm::{
 };
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 /// Longest period a report may cover.
 pub const MAX_MONTHS: u32 = 24;
@@ -115,7 +117,7 @@ pub struct Utilisation {
 }
 
 /// Approval lead time: submission to decision (approval or rejection), in hours.
-#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct LeadTime {
     /// Decided meetings with an occurrence in the period.
     pub decided: usize,
@@ -315,11 +317,21 @@ async fn query_all(db: &Db, stmt: Statement) -> Result<Vec<QueryResult>> {
 /// on `starts_at` per day): each day's bounds, its week and month, its office hours when it is
 /// a working day, and the deadlines of the occurrences starting on it, all computed here with
 /// the office's calendar so that SQL only compares instants.
-fn days_cte(sql: &mut Sql, f: &ReportFilter, calendar: &Calendar, s: &Settings) -> String {
+fn days_cte(
+    sql: &mut Sql,
+    f: &ReportFilter,
+    only: Option<&[NaiveDate]>,
+    calendar: &Calendar,
+    s: &Settings,
+) -> String {
     let today = clock::office_date(clock::now());
     let at = |d: NaiveDate, t: NaiveTime| clock::local_to_utc(OFFICE_TZ, d.and_time(t));
     let mut rows = Vec::new();
-    for day in f.from.iter_days().take_while(|d| *d <= f.to) {
+    let period: Vec<NaiveDate> = match only {
+        Some(days) => days.to_vec(),
+        None => f.from.iter_days().take_while(|d| *d <= f.to).collect(),
+    };
+    for day in period {
         let next = day.succ_opt().unwrap_or(day);
         let working = calendar.is_working_day(day) && s.office_opens < s.office_closes;
         let (open, close) = match (at(day, s.office_opens), at(day, s.office_closes)) {
@@ -331,6 +343,7 @@ fn days_cte(sql: &mut Sql, f: &ReportFilter, calendar: &Calendar, s: &Settings) 
             (lead > 0).then(|| local_midnight(calendar.deadline(day, lead) + Duration::days(1)));
         let doc_due = calendar.deadline(day, s.documents_lead_working_days);
         let row = [
+            sql.bind(day.num_days_from_ce()),
             sql.bind(local_midnight(day)),
             sql.bind(local_midnight(next)),
             sql.bind(clock::week_start(day).num_days_from_ce()),
@@ -345,186 +358,590 @@ fn days_cte(sql: &mut Sql, f: &ReportFilter, calendar: &Calendar, s: &Settings) 
         rows.push(format!("({})", row.join(", ")));
     }
     format!(
-        "d(lo, hi, wk, mo, open_at, close_at, spill_at, reg_after, doc_after, doc_overdue) AS \
+        "d(dn, lo, hi, wk, mo, open_at, close_at, spill_at, reg_after, doc_after, doc_overdue) AS \
          (VALUES {})",
         rows.join(", ")
     )
 }
 
-/// Computes the report: counts in one GROUP BY query; lateness and room use per day in one
-/// query grouped by room, week and month; the lead-time percentiles picked by rank in SQL;
-/// plus reschedules, the small tables of names and the calendar. The four queries over the
-/// period's occurrences run at once, each on its own pooled connection (on SQLite as on
-/// PostgreSQL reads do not wait for each other), so the report takes about as long as its
-/// slowest query on a machine with cores to spare, not their sum.
+/// Computes the report. The whole office's report (no filter) adds up figures kept per office
+/// day ([`whole_office`]); a filtered one runs the queries over its period ([`filtered`]). The
+/// two give the same figures (test `reports::the_days_kept_in_memory_give_the_figures_of_the_live_queries`).
 pub async fn compute(db: &Db, f: &ReportFilter, settings: &Settings) -> Result<Report> {
-    let conn = &db.conn;
-    let cal_from = f.from - Duration::days(120);
-    let calendar = Calendar::load(conn, cal_from, f.to).await?;
-    let (groups, reschedules, lead_time, by_day, (agencies, persons, rooms)) = rocket::tokio::try_join!(
-        counts(db, f),
+    let calendar = Calendar::load(&db.conn, f.from - Duration::days(120), f.to).await?;
+    let unfiltered = f.agency_id.is_none() && f.room_id.is_none() && f.chair_id.is_none();
+    let figures = async {
+        if unfiltered {
+            if let Some(t) = whole_office(db, f, &calendar, settings, true).await? {
+                return Ok(t);
+            }
+        }
+        filtered(db, f, &calendar, settings).await
+    };
+    let (tally, reschedules, names) =
+        rocket::tokio::try_join!(figures, reschedules(db, f), names(db))?;
+    Ok(tally.report(f, reschedules, names, &calendar, settings))
+}
+
+/// Computes the days of the whole office's report over `f` that are not kept in memory yet,
+/// waiting for a computation already running in the background: after it, the report adds
+/// up kept days only (until something changes).
+pub async fn keep_days(db: &Db, f: &ReportFilter, settings: &Settings) -> Result<()> {
+    let _filling = db.report_days.filling.lock().await;
+    let calendar = Calendar::load(&db.conn, f.from - Duration::days(120), f.to).await?;
+    whole_office(db, f, &calendar, settings, false).await?;
+    Ok(())
+}
+
+/// The report computed by the queries over its whole period, bypassing the days kept in
+/// memory: what the tests compare those with.
+pub async fn compute_live(db: &Db, f: &ReportFilter, settings: &Settings) -> Result<Report> {
+    let calendar = Calendar::load(&db.conn, f.from - Duration::days(120), f.to).await?;
+    let (tally, reschedules, names) = rocket::tokio::try_join!(
+        filtered(db, f, &calendar, settings),
         reschedules(db, f),
-        lead_time(db, f),
-        standing_by_day(db, f, &calendar, settings),
-        names(db),
+        names(db)
     )?;
-    let StandingByDay {
-        rows: by_day,
-        spilling,
-    } = by_day;
-    let day_of = |n: i32| NaiveDate::from_num_days_from_ce_opt(n).unwrap_or(f.from);
-    let mut late_registrations = 0;
-    let mut late_documents = 0;
-    let mut spills = 0;
-    let mut booked_week: BTreeMap<(i32, NaiveDate), i64> = BTreeMap::new();
-    let mut booked_month: BTreeMap<(i32, NaiveDate), i64> = BTreeMap::new();
-    for row in &by_day {
-        late_registrations += row.try_get::<i64>("", "late_reg")?;
-        late_documents += row.try_get::<i64>("", "late_doc")?;
-        spills += row.try_get::<i64>("", "spills")?;
-        let room: Option<i32> = row.try_get("", "room_id")?;
-        if let (Some(room), true) = (room, row.try_get::<i64>("", "bookings")? > 0) {
-            let minutes: i64 = row.try_get("", "booked")?;
-            *booked_week
-                .entry((room, day_of(row.try_get("", "wk")?)))
-                .or_default() += minutes;
-            *booked_month
-                .entry((room, day_of(row.try_get("", "mo")?)))
-                .or_default() += minutes;
+    Ok(tally.report(f, reschedules, names, &calendar, settings))
+}
+
+/// The figures of a report as they are added up, before names and shares.
+#[derive(Default)]
+struct Tally {
+    total: i64,
+    by_status: BTreeMap<&'static str, (&'static str, i64)>,
+    by_kind: BTreeMap<&'static str, (&'static str, i64)>,
+    by_agency: BTreeMap<i32, i64>,
+    by_chair: BTreeMap<Option<i32>, i64>,
+    by_room: BTreeMap<Option<i32>, i64>,
+    cancellations: i64,
+    late_registrations: i64,
+    late_documents: i64,
+    booked_week: BTreeMap<(i32, NaiveDate), i64>,
+    booked_month: BTreeMap<(i32, NaiveDate), i64>,
+    lead_time: LeadTime,
+}
+
+impl Tally {
+    fn status(&mut self, status: MeetingStatus, n: i64) {
+        self.total += n;
+        self.by_status
+            .entry(status.code())
+            .or_insert((status_vi(status), 0))
+            .1 += n;
+        if status == MeetingStatus::Cancelled {
+            self.cancellations += n;
         }
     }
-    // The rare bookings that run into the office hours of a later day (field trips over several
-    // days, meetings into the night): their later days, one by one.
-    if spills > 0 {
-        let rows = query_all(db, spilling).await?;
-        for row in rows {
-            let room: i32 = row.try_get("", "room_id")?;
-            let starts: DateTime<Utc> = row.try_get("", "starts_at")?;
-            let ends: DateTime<Utc> = row.try_get("", "ends_at")?;
-            let first = clock::office_date(starts);
-            for (day, minutes) in office_minutes_of(starts, ends, settings) {
-                if day <= first || day > f.to || !calendar.is_working_day(day) {
-                    continue;
-                }
-                *booked_week
-                    .entry((room, clock::week_start(day)))
-                    .or_default() += minutes;
-                *booked_month.entry((room, month_start(day))).or_default() += minutes;
+
+    fn kind(&mut self, kind: MeetingKind, n: i64) {
+        self.by_kind
+            .entry(kind.code())
+            .or_insert((kind_vi(kind), 0))
+            .1 += n;
+    }
+
+    fn booked(&mut self, room: i32, day: NaiveDate, minutes: i64) {
+        *self
+            .booked_week
+            .entry((room, clock::week_start(day)))
+            .or_default() += minutes;
+        *self
+            .booked_month
+            .entry((room, month_start(day)))
+            .or_default() += minutes;
+    }
+
+    /// A booking running into the office hours of later days (a field trip over several days,
+    /// a meeting into the night): its minutes on those days, inside the period.
+    fn spilled(
+        &mut self,
+        f: &ReportFilter,
+        calendar: &Calendar,
+        settings: &Settings,
+        (room, starts, ends): (i32, DateTime<Utc>, DateTime<Utc>),
+    ) {
+        let first = clock::office_date(starts);
+        for (day, minutes) in office_minutes_of(starts, ends, settings) {
+            if day > first && day <= f.to && calendar.is_working_day(day) {
+                self.booked(room, day, minutes);
             }
         }
     }
 
-    // Counts by each dimension.
-    let mut total = 0;
-    let mut by_status: BTreeMap<&str, (String, i64)> = BTreeMap::new();
-    let mut by_kind: BTreeMap<&str, (String, i64)> = BTreeMap::new();
-    let mut by_agency: BTreeMap<i32, i64> = BTreeMap::new();
-    let mut by_chair: BTreeMap<Option<i32>, i64> = BTreeMap::new();
-    let mut by_room: BTreeMap<Option<i32>, i64> = BTreeMap::new();
-    let mut cancellations = 0;
-    for (status, kind, agency, chair, room, n) in groups {
-        total += n;
-        by_status
-            .entry(status.code())
-            .or_insert_with(|| (status_vi(status).into(), 0))
-            .1 += n;
-        by_kind
-            .entry(kind.code())
-            .or_insert_with(|| (kind_vi(kind).into(), 0))
-            .1 += n;
-        *by_agency.entry(agency).or_default() += n;
-        *by_chair.entry(chair).or_default() += n;
-        *by_room.entry(room).or_default() += n;
-        if status == MeetingStatus::Cancelled {
-            cancellations += n;
+    /// The report: names, sorted tables and the shares of office hours booked.
+    fn report(
+        self,
+        f: &ReportFilter,
+        reschedules: i64,
+        (agencies, persons, rooms): Names,
+        calendar: &Calendar,
+        settings: &Settings,
+    ) -> Report {
+        let coded = |m: BTreeMap<&str, (&str, i64)>| -> Vec<Count> {
+            sorted(
+                m.into_iter()
+                    .map(|(k, (label, count))| Count {
+                        key: k.into(),
+                        label: label.into(),
+                        count,
+                    })
+                    .collect(),
+            )
+        };
+        let named = |id: Option<i32>, names: &HashMap<i32, String>, none: &str| match id {
+            Some(id) => (
+                id.to_string(),
+                names.get(&id).cloned().unwrap_or_else(|| format!("#{id}")),
+            ),
+            None => (String::new(), none.to_string()),
+        };
+        let by_id = |m: BTreeMap<Option<i32>, i64>, names: &HashMap<i32, String>, none: &str| {
+            sorted(
+                m.into_iter()
+                    .map(|(id, count)| {
+                        let (key, label) = named(id, names, none);
+                        Count { key, label, count }
+                    })
+                    .collect(),
+            )
+        };
+        let day_minutes = (settings.office_closes - settings.office_opens).num_minutes();
+        let office_minutes = |start: NaiveDate, end: NaiveDate| -> i64 {
+            let start = start.max(f.from);
+            let end = end.min(f.to);
+            start
+                .iter_days()
+                .take_while(|d| *d <= end)
+                .filter(|d| calendar.is_working_day(*d))
+                .count() as i64
+                * day_minutes
+        };
+        let shares = |booked: BTreeMap<(i32, NaiveDate), i64>, weekly: bool| -> Vec<Utilisation> {
+            booked
+                .into_iter()
+                .map(|((room_id, start), booked_minutes)| {
+                    let end = if weekly {
+                        start + Duration::days(6)
+                    } else {
+                        month_end(start)
+                    };
+                    let office = office_minutes(start, end);
+                    Utilisation {
+                        room_id,
+                        room: rooms.get(&room_id).cloned().unwrap_or_default(),
+                        period_start: start.max(f.from),
+                        booked_minutes,
+                        office_minutes: office,
+                        share: if office > 0 {
+                            (booked_minutes as f64 / office as f64 * 10_000.0).round() / 10_000.0
+                        } else {
+                            0.0
+                        },
+                    }
+                })
+                .collect()
+        };
+        Report {
+            filter: f.clone(),
+            total: self.total,
+            by_status: coded(self.by_status),
+            by_kind: coded(self.by_kind),
+            by_agency: by_id(
+                self.by_agency
+                    .into_iter()
+                    .map(|(k, v)| (Some(k), v))
+                    .collect(),
+                &agencies,
+                "",
+            ),
+            by_chair: by_id(self.by_chair, &persons, "Không có chủ trì"),
+            by_room: by_id(self.by_room, &rooms, "Ngoài phòng họp"),
+            utilisation_weekly: shares(self.booked_week, true),
+            utilisation_monthly: shares(self.booked_month, false),
+            lead_time: self.lead_time,
+            late_registrations: self.late_registrations,
+            late_documents: self.late_documents,
+            cancellations: self.cancellations,
+            reschedules,
         }
     }
-    let coded = |m: BTreeMap<&str, (String, i64)>| -> Vec<Count> {
-        sorted(
-            m.into_iter()
-                .map(|(k, (label, count))| Count {
-                    key: k.into(),
-                    label,
-                    count,
-                })
-                .collect(),
-        )
-    };
-    let named = |id: Option<i32>, names: &HashMap<i32, String>, none: &str| match id {
-        Some(id) => (
-            id.to_string(),
-            names.get(&id).cloned().unwrap_or_else(|| format!("#{id}")),
-        ),
-        None => (String::new(), none.to_string()),
-    };
-    let by_id = |m: BTreeMap<Option<i32>, i64>, names: &HashMap<i32, String>, none: &str| {
-        sorted(
-            m.into_iter()
-                .map(|(id, count)| {
-                    let (key, label) = named(id, names, none);
-                    Count { key, label, count }
-                })
-                .collect(),
-        )
-    };
+}
 
-    let day_minutes = (settings.office_closes - settings.office_opens).num_minutes();
-    let office_minutes = |start: NaiveDate, end: NaiveDate| -> i64 {
-        let start = start.max(f.from);
-        let end = end.min(f.to);
-        start
-            .iter_days()
-            .take_while(|d| *d <= end)
-            .filter(|d| calendar.is_working_day(*d))
-            .count() as i64
-            * day_minutes
-    };
-    let shares = |booked: BTreeMap<(i32, NaiveDate), i64>, weekly: bool| -> Vec<Utilisation> {
-        booked
-            .into_iter()
-            .map(|((room_id, start), booked_minutes)| {
-                let end = if weekly {
-                    start + Duration::days(6)
-                } else {
-                    month_end(start)
-                };
-                let office = office_minutes(start, end);
-                Utilisation {
-                    room_id,
-                    room: rooms.get(&room_id).cloned().unwrap_or_default(),
-                    period_start: start.max(f.from),
-                    booked_minutes,
-                    office_minutes: office,
-                    share: if office > 0 {
-                        (booked_minutes as f64 / office as f64 * 10_000.0).round() / 10_000.0
-                    } else {
-                        0.0
-                    },
-                }
-            })
-            .collect()
-    };
-
-    Ok(Report {
-        filter: f.clone(),
-        total,
-        by_status: coded(by_status),
-        by_kind: coded(by_kind),
-        by_agency: by_id(
-            by_agency.into_iter().map(|(k, v)| (Some(k), v)).collect(),
-            &agencies,
-            "",
-        ),
-        by_chair: by_id(by_chair, &persons, "Không có chủ trì"),
-        by_room: by_id(by_room, &rooms, "Ngoài phòng họp"),
-        utilisation_weekly: shares(booked_week, true),
-        utilisation_monthly: shares(booked_month, false),
+/// The figures of a period by queries over it: counts in one GROUP BY query; lateness and room
+/// use per day in one query grouped by room, week and month; the lead-time percentiles picked
+/// by rank in SQL. The three run at once, each on its own pooled connection (on SQLite as on
+/// PostgreSQL reads do not wait for each other).
+async fn filtered(
+    db: &Db,
+    f: &ReportFilter,
+    calendar: &Calendar,
+    settings: &Settings,
+) -> Result<Tally> {
+    let (groups, lead_time, by_day) = rocket::tokio::try_join!(
+        counts(db, f),
+        lead_time(db, f),
+        standing_by_day(db, f, calendar, settings),
+    )?;
+    let mut t = Tally {
         lead_time,
-        late_registrations,
-        late_documents,
-        cancellations,
-        reschedules,
-    })
+        ..Tally::default()
+    };
+    for (status, kind, agency, chair, room, n) in groups {
+        t.status(status, n);
+        t.kind(kind, n);
+        *t.by_agency.entry(agency).or_default() += n;
+        *t.by_chair.entry(chair).or_default() += n;
+        *t.by_room.entry(room).or_default() += n;
+    }
+    let day_of = |n: i32| NaiveDate::from_num_days_from_ce_opt(n).unwrap_or(f.from);
+    let mut spills = 0;
+    for row in &by_day.rows {
+        t.late_registrations += row.try_get::<i64>("", "late_reg")?;
+        t.late_documents += row.try_get::<i64>("", "late_doc")?;
+        spills += row.try_get::<i64>("", "spills")?;
+        let room: Option<i32> = row.try_get("", "room_id")?;
+        if let (Some(room), true) = (room, row.try_get::<i64>("", "bookings")? > 0) {
+            let minutes: i64 = row.try_get("", "booked")?;
+            *t.booked_week
+                .entry((room, day_of(row.try_get("", "wk")?)))
+                .or_default() += minutes;
+            *t.booked_month
+                .entry((room, day_of(row.try_get("", "mo")?)))
+                .or_default() += minutes;
+        }
+    }
+    // The rare bookings that run into the office hours of a later day, one by one.
+    if spills > 0 {
+        for row in query_all(db, by_day.spilling).await? {
+            let booking = (
+                row.try_get("", "room_id")?,
+                row.try_get("", "starts_at")?,
+                row.try_get("", "ends_at")?,
+            );
+            t.spilled(f, calendar, settings, booking);
+        }
+    }
+    Ok(t)
+}
+
+/// One office day's share of the whole office's report: what [`whole_office`] adds up.
+#[derive(Debug, Default)]
+struct Day {
+    status: Vec<(MeetingStatus, i64)>,
+    kind: Vec<(MeetingKind, i64)>,
+    agency: Vec<(i32, i64)>,
+    chair: Vec<(Option<i32>, i64)>,
+    room: Vec<(Option<i32>, i64)>,
+    late_registrations: i64,
+    /// Standing occurrences of regular meetings whose first document came after the deadline.
+    documents_late: i64,
+    /// The same without any document yet: late only once the deadline has passed, which
+    /// depends on the day the report is read, so it is decided when the days are added up.
+    documents_missing: i64,
+    /// Office minutes booked, by room (rooms with a booking that day).
+    booked: Vec<(i32, i64)>,
+    /// Bookings running into the office hours of a later day: room, start, end.
+    spilling: Vec<(i32, DateTime<Utc>, DateTime<Utc>)>,
+    /// The decided meetings meeting that day, with their lead time in seconds.
+    leads: Vec<(i32, i64)>,
+}
+
+/// What every day's figures depend on besides the day's own rows: the calendar (counted by the
+/// reference data's version) and the settings a report reads. When one changes, every day is
+/// computed again.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct DayContext {
+    reference: i64,
+    opens: NaiveTime,
+    closes: NaiveTime,
+    registration_lead: i64,
+    documents_lead: i64,
+}
+
+/// At most this many days are kept (ten years); past it the copy starts again empty.
+const DAYS_KEPT: usize = 3660;
+
+/// The office days' figures in memory, each with the count of `report_day` it was computed
+/// at. Triggers bump a day's count in the transaction that changes one of its occurrences (or
+/// what a report reads of their meetings and documents), so a day whose count has not moved
+/// still has the figures kept here; several instances sharing one database each keep their
+/// own copy and read the same counts.
+#[derive(Default)]
+pub struct DayCache {
+    kept: std::sync::Mutex<KeptDays>,
+    /// Held while days are computed in the background, so that one computation runs at a time.
+    filling: Arc<rocket::tokio::sync::Mutex<()>>,
+}
+
+/// More days to compute than this (the first report after a start, or after the calendar or
+/// the settings changed) and the report comes from the queries over its period, while the
+/// days are computed in the background: computing days one by one returns a row per day and
+/// value, and takes several times longer than the period's queries (1.8 s against 0.45 s on
+/// the report bench).
+const DAYS_AT_ONCE: usize = 31;
+
+#[derive(Default)]
+struct KeptDays {
+    context: Option<DayContext>,
+    days: HashMap<NaiveDate, (i64, Arc<Day>)>,
+}
+
+/// The whole office's figures over the period from the days kept in memory, after computing
+/// again the days whose count moved (all of them the first time, or when the calendar or the
+/// settings changed). The counts are read before the days are computed: a day changed in
+/// between is then kept under its older count, and computed again at the next report.
+async fn whole_office(
+    db: &Db,
+    f: &ReportFilter,
+    calendar: &Calendar,
+    settings: &Settings,
+    background: bool,
+) -> Result<Option<Tally>> {
+    let (reference, counts) =
+        rocket::tokio::try_join!(reference::version(&db.conn), day_counts(db, f))?;
+    let context = DayContext {
+        reference,
+        opens: settings.office_opens,
+        closes: settings.office_closes,
+        registration_lead: settings.registration_lead_working_days,
+        documents_lead: settings.documents_lead_working_days,
+    };
+    let period: Vec<NaiveDate> = f.from.iter_days().take_while(|d| *d <= f.to).collect();
+    let mut days: Vec<(NaiveDate, Arc<Day>)> = Vec::with_capacity(period.len());
+    let mut stale = Vec::new();
+    {
+        let mut kept = db
+            .report_days
+            .kept
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if kept.context != Some(context) || kept.days.len() > DAYS_KEPT {
+            kept.context = Some(context);
+            kept.days.clear();
+        }
+        for day in &period {
+            let count = counts.get(day).copied().unwrap_or(0);
+            match kept.days.get(day) {
+                Some((c, figures)) if *c == count => days.push((*day, figures.clone())),
+                _ => stale.push(*day),
+            }
+        }
+    }
+    if background && stale.len() > DAYS_AT_ONCE {
+        if let Ok(filling) = db.report_days.filling.clone().try_lock_owned() {
+            let (db, calendar, settings) = (db.clone(), calendar.clone(), settings.clone());
+            rocket::tokio::spawn(async move {
+                let kept = compute_and_keep(&db, &stale, &counts, context, &calendar, &settings);
+                if let Err(e) = kept.await {
+                    tracing::warn!(error = %e, "computing the report's days failed");
+                }
+                drop(filling);
+            });
+        }
+        return Ok(None);
+    }
+    days.extend(compute_and_keep(db, &stale, &counts, context, calendar, settings).await?);
+
+    let today = clock::office_date(clock::now());
+    let mut t = Tally::default();
+    let mut leads: HashMap<i32, i64> = HashMap::new();
+    for (day, d) in &days {
+        for (status, n) in &d.status {
+            t.status(*status, *n);
+        }
+        for (kind, n) in &d.kind {
+            t.kind(*kind, *n);
+        }
+        for (agency, n) in &d.agency {
+            *t.by_agency.entry(*agency).or_default() += n;
+        }
+        for (chair, n) in &d.chair {
+            *t.by_chair.entry(*chair).or_default() += n;
+        }
+        for (room, n) in &d.room {
+            *t.by_room.entry(*room).or_default() += n;
+        }
+        t.late_registrations += d.late_registrations;
+        t.late_documents += d.documents_late;
+        if d.documents_missing > 0 && today > calendar.deadline(*day, context.documents_lead) {
+            t.late_documents += d.documents_missing;
+        }
+        for (room, minutes) in &d.booked {
+            t.booked(*room, *day, *minutes);
+        }
+        for booking in &d.spilling {
+            t.spilled(f, calendar, settings, *booking);
+        }
+        leads.extend(d.leads.iter().copied());
+    }
+    let mut hours: Vec<f64> = leads.into_values().map(|s| s as f64 / 3600.0).collect();
+    hours.sort_by(f64::total_cmp);
+    t.lead_time = LeadTime {
+        decided: hours.len(),
+        median_hours: percentile(&hours, 50.0),
+        p90_hours: percentile(&hours, 90.0),
+    };
+    Ok(Some(t))
+}
+
+/// Computes the given days and keeps them under the counts read before, unless the context
+/// changed meanwhile. In runs of at most a year, to bound the statements' parameters.
+async fn compute_and_keep(
+    db: &Db,
+    stale: &[NaiveDate],
+    counts: &HashMap<NaiveDate, i64>,
+    context: DayContext,
+    calendar: &Calendar,
+    settings: &Settings,
+) -> Result<Vec<(NaiveDate, Arc<Day>)>> {
+    let mut days = Vec::with_capacity(stale.len());
+    for run in stale.chunks(366) {
+        let fresh = compute_days(db, run, calendar, settings).await?;
+        let mut kept = db
+            .report_days
+            .kept
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        for (day, figures) in fresh {
+            let figures = Arc::new(figures);
+            if kept.context == Some(context) {
+                let count = counts.get(&day).copied().unwrap_or(0);
+                kept.days.insert(day, (count, figures.clone()));
+            }
+            days.push((day, figures));
+        }
+    }
+    Ok(days)
+}
+
+/// The count of each day of the period that has one (a day never changed counts 0).
+async fn day_counts(db: &Db, f: &ReportFilter) -> Result<HashMap<NaiveDate, i64>> {
+    let mut sql = Sql::new(db.backend());
+    let text = format!(
+        "SELECT day, version FROM report_day WHERE day >= {} AND day <= {}",
+        sql.bind(f.from),
+        sql.bind(f.to)
+    );
+    let rows = db.conn.query_all_raw(sql.statement(text)).await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("", "day")?, r.try_get("", "version")?)))
+        .collect()
+}
+
+/// The figures of the given days (ascending), from the occurrences starting on them: the
+/// counts, the lateness and room use, and the lead times, by three queries at once.
+async fn compute_days(
+    db: &Db,
+    days: &[NaiveDate],
+    calendar: &Calendar,
+    settings: &Settings,
+) -> Result<Vec<(NaiveDate, Day)>> {
+    let (Some(first), Some(last)) = (days.first(), days.last()) else {
+        return Ok(Vec::new());
+    };
+    let period = ReportFilter {
+        from: *first,
+        to: *last,
+        agency_id: None,
+        room_id: None,
+        chair_id: None,
+    };
+    let statement = |columns: &str, rest: &str| {
+        let mut sql = Sql::new(db.backend());
+        let d = days_cte(&mut sql, &period, Some(days), calendar, settings);
+        sql.statement(format!(
+            "WITH {d} SELECT d.dn AS dn, {columns} FROM d CROSS JOIN occurrence o \
+             JOIN meeting m ON m.id = o.meeting_id {rest}"
+        ))
+    };
+    let on_day = "o.starts_at >= d.lo AND o.starts_at < d.hi";
+    let counts = statement(
+        "o.status AS status, m.kind AS kind, m.requesting_agency_id AS agency_id, \
+         o.chair_id AS chair_id, o.room_id AS room_id, CAST(COUNT(*) AS BIGINT) AS n",
+        &format!(
+            "WHERE {on_day} GROUP BY d.dn, o.status, m.kind, m.requesting_agency_id, \
+             o.chair_id, o.room_id"
+        ),
+    );
+    let lead = Sql::new(db.backend()).seconds("m.submitted_at", "m.decided_at");
+    let leads = statement(
+        &format!("m.id AS meeting_id, CAST({lead} AS BIGINT) AS lead"),
+        &format!("WHERE {on_day} AND m.submitted_at IS NOT NULL AND m.decided_at IS NOT NULL"),
+    );
+    let standing = standing_by_office_day(db, &period, days, calendar, settings);
+    let (counts, leads, standing) =
+        rocket::tokio::try_join!(query_all(db, counts), query_all(db, leads), standing)?;
+
+    let mut out: BTreeMap<i32, Day> = days
+        .iter()
+        .map(|d| (d.num_days_from_ce(), Day::default()))
+        .collect();
+    let mut dims: HashMap<i32, DayDimensions> = HashMap::new();
+    for row in counts {
+        let dn: i32 = row.try_get("", "dn")?;
+        let n: i64 = row.try_get("", "n")?;
+        let d = dims.entry(dn).or_default();
+        *d.status.entry(row.try_get("", "status")?).or_default() += n;
+        *d.kind.entry(row.try_get("", "kind")?).or_default() += n;
+        *d.agency.entry(row.try_get("", "agency_id")?).or_default() += n;
+        *d.chair.entry(row.try_get("", "chair_id")?).or_default() += n;
+        *d.room.entry(row.try_get("", "room_id")?).or_default() += n;
+    }
+    for (dn, d) in dims {
+        if let Some(day) = out.get_mut(&dn) {
+            day.status = d.status.into_iter().collect();
+            day.kind = d.kind.into_iter().collect();
+            day.agency = d.agency.into_iter().collect();
+            day.chair = d.chair.into_iter().collect();
+            day.room = d.room.into_iter().collect();
+        }
+    }
+    for row in leads {
+        if let Some(day) = out.get_mut(&row.try_get::<i32>("", "dn")?) {
+            day.leads
+                .push((row.try_get("", "meeting_id")?, row.try_get("", "lead")?));
+        }
+    }
+    let mut spills = 0;
+    for row in &standing.rows {
+        let Some(day) = out.get_mut(&row.try_get::<i32>("", "dn")?) else {
+            continue;
+        };
+        day.late_registrations += row.try_get::<i64>("", "late_reg")?;
+        day.documents_late += row.try_get::<i64>("", "docs_late")?;
+        day.documents_missing += row.try_get::<i64>("", "docs_missing")?;
+        spills += row.try_get::<i64>("", "spills")?;
+        let room: Option<i32> = row.try_get("", "room_id")?;
+        if let (Some(room), true) = (room, row.try_get::<i64>("", "bookings")? > 0) {
+            day.booked.push((room, row.try_get("", "booked")?));
+        }
+    }
+    if spills > 0 {
+        for row in query_all(db, standing.spilling).await? {
+            if let Some(day) = out.get_mut(&row.try_get::<i32>("", "dn")?) {
+                day.spilling.push((
+                    row.try_get("", "room_id")?,
+                    row.try_get("", "starts_at")?,
+                    row.try_get("", "ends_at")?,
+                ));
+            }
+        }
+    }
+    Ok(out
+        .into_iter()
+        .filter_map(|(dn, day)| Some((NaiveDate::from_num_days_from_ce_opt(dn)?, day)))
+        .collect())
+}
+
+/// One day's counts by each dimension, as the rows of the counts query are added up.
+#[derive(Default)]
+struct DayDimensions {
+    status: HashMap<MeetingStatus, i64>,
+    kind: HashMap<MeetingKind, i64>,
+    agency: HashMap<i32, i64>,
+    chair: HashMap<Option<i32>, i64>,
+    room: HashMap<Option<i32>, i64>,
 }
 
 /// Occurrences by status × kind × agency × chair × room.
@@ -580,8 +997,30 @@ async fn standing_by_day(
     calendar: &Calendar,
     settings: &Settings,
 ) -> Result<StandingByDay> {
+    standing(db, f, None, calendar, settings).await
+}
+
+/// The same for the given days of the period, per room and day, with the documents late and
+/// missing apart (see [`Day`]).
+async fn standing_by_office_day(
+    db: &Db,
+    f: &ReportFilter,
+    days: &[NaiveDate],
+    calendar: &Calendar,
+    settings: &Settings,
+) -> Result<StandingByDay> {
+    standing(db, f, Some(days), calendar, settings).await
+}
+
+async fn standing(
+    db: &Db,
+    f: &ReportFilter,
+    only: Option<&[NaiveDate]>,
+    calendar: &Calendar,
+    settings: &Settings,
+) -> Result<StandingByDay> {
     let mut sql = Sql::new(db.backend());
-    let days = days_cte(&mut sql, f, calendar, settings);
+    let days = days_cte(&mut sql, f, only, calendar, settings);
     let period = period_where(&mut sql, f);
     let standing = codes(&[
         MeetingStatus::Cancelled.code(),
@@ -615,17 +1054,37 @@ async fn standing_by_day(
          WHERE o.starts_at >= d.lo AND o.starts_at < d.hi AND {period} \
          AND o.status NOT IN ({standing})"
     );
-    // Each row's five figures first, then their sums by room, week and month. SQLite sorts the
-    // rows it groups, and a sorted row now holds three keys and five integers instead of the
-    // dozen timestamps and codes the figures are computed from: 195-230 -> 139-160 ms for this
-    // query on the report bench. `LIMIT -1` (no limit) keeps SQLite from flattening the subquery
-    // back into the grouping; PostgreSQL hashes the groups either way.
+    let documents_rule = format!("m.kind IN ({regular}) AND o.status <> '{draft}'");
+    let (keys, document_sums, documents) = match only {
+        // Whether a missing document is late depends on the day the report is read.
+        Some(_) => (
+            "room_id, dn",
+            &["docs_late", "docs_missing"][..],
+            format!(
+                "CASE WHEN {documents_rule} AND fu.first_at >= d.doc_after \
+                 THEN 1 ELSE 0 END AS docs_late, \
+                 CASE WHEN {documents_rule} AND fu.first_at IS NULL \
+                 THEN 1 ELSE 0 END AS docs_missing"
+            ),
+        ),
+        None => (
+            "room_id, wk, mo",
+            &["late_doc"][..],
+            format!(
+                "CASE WHEN {documents_rule} \
+                 AND ((fu.first_at IS NULL AND d.doc_overdue = 1) OR fu.first_at >= d.doc_after) \
+                 THEN 1 ELSE 0 END AS late_doc"
+            ),
+        ),
+    };
+    // Each row's figures first, then their sums by the keys. SQLite sorts the rows it groups,
+    // and a sorted row now holds the keys and a few integers instead of the dozen timestamps
+    // and codes the figures are computed from: 195-230 -> 139-160 ms for the per-week query on
+    // the report bench. `LIMIT -1` (no limit) keeps SQLite from flattening the subquery back
+    // into the grouping; PostgreSQL hashes the groups either way.
     let per_row = format!(
-        "o.room_id AS room_id, d.wk AS wk, d.mo AS mo, \
-         CASE WHEN m.submitted_at >= d.reg_after THEN 1 ELSE 0 END AS late_reg, \
-         CASE WHEN m.kind IN ({regular}) AND o.status <> '{draft}' \
-              AND ((fu.first_at IS NULL AND d.doc_overdue = 1) OR fu.first_at >= d.doc_after) \
-              THEN 1 ELSE 0 END AS late_doc, \
+        "o.room_id AS room_id, d.dn AS dn, d.wk AS wk, d.mo AS mo, \
+         CASE WHEN m.submitted_at >= d.reg_after THEN 1 ELSE 0 END AS late_reg, {documents}, \
          CASE WHEN {booked} THEN {minutes} ELSE 0 END AS booked, \
          CASE WHEN {booked} THEN 1 ELSE 0 END AS bookings, \
          CASE WHEN {spill} THEN 1 ELSE 0 END AS spills"
@@ -634,15 +1093,19 @@ async fn standing_by_day(
         DbBackend::Sqlite => " LIMIT -1",
         _ => "",
     };
+    let sums = ["late_reg"]
+        .iter()
+        .chain(document_sums)
+        .chain(&["booked", "bookings", "spills"])
+        .map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
     let grouped = format!(
-        "SELECT room_id, wk, mo, CAST(SUM(late_reg) AS BIGINT) AS late_reg, \
-         CAST(SUM(late_doc) AS BIGINT) AS late_doc, CAST(SUM(booked) AS BIGINT) AS booked, \
-         CAST(SUM(bookings) AS BIGINT) AS bookings, CAST(SUM(spills) AS BIGINT) AS spills \
-         FROM ({}{fence}) r GROUP BY room_id, wk, mo",
+        "SELECT {keys}, {sums} FROM ({}{fence}) r GROUP BY {keys}",
         from.replace("{cols}", &per_row)
     );
     let rows = query_all(db, sql.statement(grouped)).await?;
-    let cols = "o.room_id AS room_id, o.starts_at AS starts_at, o.ends_at AS ends_at";
+    let cols = "d.dn AS dn, o.room_id AS room_id, o.starts_at AS starts_at, o.ends_at AS ends_at";
     let spilling = sql.statement(from.replace("{cols}", cols) + &format!(" AND {spill}"));
     Ok(StandingByDay { rows, spilling })
 }

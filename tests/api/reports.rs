@@ -532,3 +532,146 @@ async fn bookings_over_several_days_count_the_office_hours_of_each_day() {
         ]
     );
 }
+
+/// The report over `from..=to` as the API gives it (the whole office's: the days kept in
+/// memory), checked against the same report computed by the queries over the whole period.
+async fn kept_same_as_queried(app: &TestApp, o: &Office, from: &str, to: &str) -> Value {
+    let (s, kept) = report(app, &o.staff, &format!("from={from}&to={to}")).await;
+    assert_eq!(s, Status::Ok, "{kept}");
+    let db = app.db();
+    let settings = lichhop::domain::settings::load(db).await.unwrap();
+    let (from, to) = (from.parse().unwrap(), to.parse().unwrap());
+    let f = lichhop::domain::reports::ReportFilter::new(from, to, None, None, None).unwrap();
+    let queried = lichhop::domain::reports::compute_live(db, &f, &settings)
+        .await
+        .unwrap();
+    assert_eq!(kept, serde_json::to_value(&queried).unwrap());
+    kept
+}
+
+async fn meeting_titled(app: &TestApp, title: &str) -> entity::meeting::Model {
+    entity::meeting::Entity::find()
+        .filter(entity::meeting::Column::Title.eq(title))
+        .one(&app.db().conn)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+/// The whole office's report adds up figures kept per day, and computes again only the days a
+/// change touched: every kind of change a report reads shows in the next report, whether it
+/// came through the API or straight into the database, and the figures stay those of the
+/// queries over the whole period.
+#[rocket::async_test]
+async fn the_days_kept_in_memory_follow_every_change_a_report_reads() {
+    let app = spawn_app().await;
+    let o = month(&app).await;
+    let (from, to) = ("2027-03-01", "2027-03-31");
+    let r = kept_same_as_queried(&app, &o, from, to).await;
+    assert_eq!(
+        (r["total"].as_i64(), r["cancellations"].as_i64()),
+        (Some(8), Some(1))
+    );
+    let conn = &app.db().conn;
+
+    // A decision through the API: the pending delegation (C) is rejected.
+    let c = meeting_titled(&app, "Họp tiep_khach_nuoc_ngoai 2027-03-04").await;
+    let reason = json!({"reason": "Trùng lịch đoàn khác"});
+    ok(act(&app, &o.approver, c.id as i64, "reject", reason).await);
+    let r = kept_same_as_queried(&app, &o, from, to).await;
+    assert!(
+        counts(&r["by_status"]).contains(&("rejected".into(), 1)),
+        "{r}"
+    );
+
+    // One occurrence of the weekly meeting (D) moved to April, in the database.
+    let d = meeting_titled(&app, "Họp hop 2027-03-08").await;
+    let second = entity::occurrence::Entity::find()
+        .filter(entity::occurrence::Column::MeetingId.eq(d.id))
+        .filter(entity::occurrence::Column::StartsAt.gt(at("2027-03-10T00:00:00Z")))
+        .one(conn)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut moved: entity::occurrence::ActiveModel = second.into();
+    moved.starts_at = Set(at("2027-04-19T07:00:00Z"));
+    moved.ends_at = Set(at("2027-04-19T08:00:00Z"));
+    moved.update(conn).await.unwrap();
+    let r = kept_same_as_queried(&app, &o, from, to).await;
+    assert_eq!(r["total"], 7);
+
+    // What a report reads of a meeting: A becomes a conference.
+    let a = meeting_titled(&app, "Họp hop 2027-03-02").await;
+    let mut kind: entity::meeting::ActiveModel = a.clone().into();
+    kind.kind = Set(entity::MeetingKind::HoiNghi);
+    kind.update(conn).await.unwrap();
+    let r = kept_same_as_queried(&app, &o, from, to).await;
+    assert!(
+        counts(&r["by_kind"]).contains(&("hoi_nghi".into(), 2)),
+        "{r}"
+    );
+
+    // D's decision took two days, not one.
+    set_times(
+        &app,
+        d.id as i64,
+        "2027-02-01T01:00:00Z",
+        Some("2027-02-03T01:00:00Z"),
+    )
+    .await;
+    let r = kept_same_as_queried(&app, &o, from, to).await;
+    assert_eq!(r["lead_time"]["p90_hours"], 48.0);
+
+    // A's late document removed: it has none now, late only once its deadline (25 February)
+    // has passed.
+    entity::document::Entity::delete_many()
+        .filter(entity::document::Column::MeetingId.eq(a.id))
+        .exec(conn)
+        .await
+        .unwrap();
+    let r = kept_same_as_queried(&app, &o, from, to).await;
+    let passed = lichhop::domain::clock::office_date(lichhop::domain::clock::now())
+        > "2027-02-25".parse().unwrap();
+    assert_eq!(r["late_documents"], i64::from(passed));
+
+    // The office's calendar and settings: every day is computed again.
+    entity::closure::ActiveModel {
+        starts_on: Set("2027-03-10".parse().unwrap()),
+        ends_on: Set("2027-03-10".parse().unwrap()),
+        kind: Set(entity::ClosureKind::Other),
+        reason: Set("Tổng vệ sinh trụ sở".into()),
+        created_at: Set(at("2027-01-01T00:00:00Z")),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await
+    .unwrap();
+    let r = kept_same_as_queried(&app, &o, from, to).await;
+    let monthly = shares(&r["utilisation_monthly"]);
+    assert!(monthly.iter().all(|u| u.3 == 22 * 570), "{monthly:?}");
+    let mut s = lichhop::domain::settings::load(app.db()).await.unwrap();
+    s.office_closes = chrono::NaiveTime::from_hms_opt(16, 30, 0).unwrap();
+    lichhop::domain::settings::save(app.db(), &s).await.unwrap();
+    let r = kept_same_as_queried(&app, &o, from, to).await;
+    let monthly = shares(&r["utilisation_monthly"]);
+    assert!(monthly.iter().all(|u| u.3 == 22 * 540), "{monthly:?}");
+
+    // A longer period: its first report comes from the queries over the period while its days
+    // are computed in the background; the next adds up the days kept.
+    let (from, to) = ("2027-01-01", "2027-06-30");
+    let first = kept_same_as_queried(&app, &o, from, to).await;
+    let f = lichhop::domain::reports::ReportFilter::new(
+        from.parse().unwrap(),
+        to.parse().unwrap(),
+        None,
+        None,
+        None,
+    )
+    .unwrap();
+    lichhop::domain::reports::keep_days(app.db(), &f, &s)
+        .await
+        .unwrap();
+    let kept = kept_same_as_queried(&app, &o, from, to).await;
+    assert_eq!(first, kept);
+    assert_eq!(kept["total"], 9);
+}
