@@ -1,10 +1,10 @@
 //! A change counter per office day, for the reports: triggers bump the day of every occurrence
 //! that is added, moved, changed or removed, and the days of a meeting's occurrences when what
 //! a report reads of the meeting (kind, agency, submission and decision times) or of its
-//! documents changes. The app keeps each day's figures in memory with the count it was
-//! computed at, and computes again only the days whose count moved (domain::reports), so a
-//! report over nine months reads the few days that changed since it last ran, on every
-//! instance sharing the database.
+//! documents changes. The app keeps each day's figures, in memory and in `report_day_figures`,
+//! with the count it was computed at, and computes again only the days whose count moved
+//! (domain::reports), so a report over nine months reads the few days that changed since it
+//! last ran, on every instance sharing the database.
 //!
 //! Counters are rows bumped in the writing transaction, not a sequence, for the reason given in
 //! m20261128_000012: a reader that sees the new count also sees the change. The day is the
@@ -20,6 +20,15 @@ pub struct Migration;
 const CREATE: &str = "CREATE TABLE report_day (\
     day DATE NOT NULL PRIMARY KEY, \
     version BIGINT NOT NULL)";
+
+/// A day's figures as the app computed them (JSON), with the count and the calendar and
+/// settings values (`inputs`, JSON) they were computed under: kept across restarts and shared
+/// by instances. Only the app reads them, and only when both still match.
+const CREATE_FIGURES: &str = "CREATE TABLE report_day_figures (\
+    day DATE NOT NULL PRIMARY KEY, \
+    version BIGINT NOT NULL, \
+    inputs TEXT NOT NULL, \
+    figures TEXT NOT NULL)";
 
 /// The occurrence columns a report reads.
 const OCCURRENCE_COLUMNS: &str = "meeting_id, starts_at, ends_at, room_id, chair_id, status";
@@ -43,6 +52,7 @@ fn sqlite_up() -> Vec<String> {
     };
     vec![
         CREATE.to_string(),
+        CREATE_FIGURES.to_string(),
         format!(
             "CREATE TRIGGER report_day_occurrence_insert AFTER INSERT ON occurrence \
              BEGIN {}; END",
@@ -91,6 +101,7 @@ fn pg_up() -> Vec<String> {
     let upsert = "ON CONFLICT (day) DO UPDATE SET version = report_day.version + 1";
     vec![
         CREATE.to_string(),
+        CREATE_FIGURES.to_string(),
         format!(
             "CREATE FUNCTION report_day_occurrence() RETURNS trigger LANGUAGE plpgsql AS $$ \
              BEGIN \
@@ -194,6 +205,7 @@ fn down(backend: DbBackend) -> Vec<String> {
             all.push(format!("DROP TRIGGER IF EXISTS report_day_{t}"));
         }
     }
+    all.push("DROP TABLE IF EXISTS report_day_figures".into());
     all.push("DROP TABLE IF EXISTS report_day".into());
     all
 }

@@ -15,7 +15,6 @@
 use crate::db::Db;
 use crate::domain::clock::{self, OFFICE_TZ};
 use crate::domain::documents;
-use crate::domain::reference;
 use crate::domain::settings::Settings;
 use crate::domain::working_days::Calendar;
 use crate::{Error, Result};
@@ -25,7 +24,7 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, JoinType, QueryFilter, QueryResult,
     QuerySelect, RelationTrait, Statement, TransactionTrait,
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -313,25 +312,24 @@ async fn query_all(db: &Db, stmt: Statement) -> Result<Vec<QueryResult>> {
     Ok(rows)
 }
 
-/// The days of the period as a table `d` the occurrences join by their start (an index range
-/// on `starts_at` per day): each day's bounds, its week and month, its office hours when it is
-/// a working day, and the deadlines of the occurrences starting on it, all computed here with
-/// the office's calendar so that SQL only compares instants.
-fn days_cte(
-    sql: &mut Sql,
-    f: &ReportFilter,
-    only: Option<&[NaiveDate]>,
-    calendar: &Calendar,
-    s: &Settings,
-) -> String {
-    let today = clock::office_date(clock::now());
-    let at = |d: NaiveDate, t: NaiveTime| clock::local_to_utc(OFFICE_TZ, d.and_time(t));
-    let mut rows = Vec::new();
-    let period: Vec<NaiveDate> = match only {
-        Some(days) => days.to_vec(),
-        None => f.from.iter_days().take_while(|d| *d <= f.to).collect(),
-    };
-    for day in period {
+/// What the SQL knows of an office day besides its occurrences: its office hours (on a working
+/// day), when the next day's hours begin, and the deadlines of the occurrences starting on it,
+/// all worked out here from the office's calendar and settings. A day's kept figures hold the
+/// row they were computed with, so a closure, a make-up day, new office hours or deadlines
+/// compute again the days they change, and only those.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct DayRow {
+    day: NaiveDate,
+    open: Option<DateTime<Utc>>,
+    close: Option<DateTime<Utc>>,
+    spill_at: Option<DateTime<Utc>>,
+    reg_after: Option<DateTime<Utc>>,
+    doc_due: NaiveDate,
+}
+
+impl DayRow {
+    fn new(day: NaiveDate, calendar: &Calendar, s: &Settings) -> DayRow {
+        let at = |d: NaiveDate, t: NaiveTime| clock::local_to_utc(OFFICE_TZ, d.and_time(t));
         let next = day.succ_opt().unwrap_or(day);
         let working = calendar.is_working_day(day) && s.office_opens < s.office_closes;
         let (open, close) = match (at(day, s.office_opens), at(day, s.office_closes)) {
@@ -339,21 +337,47 @@ fn days_cte(
             _ => (None, None),
         };
         let lead = s.registration_lead_working_days;
-        let reg_after =
-            (lead > 0).then(|| local_midnight(calendar.deadline(day, lead) + Duration::days(1)));
-        let doc_due = calendar.deadline(day, s.documents_lead_working_days);
+        DayRow {
+            day,
+            open,
+            close,
+            spill_at: at(next, s.office_opens),
+            reg_after: (lead > 0)
+                .then(|| local_midnight(calendar.deadline(day, lead) + Duration::days(1))),
+            doc_due: calendar.deadline(day, s.documents_lead_working_days),
+        }
+    }
+
+    /// The rows of every day of the period.
+    fn period(f: &ReportFilter, calendar: &Calendar, s: &Settings) -> Vec<DayRow> {
+        f.from
+            .iter_days()
+            .take_while(|d| *d <= f.to)
+            .map(|d| DayRow::new(d, calendar, s))
+            .collect()
+    }
+}
+
+/// The days as a table `d` the occurrences join by their start (an index range on
+/// `starts_at` per day): each day's number, bounds, week and month and the values of its
+/// [`DayRow`], so that SQL only compares instants.
+fn days_cte(sql: &mut Sql, days: &[DayRow]) -> String {
+    let today = clock::office_date(clock::now());
+    let mut rows = Vec::new();
+    for r in days {
+        let next = r.day.succ_opt().unwrap_or(r.day);
         let row = [
-            sql.bind(day.num_days_from_ce()),
-            sql.bind(local_midnight(day)),
+            sql.bind(r.day.num_days_from_ce()),
+            sql.bind(local_midnight(r.day)),
             sql.bind(local_midnight(next)),
-            sql.bind(clock::week_start(day).num_days_from_ce()),
-            sql.bind(month_start(day).num_days_from_ce()),
-            sql.bind(open),
-            sql.bind(close),
-            sql.bind(at(next, s.office_opens)),
-            sql.bind(reg_after),
-            sql.bind(local_midnight(doc_due + Duration::days(1))),
-            sql.bind(i32::from(today > doc_due)),
+            sql.bind(clock::week_start(r.day).num_days_from_ce()),
+            sql.bind(month_start(r.day).num_days_from_ce()),
+            sql.bind(r.open),
+            sql.bind(r.close),
+            sql.bind(r.spill_at),
+            sql.bind(r.reg_after),
+            sql.bind(local_midnight(r.doc_due + Duration::days(1))),
+            sql.bind(i32::from(today > r.doc_due)),
         ];
         rows.push(format!("({})", row.join(", ")));
     }
@@ -372,14 +396,29 @@ pub async fn compute(db: &Db, f: &ReportFilter, settings: &Settings) -> Result<R
     let unfiltered = f.agency_id.is_none() && f.room_id.is_none() && f.chair_id.is_none();
     let figures = async {
         if unfiltered {
-            if let Some(t) = whole_office(db, f, &calendar, settings, true).await? {
-                return Ok(t);
+            match whole_office(db, f, &calendar, settings, true).await? {
+                Kept::Figures(t) => return Ok((t, None)),
+                Kept::TooManyStale(stale) => {
+                    return Ok((filtered(db, f, &calendar, settings).await?, Some(stale)))
+                }
             }
         }
-        filtered(db, f, &calendar, settings).await
+        Ok((filtered(db, f, &calendar, settings).await?, None))
     };
-    let (tally, reschedules, names) =
+    let ((tally, stale), reschedules, names) =
         rocket::tokio::try_join!(figures, reschedules(db, f), names(db))?;
+    // The days are computed once this report is done, so as not to slow it down.
+    if let Some((stale, counts)) = stale {
+        if let Ok(filling) = db.report_days.filling.clone().try_lock_owned() {
+            let db = db.clone();
+            rocket::tokio::spawn(async move {
+                if let Err(e) = compute_and_keep(&db, &stale, &counts).await {
+                    tracing::warn!(error = %e, "computing the report's days failed");
+                }
+                drop(filling);
+            });
+        }
+    }
     Ok(tally.report(f, reschedules, names, &calendar, settings))
 }
 
@@ -626,7 +665,7 @@ async fn filtered(
 }
 
 /// One office day's share of the whole office's report: what [`whole_office`] adds up.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 struct Day {
     status: Vec<(MeetingStatus, i64)>,
     kind: Vec<(MeetingKind, i64)>,
@@ -647,49 +686,45 @@ struct Day {
     leads: Vec<(i32, i64)>,
 }
 
-/// What every day's figures depend on besides the day's own rows: the calendar (counted by the
-/// reference data's version) and the settings a report reads. When one changes, every day is
-/// computed again.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct DayContext {
-    reference: i64,
-    opens: NaiveTime,
-    closes: NaiveTime,
-    registration_lead: i64,
-    documents_lead: i64,
+/// A day's figures as computed: under the day's count in `report_day` and its [`DayRow`].
+#[derive(Clone)]
+struct KeptDay {
+    count: i64,
+    row: DayRow,
+    figures: Arc<Day>,
 }
 
-/// At most this many days are kept (ten years); past it the copy starts again empty.
+/// At most this many days are kept in memory (ten years); past it the copy starts again empty.
 const DAYS_KEPT: usize = 3660;
 
-/// The office days' figures in memory, each with the count of `report_day` it was computed
-/// at. Triggers bump a day's count in the transaction that changes one of its occurrences (or
-/// what a report reads of their meetings and documents), so a day whose count has not moved
-/// still has the figures kept here; several instances sharing one database each keep their
-/// own copy and read the same counts.
+/// More days to compute than this (the first report over a period) and the report comes from
+/// the queries over its period, and its days are computed in the background once it is done:
+/// computing days returns a row per day and value, and takes longer than the period's queries
+/// (0.33 s more than their 0.25 s on the report bench).
+const DAYS_AT_ONCE: usize = 31;
+
+/// The office days' figures, each with the count of `report_day` it was computed at.
+/// Triggers bump a day's count in the transaction that changes one of its occurrences (or what
+/// a report reads of their meetings and documents), so a day whose count has not moved, and
+/// whose [`DayRow`] is the same, still has the figures it had. They are kept in memory and in
+/// the table `report_day_figures`, which survives a restart and serves every instance sharing
+/// the database.
 #[derive(Default)]
 pub struct DayCache {
-    kept: std::sync::Mutex<KeptDays>,
+    kept: std::sync::Mutex<HashMap<NaiveDate, KeptDay>>,
     /// Held while days are computed in the background, so that one computation runs at a time.
     filling: Arc<rocket::tokio::sync::Mutex<()>>,
 }
 
-/// More days to compute than this (the first report after a start, or after the calendar or
-/// the settings changed) and the report comes from the queries over its period, while the
-/// days are computed in the background: computing days one by one returns a row per day and
-/// value, and takes several times longer than the period's queries (1.8 s against 0.45 s on
-/// the report bench).
-const DAYS_AT_ONCE: usize = 31;
-
-#[derive(Default)]
-struct KeptDays {
-    context: Option<DayContext>,
-    days: HashMap<NaiveDate, (i64, Arc<Day>)>,
+/// What [`whole_office`] found.
+enum Kept {
+    Figures(Tally),
+    /// Too many days to compute at once (see [`DAYS_AT_ONCE`]): these, with the counts.
+    TooManyStale((Vec<DayRow>, HashMap<NaiveDate, i64>)),
 }
 
-/// The whole office's figures over the period from the days kept in memory, after computing
-/// again the days whose count moved (all of them the first time, or when the calendar or the
-/// settings changed). The counts are read before the days are computed: a day changed in
+/// The whole office's figures over the period from the days kept, after computing again the
+/// days whose count or row moved, unless too many did and `background` is set. The counts are read before the days are computed: a day changed in
 /// between is then kept under its older count, and computed again at the next report.
 async fn whole_office(
     db: &Db,
@@ -697,18 +732,10 @@ async fn whole_office(
     calendar: &Calendar,
     settings: &Settings,
     background: bool,
-) -> Result<Option<Tally>> {
-    let (reference, counts) =
-        rocket::tokio::try_join!(reference::version(&db.conn), day_counts(db, f))?;
-    let context = DayContext {
-        reference,
-        opens: settings.office_opens,
-        closes: settings.office_closes,
-        registration_lead: settings.registration_lead_working_days,
-        documents_lead: settings.documents_lead_working_days,
-    };
-    let period: Vec<NaiveDate> = f.from.iter_days().take_while(|d| *d <= f.to).collect();
-    let mut days: Vec<(NaiveDate, Arc<Day>)> = Vec::with_capacity(period.len());
+) -> Result<Kept> {
+    let counts = day_counts(db, f).await?;
+    let count = |day: &NaiveDate| counts.get(day).copied().unwrap_or(0);
+    let mut days: Vec<(NaiveDate, Arc<Day>)> = Vec::new();
     let mut stale = Vec::new();
     {
         let mut kept = db
@@ -716,32 +743,38 @@ async fn whole_office(
             .kept
             .lock()
             .unwrap_or_else(|e| e.into_inner());
-        if kept.context != Some(context) || kept.days.len() > DAYS_KEPT {
-            kept.context = Some(context);
-            kept.days.clear();
+        if kept.len() > DAYS_KEPT {
+            kept.clear();
         }
-        for day in &period {
-            let count = counts.get(day).copied().unwrap_or(0);
-            match kept.days.get(day) {
-                Some((c, figures)) if *c == count => days.push((*day, figures.clone())),
-                _ => stale.push(*day),
+        for row in DayRow::period(f, calendar, settings) {
+            match kept.get(&row.day) {
+                Some(k) if k.count == count(&row.day) && k.row == row => {
+                    days.push((row.day, k.figures.clone()))
+                }
+                _ => stale.push(row),
             }
         }
     }
-    if background && stale.len() > DAYS_AT_ONCE {
-        if let Ok(filling) = db.report_days.filling.clone().try_lock_owned() {
-            let (db, calendar, settings) = (db.clone(), calendar.clone(), settings.clone());
-            rocket::tokio::spawn(async move {
-                let kept = compute_and_keep(&db, &stale, &counts, context, &calendar, &settings);
-                if let Err(e) = kept.await {
-                    tracing::warn!(error = %e, "computing the report's days failed");
-                }
-                drop(filling);
-            });
-        }
-        return Ok(None);
+    if !stale.is_empty() {
+        let stored = stored_days(db, &stale, &counts).await?;
+        let mut kept = db
+            .report_days
+            .kept
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        stale.retain(|row| match stored.get(&row.day) {
+            Some(k) => {
+                days.push((row.day, k.figures.clone()));
+                kept.insert(row.day, k.clone());
+                false
+            }
+            None => true,
+        });
     }
-    days.extend(compute_and_keep(db, &stale, &counts, context, calendar, settings).await?);
+    if background && stale.len() > DAYS_AT_ONCE {
+        return Ok(Kept::TooManyStale((stale, counts)));
+    }
+    days.extend(compute_and_keep(db, &stale, &counts).await?);
 
     let today = clock::office_date(clock::now());
     let mut t = Tally::default();
@@ -764,7 +797,9 @@ async fn whole_office(
         }
         t.late_registrations += d.late_registrations;
         t.late_documents += d.documents_late;
-        if d.documents_missing > 0 && today > calendar.deadline(*day, context.documents_lead) {
+        if d.documents_missing > 0
+            && today > calendar.deadline(*day, settings.documents_lead_working_days)
+        {
             t.late_documents += d.documents_missing;
         }
         for (room, minutes) in &d.booked {
@@ -782,37 +817,118 @@ async fn whole_office(
         median_hours: percentile(&hours, 50.0),
         p90_hours: percentile(&hours, 90.0),
     };
-    Ok(Some(t))
+    Ok(Kept::Figures(t))
 }
 
-/// Computes the given days and keeps them under the counts read before, unless the context
-/// changed meanwhile. In runs of at most a year, to bound the statements' parameters.
+/// The stored figures of the given days that are still current (same count, same row).
+async fn stored_days(
+    db: &Db,
+    wanted: &[DayRow],
+    counts: &HashMap<NaiveDate, i64>,
+) -> Result<HashMap<NaiveDate, KeptDay>> {
+    let (Some(first), Some(last)) = (wanted.first(), wanted.last()) else {
+        return Ok(HashMap::new());
+    };
+    let mut sql = Sql::new(db.backend());
+    let text = format!(
+        "SELECT day, version, inputs, figures FROM report_day_figures \
+         WHERE day >= {} AND day <= {}",
+        sql.bind(first.day),
+        sql.bind(last.day)
+    );
+    let rows = db.conn.query_all_raw(sql.statement(text)).await?;
+    let wanted: HashMap<NaiveDate, &DayRow> = wanted.iter().map(|r| (r.day, r)).collect();
+    let mut found = HashMap::new();
+    for r in rows {
+        let day: NaiveDate = r.try_get("", "day")?;
+        let count: i64 = r.try_get("", "version")?;
+        let (Some(row), true) = (
+            wanted.get(&day),
+            counts.get(&day).copied().unwrap_or(0) == count,
+        ) else {
+            continue;
+        };
+        let inputs: String = r.try_get("", "inputs")?;
+        if serde_json::from_str::<DayRow>(&inputs).ok().as_ref() != Some(*row) {
+            continue;
+        }
+        let figures: String = r.try_get("", "figures")?;
+        if let Ok(figures) = serde_json::from_str::<Day>(&figures) {
+            let kept = KeptDay {
+                count,
+                row: (*row).clone(),
+                figures: Arc::new(figures),
+            };
+            found.insert(day, kept);
+        }
+    }
+    Ok(found)
+}
+
+/// Computes the given days and keeps them under the counts read before, in memory and in the
+/// table; in runs of at most a year, to bound the statements' parameters. A failure to store
+/// them is logged, not passed on: the next report computes them again.
 async fn compute_and_keep(
     db: &Db,
-    stale: &[NaiveDate],
+    stale: &[DayRow],
     counts: &HashMap<NaiveDate, i64>,
-    context: DayContext,
-    calendar: &Calendar,
-    settings: &Settings,
 ) -> Result<Vec<(NaiveDate, Arc<Day>)>> {
     let mut days = Vec::with_capacity(stale.len());
     for run in stale.chunks(366) {
-        let fresh = compute_days(db, run, calendar, settings).await?;
+        let fresh = compute_days(db, run).await?;
+        let mut computed = Vec::with_capacity(fresh.len());
+        for (row, figures) in run.iter().zip(fresh) {
+            let kept = KeptDay {
+                count: counts.get(&row.day).copied().unwrap_or(0),
+                row: row.clone(),
+                figures: Arc::new(figures),
+            };
+            days.push((row.day, kept.figures.clone()));
+            computed.push(kept);
+        }
+        if let Err(e) = store_days(db, &computed).await {
+            tracing::warn!(error = %e, "storing the report's days failed");
+        }
         let mut kept = db
             .report_days
             .kept
             .lock()
             .unwrap_or_else(|e| e.into_inner());
-        for (day, figures) in fresh {
-            let figures = Arc::new(figures);
-            if kept.context == Some(context) {
-                let count = counts.get(&day).copied().unwrap_or(0);
-                kept.days.insert(day, (count, figures.clone()));
-            }
-            days.push((day, figures));
+        for k in computed {
+            kept.insert(k.row.day, k);
         }
     }
     Ok(days)
+}
+
+/// Stores computed days in one statement; a day stored meanwhile under a later count stays.
+async fn store_days(db: &Db, days: &[KeptDay]) -> Result<()> {
+    if days.is_empty() {
+        return Ok(());
+    }
+    let mut sql = Sql::new(db.backend());
+    let mut values = Vec::with_capacity(days.len());
+    for k in days {
+        let inputs = serde_json::to_string(&k.row).map_err(|e| Error::Internal(e.to_string()))?;
+        let figures =
+            serde_json::to_string(&*k.figures).map_err(|e| Error::Internal(e.to_string()))?;
+        values.push(format!(
+            "({}, {}, {}, {})",
+            sql.bind(k.row.day),
+            sql.bind(k.count),
+            sql.bind(inputs),
+            sql.bind(figures)
+        ));
+    }
+    let text = format!(
+        "INSERT INTO report_day_figures (day, version, inputs, figures) VALUES {} \
+         ON CONFLICT (day) DO UPDATE SET version = excluded.version, inputs = excluded.inputs, \
+         figures = excluded.figures WHERE excluded.version >= report_day_figures.version",
+        values.join(", ")
+    );
+    let _write = db.write_guard().await;
+    db.conn.execute_raw(sql.statement(text)).await?;
+    Ok(())
 }
 
 /// The count of each day of the period that has one (a day never changed counts 0).
@@ -829,27 +945,22 @@ async fn day_counts(db: &Db, f: &ReportFilter) -> Result<HashMap<NaiveDate, i64>
         .collect()
 }
 
-/// The figures of the given days (ascending), from the occurrences starting on them: the
-/// counts, the lateness and room use, and the lead times, by three queries at once.
-async fn compute_days(
-    db: &Db,
-    days: &[NaiveDate],
-    calendar: &Calendar,
-    settings: &Settings,
-) -> Result<Vec<(NaiveDate, Day)>> {
+/// The figures of the given days (ascending), in their order, from the occurrences starting
+/// on them: the counts, the lateness and room use, and the lead times, by three queries at once.
+async fn compute_days(db: &Db, days: &[DayRow]) -> Result<Vec<Day>> {
     let (Some(first), Some(last)) = (days.first(), days.last()) else {
         return Ok(Vec::new());
     };
     let period = ReportFilter {
-        from: *first,
-        to: *last,
+        from: first.day,
+        to: last.day,
         agency_id: None,
         room_id: None,
         chair_id: None,
     };
     let statement = |columns: &str, rest: &str| {
         let mut sql = Sql::new(db.backend());
-        let d = days_cte(&mut sql, &period, Some(days), calendar, settings);
+        let d = days_cte(&mut sql, days);
         sql.statement(format!(
             "WITH {d} SELECT d.dn AS dn, {columns} FROM d CROSS JOIN occurrence o \
              JOIN meeting m ON m.id = o.meeting_id {rest}"
@@ -869,13 +980,13 @@ async fn compute_days(
         &format!("m.id AS meeting_id, CAST({lead} AS BIGINT) AS lead"),
         &format!("WHERE {on_day} AND m.submitted_at IS NOT NULL AND m.decided_at IS NOT NULL"),
     );
-    let standing = standing_by_office_day(db, &period, days, calendar, settings);
+    let standing = standing_by_office_day(db, &period, days);
     let (counts, leads, standing) =
         rocket::tokio::try_join!(query_all(db, counts), query_all(db, leads), standing)?;
 
     let mut out: BTreeMap<i32, Day> = days
         .iter()
-        .map(|d| (d.num_days_from_ce(), Day::default()))
+        .map(|d| (d.day.num_days_from_ce(), Day::default()))
         .collect();
     let mut dims: HashMap<i32, DayDimensions> = HashMap::new();
     for row in counts {
@@ -928,10 +1039,7 @@ async fn compute_days(
             }
         }
     }
-    Ok(out
-        .into_iter()
-        .filter_map(|(dn, day)| Some((NaiveDate::from_num_days_from_ce_opt(dn)?, day)))
-        .collect())
+    Ok(out.into_values().collect())
 }
 
 /// One day's counts by each dimension, as the rows of the counts query are added up.
@@ -997,7 +1105,7 @@ async fn standing_by_day(
     calendar: &Calendar,
     settings: &Settings,
 ) -> Result<StandingByDay> {
-    standing(db, f, None, calendar, settings).await
+    standing(db, f, &DayRow::period(f, calendar, settings), false).await
 }
 
 /// The same for the given days of the period, per room and day, with the documents late and
@@ -1005,22 +1113,19 @@ async fn standing_by_day(
 async fn standing_by_office_day(
     db: &Db,
     f: &ReportFilter,
-    days: &[NaiveDate],
-    calendar: &Calendar,
-    settings: &Settings,
+    days: &[DayRow],
 ) -> Result<StandingByDay> {
-    standing(db, f, Some(days), calendar, settings).await
+    standing(db, f, days, true).await
 }
 
 async fn standing(
     db: &Db,
     f: &ReportFilter,
-    only: Option<&[NaiveDate]>,
-    calendar: &Calendar,
-    settings: &Settings,
+    rows: &[DayRow],
+    by_office_day: bool,
 ) -> Result<StandingByDay> {
     let mut sql = Sql::new(db.backend());
-    let days = days_cte(&mut sql, f, only, calendar, settings);
+    let days = days_cte(&mut sql, rows);
     let period = period_where(&mut sql, f);
     let standing = codes(&[
         MeetingStatus::Cancelled.code(),
@@ -1055,9 +1160,9 @@ async fn standing(
          AND o.status NOT IN ({standing})"
     );
     let documents_rule = format!("m.kind IN ({regular}) AND o.status <> '{draft}'");
-    let (keys, document_sums, documents) = match only {
+    let (keys, document_sums, documents) = match by_office_day {
         // Whether a missing document is late depends on the day the report is read.
-        Some(_) => (
+        true => (
             "room_id, dn",
             &["docs_late", "docs_missing"][..],
             format!(
@@ -1067,7 +1172,7 @@ async fn standing(
                  THEN 1 ELSE 0 END AS docs_missing"
             ),
         ),
-        None => (
+        false => (
             "room_id, wk, mo",
             &["late_doc"][..],
             format!(

@@ -6,7 +6,7 @@ use crate::helpers::*;
 use crate::workflow::{act, create};
 use chrono::{DateTime, Utc};
 use rocket::http::{Method, Status};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde_json::{json, Value};
 
 const PDF: &[u8] = b"%PDF-1.4\n% lichhop\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
@@ -634,7 +634,8 @@ async fn the_days_kept_in_memory_follow_every_change_a_report_reads() {
         > "2027-02-25".parse().unwrap();
     assert_eq!(r["late_documents"], i64::from(passed));
 
-    // The office's calendar and settings: every day is computed again.
+    // The office's calendar and settings: the days whose office hours or deadlines they change
+    // are computed again.
     entity::closure::ActiveModel {
         starts_on: Set("2027-03-10".parse().unwrap()),
         ends_on: Set("2027-03-10".parse().unwrap()),
@@ -674,4 +675,39 @@ async fn the_days_kept_in_memory_follow_every_change_a_report_reads() {
     let kept = kept_same_as_queried(&app, &o, from, to).await;
     assert_eq!(first, kept);
     assert_eq!(kept["total"], 9);
+
+    // The days are stored too: another instance on the same database (or this one after a
+    // restart) starts from them, and still sees the changes made after.
+    let stored = app
+        .db()
+        .conn
+        .query_one_raw(sea_orm::Statement::from_string(
+            app.db().backend(),
+            "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM report_day_figures",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.try_get::<i64>("", "n").unwrap(), 181);
+    let other = lichhop::app::build(test_figment(app.data_dir.path(), &app.database_url))
+        .await
+        .unwrap();
+    let other = other.state::<lichhop::db::Db>().unwrap();
+    let again = lichhop::domain::reports::compute(other, &f, &s)
+        .await
+        .unwrap();
+    assert_eq!(serde_json::to_value(&again).unwrap(), kept);
+    let reason = json!({"reason": "Lãnh đạo bận họp Tỉnh ủy"});
+    ok(act(&app, &o.approver, d.id as i64, "cancel", reason).await);
+    let after = lichhop::domain::reports::compute(other, &f, &s)
+        .await
+        .unwrap();
+    let queried = lichhop::domain::reports::compute_live(other, &f, &s)
+        .await
+        .unwrap();
+    assert_eq!(
+        serde_json::to_value(&after).unwrap(),
+        serde_json::to_value(&queried).unwrap()
+    );
+    assert_eq!(after.cancellations, 5);
 }
