@@ -82,7 +82,7 @@ use utoipa::{Modify, OpenApi};
         documents::due,
         reports::report,
     ),
-    modifiers(&BearerAuth)
+    modifiers(&BearerAuth, &MeetingLinks)
 )]
 pub struct ApiDoc;
 
@@ -95,6 +95,57 @@ impl Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+    }
+}
+
+/// Links the request `POST /api/v1/meetings` answers with (201) to every operation on that
+/// request (`/api/v1/meetings/{id}/…`), passing its `id`: clients and fuzzers (schemathesis's
+/// stateful phase) then know where a new request's id goes, and drive its transitions.
+struct MeetingLinks;
+
+impl Modify for MeetingLinks {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::link::LinkBuilder;
+        use utoipa::openapi::RefOr;
+        let prefix = "/api/v1/meetings/{id}";
+        let mut links = Vec::new();
+        for (path, item) in &openapi.paths.paths {
+            if path != prefix && !path.starts_with(&format!("{prefix}/")) {
+                continue;
+            }
+            let methods = [
+                ("get", &item.get),
+                ("put", &item.put),
+                ("post", &item.post),
+                ("delete", &item.delete),
+                ("patch", &item.patch),
+            ];
+            for (method, _) in methods.into_iter().filter(|(_, o)| o.is_some()) {
+                // Operation ids repeat across modules (`list`), so the link names the
+                // operation by its place in the document (a JSON pointer).
+                let pointer = path.replace('~', "~0").replace('/', "~1");
+                let link = LinkBuilder::new()
+                    .operation_ref(format!("#/paths/{pointer}/{method}"))
+                    .parameter("id", "$response.body#/id")
+                    .build();
+                let name: String = format!("{method}{}", &path[prefix.len()..])
+                    .chars()
+                    .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                    .collect();
+                links.push((name, link));
+            }
+        }
+        let created = openapi
+            .paths
+            .paths
+            .get_mut("/api/v1/meetings")
+            .and_then(|item| item.post.as_mut())
+            .and_then(|post| post.responses.responses.get_mut("201"));
+        if let Some(RefOr::T(created)) = created {
+            for (name, link) in links {
+                created.links.insert(name, RefOr::T(link));
+            }
+        }
     }
 }
 
