@@ -3,17 +3,19 @@
 //! `cargo bench --bench workflow` (SQLite in a temp dir) or with
 //! `DATABASE_URL=postgres://…/empty_db cargo bench --bench workflow`.
 //! Loads a decade of a busy office (single meetings and weekly series) straight into the tables,
-//! starts the real server on a loopback port, then clients register a request (submitted at once)
+//! starts the real server on a loopback port, then clients (each on its own kept-alive
+//! connection, as API clients and browsers keep theirs) register a request (submitted at once)
 //! and approve it, on free slots: first one client alone (the service time, no queueing), then 32
 //! concurrent clients. Prints median and p99 of each step and of the round trip, and of GET
-//! /healthz (one database round trip through the same stack) as the reference, with the ratio.
+//! /healthz (one database round trip through the same stack) as the reference, with the ratio;
+//! and GET /healthz from 32 clients at once, the floor a round trip of two requests stands on.
 
 #[path = "../tests/api/http_client.rs"]
 mod http_client;
 
 use chrono::{Duration, TimeZone, Utc};
 use entity::*;
-use http_client::http;
+use http_client::Connection;
 use lichhop::domain::clock::OFFICE_TZ;
 use sea_orm::{ActiveValue::Set, EntityTrait};
 use std::time::Instant;
@@ -111,16 +113,45 @@ async fn main() {
     }
 
     // Warm-up, then the reference: a trivial request with one database round trip.
+    let mut conn = Connection::open(addr).await;
     for _ in 0..50 {
-        http(addr, "GET", "/healthz", "", "").await;
+        conn.request("GET", "/healthz", "", "").await;
     }
     let mut reference = vec![];
     for _ in 0..500 {
         let t = Instant::now();
-        let (s, _) = http(addr, "GET", "/healthz", "", "").await;
+        let (s, _) = conn.request("GET", "/healthz", "", "").await;
         assert_eq!(s, 200);
         reference.push(t.elapsed().as_secs_f64() * 1e3);
     }
+
+    // The floor of the stack: the same trivial request from 32 clients at once. A round trip
+    // is two requests that each do more; it cannot go faster than two of these.
+    let started = Instant::now();
+    let mut tasks = vec![];
+    for _ in 0..CLIENTS {
+        tasks.push(rocket::tokio::spawn(async move {
+            let mut conn = Connection::open(addr).await;
+            let mut times = vec![];
+            for _ in 0..200 {
+                let t = Instant::now();
+                let (s, _) = conn.request("GET", "/healthz", "", "").await;
+                assert_eq!(s, 200);
+                times.push(t.elapsed().as_secs_f64() * 1e3);
+            }
+            times
+        }));
+    }
+    let mut floor = vec![];
+    for t in tasks {
+        floor.extend(t.await.unwrap());
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    println!(
+        "GET /healthz from {CLIENTS} clients at once: {:.0} requests/s",
+        floor.len() as f64 / elapsed
+    );
+    report("  GET /healthz, 32 clients", floor);
 
     // Unloaded: one client, so the figures are the service time of a round trip without any
     // queueing; then the load: 32 clients at once, each starting its next round trip as
@@ -182,6 +213,7 @@ async fn round_trips(
     for c in 0..clients {
         let (clerk, approver, rooms) = (clerk.to_string(), approver.to_string(), rooms.to_vec());
         tasks.push(rocket::tokio::spawn(async move {
+            let mut conn = Connection::open(addr).await;
             let mut submit = vec![];
             let mut approve = vec![];
             let mut round = vec![];
@@ -198,20 +230,16 @@ async fn round_trips(
                 })
                 .to_string();
                 let t0 = Instant::now();
-                let (s, created) = http(addr, "POST", "/api/v1/meetings", &clerk, &body).await;
+                let (s, created) = conn
+                    .request("POST", "/api/v1/meetings", &clerk, &body)
+                    .await;
                 assert_eq!(s, 201, "{created}");
                 let t1 = Instant::now();
                 let id = serde_json::from_str::<serde_json::Value>(&created).unwrap()["id"]
                     .as_i64()
                     .unwrap();
-                let (s, decided) = http(
-                    addr,
-                    "POST",
-                    &format!("/api/v1/meetings/{id}/approve"),
-                    &approver,
-                    "",
-                )
-                .await;
+                let approve_path = format!("/api/v1/meetings/{id}/approve");
+                let (s, decided) = conn.request("POST", &approve_path, &approver, "").await;
                 assert_eq!(s, 200, "{decided}");
                 let t2 = Instant::now();
                 submit.push((t1 - t0).as_secs_f64() * 1e3);

@@ -1,7 +1,9 @@
 //! A minimal HTTP/1.1 client over loopback TCP, enough for tests and benchmarks against a real
-//! server (one request per connection, `Connection: close`). Shared with benches/ by `#[path]`.
+//! server: one request per connection (`Connection: close`), or a [`Connection`] kept open.
+//! Shared with benches/ by `#[path]`.
 
 /// One HTTP/1.1 request over a fresh TCP connection: (status code, body).
+#[allow(dead_code)]
 pub async fn http(
     addr: std::net::SocketAddr,
     method: &str,
@@ -26,4 +28,85 @@ pub async fn http(
         .map(|(_, b)| b.to_string())
         .unwrap_or_default();
     (status, body)
+}
+
+/// One HTTP/1.1 connection kept open for several requests, as API clients and browsers keep
+/// theirs: the benchmarks' clients each hold one.
+#[allow(dead_code)]
+pub struct Connection {
+    stream: rocket::tokio::io::BufReader<rocket::tokio::net::TcpStream>,
+    addr: std::net::SocketAddr,
+}
+
+#[allow(dead_code)]
+impl Connection {
+    pub async fn open(addr: std::net::SocketAddr) -> Connection {
+        let stream = rocket::tokio::net::TcpStream::connect(addr).await.unwrap();
+        stream.set_nodelay(true).unwrap();
+        Connection {
+            stream: rocket::tokio::io::BufReader::new(stream),
+            addr,
+        }
+    }
+
+    /// One request on the connection: (status code, body). The body is read by its
+    /// Content-Length, or chunk by chunk.
+    pub async fn request(
+        &mut self,
+        method: &str,
+        path: &str,
+        bearer: &str,
+        body: &str,
+    ) -> (u16, String) {
+        use rocket::tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
+        let request = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {bearer}\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            self.addr,
+            body.len()
+        );
+        self.stream
+            .get_mut()
+            .write_all(request.as_bytes())
+            .await
+            .unwrap();
+        let mut line = String::new();
+        self.stream.read_line(&mut line).await.unwrap();
+        let status = line.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
+        let (mut length, mut chunked) = (0usize, false);
+        loop {
+            line.clear();
+            self.stream.read_line(&mut line).await.unwrap();
+            let header = line.trim_end();
+            if header.is_empty() {
+                break;
+            }
+            if let Some((name, value)) = header.split_once(':') {
+                let value = value.trim();
+                if name.eq_ignore_ascii_case("content-length") {
+                    length = value.parse().unwrap_or(0);
+                } else if name.eq_ignore_ascii_case("transfer-encoding") {
+                    chunked = value.eq_ignore_ascii_case("chunked");
+                }
+            }
+        }
+        let mut raw = Vec::new();
+        if chunked {
+            loop {
+                line.clear();
+                self.stream.read_line(&mut line).await.unwrap();
+                let size = usize::from_str_radix(line.trim(), 16).unwrap_or(0);
+                let mut chunk = vec![0; size + 2];
+                self.stream.read_exact(&mut chunk).await.unwrap();
+                if size == 0 {
+                    break;
+                }
+                raw.extend_from_slice(&chunk[..size]);
+            }
+        } else {
+            raw.resize(length, 0);
+            self.stream.read_exact(&mut raw).await.unwrap();
+        }
+        (status, String::from_utf8_lossy(&raw).into_owned())
+    }
 }
