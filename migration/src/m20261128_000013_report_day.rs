@@ -6,6 +6,9 @@
 //! (domain::reports), so a report over nine months reads the few days that changed since it
 //! last ran, on every instance sharing the database.
 //!
+//! Every day that already has occurrences gets a counter when the migration runs, so that a
+//! change that moves every day (PostgreSQL's TRUNCATE, which fires no row trigger) reaches it.
+//!
 //! Counters are rows bumped in the writing transaction, not a sequence, for the reason given in
 //! m20261128_000012: a reader that sees the new count also sees the change. The day is the
 //! office's date (Asia/Ho_Chi_Minh, UTC+7 all year since 1975, so SQLite adds 7 hours).
@@ -53,6 +56,9 @@ fn sqlite_up() -> Vec<String> {
     vec![
         CREATE.to_string(),
         CREATE_FIGURES.to_string(),
+        "INSERT INTO report_day (day, version) \
+         SELECT DISTINCT date(starts_at, '+7 hours'), 1 FROM occurrence"
+            .to_string(),
         format!(
             "CREATE TRIGGER report_day_occurrence_insert AFTER INSERT ON occurrence \
              BEGIN {}; END",
@@ -103,6 +109,14 @@ fn pg_up() -> Vec<String> {
         CREATE.to_string(),
         CREATE_FIGURES.to_string(),
         format!(
+            "INSERT INTO report_day (day, version) SELECT DISTINCT {}, 1 FROM occurrence",
+            day("starts_at")
+        ),
+        // TRUNCATE fires no row trigger: it moves every day.
+        "CREATE FUNCTION report_day_all() RETURNS trigger LANGUAGE plpgsql AS $$ \
+         BEGIN UPDATE report_day SET version = version + 1; RETURN NULL; END $$"
+            .to_string(),
+        format!(
             "CREATE FUNCTION report_day_occurrence() RETURNS trigger LANGUAGE plpgsql AS $$ \
              BEGIN \
                IF TG_OP <> 'INSERT' THEN \
@@ -152,6 +166,15 @@ fn pg_up() -> Vec<String> {
         "CREATE TRIGGER report_day AFTER INSERT OR UPDATE OR DELETE ON document \
          FOR EACH ROW EXECUTE FUNCTION report_day_document()"
             .to_string(),
+        "CREATE TRIGGER report_day_truncate AFTER TRUNCATE ON occurrence \
+         FOR EACH STATEMENT EXECUTE FUNCTION report_day_all()"
+            .to_string(),
+        "CREATE TRIGGER report_day_truncate AFTER TRUNCATE ON meeting \
+         FOR EACH STATEMENT EXECUTE FUNCTION report_day_all()"
+            .to_string(),
+        "CREATE TRIGGER report_day_truncate AFTER TRUNCATE ON document \
+         FOR EACH STATEMENT EXECUTE FUNCTION report_day_all()"
+            .to_string(),
     ]
 }
 
@@ -181,6 +204,9 @@ fn down(backend: DbBackend) -> Vec<String> {
             ("report_day_update", "occurrence"),
             ("report_day", "meeting"),
             ("report_day", "document"),
+            ("report_day_truncate", "occurrence"),
+            ("report_day_truncate", "meeting"),
+            ("report_day_truncate", "document"),
         ] {
             all.push(format!("DROP TRIGGER IF EXISTS {name} ON {table}"));
         }
@@ -189,6 +215,7 @@ fn down(backend: DbBackend) -> Vec<String> {
             "report_day_document()",
             "report_day_meeting_update()",
             "report_day_meeting(INTEGER)",
+            "report_day_all()",
         ] {
             all.push(format!("DROP FUNCTION IF EXISTS {f}"));
         }
