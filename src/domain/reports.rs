@@ -4,13 +4,19 @@
 //! Every figure counts **occurrences** whose start falls in the period (office-local dates,
 //! `from` and `to` inclusive): a weekly series is one meeting in the register but counts once
 //! per week it meets, as the office reports it. Room and chair are the occurrence's own (after a
-//! single occurrence was moved). Counts come from one GROUP BY query. The figures that depend on
-//! the office's calendar (utilisation, late registration and documents) come from one query
-//! that joins the occurrences to the days of the period, the deadlines and office hours of
-//! each day computed here and bound as a table of instants, grouped by room, week and month;
-//! SQL only compares instants and subtracts them, on SQLite and PostgreSQL alike. The median
-//! and 90th percentile of the approval lead time (nearest rank; SQLite has no percentile
-//! function) are picked by row number in SQL, so no query returns a row per occurrence.
+//! single occurrence was moved).
+//!
+//! The whole office's report (no filter) adds up figures kept per office day ([`DayCache`]):
+//! triggers count the changes of each day, and only the days whose count moved are computed
+//! again, so a report over nine months reads the few days changed since the last one. The
+//! first report over a period, and every filtered report, comes from queries over the period:
+//! counts from one GROUP BY query; the figures that depend on the office's calendar
+//! (utilisation, late registration and documents) from one query that joins the occurrences
+//! to the days of the period, the deadlines and office hours of each day computed here and
+//! bound as a table of instants, grouped by room, week and month (SQL only compares instants
+//! and subtracts them, on SQLite and PostgreSQL alike); the median and 90th percentile of the
+//! approval lead time (nearest rank; SQLite has no percentile function) picked by row number
+//! in SQL. The days are computed by the same queries grouped by day.
 
 use crate::db::Db;
 use crate::domain::clock::{self, OFFICE_TZ};
@@ -444,15 +450,14 @@ pub async fn compute(db: &Db, f: &ReportFilter, settings: &Settings) -> Result<R
     let calendar = Calendar::load(&db.conn, f.from - Duration::days(120), f.to).await?;
     let unfiltered = f.agency_id.is_none() && f.room_id.is_none() && f.chair_id.is_none();
     let figures = async {
-        if unfiltered {
-            match whole_office(db, f, &calendar, settings, true).await? {
+        let stale = match unfiltered {
+            true => match whole_office(db, f, &calendar, settings, true).await? {
                 Kept::Figures(t) => return Ok((t, None)),
-                Kept::TooManyStale(stale) => {
-                    return Ok((filtered(db, f, &calendar, settings).await?, Some(stale)))
-                }
-            }
-        }
-        Ok((filtered(db, f, &calendar, settings).await?, None))
+                Kept::TooManyStale(stale) => Some(stale),
+            },
+            false => None,
+        };
+        Ok((filtered(db, f, &calendar, settings).await?, stale))
     };
     let ((tally, stale), reschedules, names) =
         rocket::tokio::try_join!(figures, reschedules(db, f), names(db))?;
