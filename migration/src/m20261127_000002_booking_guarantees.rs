@@ -106,6 +106,20 @@ pub(crate) async fn run_all<S: AsRef<str>>(
     Ok(())
 }
 
+/// Runs the statements of the database in use: PostgreSQL's one by one, SQLite's in one batch,
+/// so that every statement runs on one connection of the pool (see m20261127_000003).
+pub(crate) async fn run_on_backend(
+    m: &SchemaManager<'_>,
+    postgres: impl FnOnce() -> Vec<String>,
+    sqlite: impl FnOnce() -> Vec<String>,
+) -> Result<(), DbErr> {
+    match m.get_database_backend() {
+        DbBackend::Postgres => run_all(m, &postgres()).await,
+        DbBackend::Sqlite => run_all(m, &[sqlite().join(";\n")]).await,
+        other => Err(DbErr::Migration(format!("unsupported database {other:?}"))),
+    }
+}
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {

@@ -8,7 +8,7 @@
 //! The counter is a row, not a sequence: a sequence moves before the writer commits, and a
 //! reader could reload the old rows under the new count and keep them.
 
-use crate::m20261127_000002_booking_guarantees::run_all;
+use crate::m20261127_000002_booking_guarantees::{run_all, run_on_backend};
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::DbBackend;
 
@@ -84,12 +84,7 @@ fn down(backend: DbBackend) -> Vec<String> {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        match m.get_database_backend() {
-            DbBackend::Postgres => run_all(m, &pg_up()).await,
-            // One batch: every statement on one connection (see m20261127_000003).
-            DbBackend::Sqlite => run_all(m, &[sqlite_up().join(";\n")]).await,
-            other => Err(DbErr::Migration(format!("unsupported database {other:?}"))),
-        }
+        run_on_backend(m, pg_up, sqlite_up).await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {

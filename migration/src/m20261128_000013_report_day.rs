@@ -13,7 +13,7 @@
 //! m20261128_000012: a reader that sees the new count also sees the change. The day is the
 //! office's date (Asia/Ho_Chi_Minh, UTC+7 all year since 1975, so SQLite adds 7 hours).
 
-use crate::m20261127_000002_booking_guarantees::run_all;
+use crate::m20261127_000002_booking_guarantees::{run_all, run_on_backend};
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::DbBackend;
 
@@ -240,12 +240,7 @@ fn down(backend: DbBackend) -> Vec<String> {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        match m.get_database_backend() {
-            DbBackend::Postgres => run_all(m, &pg_up()).await,
-            // One batch: every statement on one connection (see m20261127_000003).
-            DbBackend::Sqlite => run_all(m, &[sqlite_up().join(";\n")]).await,
-            other => Err(DbErr::Migration(format!("unsupported database {other:?}"))),
-        }
+        run_on_backend(m, pg_up, sqlite_up).await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {

@@ -444,8 +444,9 @@ fn days_cte(sql: &mut Sql, days: &[DayRow]) -> String {
 }
 
 /// Computes the report. The whole office's report (no filter) adds up figures kept per office
-/// day ([`whole_office`]); a filtered one runs the queries over its period ([`filtered`]). The
-/// two give the same figures (test `reports::the_days_kept_in_memory_give_the_figures_of_the_live_queries`).
+/// day ([`whole_office`]); a filtered one runs the queries over its period ([`period_queries`]).
+/// The two give the same figures (test
+/// `reports::the_days_kept_in_memory_follow_every_change_a_report_reads`).
 pub async fn compute(db: &Db, f: &ReportFilter, settings: &Settings) -> Result<Report> {
     let calendar = Calendar::load(&db.conn, f.from - Duration::days(120), f.to).await?;
     let unfiltered = f.agency_id.is_none() && f.room_id.is_none() && f.chair_id.is_none();
@@ -453,11 +454,11 @@ pub async fn compute(db: &Db, f: &ReportFilter, settings: &Settings) -> Result<R
         let stale = match unfiltered {
             true => match whole_office(db, f, &calendar, settings, true).await? {
                 Kept::Figures(t) => return Ok((t, None)),
-                Kept::TooManyStale(stale) => Some(stale),
+                Kept::TooManyStale(stale, counts) => Some((stale, counts)),
             },
             false => None,
         };
-        Ok((filtered(db, f, &calendar, settings).await?, stale))
+        Ok((period_queries(db, f, &calendar, settings).await?, stale))
     };
     let ((tally, stale), reschedules, names) =
         rocket::tokio::try_join!(figures, reschedules(db, f), names(db))?;
@@ -491,7 +492,7 @@ pub async fn keep_days(db: &Db, f: &ReportFilter, settings: &Settings) -> Result
 pub async fn compute_live(db: &Db, f: &ReportFilter, settings: &Settings) -> Result<Report> {
     let calendar = Calendar::load(&db.conn, f.from - Duration::days(120), f.to).await?;
     let (tally, reschedules, names) = rocket::tokio::try_join!(
-        filtered(db, f, &calendar, settings),
+        period_queries(db, f, &calendar, settings),
         reschedules(db, f),
         names(db)
     )?;
@@ -665,7 +666,7 @@ impl Tally {
 /// use per day in one query grouped by room, week and month; the lead-time percentiles picked
 /// by rank in SQL. The three run at once, each on its own pooled connection (on SQLite as on
 /// PostgreSQL reads do not wait for each other).
-async fn filtered(
+async fn period_queries(
     db: &Db,
     f: &ReportFilter,
     calendar: &Calendar,
@@ -774,12 +775,13 @@ pub struct DayCache {
 enum Kept {
     Figures(Tally),
     /// Too many days to compute at once (see [`DAYS_AT_ONCE`]): these, with the counts.
-    TooManyStale((Vec<DayRow>, HashMap<NaiveDate, i64>)),
+    TooManyStale(Vec<DayRow>, HashMap<NaiveDate, i64>),
 }
 
 /// The whole office's figures over the period from the days kept, after computing again the
-/// days whose count or row moved, unless too many did and `background` is set. The counts are read before the days are computed: a day changed in
-/// between is then kept under its older count, and computed again at the next report.
+/// days whose count or row moved, unless too many did and `background` is set. The counts are
+/// read before the days are computed: a day changed in between is then kept under its older
+/// count, and computed again at the next report.
 async fn whole_office(
     db: &Db,
     f: &ReportFilter,
@@ -789,7 +791,7 @@ async fn whole_office(
 ) -> Result<Kept> {
     let counts = day_counts(db, f).await?;
     let count = |day: &NaiveDate| counts.get(day).copied().unwrap_or(0);
-    let mut days: Vec<(NaiveDate, Arc<Day>)> = Vec::new();
+    let mut days: Vec<KeptDay> = Vec::new();
     let mut stale = Vec::new();
     {
         let mut kept = db
@@ -802,9 +804,7 @@ async fn whole_office(
         }
         for row in DayRow::period(f, calendar, settings) {
             match kept.get(&row.day) {
-                Some(k) if k.count == count(&row.day) && k.row == row => {
-                    days.push((row.day, k.figures.clone()))
-                }
+                Some(k) if k.count == count(&row.day) && k.row == row => days.push(k.clone()),
                 _ => stale.push(row),
             }
         }
@@ -818,7 +818,7 @@ async fn whole_office(
             .unwrap_or_else(|e| e.into_inner());
         stale.retain(|row| match stored.get(&row.day) {
             Some(k) => {
-                days.push((row.day, k.figures.clone()));
+                days.push(k.clone());
                 kept.insert(row.day, k.clone());
                 false
             }
@@ -826,14 +826,18 @@ async fn whole_office(
         });
     }
     if background && stale.len() > DAYS_AT_ONCE {
-        return Ok(Kept::TooManyStale((stale, counts)));
+        return Ok(Kept::TooManyStale(stale, counts));
     }
     days.extend(compute_and_keep(db, &stale, &counts, !background).await?);
 
     let today = clock::office_date(clock::now());
     let mut t = Tally::default();
     let mut leads: HashMap<i32, i64> = HashMap::new();
-    for (day, d) in &days {
+    for KeptDay {
+        row, figures: d, ..
+    } in &days
+    {
+        let day = row.day;
         for (status, n) in &d.status {
             t.status(*status, *n);
         }
@@ -851,13 +855,11 @@ async fn whole_office(
         }
         t.late_registrations += d.late_registrations;
         t.late_documents += d.documents_late;
-        if d.documents_missing > 0
-            && today > calendar.deadline(*day, settings.documents_lead_working_days)
-        {
+        if today > row.doc_due {
             t.late_documents += d.documents_missing;
         }
         for (room, minutes) in &d.booked {
-            t.booked(*room, *day, *minutes);
+            t.booked(*room, day, *minutes);
         }
         for booking in &d.spilling {
             t.spilled(f, calendar, settings, *booking);
@@ -926,7 +928,7 @@ async fn compute_and_keep(
     stale: &[DayRow],
     counts: &HashMap<NaiveDate, i64>,
     wait_for_store: bool,
-) -> Result<Vec<(NaiveDate, Arc<Day>)>> {
+) -> Result<Vec<KeptDay>> {
     let mut days = Vec::with_capacity(stale.len());
     for run in stale.chunks(366) {
         let fresh = compute_days(db, run).await?;
@@ -937,7 +939,6 @@ async fn compute_and_keep(
                 row: row.clone(),
                 figures: Arc::new(figures),
             };
-            days.push((row.day, kept.figures.clone()));
             computed.push(kept);
         }
         if wait_for_store {
@@ -951,9 +952,10 @@ async fn compute_and_keep(
             .kept
             .lock()
             .unwrap_or_else(|e| e.into_inner());
-        for k in computed {
-            kept.insert(k.row.day, k);
+        for k in &computed {
+            kept.insert(k.row.day, k.clone());
         }
+        days.extend(computed);
     }
     Ok(days)
 }
@@ -1046,7 +1048,7 @@ async fn compute_days(db: &Db, days: &[DayRow]) -> Result<Vec<Day>> {
         &format!("m.id AS meeting_id, CAST({lead} AS BIGINT) AS lead"),
         &format!("WHERE {on_day} AND m.submitted_at IS NOT NULL AND m.decided_at IS NOT NULL"),
     );
-    let standing = standing_by_office_day(db, &period, days);
+    let standing = standing(db, &period, days, true);
     let (counts, leads, standing) = rocket::tokio::try_join!(
         query_all(db, counts, Span::of(days)),
         query_all(db, leads, Span::of(days)),
@@ -1177,16 +1179,8 @@ async fn standing_by_day(
     standing(db, f, &DayRow::period(f, calendar, settings), false).await
 }
 
-/// The same for the given days of the period, per room and day, with the documents late and
-/// missing apart (see [`Day`]).
-async fn standing_by_office_day(
-    db: &Db,
-    f: &ReportFilter,
-    days: &[DayRow],
-) -> Result<StandingByDay> {
-    standing(db, f, days, true).await
-}
-
+/// The standing occurrences of the given days: grouped by room, week and month, or, when
+/// `by_office_day`, by room and day with the documents late and missing apart (see [`Day`]).
 async fn standing(
     db: &Db,
     f: &ReportFilter,
