@@ -34,7 +34,7 @@ pub async fn build(figment: Figment) -> Result<Rocket<Build>> {
         ensure_dir(&dir)?;
         figment.merge(("template_dir", dir.display().to_string()))
     };
-    crate::web::i18n::Translations::load().map_err(crate::Error::Config)?;
+    crate::i18n::Translations::load().map_err(crate::Error::Config)?;
     let db = db::connect(&config.database_url(), config.db_pool_size).await?;
     db::migrate(&db).await?;
     let secrets: StartupSecrets = figment.extract().unwrap_or_default();

@@ -33,6 +33,23 @@ impl Msg {
         }
     }
 
+    /// The text of a locale key in both languages (see [`crate::i18n`]), each `{name}` filled
+    /// from `args`. New messages come from here, so that every word lives in `locales/`.
+    pub fn t(key: &str, args: &[(&str, &str)]) -> Self {
+        let tr = crate::i18n::translations();
+        let fill = |lang| {
+            let mut text = tr.text(lang, key).to_string();
+            for (name, value) in args {
+                text = text.replace(&format!("{{{name}}}"), value);
+            }
+            text
+        };
+        Msg {
+            vi: fill(Lang::Vi),
+            en: fill(Lang::En),
+        }
+    }
+
     pub fn pick(&self, lang: Lang) -> &str {
         match lang {
             Lang::Vi => &self.vi,

@@ -15,6 +15,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod feeds;
+pub mod i18n;
 pub mod web;
 
 pub use error::{Error, Result};

@@ -1,0 +1,123 @@
+//! Every word of the UI in Vietnamese (first) and English, from locales/vi.json and
+//! locales/en.json plus one file per area of the product under locales/vi/ and locales/en/ (flat
+//! "key": "text" maps, built into the binary and parsed at start; a key defined twice is a
+//! start-up error). Pages reach it through `{{t "key"}}` (web::i18n), messages through
+//! [`crate::error::Msg::t`].
+
+use crate::error::Lang;
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
+/// The files of one language: the main one and one per area, as (name, text).
+macro_rules! locale_files {
+    ($lang:literal: $($area:literal),* $(,)?) => {
+        &[
+            (concat!($lang, ".json"), include_str!(concat!("../locales/", $lang, ".json"))),
+            $((
+                concat!($lang, "/", $area, ".json"),
+                include_str!(concat!("../locales/", $lang, "/", $area, ".json")),
+            ),)*
+        ]
+    };
+}
+
+/// Vietnamese files: (name for error messages, text). One area a line.
+#[rustfmt::skip]
+pub const VI_FILES: &[(&str, &str)] = locale_files!("vi":
+    "reports",
+    "calendars",
+    "request_form",
+    "feeds",
+    "admin_calendar",
+    "accessibility",
+    "request_fields",
+    "errors",
+    "privacy",
+    "input",
+    "import",
+);
+/// English files, the same areas as the Vietnamese ones.
+#[rustfmt::skip]
+pub const EN_FILES: &[(&str, &str)] = locale_files!("en":
+    "reports",
+    "calendars",
+    "request_form",
+    "feeds",
+    "admin_calendar",
+    "accessibility",
+    "request_fields",
+    "errors",
+    "privacy",
+    "input",
+    "import",
+);
+
+#[derive(Debug)]
+pub struct Translations {
+    vi: HashMap<String, String>,
+    en: HashMap<String, String>,
+}
+
+impl Translations {
+    /// Parses every file; a broken file or a key defined twice is a start-up error naming it.
+    pub fn load() -> Result<Self, String> {
+        let parse = |files: &[(&str, &str)]| {
+            let mut all = HashMap::new();
+            for (name, text) in files {
+                let map = serde_json::from_str::<HashMap<String, String>>(text)
+                    .map_err(|e| format!("locales/{name}: {e}"))?;
+                for (key, value) in map {
+                    if all.insert(key.clone(), value).is_some() {
+                        return Err(format!("locales/{name}: \"{key}\" is defined twice"));
+                    }
+                }
+            }
+            Ok::<_, String>(all)
+        };
+        Ok(Translations {
+            vi: parse(VI_FILES)?,
+            en: parse(EN_FILES)?,
+        })
+    }
+
+    /// The text of `key`; a missing key shows as the key itself (and a test keeps the files whole).
+    pub fn text<'a>(&'a self, lang: Lang, key: &'a str) -> &'a str {
+        let map = match lang {
+            Lang::Vi => &self.vi,
+            Lang::En => &self.en,
+        };
+        map.get(key).map(String::as_str).unwrap_or(key)
+    }
+
+    pub fn keys(&self, lang: Lang) -> Vec<&str> {
+        let map = match lang {
+            Lang::Vi => &self.vi,
+            Lang::En => &self.en,
+        };
+        map.keys().map(String::as_str).collect()
+    }
+}
+
+/// The translations, parsed once (the files are part of the binary).
+pub fn translations() -> Arc<Translations> {
+    static LOADED: OnceLock<Arc<Translations>> = OnceLock::new();
+    LOADED
+        .get_or_init(|| {
+            Arc::new(Translations::load().unwrap_or_else(|e| {
+                tracing::error!("{e}");
+                Translations {
+                    vi: HashMap::new(),
+                    en: HashMap::new(),
+                }
+            }))
+        })
+        .clone()
+}
+
+pub fn lang_code(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Vi => "vi",
+        Lang::En => "en",
+    }
+}
+
