@@ -140,6 +140,8 @@ pub async fn connect(url: &str, pool_size: u32) -> Result<Db> {
         options.test_before_acquire_if_idle_for(Duration::from_secs(30));
     }
     if is_sqlite {
+        options
+            .map_sqlx_sqlite_pool_opts(|pool| pool.after_release(discard_if_left_in_transaction));
         options.map_sqlx_sqlite_opts(|o: SqliteConnectOptions| {
             o.journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
@@ -185,6 +187,35 @@ pub async fn connect(url: &str, pool_size: u32) -> Result<Db> {
         write_lock: is_sqlite.then(|| Arc::new(Mutex::new(()))),
         reference: Arc::default(),
         report_days: Arc::default(),
+    })
+}
+
+/// Keeps a SQLite connection for reuse only when it is out of every transaction.
+///
+/// When a COMMIT fails (a full disk: SQLITE_FULL), SQLite has already rolled the transaction
+/// back, so the ROLLBACK sent when it is dropped fails too, and sqlx still counts the
+/// connection as inside a transaction. Reused, it would wrap the next "transaction" in a
+/// SAVEPOINT of that phantom one: writes answered as committed that never reach the file, and
+/// a write lock held until a restart. Such a connection is closed instead; the pool opens a new
+/// one. The check is free for the usual release (no transaction open); a dropped transaction
+/// waits for its queued ROLLBACK (`ping` runs after it on the connection's worker) first.
+fn discard_if_left_in_transaction(
+    conn: &mut sea_orm::sqlx::SqliteConnection,
+    _: sea_orm::sqlx::pool::PoolConnectionMetadata,
+) -> std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<bool, sea_orm::sqlx::Error>> + Send + '_>,
+> {
+    use sea_orm::sqlx::Connection;
+    Box::pin(async move {
+        if !conn.is_in_transaction() {
+            return Ok(true);
+        }
+        conn.ping().await?;
+        let clean = !conn.is_in_transaction();
+        if !clean {
+            tracing::warn!("closing a database connection its failed transaction left open");
+        }
+        Ok(clean)
     })
 }
 

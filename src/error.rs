@@ -111,7 +111,11 @@ pub enum Error {
     #[error("{0}")]
     Config(String),
     #[error("database: {0}")]
-    Db(#[from] DbErr),
+    Db(DbErr),
+    /// The database cannot serve now (full disk, read-only, unreachable, too slow): nothing was
+    /// written. A 503 with Retry-After; the app serves again by itself when the cause is gone.
+    #[error("database unavailable ({outage:?}): {detail}")]
+    Unavailable { outage: Outage, detail: String },
     /// Bad input: names the field.
     #[error("{field}: {}", msg.en)]
     Validation { field: String, msg: Msg },
@@ -141,6 +145,107 @@ pub enum Error {
     UnsupportedMediaType(Msg),
     #[error("internal: {0}")]
     Internal(String),
+}
+
+/// Why the database cannot serve a request now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outage {
+    /// No space left for the database (SQLite SQLITE_FULL, PostgreSQL 53100).
+    DiskFull,
+    /// The file, its directory or the server accepts no writes.
+    ReadOnly,
+    /// The server cannot be reached, or a connection broke or could not be had in time.
+    Unreachable,
+    /// A lock or a statement ran out of its time (SQLite busy, PostgreSQL timeouts).
+    TimedOut,
+}
+
+impl Outage {
+    /// The outage a database error reports, if it is one (else a bug or bad data: a 500).
+    pub fn of(e: &DbErr) -> Option<Outage> {
+        use sea_orm::{sqlx, ConnAcquireErr, RuntimeErr};
+        let sqlx_error = match e {
+            DbErr::ConnectionAcquire(ConnAcquireErr::Timeout) => return Some(Outage::TimedOut),
+            DbErr::ConnectionAcquire(_) => return Some(Outage::Unreachable),
+            DbErr::Conn(RuntimeErr::SqlxError(e))
+            | DbErr::Exec(RuntimeErr::SqlxError(e))
+            | DbErr::Query(RuntimeErr::SqlxError(e)) => &**e,
+            _ => return None,
+        };
+        match sqlx_error {
+            sqlx::Error::PoolTimedOut => Some(Outage::TimedOut),
+            sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::WorkerCrashed => Some(Outage::Unreachable),
+            sqlx::Error::Database(d) => {
+                let code = d.code()?;
+                match code.parse::<i32>() {
+                    // SQLite: the primary result code is the low byte of an extended one.
+                    Ok(n) => match n & 0xff {
+                        13 => Some(Outage::DiskFull),
+                        8 => Some(Outage::ReadOnly),
+                        5 | 6 => Some(Outage::TimedOut),
+                        10 | 14 => Some(Outage::Unreachable),
+                        _ => None,
+                    },
+                    // PostgreSQL SQLSTATEs.
+                    Err(_) => match code.as_ref() {
+                        "53100" => Some(Outage::DiskFull),
+                        "25006" => Some(Outage::ReadOnly),
+                        "57014" | "55P03" => Some(Outage::TimedOut),
+                        c if c.starts_with("08") || c.starts_with("57P") => {
+                            Some(Outage::Unreachable)
+                        }
+                        "53200" | "53300" => Some(Outage::Unreachable),
+                        _ => None,
+                    },
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// The locale key of the message that tells users so.
+    fn message_key(self) -> &'static str {
+        match self {
+            Outage::DiskFull => "errors.db_disk_full",
+            Outage::ReadOnly => "errors.db_read_only",
+            Outage::Unreachable => "errors.db_unreachable",
+            Outage::TimedOut => "errors.db_timed_out",
+        }
+    }
+
+    /// What `/healthz` reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Outage::DiskFull => "disk-full",
+            Outage::ReadOnly => "read-only",
+            Outage::Unreachable => "unreachable",
+            Outage::TimedOut => "timed-out",
+        }
+    }
+
+    /// Seconds a client should wait before it tries again.
+    fn retry_after(self) -> u32 {
+        match self {
+            Outage::TimedOut => 5,
+            Outage::Unreachable => 10,
+            Outage::DiskFull | Outage::ReadOnly => 60,
+        }
+    }
+}
+
+impl From<DbErr> for Error {
+    fn from(e: DbErr) -> Self {
+        match Outage::of(&e) {
+            Some(outage) => Error::Unavailable {
+                outage,
+                detail: e.to_string(),
+            },
+            None => Error::Db(e),
+        }
+    }
 }
 
 impl Error {
@@ -242,6 +347,7 @@ impl Error {
             Error::PayloadTooLarge(_) => Status::PayloadTooLarge,
             Error::UnsupportedMediaType(_) => Status::UnsupportedMediaType,
             Error::BadRequest(_) => Status::BadRequest,
+            Error::Unavailable { .. } => Status::ServiceUnavailable,
             Error::Config(_) | Error::Db(_) | Error::Internal(_) => Status::InternalServerError,
         }
     }
@@ -260,6 +366,7 @@ impl Error {
             Error::PayloadTooLarge(_) => "payload_too_large",
             Error::UnsupportedMediaType(_) => "unsupported_media_type",
             Error::BadRequest(_) => "bad_request",
+            Error::Unavailable { .. } => "database_unavailable",
             Error::Config(_) | Error::Db(_) | Error::Internal(_) => "internal",
         }
     }
@@ -274,6 +381,7 @@ impl Error {
             | Error::PayloadTooLarge(m)
             | Error::UnsupportedMediaType(m)
             | Error::BadRequest(m) => m.clone(),
+            Error::Unavailable { outage, .. } => Msg::t(outage.message_key(), &[]),
             Error::Config(_) | Error::Db(_) | Error::Internal(_) => Msg::new(
                 "Đã có lỗi phía máy chủ; xin thử lại sau.",
                 "Something went wrong on the server; please try again later.",
@@ -307,6 +415,13 @@ impl<'r> Responder<'r, 'static> for Error {
         if status == Status::InternalServerError {
             tracing::error!(error = %self, path = %req.uri(), "request failed");
         }
+        let retry_after = match &self {
+            Error::Unavailable { outage, .. } => {
+                tracing::warn!(error = %self, path = %req.uri(), "database unavailable");
+                Some(outage.retry_after())
+            }
+            _ => None,
+        };
         let lang = Lang::of(req);
         let message = self.message().pick(lang).to_string();
         let wants_json = req
@@ -320,11 +435,15 @@ impl<'r> Responder<'r, 'static> for Error {
                 error_page(status, &message, self.field(), lang),
             )
         };
-        Response::build()
+        let mut response = Response::build();
+        response
             .status(status)
             .header(content_type)
-            .sized_body(body.len(), Cursor::new(body))
-            .ok()
+            .sized_body(body.len(), Cursor::new(body));
+        if let Some(seconds) = retry_after {
+            response.raw_header("Retry-After", seconds.to_string());
+        }
+        response.ok()
     }
 }
 

@@ -120,4 +120,3 @@ pub fn lang_code(lang: Lang) -> &'static str {
         Lang::En => "en",
     }
 }
-

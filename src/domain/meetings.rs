@@ -274,7 +274,7 @@ pub fn booking_error(e: DbErr) -> Error {
             "The chair already has an approved meeting at that time.",
         )
     } else {
-        Error::Db(e)
+        Error::from(e)
     }
 }
 

@@ -60,7 +60,7 @@ async fn append<C: ConnectionTrait>(
             "Lịch tuần vừa được người khác cập nhật; hãy thử lại.",
             "The week was just updated by someone else; try again.",
         ),
-        _ => Error::Db(e),
+        _ => Error::from(e),
     })
 }
 

@@ -73,7 +73,7 @@ pub fn unique_violation(e: DbErr, field: &str) -> Error {
     if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) {
         taken(field)
     } else {
-        Error::Db(e)
+        Error::from(e)
     }
 }
 

@@ -1,8 +1,8 @@
 //! The `t` helper of the templates: `{{t "sign_in.title"}}` picks the language from `lang` in
 //! the template context. The words themselves live in [`crate::i18n`].
 
-pub use crate::i18n::{lang_code, translations, Translations, EN_FILES, VI_FILES};
 use crate::error::Lang;
+pub use crate::i18n::{lang_code, translations, Translations, EN_FILES, VI_FILES};
 use rocket_dyn_templates::handlebars::{
     Context, Handlebars, Helper, HelperDef, RenderContext, RenderError, RenderErrorReason,
     ScopedJson,

@@ -80,9 +80,19 @@ pub async fn spawn_app() -> TestApp {
 /// The client does not track cookies: each test says which cookies a request carries (see
 /// [`Browser`]), so that several people can use one app in one test.
 pub async fn spawn_app_with(settings: &[(&str, Value)]) -> TestApp {
-    log_warnings();
     let data_dir = tempfile::tempdir().expect("temp dir");
     let database_url = fresh_database_url(data_dir.path()).await;
+    spawn_app_on(data_dir, database_url, settings).await
+}
+
+/// The app on a given data directory and database (e.g. again on the same ones, as after a
+/// restart).
+pub async fn spawn_app_on(
+    data_dir: tempfile::TempDir,
+    database_url: String,
+    settings: &[(&str, Value)],
+) -> TestApp {
+    log_warnings();
     let mut figment = test_figment(data_dir.path(), &database_url);
     for (key, value) in settings {
         figment = figment.merge((*key, value.clone()));

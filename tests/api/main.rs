@@ -21,6 +21,7 @@ mod import;
 mod lobby;
 mod meeting_pages;
 mod openapi;
+mod outage;
 mod pages;
 mod quality_pages;
 mod race;
