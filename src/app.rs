@@ -2,8 +2,8 @@
 //! `main` and the tests both build the app through [`build`].
 
 use crate::bootstrap::{self, AdminBootstrap};
-use crate::config::{ensure_dir, figment_with_secret, AppConfig};
-use crate::{api, db, web, Result};
+use crate::config::{ensure_dir, ensure_writable_data_dir, figment_with_secret, AppConfig};
+use crate::{api, db, deadline, web, Result};
 use rocket::figment::providers::Env;
 use rocket::figment::Figment;
 use rocket::{Build, Rocket};
@@ -24,6 +24,7 @@ struct StartupSecrets {
 /// Connects, migrates, makes sure an admin exists, and returns the app ready to launch.
 pub async fn build(figment: Figment) -> Result<Rocket<Build>> {
     let config = AppConfig::load(&figment)?;
+    ensure_writable_data_dir(&config.data_dir)?;
     let figment = figment_with_secret(figment, &config.data_dir)?;
     // The templates are built into the binary (web::TEMPLATES); the template directory only has
     // to exist. An operator may still set `template_dir`.
@@ -35,7 +36,12 @@ pub async fn build(figment: Figment) -> Result<Rocket<Build>> {
         figment.merge(("template_dir", dir.display().to_string()))
     };
     crate::i18n::Translations::load().map_err(crate::Error::Config)?;
-    let db = db::connect(&config.database_url(), config.db_pool_size).await?;
+    let db = db::connect_with(
+        &config.database_url(),
+        config.db_pool_size,
+        config.db_timeouts(),
+    )
+    .await?;
     db::migrate(&db).await?;
     let secrets: StartupSecrets = figment.extract().unwrap_or_default();
     match bootstrap::ensure_admin(&db, secrets.admin_password.as_deref()).await? {
@@ -49,6 +55,7 @@ pub async fn build(figment: Figment) -> Result<Rocket<Build>> {
         }
         AdminBootstrap::Present => {}
     }
+    let deadlines = config.deadlines();
     let feed_recheck = std::time::Duration::from_millis(config.feed_recheck_ms);
     Ok(rocket::custom(figment)
         .manage(db)
@@ -59,6 +66,6 @@ pub async fn build(figment: Figment) -> Result<Rocket<Build>> {
         .attach(web::security::SecurityHeaders)
         .attach(web::templates())
         .register("/", web::catchers::catchers())
-        .mount("/", api::routes())
-        .mount("/", web::routes()))
+        .mount("/", deadline::bounded(api::routes(), deadlines))
+        .mount("/", deadline::bounded(web::routes(), deadlines)))
 }

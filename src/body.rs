@@ -1,14 +1,13 @@
 //! Request bodies for our data guards (`api::json::JsonBody`, `web::csrf::CsrfForm`): read under
 //! the configured limit, refused with a message the catcher renders in the caller's language.
 
-use crate::error::{Error, Msg, RefusedField};
+use crate::error::{Error, Msg};
 use rocket::data::{self, ByteUnit, Data};
 use rocket::request::Request;
 
 /// Fails the data guard with `e`, leaving its message and field for the catcher.
 pub fn refuse<'r, T>(req: &'r Request<'_>, e: Error) -> data::Outcome<'r, T, Error> {
-    req.local_cache(|| Some(e.message()));
-    req.local_cache(|| RefusedField(e.field().map(str::to_string)));
+    e.leave_for_catcher(req);
     data::Outcome::Error((e.status(), e))
 }
 

@@ -42,6 +42,52 @@ pub struct AppConfig {
     /// this instance applies at once; on another instance sharing the database within this.
     #[serde(default = "default_feed_recheck_ms")]
     pub feed_recheck_ms: u64,
+    /// How long (ms) a request waits for a pooled database connection (and a new connection
+    /// to open) before it is answered 503.
+    #[serde(default = "default_db_acquire_timeout_ms")]
+    pub db_acquire_timeout_ms: u64,
+    /// How long (ms) one statement may run: PostgreSQL's statement_timeout; on SQLite, how
+    /// long a write waits for another process's lock (busy_timeout).
+    #[serde(default = "default_db_statement_timeout_ms")]
+    pub db_statement_timeout_ms: u64,
+    /// How long (ms) any request may take before it is answered 503 (a hung database must
+    /// not hang requests); document uploads get `upload_timeout_ms`.
+    #[serde(default = "default_request_timeout_ms")]
+    pub request_timeout_ms: u64,
+    #[serde(default = "default_upload_timeout_ms")]
+    pub upload_timeout_ms: u64,
+}
+
+/// The database's time limits, as [`crate::db::connect`] applies them.
+#[derive(Debug, Clone, Copy)]
+pub struct DbTimeouts {
+    pub acquire: std::time::Duration,
+    pub statement: std::time::Duration,
+}
+
+impl Default for DbTimeouts {
+    fn default() -> Self {
+        DbTimeouts {
+            acquire: std::time::Duration::from_millis(default_db_acquire_timeout_ms()),
+            statement: std::time::Duration::from_millis(default_db_statement_timeout_ms()),
+        }
+    }
+}
+
+fn default_db_acquire_timeout_ms() -> u64 {
+    3_000
+}
+
+fn default_db_statement_timeout_ms() -> u64 {
+    8_000
+}
+
+fn default_request_timeout_ms() -> u64 {
+    10_000
+}
+
+fn default_upload_timeout_ms() -> u64 {
+    600_000
 }
 
 fn default_feed_recheck_ms() -> u64 {
@@ -122,6 +168,22 @@ impl AppConfig {
         }
     }
 
+    pub fn db_timeouts(&self) -> DbTimeouts {
+        use std::time::Duration;
+        DbTimeouts {
+            acquire: Duration::from_millis(self.db_acquire_timeout_ms.max(1)),
+            statement: Duration::from_millis(self.db_statement_timeout_ms.max(1)),
+        }
+    }
+
+    pub fn deadlines(&self) -> crate::deadline::Deadlines {
+        use std::time::Duration;
+        crate::deadline::Deadlines {
+            request: Duration::from_millis(self.request_timeout_ms.max(1)),
+            upload: Duration::from_millis(self.upload_timeout_ms.max(self.request_timeout_ms)),
+        }
+    }
+
     pub fn session_idle_limit(&self) -> chrono::Duration {
         chrono::Duration::minutes(self.session_idle_minutes.min(60 * 24 * 365) as i64)
     }
@@ -175,6 +237,29 @@ fn load_or_create_secret(data_dir: &Path) -> Result<String> {
 pub fn ensure_dir(dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir)
         .map_err(|e| Error::Config(format!("data directory {}: {e}", dir.display())))
+}
+
+/// Whether this process may write `path` (a file, or create files in a directory). access(2)
+/// answers for the process as it is: root passes permission bits but not a read-only mount.
+pub fn may_write(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    std::ffi::CString::new(path.as_os_str().as_bytes())
+        // SAFETY: a NUL-terminated path that access only reads.
+        .is_ok_and(|c| unsafe { libc::access(c.as_ptr(), libc::W_OK) } == 0)
+}
+
+/// Creates the data directory if needed and refuses one this process cannot write: documents,
+/// the secret key and (by default) the database live there.
+pub fn ensure_writable_data_dir(dir: &Path) -> Result<()> {
+    ensure_dir(dir)?;
+    if may_write(dir) {
+        Ok(())
+    } else {
+        Err(Error::Config(format!(
+            "data directory {} is read-only: lichhop keeps its documents and secret key there",
+            dir.display()
+        )))
+    }
 }
 
 fn write_private(path: &Path, contents: &str) -> Result<()> {

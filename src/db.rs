@@ -1,13 +1,15 @@
 //! The database connection: SQLite (embedded default) or PostgreSQL (production).
 
-use crate::{config::ensure_dir, Error, Result};
+use crate::config::{ensure_dir, may_write, DbTimeouts};
+use crate::error::Outage;
+use crate::{Error, Result};
 use migration::{Migrator, MigratorTrait};
 use rocket::tokio::sync::Mutex;
 use sea_orm::sqlx::postgres::PgConnectOptions;
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
 };
 use std::path::Path;
 use std::sync::Arc;
@@ -21,6 +23,8 @@ pub struct Db {
     /// the lookups of [`Db::lookups`].
     generic: Option<DatabaseConnection>,
     url: String,
+    /// The SQLite file, whose writability `/healthz` checks (None on PostgreSQL).
+    sqlite_file: Option<std::path::PathBuf>,
     /// SQLite admits one writer at a time; write transactions take this lock first so that they
     /// queue in the app instead of failing with SQLITE_BUSY. PostgreSQL needs no such lock.
     write_lock: Option<Arc<Mutex<()>>>,
@@ -94,6 +98,39 @@ impl Db {
         Ok(self.conn.begin_with_options(options).await?)
     }
 
+    /// Whether the database serves reads and writes now, as `/healthz` reports it: a round
+    /// trip proves it answers; a read-only file or directory (SQLite) or a read-only server
+    /// (a PostgreSQL standby) is read-only.
+    pub async fn health(&self) -> std::result::Result<(), Outage> {
+        let outage = |e: sea_orm::DbErr| Outage::of(&e).unwrap_or(Outage::Unreachable);
+        if self.backend() == DbBackend::Postgres {
+            let row = self
+                .conn
+                .query_one_raw(Statement::from_string(
+                    DbBackend::Postgres,
+                    "SELECT current_setting('transaction_read_only') AS read_only",
+                ))
+                .await
+                .map_err(outage)?;
+            let read_only = row
+                .and_then(|r| r.try_get::<String>("", "read_only").ok())
+                .is_some_and(|v| v == "on");
+            return if read_only {
+                Err(Outage::ReadOnly)
+            } else {
+                Ok(())
+            };
+        }
+        self.conn
+            .execute_unprepared("SELECT 1")
+            .await
+            .map_err(outage)?;
+        match &self.sqlite_file {
+            Some(file) if !sqlite_writable(file) => Err(Outage::ReadOnly),
+            _ => Ok(()),
+        }
+    }
+
     /// Held for the duration of a write transaction (a no-op guard on PostgreSQL).
     pub async fn write_guard(&self) -> Option<rocket::tokio::sync::MutexGuard<'_, ()>> {
         match &self.write_lock {
@@ -106,8 +143,14 @@ impl Db {
 /// Bytes of a SQLite database file read through a memory map (256 MiB).
 const MMAP_SIZE: u64 = 256 * 1024 * 1024;
 
-/// Connects, creating the SQLite file and its directory when needed.
+/// Connects with the default time limits (see [`connect_with`]).
 pub async fn connect(url: &str, pool_size: u32) -> Result<Db> {
+    connect_with(url, pool_size, DbTimeouts::default()).await
+}
+
+/// Connects, creating the SQLite file and its directory when needed. A zero statement limit
+/// means none (migrations).
+pub async fn connect_with(url: &str, pool_size: u32, timeouts: DbTimeouts) -> Result<Db> {
     let is_sqlite = url.starts_with("sqlite:");
     let is_postgres = url.starts_with("postgres://") || url.starts_with("postgresql://");
     if !is_sqlite && !is_postgres {
@@ -116,19 +159,26 @@ pub async fn connect(url: &str, pool_size: u32) -> Result<Db> {
             redact(url)
         )));
     }
-    if is_sqlite {
-        if let Some(dir) = sqlite_file(url).and_then(|f| f.parent().map(Path::to_path_buf)) {
-            if !dir.as_os_str().is_empty() {
-                ensure_dir(&dir)?;
-            }
+    if let Some(file) = sqlite_file(url).filter(|_| is_sqlite) {
+        if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+            ensure_dir(dir)?;
+        }
+        // Refused here, in one line, rather than by a 500 at every write after a start that
+        // looked fine.
+        if !sqlite_writable(file) {
+            return Err(Error::Config(format!(
+                "database {} is read-only: lichhop writes the file and creates its journal \
+                 beside it, so both the file and its directory must be writable",
+                file.display()
+            )));
         }
     }
     let mut options = ConnectOptions::new(url.to_string());
     options
         .max_connections(pool_size.max(1))
         .min_connections(1)
-        .connect_timeout(Duration::from_secs(5))
-        .acquire_timeout(Duration::from_secs(10))
+        .connect_timeout(timeouts.acquire)
+        .acquire_timeout(timeouts.acquire)
         // Every statement to the log (target sqlx, level info) only when asked: it costs time.
         .sqlx_logging(std::env::var_os("LICHHOP_LOG_SQL").is_some());
     if is_sqlite {
@@ -139,14 +189,22 @@ pub async fn connect(url: &str, pool_size: u32) -> Result<Db> {
         // A server connection can die while idle (restart, firewall): only those are pinged.
         options.test_before_acquire_if_idle_for(Duration::from_secs(30));
     }
+    // SQLite has no statement timeout; a write waits this long for another process's lock.
+    let busy_timeout = match timeouts.statement {
+        Duration::ZERO => Duration::from_secs(60),
+        limit => limit,
+    };
+    // PostgreSQL ends a statement that runs longer (0: no limit), so no query holds a
+    // connection and its locks through an outage of the client's patience.
+    let statement_timeout = timeouts.statement.as_millis().to_string();
     if is_sqlite {
         options
             .map_sqlx_sqlite_pool_opts(|pool| pool.after_release(discard_if_left_in_transaction));
-        options.map_sqlx_sqlite_opts(|o: SqliteConnectOptions| {
+        options.map_sqlx_sqlite_opts(move |o: SqliteConnectOptions| {
             o.journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10))
+                .busy_timeout(busy_timeout)
                 // Reads through a memory map of the file (shared by every connection, served
                 // from the OS page cache) instead of a read call per page missing from each
                 // connection's own small cache: reports and conflict checks read many pages.
@@ -157,7 +215,10 @@ pub async fn connect(url: &str, pool_size: u32) -> Result<Db> {
         // report's join of the occurrences to the days of the period is estimated at millions
         // of rows; compiling it took 2.3 s of a 2.9 s query (EXPLAIN ANALYZE on the report
         // benchmark's database). This application's queries never win back that cost.
-        options.map_sqlx_postgres_opts(|o: PgConnectOptions| o.options([("jit", "off")]));
+        let statement_timeout = statement_timeout.clone();
+        options.map_sqlx_postgres_opts(move |o: PgConnectOptions| {
+            o.options([("jit", "off"), ("statement_timeout", &statement_timeout)])
+        });
     }
     let cannot_open = |e: sea_orm::DbErr| {
         Error::Config(format!(
@@ -172,18 +233,39 @@ pub async fn connect(url: &str, pool_size: u32) -> Result<Db> {
         generic
             .min_connections(0)
             // Replaces the main pool's function: both settings are stated here.
-            .map_sqlx_postgres_opts(|o: PgConnectOptions| {
-                o.options([("jit", "off"), ("plan_cache_mode", "force_generic_plan")])
+            .map_sqlx_postgres_opts(move |o: PgConnectOptions| {
+                o.options([
+                    ("jit", "off"),
+                    ("plan_cache_mode", "force_generic_plan"),
+                    ("statement_timeout", &statement_timeout),
+                ])
             });
         Some(Database::connect(generic).await.map_err(cannot_open)?)
     } else {
         None
     };
     let conn = Database::connect(options).await.map_err(cannot_open)?;
+    if is_postgres {
+        let read_only = conn
+            .query_one_raw(Statement::from_string(
+                DbBackend::Postgres,
+                "SELECT current_setting('transaction_read_only') AS read_only",
+            ))
+            .await
+            .map_err(cannot_open)?
+            .and_then(|r| r.try_get::<String>("", "read_only").ok());
+        if read_only.as_deref() == Some("on") {
+            return Err(Error::Config(format!(
+                "database {} is read-only (a standby server?): lichhop needs a primary",
+                redact(url)
+            )));
+        }
+    }
     Ok(Db {
         conn,
         generic,
         url: url.to_string(),
+        sqlite_file: sqlite_file(url).map(Path::to_path_buf),
         write_lock: is_sqlite.then(|| Arc::new(Mutex::new(()))),
         reference: Arc::default(),
         report_days: Arc::default(),
@@ -224,16 +306,17 @@ pub async fn migrate(db: &Db) -> Result<()> {
     let failed = |e: sea_orm::DbErr| {
         Error::Config(format!("migrations failed: {}", one_line(&e.to_string())))
     };
-    if db.backend() == DbBackend::Sqlite {
-        // Schema changes on one connection of their own: a pooled connection could otherwise
-        // run a statement against the schema as it was before the previous statement.
-        let single = connect(&db.url, 1).await?;
-        let result = Migrator::up(&single.conn, None).await;
-        single.conn.close().await.ok();
-        result.map_err(failed)
-    } else {
-        Migrator::up(&db.conn, None).await.map_err(failed)
-    }
+    // Schema changes on one connection of their own, with no statement time limit (a
+    // migration may rewrite a large table): on SQLite a pooled connection could otherwise run
+    // a statement against the schema as it was before the previous statement.
+    let unbounded = DbTimeouts {
+        statement: Duration::ZERO,
+        ..DbTimeouts::default()
+    };
+    let single = connect_with(&db.url, 1, unbounded).await?;
+    let result = Migrator::up(&single.conn, None).await;
+    single.conn.close().await.ok();
+    result.map_err(failed)
 }
 
 /// Name of the newest applied migration, or "none".
@@ -243,6 +326,15 @@ pub async fn schema_version(db: &Db) -> Result<String> {
         .last()
         .map(|m| m.name().to_string())
         .unwrap_or_else(|| "none".into()))
+}
+
+/// Whether this process may write the SQLite file (when it exists) and create files beside it.
+fn sqlite_writable(file: &Path) -> bool {
+    let dir = match file.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    may_write(dir) && (!file.exists() || may_write(file))
 }
 
 fn sqlite_file(url: &str) -> Option<&Path> {

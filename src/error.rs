@@ -180,17 +180,18 @@ impl Outage {
             | sqlx::Error::WorkerCrashed => Some(Outage::Unreachable),
             sqlx::Error::Database(d) => {
                 let code = d.code()?;
-                match code.parse::<i32>() {
-                    // SQLite: the primary result code is the low byte of an extended one.
-                    Ok(n) => match n & 0xff {
+                // PostgreSQL's SQLSTATE has five characters; SQLite's codes are numbers below
+                // 10,000 (the primary code is the low byte of an extended one).
+                let sqlite_code = (code.len() < 5).then(|| code.parse::<i32>().ok()).flatten();
+                match sqlite_code {
+                    Some(n) => match n & 0xff {
                         13 => Some(Outage::DiskFull),
                         8 => Some(Outage::ReadOnly),
                         5 | 6 => Some(Outage::TimedOut),
                         10 | 14 => Some(Outage::Unreachable),
                         _ => None,
                     },
-                    // PostgreSQL SQLSTATEs.
-                    Err(_) => match code.as_ref() {
+                    None => match code.as_ref() {
                         "53100" => Some(Outage::DiskFull),
                         "25006" => Some(Outage::ReadOnly),
                         "57014" | "55P03" => Some(Outage::TimedOut),
@@ -288,7 +289,12 @@ impl Error {
 
     /// The error a catcher answers for `status`: the message a guard left in the request's
     /// cache when there is one, else a general message for the status.
-    pub fn for_status(status: Status, guard_message: Option<Msg>, field: Option<String>) -> Self {
+    pub fn for_status(
+        status: Status,
+        guard_message: Option<Msg>,
+        field: Option<String>,
+        outage: Option<Outage>,
+    ) -> Self {
         let msg = |vi: &str, en: &str| guard_message.clone().unwrap_or_else(|| Msg::new(vi, en));
         match status.code {
             400 => Error::BadRequest(msg(
@@ -330,6 +336,10 @@ impl Error {
                 "Quá nhiều yêu cầu; xin thử lại sau.",
                 "Too many requests; please try again later.",
             )),
+            503 => Error::Unavailable {
+                outage: outage.unwrap_or(Outage::Unreachable),
+                detail: format!("status {status}"),
+            },
             _ => Error::Internal(format!("status {status}")),
         }
     }
@@ -398,6 +408,29 @@ impl Error {
 }
 
 impl Error {
+    /// Leaves what the catcher needs to answer this refusal of a guard (its message, field and
+    /// outage) in the request's cache: a guard's outcome carries only a status.
+    pub fn leave_for_catcher(&self, req: &Request<'_>) {
+        req.local_cache(|| Some(self.message()));
+        req.local_cache(|| RefusedField(self.field().map(str::to_string)));
+        if let Error::Unavailable { outage, .. } = self {
+            req.local_cache(|| Some(*outage));
+        }
+    }
+
+    /// A copy for a second reader of a cached outcome (a request's caller is resolved once).
+    pub fn duplicate(&self) -> Error {
+        match self {
+            Error::Unauthorized(m) => Error::Unauthorized(m.clone()),
+            Error::Forbidden(m) => Error::Forbidden(m.clone()),
+            Error::Unavailable { outage, detail } => Error::Unavailable {
+                outage: *outage,
+                detail: detail.clone(),
+            },
+            other => Error::Internal(other.to_string()),
+        }
+    }
+
     /// The JSON body of this refusal, in `lang`.
     pub fn json_body(&self, lang: Lang) -> String {
         let body = ErrorBody {

@@ -11,6 +11,7 @@ pub mod bootstrap;
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod deadline;
 pub mod demo;
 pub mod domain;
 pub mod error;

@@ -112,7 +112,7 @@ async fn resolve(req: &Request<'_>) -> Result<Caller, Error> {
         .await;
     match cached {
         Ok(c) => Ok(c.clone()),
-        Err(e) => Err(clone_error(e)),
+        Err(e) => Err(e.duplicate()),
     }
 }
 
@@ -122,13 +122,6 @@ pub fn client_ip(req: &Request<'_>) -> Option<String> {
     req.client_ip().map(|ip| ip.to_string())
 }
 
-fn clone_error(e: &Error) -> Error {
-    match e {
-        Error::Unauthorized(m) => Error::Unauthorized(m.clone()),
-        Error::Forbidden(m) => Error::Forbidden(m.clone()),
-        other => Error::Internal(other.to_string()),
-    }
-}
 
 async fn from_bearer(db: &Db, header: &str) -> Result<Caller, Error> {
     let token = header
@@ -172,7 +165,7 @@ async fn from_bearer(db: &Db, header: &str) -> Result<Caller, Error> {
 fn fail<T>(req: &Request<'_>, e: Error) -> Outcome<T, Error> {
     let status = e.status();
     // Kept for the catcher, which renders the message in the caller's language.
-    req.local_cache(|| Some(e.message()));
+    e.leave_for_catcher(req);
     Outcome::Error((status, e))
 }
 
