@@ -122,7 +122,6 @@ pub fn client_ip(req: &Request<'_>) -> Option<String> {
     req.client_ip().map(|ip| ip.to_string())
 }
 
-
 async fn from_bearer(db: &Db, header: &str) -> Result<Caller, Error> {
     let token = header
         .split_once(' ')

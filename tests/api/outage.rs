@@ -82,6 +82,35 @@ fn request(o: &Office, n: u32) -> Value {
     })
 }
 
+/// A meeting request of the clerk of agency A: status, Retry-After, body.
+async fn register_with(
+    app: &TestApp,
+    o: &Office,
+    n: u32,
+    lang: &str,
+) -> (Status, Option<String>, Value) {
+    let res = app
+        .client
+        .post("/api/v1/meetings")
+        .header(Header::new(
+            "Authorization",
+            format!("Bearer {}", o.clerk_a.token),
+        ))
+        .header(Header::new("Accept-Language", lang.to_string()))
+        .header(rocket::http::ContentType::JSON)
+        .body(request(o, n).to_string())
+        .dispatch()
+        .await;
+    let status = res.status();
+    let retry_after = res.headers().get_one("Retry-After").map(str::to_string);
+    let body = res.into_json().await.unwrap_or(Value::Null);
+    (status, retry_after, body)
+}
+
+async fn register(app: &TestApp, o: &Office, n: u32) -> (Status, Option<String>, Value) {
+    register_with(app, o, n, "vi").await
+}
+
 #[rocket::async_test]
 async fn a_full_disk_never_acknowledges_a_write_it_did_not_keep() {
     if test_backend() != "sqlite" {
@@ -110,20 +139,7 @@ async fn a_full_disk_never_acknowledges_a_write_it_did_not_keep() {
     let mut acknowledged = Vec::new();
     let mut refused = 0;
     for n in 0..12 {
-        let res = app
-            .client
-            .post("/api/v1/meetings")
-            .header(Header::new(
-                "Authorization",
-                format!("Bearer {}", o.clerk_a.token),
-            ))
-            .header(rocket::http::ContentType::JSON)
-            .body(request(&o, n).to_string())
-            .dispatch()
-            .await;
-        let status = res.status();
-        let retry_after = res.headers().get_one("Retry-After").map(str::to_string);
-        let body: Value = res.into_json().await.unwrap_or(Value::Null);
+        let (status, retry_after, body) = register_with(&app, &o, n, "vi").await;
         match status {
             Status::Created => acknowledged.push(body["id"].as_i64().unwrap()),
             Status::ServiceUnavailable => {
@@ -147,15 +163,7 @@ async fn a_full_disk_never_acknowledges_a_write_it_did_not_keep() {
 
     // Space returns: the next write succeeds at once, with no restart.
     std::fs::remove_file(filler).unwrap();
-    let (s, _, m) = app
-        .call(
-            Method::Post,
-            "/api/v1/meetings",
-            Some(&o.clerk_a),
-            Some(&request(&o, 20)),
-            &[],
-        )
-        .await;
+    let (s, _, m) = register(&app, &o, 20).await;
     assert_eq!(s, Status::Created, "{m}");
     acknowledged.push(m["id"].as_i64().unwrap());
 
@@ -376,15 +384,7 @@ async fn a_hung_postgresql_answers_503_in_bounded_time_and_recovers() {
         rocket::tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert!(served, "no recovery after the database returned");
-    let (s, _, m) = app
-        .call(
-            Method::Post,
-            "/api/v1/meetings",
-            Some(&o.clerk_a),
-            Some(&request(&o, 4)),
-            &[],
-        )
-        .await;
+    let (s, _, m) = register(&app, &o, 4).await;
     assert_eq!(s, Status::Created, "{m}");
 }
 
@@ -437,35 +437,20 @@ async fn a_read_only_postgresql_is_reported_and_refused_with_503_and_recovered_f
         "never reported read-only"
     );
     for _ in 0..10 {
-        let res = app
-            .client
-            .post("/api/v1/meetings")
-            .header(Header::new(
-                "Authorization",
-                format!("Bearer {}", o.clerk_a.token),
-            ))
-            .header(rocket::http::ContentType::JSON)
-            .body(request(&o, 5).to_string())
-            .dispatch()
-            .await;
-        assert_eq!(res.status(), Status::ServiceUnavailable);
-        assert!(res.headers().get_one("Retry-After").is_some());
-        let body: Value = res.into_json().await.unwrap();
+        let (status, retry_after, body) = register_with(&app, &o, 5, "en").await;
+        assert_eq!(status, Status::ServiceUnavailable);
+        assert!(retry_after.is_some());
+        assert!(
+            body["message"].as_str().unwrap().contains("read-only"),
+            "{body}"
+        );
         assert_eq!(body["error"], "database_unavailable", "{body}");
     }
 
     set_read_only(false).await;
     let mut served = false;
     for _ in 0..30 {
-        let (s, _, _) = app
-            .call(
-                Method::Post,
-                "/api/v1/meetings",
-                Some(&o.clerk_a),
-                Some(&request(&o, 6)),
-                &[],
-            )
-            .await;
+        let (s, _, _) = register(&app, &o, 6).await;
         if s == Status::Created {
             served = true;
             break;
