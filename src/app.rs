@@ -4,15 +4,41 @@
 use crate::bootstrap::{self, AdminBootstrap};
 use crate::config::{ensure_dir, ensure_writable_data_dir, figment_with_secret, AppConfig};
 use crate::{api, db, deadline, web, Result};
-use rocket::figment::providers::Env;
-use rocket::figment::Figment;
+use rocket::figment::providers::{Env, Format, Serialized, Toml};
+use rocket::figment::{Figment, Profile};
 use rocket::{Build, Rocket};
 use serde::Deserialize;
 
-/// Rocket's own figment (Rocket.toml, `ROCKET_*`) plus `LICHHOP_*` variables for our keys
-/// (`LICHHOP_DATA_DIR`, `LICHHOP_ADMIN_PASSWORD`, …).
+/// Rocket's figment with lichhop's documented defaults compiled in under Rocket.toml and
+/// `ROCKET_*` (so a server started anywhere, without Rocket.toml, behaves as the README says),
+/// plus `LICHHOP_*` variables for our keys (`LICHHOP_DATA_DIR`, `LICHHOP_ADMIN_PASSWORD`, …).
 pub fn figment() -> Figment {
-    rocket::Config::figment().merge(Env::prefixed("LICHHOP_").global())
+    Figment::from(rocket::Config::default())
+        .merge(Serialized::defaults(defaults()))
+        .merge(Toml::file(Env::var_or("ROCKET_CONFIG", "Rocket.toml")).nested())
+        .merge(Env::prefixed("ROCKET_").ignore(&["PROFILE"]).global())
+        .select(Profile::from_env_or(
+            "ROCKET_PROFILE",
+            rocket::Config::DEFAULT_PROFILE,
+        ))
+        .merge(Env::prefixed("LICHHOP_").global())
+}
+
+/// Where lichhop's defaults differ from Rocket's (see the README's configuration table).
+fn defaults() -> serde_json::Value {
+    serde_json::json!({
+        // No `Server: Rocket` header: nothing to gain from naming the server to every client.
+        "ident": false,
+        // The request form with many attendees and a long agenda; document uploads.
+        "limits": {
+            "json": "1 MiB",
+            "form": "256 KiB",
+            "data-form": "25 MiB",
+            "file": "25 MiB",
+        },
+        // Finish requests in flight for up to 5 s after SIGTERM (an idle server stops at once).
+        "shutdown": { "grace": 5, "mercy": 5 },
+    })
 }
 
 #[derive(Deserialize, Default)]

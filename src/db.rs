@@ -131,6 +131,14 @@ impl Db {
         }
     }
 
+    /// Closes every connection (at shutdown).
+    pub async fn close(&self) {
+        self.conn.clone().close().await.ok();
+        if let Some(generic) = &self.generic {
+            generic.clone().close().await.ok();
+        }
+    }
+
     /// Held for the duration of a write transaction (a no-op guard on PostgreSQL).
     pub async fn write_guard(&self) -> Option<rocket::tokio::sync::MutexGuard<'_, ()>> {
         match &self.write_lock {

@@ -41,10 +41,15 @@ async fn run(command: Command) -> Result<(), Error> {
                 let report = demo::load(db).await?;
                 println!("{report}");
             }
-            rocket
+            let stopped = rocket
                 .launch()
                 .await
                 .map_err(|e| Error::Config(format!("server: {e}")))?;
+            // Close the pool now: its connections' worker threads would otherwise keep the
+            // process alive until they notice the pool is gone.
+            if let Some(db) = stopped.state::<db::Db>() {
+                db.close().await;
+            }
             Ok(())
         }
         Command::Migrate { status, down } => {

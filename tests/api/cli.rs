@@ -107,3 +107,83 @@ fn migrate_then_status_lists_applied_migrations() {
         "{out}"
     );
 }
+
+/// Started from a directory with no Rocket.toml, the server keeps the README's defaults (no
+/// `Server` header, 256 KiB forms); and SIGTERM with an idle keep-alive connection open stops
+/// it at once.
+#[test]
+fn the_documented_defaults_hold_without_rocket_toml() {
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lichhop"))
+        .arg("serve")
+        .current_dir(dir.path())
+        .env_remove("DATABASE_URL")
+        .env_remove("ROCKET_CONFIG")
+        .env("ROCKET_PORT", port.to_string())
+        .env("LICHHOP_ADMIN_PASSWORD", "mat-khau-quan-tri-thu")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stream = None;
+    for _ in 0..200 {
+        if let Ok(s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+            stream = Some(s);
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let mut stream = stream.expect("the server listens");
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let mut head = vec![0u8; 4096];
+    let n = stream.read(&mut head).unwrap();
+    let head = String::from_utf8_lossy(&head[..n]).to_ascii_lowercase();
+    assert!(head.starts_with("http/1.1 200"), "{head}");
+    assert!(!head.contains("\r\nserver:"), "a Server header: {head}");
+
+    // Forms up to 256 KiB are read (and refused for their content), larger ones are 413.
+    let post_form = |kib: usize| {
+        let body = format!("username=a&password={}", "x".repeat(kib * 1024));
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        write!(
+            s,
+            "POST /dang-nhap HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\
+             Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+        let mut answer = String::new();
+        let _ = s.read_to_string(&mut answer);
+        answer.get(9..12).unwrap_or_default().to_string()
+    };
+    assert_ne!(post_form(200), "413");
+    assert_eq!(post_form(300), "413");
+
+    // The connection stays open and idle; the server still stops at once (the 5 s grace is
+    // for requests in flight). Generous bound: this is not a benchmark.
+    // Nothing in flight: the last answer is half a second old.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let asked = std::time::Instant::now();
+    // SAFETY: kill has no memory preconditions.
+    unsafe { kill(child.id() as i32, 15) };
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status}");
+    assert!(
+        asked.elapsed() < std::time::Duration::from_secs(4),
+        "stopped after {:?}",
+        asked.elapsed()
+    );
+    drop(stream);
+}
+
+extern "C" {
+    fn kill(pid: i32, sig: i32) -> i32;
+}
