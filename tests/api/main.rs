@@ -22,6 +22,7 @@ mod lobby;
 mod meeting_pages;
 mod openapi;
 mod pages;
+mod privacy;
 mod quality_pages;
 mod race;
 mod reports;
