@@ -1,7 +1,9 @@
 //! What others may not see (issue #19): another agency's confidential meetings reach a clerk only
 //! as "Bận" (busy), with neither id nor title, wherever other meetings show — conflict check,
 //! the form's live check, find a time, availability, calendars and their API, the lobby screen —
-//! while the office and the agency itself still see them.
+//! while the office and the agency itself still see them; and public output (the public feed,
+//! the weekly schedule page, its embed and API, the lobby) names people by name and position
+//! only, never their e-mail addresses or phone numbers.
 
 use crate::helpers::*;
 use crate::request_form::signed_in;
@@ -338,4 +340,169 @@ async fn another_agencys_confidential_meeting_is_only_busy_wherever_a_clerk_look
             );
         }
     }
+}
+
+/// Every person and agency gets an e-mail address and a phone number; returns them.
+async fn give_everyone_addresses(app: &TestApp) -> Vec<String> {
+    use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+    let mut contacts = Vec::new();
+    for p in entity::person::Entity::find()
+        .all(&app.db().conn)
+        .await
+        .unwrap()
+    {
+        let (email, phone) = (
+            format!("canbo{}@quangngai.gov.vn", p.id),
+            format!("0913 {:06}", p.id),
+        );
+        contacts.push(email.clone());
+        contacts.push(phone.clone());
+        let mut a: entity::person::ActiveModel = p.into();
+        a.email = Set(Some(email));
+        a.phone = Set(Some(phone));
+        a.update(&app.db().conn).await.unwrap();
+    }
+    for g in entity::agency::Entity::find()
+        .all(&app.db().conn)
+        .await
+        .unwrap()
+    {
+        let email = format!("donvi{}@quangngai.gov.vn", g.id);
+        contacts.push(email.clone());
+        let mut a: entity::agency::ActiveModel = g.into();
+        a.email = Set(Some(email));
+        a.update(&app.db().conn).await.unwrap();
+    }
+    contacts
+}
+
+/// An e-mail address anywhere in `text`: an "@" right after a letter or digit.
+fn has_email(text: &str) -> bool {
+    text.match_indices('@').any(|(at, _)| {
+        text[..at]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_ascii_alphanumeric())
+    })
+}
+
+#[rocket::async_test]
+async fn public_output_names_people_without_their_addresses_or_phones() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    let contacts = give_everyone_addresses(&app).await;
+    let today = clock::office_date(clock::now());
+    let week = clock::week_start(today);
+    let title = "Tiếp đoàn công tác Bộ Kế hoạch và Đầu tư";
+    let body = json!({"title": title, "room_id": o.rooms[4], "chair_id": o.leaders[0],
+        "attendees": [{"person_id": o.leaders[1], "role": "required"},
+                      {"person_id": o.leaders[2], "role": "optional"},
+                      {"agency_id": o.agency_b}],
+        "starts_at": format!("{today}T19:00"), "ends_at": format!("{today}T19:30"),
+        "visibility": "public", "submit": true});
+    app.approved(&o, &o.clerk_a, &body).await;
+    let chair = {
+        use sea_orm::EntityTrait;
+        entity::person::Entity::find_by_id(o.leaders[0])
+            .one(&app.db().conn)
+            .await
+            .unwrap()
+            .unwrap()
+    };
+
+    let feed = anonymous_get(&app, "/feeds/public.ics").await;
+    let outputs = [
+        ("/feeds/public.ics".to_string(), feed.clone()),
+        (
+            format!("/lich-cong-tac?tuan={week}"),
+            anonymous_get(&app, &format!("/lich-cong-tac?tuan={week}")).await,
+        ),
+        (
+            format!("/lich-cong-tac?tuan={week}&embed=1"),
+            anonymous_get(&app, &format!("/lich-cong-tac?tuan={week}&embed=1")).await,
+        ),
+        (
+            format!("/api/v1/schedule/{week}"),
+            anonymous_get(&app, &format!("/api/v1/schedule/{week}")).await,
+        ),
+        (
+            "/man-hinh".to_string(),
+            anonymous_get(&app, "/man-hinh").await,
+        ),
+    ];
+    for (path, text) in &outputs {
+        // The meeting and its chair are there, by name and position.
+        assert!(text.contains(title), "{path} lists the meeting");
+        assert!(text.contains(&chair.full_name), "{path} names the chair");
+        for c in &contacts {
+            assert!(!text.contains(c.as_str()), "{path} shows {c}");
+        }
+        // (An event's UID is "id@host" by RFC 5545 §3.8.4.7's advice: an id, not an address.)
+        let shown: Vec<&str> = text.lines().filter(|l| !l.starts_with("UID:")).collect();
+        let shown = shown.join("\n");
+        assert!(!has_email(&shown), "{path} shows an e-mail address: {text}");
+    }
+    assert!(!feed.contains("mailto:"));
+    assert!(
+        feed.contains(&format!("urn:lichhop:person:{}", chair.id)),
+        "attendees stay, as names"
+    );
+    // It still parses, with the chair as an attendee named by position and name.
+    let unfolded = lichhop::feeds::rfc5545::unfold(&feed);
+    let cal = ical::IcalParser::new(std::io::BufReader::new(unfolded.as_bytes()))
+        .next()
+        .expect("one calendar")
+        .expect("the ical crate parses it");
+    let ev = cal
+        .events
+        .iter()
+        .find(|e| {
+            e.properties
+                .iter()
+                .any(|p| p.name == "SUMMARY" && p.value.as_deref() == Some(title))
+        })
+        .expect("the meeting is in the feed");
+    let chair_line = ev
+        .properties
+        .iter()
+        .find(|p| {
+            p.name == "ATTENDEE"
+                && p.params
+                    .as_ref()
+                    .is_some_and(|ps| ps.iter().any(|(k, v)| k == "ROLE" && v == &["CHAIR"]))
+        })
+        .expect("the chair attends");
+    assert_eq!(
+        chair_line.value.as_deref(),
+        Some(format!("urn:lichhop:person:{}", chair.id).as_str())
+    );
+    let cn = chair_line
+        .params
+        .as_ref()
+        .unwrap()
+        .iter()
+        .find(|(k, _)| k == "CN");
+    assert!(
+        cn.is_some_and(|(_, v)| v[0].contains(&chair.full_name)),
+        "{cn:?}"
+    );
+
+    // A signed-in official's own feed keeps the addresses, for replying from a calendar.
+    let (s, _, t) = app
+        .call(
+            Method::Post,
+            "/api/v1/feed-tokens",
+            Some(&o.staff),
+            Some(&json!({"scope": "person", "person_id": o.leaders[0]})),
+            &[],
+        )
+        .await;
+    assert_eq!(s, Status::Created, "{t}");
+    let url = t["url"].as_str().unwrap();
+    let path = &url[url.find("/feeds/").unwrap()..];
+    let own = anonymous_get(&app, path).await;
+    assert!(
+        own.contains(&format!("mailto:canbo{}@quangngai.gov.vn", chair.id)),
+        "{own}"
+    );
 }
