@@ -7,6 +7,7 @@ use crate::domain::availability::{self, FreeSlot};
 use crate::domain::conflicts::{self, Conflict, Draft, Severity};
 use crate::domain::registration::{self, Actor, MeetingInput};
 use crate::domain::settings::{self, Settings};
+use crate::domain::visibility::Viewer;
 use crate::Result;
 use rocket::serde::json::Json;
 use rocket::State;
@@ -61,9 +62,10 @@ pub async fn check_draft(
 #[utoipa::path(tag = "conflicts", responses((status = 200, description = "done", body = Conflicts), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[get("/api/v1/meetings/<id>/conflicts")]
 pub async fn of_meeting(caller: Caller, db: &State<Db>, id: i32) -> Result<Json<Conflicts>> {
-    let m = registration::get(db, &Actor::from(&caller), id).await?;
+    let actor = Actor::from(&caller);
+    let m = registration::get(db, &actor, id).await?;
     let s = settings::load(db).await?;
-    let found = conflicts::of_meeting(db, &m, &s).await?;
+    let found = conflicts::of_meeting(db, &m, &s, Viewer::Signed(&actor)).await?;
     Ok(Json(Conflicts::of(db, found, &s).await?))
 }
 

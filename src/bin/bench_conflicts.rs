@@ -18,6 +18,7 @@ use lichhop::domain::clock::{self, OFFICE_TZ};
 use lichhop::domain::conflicts::{self, Draft, DraftSlot};
 use lichhop::domain::recurrence;
 use lichhop::domain::settings::Settings;
+use lichhop::domain::visibility::Viewer;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, TransactionTrait,
@@ -370,9 +371,14 @@ async fn run(label: &str, db: &Db, n: usize, checks: usize) {
 
     // Warm up caches and the pool.
     for _ in 0..50 {
-        conflicts::check(db, &draft(&r, &mut rng, &days, None), &settings)
-            .await
-            .unwrap();
+        conflicts::check(
+            db,
+            &draft(&r, &mut rng, &days, None),
+            &settings,
+            Viewer::Office,
+        )
+        .await
+        .unwrap();
     }
 
     let mut point = Vec::with_capacity(checks);
@@ -390,7 +396,9 @@ async fn run(label: &str, db: &Db, n: usize, checks: usize) {
     for _ in 0..checks {
         let d = draft(&r, &mut rng, &days, None);
         let t = Instant::now();
-        let c = conflicts::check(db, &d, &settings).await.unwrap();
+        let c = conflicts::check(db, &d, &settings, Viewer::Office)
+            .await
+            .unwrap();
         single.push(t.elapsed().as_secs_f64() * 1e6);
         found += c.len();
     }
@@ -398,7 +406,9 @@ async fn run(label: &str, db: &Db, n: usize, checks: usize) {
     for _ in 0..(checks / 10).max(10) {
         let d = draft(&r, &mut rng, &days, Some(52));
         let t = Instant::now();
-        conflicts::check(db, &d, &settings).await.unwrap();
+        conflicts::check(db, &d, &settings, Viewer::Office)
+            .await
+            .unwrap();
         series.push(t.elapsed().as_secs_f64() * 1e6);
     }
     let mut finds = Vec::new();

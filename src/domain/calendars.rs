@@ -4,13 +4,14 @@
 //!
 //! What a viewer sees of a meeting: the office sees everything; an agency's clerk sees the rooms'
 //! occupancy, its own agency's meetings in detail, and other agencies' meetings only as "Bận"
-//! (busy); a confidential meeting is never shown in detail outside the office.
+//! (busy) — the rule of [`crate::domain::visibility`].
 
 use crate::db::Db;
 use crate::domain::clock::{self, OFFICE_TZ};
 use crate::domain::persons;
 use crate::domain::registration::{self, Actor, MeetingFilter};
 use crate::domain::settings::Settings;
+use crate::domain::visibility::{self, Viewer};
 use crate::domain::weekly_schedule::short_position;
 use crate::domain::working_days::Calendar;
 use crate::{Error, Result};
@@ -98,13 +99,6 @@ fn hm(t: DateTime<Utc>) -> String {
     t.with_timezone(&OFFICE_TZ).format("%H:%M").to_string()
 }
 
-/// May `actor` see the content of `m` (title, chair, link)? Otherwise it shows as "Bận".
-pub fn shows_detail(actor: &Actor, m: &meeting::Model) -> bool {
-    actor.office
-        || (actor.agency_id == Some(m.requesting_agency_id)
-            && m.visibility != Visibility::Confidential)
-}
-
 /// One meeting in a calendar cell, as the viewer may see it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Entry {
@@ -166,7 +160,7 @@ impl Names {
     /// The entry of `o` on `day` (its part of that day), as `actor` may see it.
     fn entry(&self, actor: &Actor, o: &occurrence::Model, day: NaiveDate) -> Option<Entry> {
         let m = self.meetings.get(&o.meeting_id)?;
-        let detail = shows_detail(actor, m);
+        let detail = visibility::of(Viewer::Signed(actor), m).detail();
         let (from, to) = (day_start(day), day_start(day + Duration::days(1)));
         let start = o.starts_at.max(from);
         let end = o.ends_at.min(to);
@@ -201,7 +195,7 @@ impl Names {
 }
 
 /// Occurrences shown in `from..to`, every agency's: the calendars show rooms' occupancy, and
-/// [`shows_detail`] decides per viewer what each one reveals.
+/// [`visibility::of`] decides per viewer what each one reveals.
 async fn shown_between(
     db: &Db,
     actor: &Actor,

@@ -23,7 +23,9 @@ use crate::domain::recurrence;
 use crate::domain::reference::{self, Reference};
 use crate::domain::registration::MAX_DAYS;
 use crate::domain::settings::Settings;
+use crate::domain::visibility::{self, Viewer};
 use crate::domain::working_days::Calendar;
+use crate::error::Msg;
 use crate::Result;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
 use entity::*;
@@ -60,11 +62,14 @@ pub enum Severity {
     Warning,
 }
 
-/// The other meeting a conflict names.
+/// The other meeting a conflict names, as the viewer may see it ([`visibility`]): a meeting
+/// the viewer may not open is only "Bận" (busy), without its id or title.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct OtherMeeting {
-    pub id: i32,
-    pub title: String,
+    pub id: Option<i32>,
+    pub title: Option<String>,
+    /// Shown only as "Bận": `id` and `title` are withheld.
+    pub busy: bool,
     pub status: MeetingStatus,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
@@ -254,6 +259,9 @@ pub struct Busy {
     pub ends_at: DateTime<Utc>,
     pub room_id: Option<i32>,
     pub chair_id: Option<i32>,
+    /// Who may see what of it ([`visibility::sight`]).
+    pub requesting_agency_id: i32,
+    pub visibility: Visibility,
 }
 
 /// A busy occurrence through one of its required attendees.
@@ -266,14 +274,28 @@ pub struct BusyAttendee {
 }
 
 impl Busy {
-    fn other(&self) -> OtherMeeting {
-        OtherMeeting {
-            id: self.meeting_id,
-            title: self.title.clone(),
+    /// The meeting as `viewer` may see it, and how messages name it (Vietnamese, English):
+    /// `#12 «title»`, or `«Bận»` when the viewer may not see it.
+    fn seen(&self, viewer: Viewer) -> (OtherMeeting, String, String) {
+        let detail = visibility::sight(viewer, self.requesting_agency_id, self.visibility).detail();
+        let other = OtherMeeting {
+            id: detail.then_some(self.meeting_id),
+            title: detail.then(|| self.title.clone()),
+            busy: !detail,
             status: self.status,
             starts_at: self.starts_at,
             ends_at: self.ends_at,
-        }
+        };
+        let (vi, en) = if detail {
+            (
+                format!("#{} «{}»", self.meeting_id, self.title),
+                format!("#{} \"{}\"", self.meeting_id, self.title),
+            )
+        } else {
+            let busy = Msg::t("privacy.busy", &[]);
+            (format!("«{}»", busy.vi), format!("\"{}\"", busy.en))
+        };
+        (other, vi, en)
     }
 }
 
@@ -295,6 +317,8 @@ fn busy_select(exclude: Option<i32>) -> sea_orm::Select<occurrence::Entity> {
         .column(occurrence::Column::EndsAt)
         .column(occurrence::Column::RoomId)
         .column(occurrence::Column::ChairId)
+        .column(meeting::Column::RequestingAgencyId)
+        .column(meeting::Column::Visibility)
         .join(JoinType::InnerJoin, occurrence::Relation::Meeting.def());
     match exclude {
         Some(id) => q.filter(occurrence::Column::MeetingId.ne(id)),
@@ -565,8 +589,14 @@ impl Searches<'_> {
     }
 }
 
-/// Every conflict of `draft`, sorted by date, errors first.
-pub async fn check(db: &Db, draft: &Draft, settings: &Settings) -> Result<Vec<Conflict>> {
+/// Every conflict of `draft`, sorted by date, errors first; the other meetings named as
+/// `viewer` may see them.
+pub async fn check(
+    db: &Db,
+    draft: &Draft,
+    settings: &Settings,
+    viewer: Viewer<'_>,
+) -> Result<Vec<Conflict>> {
     let mut out = Vec::new();
     let Some(first) = draft.slots.iter().map(|s| s.starts_at).min() else {
         return Ok(out);
@@ -666,6 +696,7 @@ pub async fn check(db: &Db, draft: &Draft, settings: &Settings) -> Result<Vec<Co
                     continue;
                 }
                 let rn = room_name(r);
+                let (other, name_vi, name_en) = b.seen(viewer);
                 let (kind, severity, vi, en) = if overlaps(
                     slot.starts_at,
                     slot.ends_at,
@@ -676,20 +707,20 @@ pub async fn check(db: &Db, draft: &Draft, settings: &Settings) -> Result<Vec<Co
                         (
                             Kind::RoomOverlap,
                             Severity::Error,
-                            format!("Lịch họp này đã trùng với phòng họp {} ({when}): cuộc họp đã duyệt #{} «{}».", rn.name, b.meeting_id, b.title),
-                            format!("Room {} is taken ({when}) by approved meeting #{} \"{}\".", rn.name, b.meeting_id, b.title),
+                            format!("Lịch họp này đã trùng với phòng họp {} ({when}): cuộc họp đã duyệt {name_vi}.", rn.name),
+                            format!("Room {} is taken ({when}) by approved meeting {name_en}.", rn.name),
                         )
                     } else {
                         (
                             Kind::RoomPendingOverlap,
                             Severity::Warning,
                             format!(
-                                "Phòng họp {} ({when}) đã có đăng ký đang chờ duyệt #{} «{}».",
-                                rn.name, b.meeting_id, b.title
+                                "Phòng họp {} ({when}) đã có đăng ký đang chờ duyệt {name_vi}.",
+                                rn.name
                             ),
                             format!(
-                                "Room {} ({when}) is also requested by pending meeting #{} \"{}\".",
-                                rn.name, b.meeting_id, b.title
+                                "Room {} ({when}) is also requested by pending meeting {name_en}.",
+                                rn.name
                             ),
                         )
                     }
@@ -699,14 +730,14 @@ pub async fn check(db: &Db, draft: &Draft, settings: &Settings) -> Result<Vec<Co
                     (
                         Kind::RoomBuffer,
                         Severity::Warning,
-                        format!("Phòng họp {} cần {} phút chuẩn bị giữa hai cuộc họp; cuộc họp #{} «{}» ({}–{}) sát giờ.", rn.name, buffer.num_minutes(), b.meeting_id, b.title, hm(b.starts_at), hm(b.ends_at)),
-                        format!("Room {} needs {} minutes of setup between meetings; meeting #{} \"{}\" ({}–{}) is too close.", rn.name, buffer.num_minutes(), b.meeting_id, b.title, hm(b.starts_at), hm(b.ends_at)),
+                        format!("Phòng họp {} cần {} phút chuẩn bị giữa hai cuộc họp; cuộc họp {name_vi} ({}–{}) sát giờ.", rn.name, buffer.num_minutes(), hm(b.starts_at), hm(b.ends_at)),
+                        format!("Room {} needs {} minutes of setup between meetings; meeting {name_en} ({}–{}) is too close.", rn.name, buffer.num_minutes(), hm(b.starts_at), hm(b.ends_at)),
                     )
                 } else {
                     continue;
                 };
                 let mut c = Conflict::new(kind, severity, Some(date), vi, en);
-                c.meeting = Some(b.other());
+                c.meeting = Some(other);
                 c.room = Some(rn);
                 out.push(c);
             }
@@ -726,7 +757,9 @@ pub async fn check(db: &Db, draft: &Draft, settings: &Settings) -> Result<Vec<Co
             if !is_chair && b.status != MeetingStatus::Approved {
                 continue;
             }
-            out.push(person_conflict(&reference, p, is_chair, b, &when, date));
+            out.push(person_conflict(
+                &reference, p, is_chair, b, &when, date, viewer,
+            ));
         }
         for BusyAttendee {
             busy: b,
@@ -744,7 +777,9 @@ pub async fn check(db: &Db, draft: &Draft, settings: &Settings) -> Result<Vec<Co
                 continue;
             }
             let is_chair = slot.chair_id == Some(p) && b.chair_id == Some(p);
-            out.push(person_conflict(&reference, p, is_chair, b, &when, date));
+            out.push(person_conflict(
+                &reference, p, is_chair, b, &when, date, viewer,
+            ));
         }
         calendar_conflicts(&calendar, slot, draft.kind, settings, &room_name, &mut out);
     }
@@ -779,7 +814,9 @@ fn person_conflict(
     b: &Busy,
     when: &str,
     date: NaiveDate,
+    viewer: Viewer,
 ) -> Conflict {
+    let (other, name_vi, name_en) = b.seen(viewer);
     let who = Named {
         id: p,
         name: reference
@@ -807,12 +844,12 @@ fn person_conflict(
             },
             Some(date),
             format!(
-                "Người chủ trì {} đã có cuộc họp {state_vi} #{} «{}» trùng thời gian ({when}).",
-                who.name, b.meeting_id, b.title
+                "Người chủ trì {} đã có cuộc họp {state_vi} {name_vi} trùng thời gian ({when}).",
+                who.name
             ),
             format!(
-                "The chair {} already has {state_en} meeting #{} \"{}\" at that time ({when}).",
-                who.name, b.meeting_id, b.title
+                "The chair {} already has {state_en} meeting {name_en} at that time ({when}).",
+                who.name
             ),
         )
     } else {
@@ -821,16 +858,16 @@ fn person_conflict(
             Severity::Warning,
             Some(date),
             format!(
-                "Thành phần {} đã dự cuộc họp đã duyệt #{} «{}» trùng thời gian ({when}).",
-                who.name, b.meeting_id, b.title
+                "Thành phần {} đã dự cuộc họp đã duyệt {name_vi} trùng thời gian ({when}).",
+                who.name
             ),
             format!(
-                "Attendee {} is already in approved meeting #{} \"{}\" at that time ({when}).",
-                who.name, b.meeting_id, b.title
+                "Attendee {} is already in approved meeting {name_en} at that time ({when}).",
+                who.name
             ),
         )
     };
-    c.meeting = Some(b.other());
+    c.meeting = Some(other);
     c.person = Some(who);
     c
 }
@@ -1011,9 +1048,10 @@ pub async fn of_meeting(
     db: &Db,
     m: &meeting::Model,
     settings: &Settings,
+    viewer: Viewer<'_>,
 ) -> Result<(Draft, Vec<Conflict>)> {
     let draft = Draft::of_saved(&db.conn, m).await?;
-    let mut found = check(db, &draft, settings).await?;
+    let mut found = check(db, &draft, settings, viewer).await?;
     if let Some(flag) = crate::domain::documents::due_of(&db.conn, m, settings)
         .await?
         .and_then(|d| d.flag)
@@ -1030,9 +1068,10 @@ pub async fn of_new(
     new: &NewMeeting,
     meeting_id: Option<i32>,
     settings: &Settings,
+    viewer: Viewer<'_>,
 ) -> Result<(Draft, Vec<Conflict>)> {
     let draft = Draft::from_new(new, meeting_id, clock::now())?;
-    let found = check(db, &draft, settings).await?;
+    let found = check(db, &draft, settings, viewer).await?;
     Ok((draft, found))
 }
 
@@ -1051,5 +1090,5 @@ pub async fn of_input(
         registration::get(db, actor, id).await?;
     }
     let new = registration::validate(&db.conn, actor, input).await?;
-    of_new(db, &new, meeting_id, settings).await
+    of_new(db, &new, meeting_id, settings, Viewer::Signed(actor)).await
 }

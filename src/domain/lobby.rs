@@ -1,9 +1,10 @@
 //! The lobby screen: today's meetings room by room, for the TV at the office's entrance. Only
 //! approved meetings; an internal meeting shows as "Họp nội bộ" and a confidential one as "Bận"
-//! (the screen is in a public hall), never their content.
+//! (the screen is in a public hall: [`visibility`]'s public viewer), never their content.
 
 use crate::db::Db;
 use crate::domain::clock::{self, OFFICE_TZ};
+use crate::domain::visibility::{self, Sight, Viewer};
 use crate::Result;
 use chrono::Duration;
 use entity::*;
@@ -72,7 +73,8 @@ pub async fn today(db: &Db) -> Result<Vec<LobbyRoom>> {
                 .filter(|o| o.room_id == Some(r.id))
                 .filter_map(|o| meetings.get(&o.meeting_id).map(|m| (o, m)))
                 .map(|(o, m)| {
-                    let public = m.visibility == Visibility::Public;
+                    let sight = visibility::of(Viewer::Public, m);
+                    let public = sight.detail();
                     LobbyMeeting {
                         time: format!(
                             "{}–{}",
@@ -80,10 +82,10 @@ pub async fn today(db: &Db) -> Result<Vec<LobbyRoom>> {
                             o.ends_at.with_timezone(&OFFICE_TZ).format("%H:%M")
                         ),
                         title: public.then(|| m.title.clone()),
-                        busy_key: match m.visibility {
-                            Visibility::Public => None,
-                            Visibility::Internal => Some("lobby.internal"),
-                            Visibility::Confidential => Some("lobby.busy"),
+                        busy_key: match sight {
+                            Sight::Detail => None,
+                            Sight::Internal => Some("lobby.internal"),
+                            Sight::Busy => Some("lobby.busy"),
                         },
                         chair: public
                             .then(|| o.chair_id.and_then(|c| persons.get(&c)))

@@ -24,6 +24,7 @@ pub mod rooms;
 pub mod series;
 pub mod settings;
 pub mod validate;
+pub mod visibility;
 pub mod weekly_schedule;
 pub mod workflow;
 pub mod working_days;

@@ -265,11 +265,14 @@ fn event(
     }
     if let Some(a) = dir.agencies.get(&m.requesting_agency_id) {
         p.push(with_params(
-            raw_property("ORGANIZER", &address(a.email.as_deref(), "agency", a.id)),
+            raw_property(
+                "ORGANIZER",
+                &address(feed, a.email.as_deref(), "agency", a.id),
+            ),
             &[("CN", &a.name)],
         ));
     }
-    for prop in attendees(item, slot, dir) {
+    for prop in attendees(feed, item, slot) {
         p.push(prop);
     }
     p.push(raw_property(
@@ -279,9 +282,11 @@ fn event(
     ev
 }
 
-/// A CAL-ADDRESS (§3.3.3): the e-mail when known, else a stable URN of ours.
-fn address(email: Option<&str>, what: &str, id: i32) -> String {
-    match email.map(str::trim).filter(|e| e.contains('@')) {
+/// A CAL-ADDRESS (§3.3.3): the e-mail when known, else a stable URN of ours. The public feed
+/// names people by name and position only, never their addresses (issue #19): always the URN.
+fn address(feed: &FeedData, email: Option<&str>, what: &str, id: i32) -> String {
+    let public = feed.spec.scope == Scope::Public;
+    match email.map(str::trim).filter(|e| !public && e.contains('@')) {
         Some(e) => format!("mailto:{e}"),
         None => format!("urn:lichhop:{what}:{id}"),
     }
@@ -344,13 +349,17 @@ fn attendee_name(a: &meeting_attendee::Model, dir: &Directory) -> Option<String>
 }
 
 /// ATTENDEE lines (§3.8.4.1): the chair (ROLE=CHAIR), then the invited with their roles.
-fn attendees(item: &Item, slot: &Slot, dir: &Directory) -> Vec<Property> {
+fn attendees(feed: &FeedData, item: &Item, slot: &Slot) -> Vec<Property> {
+    let dir = &feed.directory;
     let mut out = Vec::new();
     let mut seen_chair = false;
     if let Some(c) = slot.chair_id.and_then(|c| dir.persons.get(&c)) {
         seen_chair = true;
         out.push(with_params(
-            raw_property("ATTENDEE", &address(c.email.as_deref(), "person", c.id)),
+            raw_property(
+                "ATTENDEE",
+                &address(feed, c.email.as_deref(), "person", c.id),
+            ),
             &[
                 ("CN", &format!("{} {}", c.position, c.full_name)),
                 ("CUTYPE", "INDIVIDUAL"),
@@ -378,7 +387,7 @@ fn attendees(item: &Item, slot: &Slot, dir: &Directory) -> Vec<Property> {
         let (value, cn, cutype) = match (a.person_id, a.agency_id) {
             (Some(p), _) => match dir.persons.get(&p) {
                 Some(p) => (
-                    address(p.email.as_deref(), "person", p.id),
+                    address(feed, p.email.as_deref(), "person", p.id),
                     format!("{} {}", p.position, p.full_name),
                     "INDIVIDUAL",
                 ),
@@ -386,7 +395,7 @@ fn attendees(item: &Item, slot: &Slot, dir: &Directory) -> Vec<Property> {
             },
             (None, Some(g)) => match dir.agencies.get(&g) {
                 Some(g) => (
-                    address(g.email.as_deref(), "agency", g.id),
+                    address(feed, g.email.as_deref(), "agency", g.id),
                     g.name.clone(),
                     "GROUP",
                 ),

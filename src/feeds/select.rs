@@ -15,6 +15,7 @@
 
 use crate::db::Db;
 use crate::domain::settings::Settings;
+use crate::domain::visibility::{self, Viewer};
 use crate::Result;
 use chrono::{DateTime, Duration, Utc};
 use entity::{
@@ -271,8 +272,7 @@ pub async fn select(
     let mut items = Vec::with_capacity(meetings.len());
     for (m, s) in meetings {
         let occ = occurrences.remove(&m.id).unwrap_or_default();
-        let busy_only =
-            m.visibility == Visibility::Confidential && owner != Some(m.requesting_agency_id);
+        let busy_only = !visibility::of(Viewer::Feed { agency: owner }, &m).detail();
         items.push(Item {
             attendees: attendees.remove(&m.id).unwrap_or_default(),
             occurrences: occ,

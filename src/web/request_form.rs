@@ -19,7 +19,7 @@ use crate::domain::conflicts::{self, Conflict, Severity};
 use crate::domain::reference;
 use crate::domain::registration::{self, Actor, AttendeeInput, MeetingInput};
 use crate::domain::weekly_schedule::weekday_vi;
-use crate::domain::{settings, workflow};
+use crate::domain::{settings, visibility, workflow};
 use crate::error::{Error, Lang};
 use crate::Result;
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Weekday};
@@ -713,7 +713,8 @@ fn request_input(f: &RequestForm, saved: Option<&meeting::Model>) -> Result<Meet
 
 #[derive(Debug, Serialize)]
 pub struct HintMeeting {
-    pub id: i32,
+    /// None for a meeting the viewer may not open (its title is then "Bận").
+    pub id: Option<i32>,
     pub title: String,
     pub when: String,
 }
@@ -782,7 +783,9 @@ fn hints(found: Vec<Conflict>, lang: Lang) -> Hints {
                 meeting: c.meeting.map(|m| HintMeeting {
                     id: m.id,
                     when: span(m.starts_at, m.ends_at),
-                    title: m.title,
+                    title: m
+                        .title
+                        .unwrap_or_else(|| tr.text(lang, "privacy.busy").to_string()),
                 }),
                 room: c.room.map(|r| r.name),
                 person: c.person.map(|p| p.name),
@@ -1275,7 +1278,8 @@ pub fn script() -> (ContentType, &'static str) {
 /// How many conflicts block a saved request's approval (its page then offers find a time).
 pub async fn errors_of(db: &Db, m: &meeting::Model) -> Result<usize> {
     let s = settings::load(db).await?;
-    let (_, found) = conflicts::of_meeting(db, m, &s).await?;
+    // Only counted: nobody sees the other meetings here.
+    let (_, found) = conflicts::of_meeting(db, m, &s, visibility::Viewer::Office).await?;
     Ok(found
         .iter()
         .filter(|c| c.severity == Severity::Error)

@@ -110,9 +110,19 @@ async fn the_room_taken_by_an_approved_meeting_is_an_error_naming_it_and_nothing
     .await;
     let before = meeting_count(&app).await;
 
-    let cs = check(
+    // Agency A's clerk sees its own meetings named; another agency's only that the room is busy.
+    let theirs = check(
         &app,
         &o.clerk_b,
+        &request(&o, "2027-03-02", "08:30", "09:00", Some(1)),
+    )
+    .await;
+    assert_eq!(kinds(&theirs), ["room_overlap"], "{theirs:?}");
+    assert_eq!(theirs[0]["meeting"]["busy"], true);
+    assert!(theirs[0]["meeting"]["id"].is_null() && theirs[0]["meeting"]["title"].is_null());
+    let cs = check(
+        &app,
+        &o.clerk_a,
         &request(&o, "2027-03-02", "08:30", "09:00", Some(1)),
     )
     .await;
@@ -131,7 +141,7 @@ async fn the_room_taken_by_an_approved_meeting_is_an_error_naming_it_and_nothing
     // 09:40 is within the 15-minute setup buffer after 09:30, and overlaps the pending request.
     let cs = check(
         &app,
-        &o.clerk_b,
+        &o.clerk_a,
         &request(&o, "2027-03-02", "09:40", "10:30", Some(1)),
     )
     .await;
@@ -202,7 +212,7 @@ async fn the_chair_in_two_places_and_busy_attendees_are_named() {
     // Same chair, other room: an error naming the chair and the meeting.
     let mut draft = request(&o, "2027-03-03", "15:00", "16:00", Some(2));
     draft["chair_id"] = json!(o.leaders[1]);
-    let cs = check(&app, &o.clerk_b, &draft).await;
+    let cs = check(&app, &o.clerk_a, &draft).await;
     assert_eq!(kinds(&cs), ["chair_overlap"], "{cs:?}");
     assert_eq!(cs[0]["severity"], "error");
     assert_eq!(cs[0]["person"]["id"], o.leaders[1]);
@@ -330,7 +340,7 @@ async fn a_field_trip_over_several_days_occupies_its_chair_throughout() {
     for day in ["2027-03-15", "2027-03-17", "2027-03-18"] {
         let mut draft = request(&o, day, "14:00", "15:00", Some(1));
         draft["chair_id"] = json!(o.leaders[2]);
-        let cs = check(&app, &o.clerk_b, &draft).await;
+        let cs = check(&app, &o.clerk_a, &draft).await;
         assert_eq!(kinds(&cs), ["chair_overlap"], "{day}: {cs:?}");
         assert_eq!(cs[0]["meeting"]["id"], t);
     }
@@ -494,7 +504,7 @@ async fn a_series_is_checked_occurrence_by_occurrence_over_its_whole_span() {
     assert_eq!(s, Status::Created);
     let mut series = request(&o, "2027-03-02", "08:00", "09:00", Some(1));
     series["rrule"] = json!("FREQ=WEEKLY;COUNT=8");
-    let cs = check(&app, &o.clerk_b, &series).await;
+    let cs = check(&app, &o.clerk_a, &series).await;
     let found: Vec<(&str, &str)> = cs
         .iter()
         .map(|c| (c["date"].as_str().unwrap(), c["kind"].as_str().unwrap()))

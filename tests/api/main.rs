@@ -23,6 +23,7 @@ mod meeting_pages;
 mod openapi;
 mod outage;
 mod pages;
+mod privacy;
 mod quality_pages;
 mod race;
 mod reports;

@@ -50,7 +50,7 @@ async fn approved(app: &TestApp, o: &Office, title: &str, room: i32, chair: i32)
     id
 }
 
-async fn signed_in<'a>(app: &'a TestApp, p: &Principal) -> Browser<'a> {
+pub async fn signed_in<'a>(app: &'a TestApp, p: &Principal) -> Browser<'a> {
     let mut b = Browser::new(app);
     let signed = b.sign_in(&p.account.username, PRINCIPAL_PASSWORD).await;
     assert_eq!(signed.status, Status::SeeOther);
@@ -106,7 +106,9 @@ async fn the_live_check_names_the_colliding_meeting_and_refuses_forgeries() {
     let c = &hints["conflicts"][0];
     assert_eq!(c["severity"], "error");
     assert_eq!(c["label"], "Lỗi");
-    assert_eq!(c["meeting"]["title"], "Họp giao ban quý I");
+    // Agency B's meeting: agency A learns when the room is taken, not what takes it.
+    assert_eq!(c["meeting"]["title"], "Bận");
+    assert!(c["meeting"]["id"].is_null());
     assert_eq!(c["meeting"]["when"], "08:00–09:00 09/03/2027");
     let r = api_as(
         &app,
@@ -118,10 +120,8 @@ async fn the_live_check_names_the_colliding_meeting_and_refuses_forgeries() {
     )
     .await;
     assert_eq!(c["room"], r["name"]);
-    assert!(c["message"]
-        .as_str()
-        .unwrap()
-        .contains("Họp giao ban quý I"));
+    let message = c["message"].as_str().unwrap();
+    assert!(message.contains("«Bận»") && !message.contains("Họp giao ban quý I"));
 
     // Another room: the hint clears.
     let other = o.rooms[3].to_string();
@@ -259,7 +259,10 @@ async fn the_check_button_re_renders_the_form_with_the_conflicts_and_every_value
     assert_eq!(page.status, Status::Ok, "{}", page.body);
     let b = &page.body;
     assert!(b.contains("Lỗi:"), "{b}");
-    assert!(b.contains("Họp giao ban quý I"));
+    assert!(
+        b.contains("«Bận»") && !b.contains("Họp giao ban quý I"),
+        "{b}"
+    );
     assert!(b.contains("value=\"Họp bàn kế hoạch đầu tư công\""));
     assert!(b.contains("value=\"2027-03-09\""));
     assert!(b.contains("value=\"08:30\""));

@@ -1,5 +1,6 @@
-// The request form's help: a live conflict hint naming the approved meeting in the way, fixed by
-// picking a free slot from "find a time"; and a returned request edited and sent again.
+// The request form's help: a live conflict hint showing the approved meeting in the way (another
+// agency's, so only as "Bận"), fixed by picking a free slot from "find a time"; and a returned
+// request edited and sent again.
 export default function ({ scenario, check, api, token, mondayInWeeks, browser, base, demoPassword, shots, vi, setStep }) {
   async function signIn(page, username) {
     await page.goto(`${base}/dang-nhap`);
@@ -39,10 +40,11 @@ export default function ({ scenario, check, api, token, mondayInWeeks, browser, 
     await clerk.locator('#f-start').fill('08:30');
     await clerk.locator('#f-end').fill('09:30');
     await clerk.locator('#f-room_id').selectOption(String(room.id));
-    setStep('the live hint names the approved meeting');
+    setStep('the live hint shows the approved meeting of another agency as busy');
     const hints = clerk.locator('#conflict-hints');
-    await hints.getByText(taken).first().waitFor({ timeout: 5000 });
+    await hints.getByText('«Bận»').first().waitFor({ timeout: 5000 });
     check((await hints.innerText()).includes('Lỗi:'), 'the hint says it is an error, in words');
+    check(!(await hints.innerText()).includes(taken), 'another agency\'s meeting is not named');
     check(await hints.getAttribute('aria-live') === 'polite', 'announced to screen readers');
     await clerk.screenshot({ path: `${shots}/dang-ky-goi-y-trung-lich.png`, fullPage: true });
 
