@@ -139,6 +139,9 @@ pub enum Error {
     PayloadTooLarge(Msg),
     #[error("unsupported media type: {}", .0.en)]
     UnsupportedMediaType(Msg),
+    /// The path exists, not with this method: `allow` lists the methods it takes.
+    #[error("method not allowed: {}", msg.en)]
+    MethodNotAllowed { allow: String, msg: Msg },
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -241,6 +244,7 @@ impl Error {
             Error::PreconditionRequired(_) => Status::PreconditionRequired,
             Error::PayloadTooLarge(_) => Status::PayloadTooLarge,
             Error::UnsupportedMediaType(_) => Status::UnsupportedMediaType,
+            Error::MethodNotAllowed { .. } => Status::MethodNotAllowed,
             Error::BadRequest(_) => Status::BadRequest,
             Error::Config(_) | Error::Db(_) | Error::Internal(_) => Status::InternalServerError,
         }
@@ -259,6 +263,7 @@ impl Error {
             Error::PreconditionRequired(_) => "if_match_required",
             Error::PayloadTooLarge(_) => "payload_too_large",
             Error::UnsupportedMediaType(_) => "unsupported_media_type",
+            Error::MethodNotAllowed { .. } => "method_not_allowed",
             Error::BadRequest(_) => "bad_request",
             Error::Config(_) | Error::Db(_) | Error::Internal(_) => "internal",
         }
@@ -266,7 +271,9 @@ impl Error {
 
     pub fn message(&self) -> Msg {
         match self {
-            Error::Validation { msg, .. } | Error::Conflict { msg, .. } => msg.clone(),
+            Error::Validation { msg, .. }
+            | Error::Conflict { msg, .. }
+            | Error::MethodNotAllowed { msg, .. } => msg.clone(),
             Error::NotFound(m) | Error::Unauthorized(m) | Error::Forbidden(m) => m.clone(),
             Error::TooManyRequests(m)
             | Error::PreconditionFailed(m)
@@ -320,11 +327,14 @@ impl<'r> Responder<'r, 'static> for Error {
                 error_page(status, &message, self.field(), lang),
             )
         };
-        Response::build()
-            .status(status)
+        let mut res = Response::build();
+        res.status(status)
             .header(content_type)
-            .sized_body(body.len(), Cursor::new(body))
-            .ok()
+            .sized_body(body.len(), Cursor::new(body));
+        if let Error::MethodNotAllowed { allow, .. } = &self {
+            res.raw_header("Allow", allow.clone());
+        }
+        res.ok()
     }
 }
 
