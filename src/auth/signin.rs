@@ -211,6 +211,8 @@ pub async fn audit_log(
 ) -> Result<Vec<auth_event::Model>> {
     let mut q = auth_event::Entity::find();
     if let Some(u) = username.map(str::trim).filter(|u| !u.is_empty()) {
+        // A query string is not read by a body guard (PostgreSQL refuses U+0000).
+        validate::text("username", u)?;
         q = q.filter(auth_event::Column::Username.eq(u.to_lowercase()));
     }
     Ok(q.order_by_desc(auth_event::Column::Id)

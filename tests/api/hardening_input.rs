@@ -573,3 +573,25 @@ async fn undeclared_methods_answer_405_with_allow_and_unknown_paths_404() {
         .await;
     assert_eq!(res.status(), Status::NotFound);
 }
+
+#[rocket::async_test]
+async fn nul_in_a_query_string_that_reaches_the_database_is_refused_naming_it() {
+    let app = spawn_app().await;
+    let admin = app.principal("t.admin.query", Role::Admin, None).await;
+    for (path, field) in [
+        ("/api/v1/auth-events?username=a%00b", "username"),
+        (
+            "/api/v1/availability?from=2027-03-01&duration_minutes=60&equipment=projector,a%00b",
+            "equipment",
+        ),
+    ] {
+        let res = app.api(Method::Get, path, Some(&admin.token), None).await;
+        let body = json_of(res, Status::UnprocessableEntity).await;
+        assert_eq!(body["field"], field, "{path}: {body}");
+    }
+    let mut b = Browser::new(&app);
+    b.sign_in("admin", ADMIN_PASSWORD).await;
+    let page = b.get("/quan-tri/nhat-ky-dang-nhap?username=a%00b").await;
+    assert_eq!(page.status, Status::UnprocessableEntity);
+    assert!(page.body.contains("<code>username</code>"), "{}", page.body);
+}
