@@ -51,6 +51,9 @@ struct StartupSecrets {
 pub async fn build(figment: Figment) -> Result<Rocket<Build>> {
     let config = AppConfig::load(&figment)?;
     ensure_writable_data_dir(&config.data_dir)?;
+    // Rocket's `ip_header` (X-Real-IP by default) would let any client choose its address;
+    // `client_ip_header` with `trusted_proxies` replaces it (auth::client_ip).
+    let figment = figment.merge(("ip_header", false));
     let figment = figment_with_secret(figment, &config.data_dir)?;
     // The templates are built into the binary (web::TEMPLATES); the template directory only has
     // to exist. An operator may still set `template_dir`.

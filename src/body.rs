@@ -5,6 +5,28 @@ use crate::error::{Error, Msg};
 use rocket::data::{self, ByteUnit, Data};
 use rocket::request::Request;
 
+/// Which text a body guard lets through. [`Checked`] (the default) refuses a field holding a
+/// control character ([`crate::domain::validate::text`]) with 422 naming it, before any handler
+/// runs; [`SignIn`] leaves that to `auth::signin`, which refuses it the same way but counts the
+/// attempt as a failed sign-in and logs it.
+pub trait TextRule: Send + 'static {
+    const CHECKED: bool;
+}
+
+/// Every field is checked by the guard.
+pub struct Checked;
+
+impl TextRule for Checked {
+    const CHECKED: bool = true;
+}
+
+/// The credentials of a sign-in, checked by `auth::signin::authenticate`.
+pub struct SignIn;
+
+impl TextRule for SignIn {
+    const CHECKED: bool = false;
+}
+
 /// Fails the data guard with `e`, leaving its message and field for the catcher.
 pub fn refuse<'r, T>(req: &'r Request<'_>, e: Error) -> data::Outcome<'r, T, Error> {
     e.leave_for_catcher(req);

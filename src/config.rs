@@ -42,6 +42,13 @@ pub struct AppConfig {
     /// this instance applies at once; on another instance sharing the database within this.
     #[serde(default = "default_feed_recheck_ms")]
     pub feed_recheck_ms: u64,
+    /// The header a reverse proxy puts the client's address in (`X-Real-IP`,
+    /// `X-Forwarded-For`); believed only from `trusted_proxies`. None: no header is read.
+    #[serde(default)]
+    pub client_ip_header: Option<String>,
+    /// Addresses or CIDRs of the reverse proxies whose `client_ip_header` is believed.
+    #[serde(default, deserialize_with = "crate::auth::proxy::deserialize")]
+    pub trusted_proxies: crate::auth::proxy::TrustedProxies,
     /// How long (ms) a request waits for a pooled database connection (and a new connection
     /// to open) before it is answered 503.
     #[serde(default = "default_db_acquire_timeout_ms")]
@@ -149,6 +156,15 @@ impl AppConfig {
         rocket::Config::try_from(figment).map_err(config_error)?;
         let mut config: AppConfig = figment.extract().map_err(config_error)?;
         config.public_url = config.public_url.trim_end_matches('/').to_string();
+        config.client_ip_header = config
+            .client_ip_header
+            .map(|h| h.trim().to_string())
+            .filter(|h| !h.is_empty() && h != "false");
+        if config.client_ip_header.is_some() && config.trusted_proxies.0.is_empty() {
+            tracing::warn!(
+                "client_ip_header is set but trusted_proxies is empty: it is never read"
+            );
+        }
         if let Ok(url) = std::env::var("DATABASE_URL") {
             if !url.trim().is_empty() {
                 config.database_url = Some(url);

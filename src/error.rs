@@ -143,6 +143,9 @@ pub enum Error {
     PayloadTooLarge(Msg),
     #[error("unsupported media type: {}", .0.en)]
     UnsupportedMediaType(Msg),
+    /// The path exists, not with this method: `allow` lists the methods it takes.
+    #[error("method not allowed: {}", msg.en)]
+    MethodNotAllowed { allow: String, msg: Msg },
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -356,6 +359,7 @@ impl Error {
             Error::PreconditionRequired(_) => Status::PreconditionRequired,
             Error::PayloadTooLarge(_) => Status::PayloadTooLarge,
             Error::UnsupportedMediaType(_) => Status::UnsupportedMediaType,
+            Error::MethodNotAllowed { .. } => Status::MethodNotAllowed,
             Error::BadRequest(_) => Status::BadRequest,
             Error::Unavailable { .. } => Status::ServiceUnavailable,
             Error::Config(_) | Error::Db(_) | Error::Internal(_) => Status::InternalServerError,
@@ -375,6 +379,7 @@ impl Error {
             Error::PreconditionRequired(_) => "if_match_required",
             Error::PayloadTooLarge(_) => "payload_too_large",
             Error::UnsupportedMediaType(_) => "unsupported_media_type",
+            Error::MethodNotAllowed { .. } => "method_not_allowed",
             Error::BadRequest(_) => "bad_request",
             Error::Unavailable { .. } => "database_unavailable",
             Error::Config(_) | Error::Db(_) | Error::Internal(_) => "internal",
@@ -383,7 +388,9 @@ impl Error {
 
     pub fn message(&self) -> Msg {
         match self {
-            Error::Validation { msg, .. } | Error::Conflict { msg, .. } => msg.clone(),
+            Error::Validation { msg, .. }
+            | Error::Conflict { msg, .. }
+            | Error::MethodNotAllowed { msg, .. } => msg.clone(),
             Error::NotFound(m) | Error::Unauthorized(m) | Error::Forbidden(m) => m.clone(),
             Error::TooManyRequests(m)
             | Error::PreconditionFailed(m)
@@ -475,6 +482,9 @@ impl<'r> Responder<'r, 'static> for Error {
             .sized_body(body.len(), Cursor::new(body));
         if let Some(seconds) = retry_after {
             response.raw_header("Retry-After", seconds.to_string());
+        }
+        if let Error::MethodNotAllowed { allow, .. } = &self {
+            response.raw_header("Allow", allow.clone());
         }
         response.ok()
     }

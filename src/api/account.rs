@@ -25,7 +25,7 @@ pub struct PasswordChange {
     pub new_password: String,
 }
 
-/// Ends every browser session of the account; API tokens stay valid.
+/// Ends every browser session of the account and revokes its API tokens, this one included.
 #[utoipa::path(request_body = PasswordChange, tag = "account", responses((status = "2XX", description = "done"), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[post("/api/v1/account/password", data = "<body>")]
 pub async fn change_password(

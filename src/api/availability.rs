@@ -4,7 +4,7 @@ use crate::api::meetings::parse_date;
 use crate::auth::Caller;
 use crate::db::Db;
 use crate::domain::availability::{self, FreeSlot, Query};
-use crate::domain::settings;
+use crate::domain::{settings, validate};
 use crate::{Error, Result};
 use rocket::get;
 use rocket::serde::json::Json;
@@ -60,6 +60,8 @@ pub async fn find(
     limit: Option<usize>,
 ) -> Result<Json<Availability>> {
     let from = required("from", parse_date("from", from)?)?;
+    // A query string is not read by a body guard (PostgreSQL refuses U+0000).
+    validate::text("equipment", equipment.unwrap_or(""))?;
     let q = Query {
         from,
         to: parse_date("to", to)?.unwrap_or(from + chrono::Duration::days(30)),

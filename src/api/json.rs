@@ -3,13 +3,50 @@
 //! type 415, broken JSON 400, an unknown field or a wrong type 422 with `field` set.
 //! Types read through it should be `#[serde(deny_unknown_fields)]`.
 
-use crate::body::{read_text, refuse};
+use crate::body::{read_text, refuse, Checked, TextRule};
+use crate::domain::validate;
 use crate::error::{Error, Msg};
 use rocket::data::{self, Data, FromData, ToByteUnit};
 use rocket::request::Request;
 use serde::de::DeserializeOwned;
+use serde_json::Value;
+use std::marker::PhantomData;
 
-pub struct JsonBody<T>(pub T);
+/// A JSON body of type `T`; every string in it was checked by `R` (see [`TextRule`]).
+pub struct JsonBody<T, R = Checked>(pub T, PhantomData<R>);
+
+/// Refuses a JSON text with a control character (see [`validate::text`]) in any string, key or
+/// value, naming its path (`attendees[0].name`). JSON carries one only escaped (`\u0000`; a raw
+/// one is a syntax error), so a text without `\u00` is not parsed again.
+pub fn check_text(text: &str) -> Result<(), Error> {
+    if !text.contains("\\u00") {
+        return Ok(());
+    }
+    match serde_json::from_str::<Value>(text) {
+        Ok(value) => check_value(&value, ""),
+        Err(_) => Ok(()),
+    }
+}
+
+fn check_value(value: &Value, path: &str) -> Result<(), Error> {
+    match value {
+        Value::String(s) => validate::text(path, s),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .try_for_each(|(i, item)| check_value(item, &format!("{path}[{i}]"))),
+        Value::Object(map) => map.iter().try_for_each(|(key, item)| {
+            let path = if path.is_empty() {
+                key.clone()
+            } else {
+                format!("{path}.{key}")
+            };
+            validate::text(&validate::printable(&path), key)?;
+            check_value(item, &path)
+        }),
+        _ => Ok(()),
+    }
+}
 
 /// The field a serde error is about: the path where it happened, plus the name quoted in
 /// "unknown field `x`" / "missing field `x`" messages.
@@ -59,7 +96,7 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
 }
 
 #[rocket::async_trait]
-impl<'r, T: DeserializeOwned> FromData<'r> for JsonBody<T> {
+impl<'r, T: DeserializeOwned, R: TextRule> FromData<'r> for JsonBody<T, R> {
     type Error = Error;
 
     async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> data::Outcome<'r, Self> {
@@ -70,7 +107,7 @@ impl<'r, T: DeserializeOwned> FromData<'r> for JsonBody<T> {
         // An empty body stands for `{}`: a decision without a reason or room needs no body.
         if text.is_empty() {
             return match parse("{}") {
-                Ok(v) => data::Outcome::Success(JsonBody(v)),
+                Ok(v) => data::Outcome::Success(JsonBody(v, PhantomData)),
                 Err(e) => refuse(req, e),
             };
         }
@@ -83,8 +120,13 @@ impl<'r, T: DeserializeOwned> FromData<'r> for JsonBody<T> {
                 )),
             );
         }
-        match parse(&text) {
-            Ok(v) => data::Outcome::Success(JsonBody(v)),
+        let checked = if R::CHECKED {
+            check_text(&text)
+        } else {
+            Ok(())
+        };
+        match parse(&text).and_then(|v| checked.map(|_| v)) {
+            Ok(v) => data::Outcome::Success(JsonBody(v, PhantomData)),
             Err(e) => refuse(req, e),
         }
     }
@@ -116,5 +158,21 @@ mod tests {
         assert_eq!(e.field(), Some("capacity"));
         let e = parse::<Body>(r#"{"name":"a","#).unwrap_err();
         assert_eq!(e.status(), Status::BadRequest);
+    }
+
+    #[test]
+    fn control_characters_are_refused_by_path() {
+        let field = |text: &str| {
+            check_text(text)
+                .err()
+                .map(|e| e.field().map(str::to_string))
+        };
+        assert_eq!(field(r#"{"name":"a\u0000"}"#), Some(Some("name".into())));
+        assert_eq!(
+            field(r#"{"a":[{"b":"x"},{"b":"\u001b"}]}"#),
+            Some(Some("a[1].b".into()))
+        );
+        assert_eq!(field(r#"{"name":"tab\u0009 and\nline"}"#), None);
+        assert_eq!(field(r#"{"name":"\\u0000 is written"}"#), None);
     }
 }

@@ -3,6 +3,7 @@
 
 use super::json::JsonBody;
 use crate::auth::{signin, throttle, tokens, Caller, ClientIp};
+use crate::body::SignIn;
 use crate::config::AppConfig;
 use crate::db::Db;
 use crate::domain::{clock, validate};
@@ -63,7 +64,7 @@ pub async fn create(
     db: &State<Db>,
     config: &State<AppConfig>,
     ip: ClientIp,
-    body: JsonBody<TokenRequest>,
+    body: JsonBody<TokenRequest, SignIn>,
 ) -> Result<Custom<Json<NewToken>>> {
     let body = body.0;
     let name = validate::required("name", &body.name, 100)?;

@@ -5,6 +5,7 @@
 //! `async fn approve(by: Approver, …)`. A guard that fails answers 401 (nobody signed in) or
 //! 403 (signed in, not allowed); the catchers shape the body (JSON under /api).
 
+pub mod proxy;
 pub mod session;
 pub mod signin;
 pub mod throttle;
@@ -116,10 +117,20 @@ async fn resolve(req: &Request<'_>) -> Result<Caller, Error> {
     }
 }
 
-/// The client's address as the audit log and throttling see it (Rocket's `ip_header`, by
-/// default X-Real-IP, else the peer address).
+/// The client's address as the audit log and throttling see it: the peer's, or the
+/// `client_ip_header` of a trusted proxy (see [`proxy`]). Rocket's own `ip_header` is off
+/// (`app::build`), so nothing else reads a client-chosen address.
 pub fn client_ip(req: &Request<'_>) -> Option<String> {
-    req.client_ip().map(|ip| ip.to_string())
+    let peer = req.remote().map(|r| r.ip());
+    let config = req.rocket().state::<crate::config::AppConfig>();
+    let header = config
+        .and_then(|c| c.client_ip_header.as_deref())
+        .map(|name| req.headers().get(name).collect::<Vec<_>>().join(","))
+        .filter(|v| !v.is_empty());
+    let proxies = config.map(|c| &c.trusted_proxies);
+    let none = proxy::TrustedProxies::default();
+    proxy::client_address(peer, header.as_deref(), proxies.unwrap_or(&none))
+        .map(|ip| ip.to_string())
 }
 
 async fn from_bearer(db: &Db, header: &str) -> Result<Caller, Error> {

@@ -3,7 +3,7 @@
 
 use super::throttle::{self, kind, Decision, Rules};
 use crate::db::Db;
-use crate::domain::{clock, password};
+use crate::domain::{clock, password, validate};
 use crate::error::{Error, Msg};
 use crate::Result;
 use chrono::{DateTime, Utc};
@@ -82,7 +82,10 @@ fn dummy_hash() -> &'static str {
 }
 
 /// Checks the credentials. On success records the sign-in and returns the account; otherwise
-/// answers 401 (wrong), 429 (slowed or locked) or 403 (disabled, only with the right password).
+/// answers 401 (wrong), 429 (slowed or locked), 403 (disabled, only with the right password)
+/// or 422 naming the field when the username or password holds a control character
+/// (`validate::text`): such an attempt is a failure like a wrong password, counted and logged
+/// (the username with the character replaced), and no account is looked up.
 pub async fn authenticate(
     db: &Db,
     rules: &Rules,
@@ -90,7 +93,10 @@ pub async fn authenticate(
     secret: &str,
     client_ip: Option<&str>,
 ) -> Result<account::Model> {
-    let username = throttle::normalize(username);
+    let refused = validate::text("username", username)
+        .and_then(|_| validate::text("password", secret))
+        .err();
+    let username = throttle::normalize(&validate::printable(username));
     let now = clock::now();
     let counts = throttle::counts(&db.conn, rules, &username, client_ip, now).await?;
     let decision = throttle::decide(rules, &counts);
@@ -110,10 +116,15 @@ pub async fn authenticate(
     if decision == Decision::Slow {
         rocket::tokio::time::sleep(rules.delay).await;
     }
-    let found = account::Entity::find()
-        .filter(account::Column::Username.eq(username.as_str()))
-        .one(&db.conn)
-        .await?;
+    let found = match refused {
+        Some(_) => None,
+        None => {
+            account::Entity::find()
+                .filter(account::Column::Username.eq(username.as_str()))
+                .one(&db.conn)
+                .await?
+        }
+    };
     let hash = found
         .as_ref()
         .map_or(dummy_hash(), |a| a.password_hash.as_str())
@@ -155,13 +166,14 @@ pub async fn authenticate(
         found => {
             let account_id = found.map(|a| a.id);
             let _w = db.write_guard().await;
+            let refused_field = refused.as_ref().and_then(Error::field);
             record(
                 &db.conn,
                 kind::FAILURE,
                 &username,
                 account_id,
                 client_ip,
-                None,
+                refused_field,
             )
             .await?;
             let to_lock = throttle::scopes_to_lock(rules, &counts);
@@ -178,6 +190,9 @@ pub async fn authenticate(
                     .await?;
                 }
                 return Err(locked(now + rules.lock_for));
+            }
+            if let Some(e) = refused {
+                return Err(e);
             }
             if decision == Decision::Slow {
                 Err(slowed_down())
@@ -196,6 +211,8 @@ pub async fn audit_log(
 ) -> Result<Vec<auth_event::Model>> {
     let mut q = auth_event::Entity::find();
     if let Some(u) = username.map(str::trim).filter(|u| !u.is_empty()) {
+        // A query string is not read by a body guard (PostgreSQL refuses U+0000).
+        validate::text("username", u)?;
         q = q.filter(auth_event::Column::Username.eq(u.to_lowercase()));
     }
     Ok(q.order_by_desc(auth_event::Column::Id)

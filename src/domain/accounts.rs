@@ -6,7 +6,8 @@ use crate::auth::signin::record;
 use crate::auth::throttle::kind;
 use crate::db::Db;
 use crate::{Error, Result};
-use entity::{account, Role};
+use entity::{account, api_token, Role};
+use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::Deserialize;
 
@@ -175,8 +176,9 @@ pub async fn update(
     Ok(saved)
 }
 
-/// Starts a new session epoch (every session of the account ends), with a new password hash
-/// when given, and logs `event`.
+/// Starts a new session epoch (every session of the account ends), and logs `event`. With a
+/// new password hash, the account's API tokens are revoked too: whoever held the old password
+/// may have made one. One transaction: no new password without the revocation.
 async fn new_epoch(
     db: &Db,
     acc: account::Model,
@@ -186,14 +188,28 @@ async fn new_epoch(
     let username = acc.username.clone();
     let epoch = acc.session_epoch;
     let id = acc.id;
+    let new_password = password_hash.is_some();
     let mut active: account::ActiveModel = acc.into();
     if let Some(hash) = password_hash {
         active.password_hash = Set(hash);
     }
     active.session_epoch = Set(epoch + 1);
     let _w = db.write_guard().await;
-    let saved = active.update(&db.conn).await?;
-    record(&db.conn, event, &username, Some(id), None, None).await?;
+    let txn = db.begin_write().await?;
+    let saved = active.update(&txn).await?;
+    if new_password {
+        api_token::Entity::update_many()
+            .col_expr(
+                api_token::Column::RevokedAt,
+                Expr::value(Some(clock::now())),
+            )
+            .filter(api_token::Column::AccountId.eq(id))
+            .filter(api_token::Column::RevokedAt.is_null())
+            .exec(&txn)
+            .await?;
+    }
+    record(&txn, event, &username, Some(id), None, None).await?;
+    txn.commit().await?;
     Ok(saved)
 }
 
@@ -207,20 +223,21 @@ async fn set_password(
 }
 
 /// Ends every browser session of the account (sessions live in cookies, so a new epoch is the
-/// only way to end one that was copied or left open elsewhere). API tokens are not touched.
+/// only way to end one that was copied or left open elsewhere). API tokens are not touched: the
+/// password did not change.
 pub async fn end_all_sessions(db: &Db, acc: account::Model) -> Result<account::Model> {
     new_epoch(db, acc, None, kind::SIGN_OUT_EVERYWHERE).await
 }
 
-/// An admin sets a new password; every session of the account ends.
+/// An admin sets a new password; every session and API token of the account ends.
 pub async fn reset_password(db: &Db, id: i32, new_password: &str) -> Result<account::Model> {
     let acc = get(db, id).await?;
     password::check_strength("new_password", new_password, &acc.username)?;
     set_password(db, acc, new_password, kind::PASSWORD_RESET).await
 }
 
-/// The account holder changes their own password; every session ends (the caller starts a
-/// fresh one for the current browser with the returned account).
+/// The account holder changes their own password; every session and API token ends (the caller
+/// starts a fresh session for the current browser with the returned account).
 pub async fn change_password(
     db: &Db,
     acc: account::Model,

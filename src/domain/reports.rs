@@ -1425,11 +1425,20 @@ fn office_minutes_of(
 }
 
 /// RFC 4180 field: quoted when it holds a comma, a quote or a line break; quotes doubled.
+/// A text a spreadsheet would run as a formula (it starts with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return: a name such as `=HYPERLINK(…)`) gets a leading `'`, OWASP's rule against
+/// CSV injection; numbers (`-1.5`) stay numbers.
 fn csv_field(v: &str) -> String {
+    let formula = v.starts_with(['=', '+', '-', '@', '\t', '\r']) && v.parse::<f64>().is_err();
+    let v = if formula {
+        format!("'{v}")
+    } else {
+        v.to_string()
+    };
     if v.contains([',', '"', '\r', '\n']) {
         format!("\"{}\"", v.replace('"', "\"\""))
     } else {
-        v.to_string()
+        v
     }
 }
 
@@ -1566,5 +1575,18 @@ mod tests {
     fn csv_fields_are_quoted_when_needed() {
         assert_eq!(csv_field("Sở Tài chính"), "Sở Tài chính");
         assert_eq!(csv_field("Họp \"A\", B"), "\"Họp \"\"A\"\", B\"");
+    }
+
+    #[test]
+    fn csv_fields_never_start_a_formula() {
+        assert_eq!(csv_field("=1+2"), "'=1+2");
+        assert_eq!(csv_field("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_field("+84 912"), "'+84 912");
+        assert_eq!(csv_field("\tx"), "'\tx");
+        assert_eq!(
+            csv_field("=HYPERLINK(\"http://x\",\"y\")"),
+            "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""
+        );
+        assert_eq!(csv_field("-2.5"), "-2.5");
     }
 }

@@ -1,5 +1,6 @@
 //! Small input rules shared by the reference data and accounts; each refusal names its field.
 
+use crate::error::Msg;
 use crate::{Error, Result};
 use sea_orm::{DbErr, SqlErr};
 
@@ -24,7 +25,43 @@ pub fn optional(field: &str, value: Option<&str>, max: usize) -> Result<Option<S
     }
 }
 
+/// A C0 control character other than tab, line feed and carriage return. U+0000 cannot be
+/// stored in PostgreSQL text (`invalid byte sequence for encoding "UTF8": 0x00`) and the others
+/// have no place in what people type; tab and line ends do, in multi-line fields.
+pub fn is_refused_control(c: char) -> bool {
+    c < ' ' && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// Refuses a value holding a refused control character, naming the field. The body guards
+/// (`api::json::JsonBody`, `web::csrf::CsrfForm`) apply it to every field they read, so no
+/// handler sees one; `required` and `optional` apply it too.
+pub fn text(field: &str, value: &str) -> Result<()> {
+    match value.chars().find(|c| is_refused_control(*c)) {
+        None => Ok(()),
+        Some(c) => Err(Error::Validation {
+            field: field.to_string(),
+            msg: Msg::t(
+                "input.control_character",
+                &[
+                    ("field", field),
+                    ("code", &format!("U+{:04X}", u32::from(c))),
+                ],
+            ),
+        }),
+    }
+}
+
+/// The value with each refused control character replaced by U+FFFD, for a log that must keep
+/// what was sent without storing the character itself.
+pub fn printable(value: &str) -> String {
+    value
+        .chars()
+        .map(|c| if is_refused_control(c) { '\u{fffd}' } else { c })
+        .collect()
+}
+
 fn limit(field: &str, v: &str, max: usize) -> Result<String> {
+    text(field, v)?;
     if v.chars().count() > max {
         return Err(Error::validation(
             field,

@@ -4,13 +4,15 @@
 //! (The API has no cookies, hence no CSRF surface.)
 
 use crate::auth::{new_secret, session};
-use crate::body::{read_text, refuse};
+use crate::body::{read_text, refuse, Checked, TextRule};
+use crate::domain::validate;
 use crate::error::{Error, Msg};
 use rocket::data::{self, Data, FromData, ToByteUnit};
 use rocket::form::{Form, FromForm, ValueField};
 use rocket::fs::TempFile;
 use rocket::http::{Cookie, CookieJar, RawStr, SameSite};
 use rocket::request::{FromRequest, Outcome, Request};
+use std::marker::PhantomData;
 
 pub const COOKIE: &str = "lichhop_csrf";
 pub const FIELD: &str = "csrf";
@@ -82,8 +84,8 @@ pub struct NoFields {
     pub csrf: String,
 }
 
-/// A form posted with the right CSRF token.
-pub struct CsrfForm<T>(pub T);
+/// A form posted with the right CSRF token; every field was checked by `R` (see [`TextRule`]).
+pub struct CsrfForm<T, R = Checked>(pub T, PhantomData<R>);
 
 /// Checks the token of a form `CsrfForm` cannot read: multipart, carrying a file.
 pub fn verify(jar: &CookieJar<'_>, sent: &str) -> Result<(), Error> {
@@ -116,7 +118,7 @@ fn forged() -> Error {
 }
 
 #[rocket::async_trait]
-impl<'r, T: FromForm<'r>> FromData<'r> for CsrfForm<T> {
+impl<'r, T: FromForm<'r>, R: TextRule> FromData<'r> for CsrfForm<T, R> {
     type Error = Error;
 
     async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> data::Outcome<'r, Self> {
@@ -146,11 +148,20 @@ impl<'r, T: FromForm<'r>> FromData<'r> for CsrfForm<T> {
             (Some(e), Some(s)) if !e.is_empty() && same(&e, &s) => {}
             _ => return refuse(req, forged()),
         }
+        if R::CHECKED {
+            let refused = fields.iter().try_for_each(|(name, value)| {
+                validate::text(&validate::printable(name), name)?;
+                validate::text(name, value)
+            });
+            if let Err(e) = refused {
+                return refuse(req, e);
+            }
+        }
         let values = fields
             .iter()
             .map(|(n, v)| ValueField::from((n.as_str(), v.as_str())));
         match Form::<T>::parse_iter(values) {
-            Ok(value) => data::Outcome::Success(CsrfForm(value)),
+            Ok(value) => data::Outcome::Success(CsrfForm(value, PhantomData)),
             Err(errors) => {
                 let field = errors
                     .iter()

@@ -4,9 +4,10 @@
 use super::csrf::{CsrfForm, CsrfToken, NoFields};
 use super::page::{Field, FormView, Page, Viewer};
 use crate::auth::{session, signin, throttle, Caller, ClientIp};
+use crate::body::SignIn;
 use crate::config::AppConfig;
 use crate::db::Db;
-use crate::domain::{accounts, agencies};
+use crate::domain::{accounts, agencies, validate};
 use crate::{Error, Result};
 use rocket::form::FromForm;
 use rocket::http::{ContentType, Cookie, CookieJar, SameSite, Status};
@@ -63,7 +64,7 @@ pub async fn sign_in_submit(
     ip: ClientIp,
     viewer: Viewer,
     jar: &CookieJar<'_>,
-    form: CsrfForm<SignInForm>,
+    form: CsrfForm<SignInForm, SignIn>,
 ) -> Result<Result<Redirect, Page>> {
     let form = form.0;
     match signin::authenticate(
@@ -80,8 +81,14 @@ pub async fn sign_in_submit(
             CsrfToken::renew_in(jar, viewer.secure);
             Ok(Ok(Redirect::to(HOME)))
         }
-        Err(e @ (Error::Unauthorized(_) | Error::TooManyRequests(_) | Error::Forbidden(_))) => {
-            let view = sign_in_form(&form.username).refused(&e, &viewer);
+        Err(
+            e @ (Error::Unauthorized(_)
+            | Error::TooManyRequests(_)
+            | Error::Forbidden(_)
+            | Error::Validation { .. }),
+        ) => {
+            let typed = validate::printable(&form.username);
+            let view = sign_in_form(&typed).refused(&e, &viewer);
             Ok(Err((
                 e.status(),
                 viewer.forms("sign_in.title", vec![view], None),
@@ -137,8 +144,31 @@ pub fn language(code: &str, next: Option<&str>, jar: &CookieJar<'_>) -> Redirect
             .max_age(rocket::time::Duration::days(365))
             .build(),
     );
-    let next = next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'));
-    Redirect::to(next.unwrap_or("/dang-nhap").to_string())
+    Redirect::to(local_path(next.unwrap_or("")).unwrap_or_else(|| "/dang-nhap".into()))
+}
+
+/// `next` as a path of this site to redirect to, or None: it must start with one `/` (not `//`
+/// or `/\`, which browsers read as another host) and hold no control character. Spaces and
+/// non-ASCII letters are percent-encoded, so that the Location header is always a valid URI.
+fn local_path(next: &str) -> Option<String> {
+    let mut chars = next.chars();
+    let local = chars.next() == Some('/') && !matches!(chars.next(), Some('/' | '\\'));
+    if !local || next.contains('\\') || next.chars().any(char::is_control) {
+        return None;
+    }
+    let mut out = String::with_capacity(next.len());
+    for c in next.chars() {
+        if c.is_ascii_graphic() && !"\"<>^`{|}".contains(c) {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    let valid = rocket::http::uri::Origin::parse(&out).is_ok();
+    valid.then_some(out)
 }
 
 #[rocket::get("/static/lichhop.css")]

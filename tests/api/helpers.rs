@@ -204,17 +204,19 @@ impl TestApp {
         .expect("agency")
     }
 
-    /// Asks for a new API token with a username and password, from a client address.
+    /// Asks for a new API token with a username and password, from a client address (the
+    /// connection's peer).
     pub async fn request_token(
         &self,
         username: &str,
         password: &str,
         ip: &str,
     ) -> LocalResponse<'_> {
+        let peer: std::net::IpAddr = ip.parse().expect("an IP address");
         self.client
             .post("/api/v1/tokens")
             .header(ContentType::JSON)
-            .header(Header::new("X-Real-IP", ip.to_string()))
+            .remote((peer, 40000).into())
             .body(
                 serde_json::json!({"username": username, "password": password, "name": "t"})
                     .to_string(),
