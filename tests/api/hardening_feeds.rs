@@ -4,7 +4,8 @@
 //! registration would refuse is not prefilled.
 
 use crate::helpers::*;
-use rocket::http::{Method, Status};
+use crate::http_client::{get_head, header_in};
+use rocket::http::{Header, Method, Status};
 use serde_json::{json, Value};
 
 // ---------------------------------------------------------------------------------------------
@@ -114,4 +115,136 @@ async fn a_series_refused_at_approval_names_the_days_that_collide() {
     let doc = app.get_json("/api/openapi.json", Status::Ok).await;
     let body = &doc["components"]["schemas"]["ErrorBody"]["properties"];
     assert_eq!(body["dates"]["type"], "array", "{body}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 16. If-Modified-Since and a change made in the same second.
+
+fn public_meeting(o: &Office, title: &str, day: u32) -> Value {
+    json!({
+        "title": title,
+        "chair_id": o.leaders[1],
+        "room_id": o.rooms[0],
+        "starts_at": format!("2027-05-{day:02}T08:00"),
+        "ends_at": format!("2027-05-{day:02}T09:00"),
+        "visibility": "public",
+        "submit": true,
+    })
+}
+
+/// A change to what feeds show: a public meeting registered and approved.
+async fn change(app: &TestApp, o: &Office, title: &str, day: u32) {
+    app.approved(o, &o.clerk_a, &public_meeting(o, title, day))
+        .await;
+}
+
+/// GET through the test client: status, Last-Modified, body.
+async fn fetch(app: &TestApp, path: &str, ims: Option<&str>) -> (Status, String, String) {
+    let mut req = app.client.get(path.to_string());
+    if let Some(d) = ims {
+        req = req.header(Header::new("If-Modified-Since", d.to_string()));
+    }
+    let res = req.dispatch().await;
+    let status = res.status();
+    let lm = res
+        .headers()
+        .get_one("Last-Modified")
+        .unwrap_or("")
+        .to_string();
+    (status, lm, res.into_string().await.unwrap_or_default())
+}
+
+/// Waits for the start of a second, so that what follows fits in it.
+async fn start_of_a_second() -> i64 {
+    let now = chrono::Utc::now();
+    let left = 1_000 - now.timestamp_subsec_millis() as u64;
+    rocket::tokio::time::sleep(std::time::Duration::from_millis(left + 5)).await;
+    chrono::Utc::now().timestamp()
+}
+
+#[rocket::async_test]
+async fn a_feed_changed_twice_in_one_second_is_not_answered_304_by_date() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    let token = feed_token(&app, &o).await;
+    let feeds = ["/feeds/public.ics".to_string(), token];
+    for attempt in 1..=8 {
+        let second = start_of_a_second().await;
+        // First change, then each feed as a client stores it.
+        change(&app, &o, &format!("Họp lần {attempt}a"), 3).await;
+        let mut served = vec![];
+        for f in &feeds {
+            let (s, lm, _) = fetch(&app, f, None).await;
+            assert_eq!(s, Status::Ok);
+            served.push(lm);
+        }
+        // A second change within the same second.
+        let title = format!("Họp lần {attempt}b");
+        change(&app, &o, &title, 4).await;
+        if chrono::Utc::now().timestamp() != second {
+            continue; // the second ran out: that is not the case under test; again
+        }
+        for (f, lm) in feeds.iter().zip(&served) {
+            let (s, new_lm, body) = fetch(&app, f, Some(lm)).await;
+            assert_eq!(s, Status::Ok, "{f}: revalidated with {lm} after a change");
+            assert!(body.contains(&title), "{f}: the change is in the feed");
+            assert_ne!(&new_lm, lm, "{f}: a new generation, a new date");
+            // Unchanged since: 304 by that date.
+            let (s, _, _) = fetch(&app, f, Some(&new_lm)).await;
+            assert_eq!(s, Status::NotModified, "{f}");
+        }
+        return;
+    }
+    panic!("two changes and two feed fetches never fitted in one second");
+}
+
+async fn feed_token(app: &TestApp, o: &Office) -> String {
+    let (s, _, v) = app
+        .call(
+            Method::Post,
+            "/api/v1/feed-tokens",
+            Some(&o.staff),
+            Some(&json!({"scope": "office"})),
+            &[],
+        )
+        .await;
+    assert_eq!(s, Status::Created, "{v}");
+    format!("/feeds/{}.ics", v["secret"].as_str().unwrap())
+}
+
+/// GET over TCP from a real server: (status, Last-Modified).
+async fn tcp_fetch(addr: std::net::SocketAddr, path: &str, ims: Option<&str>) -> (u16, String) {
+    let headers: Vec<_> = ims.map(|d| ("If-Modified-Since", d)).into_iter().collect();
+    let (status, head) = get_head(addr, path, &headers).await;
+    let lm = header_in(&head, "last-modified").unwrap_or("").to_string();
+    (status, lm)
+}
+
+#[rocket::async_test]
+async fn instances_sharing_the_database_agree_on_the_date_and_never_reuse_it() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    let other = serve(app.data_dir.path(), &app.database_url).await;
+    let token = feed_token(&app, &o).await;
+    for attempt in 1..=8 {
+        let second = start_of_a_second().await;
+        change(&app, &o, &format!("Họp {attempt}a"), 5).await;
+        // This instance serves the feed; a change follows in the same second; the client
+        // then asks the other instance, which builds the feed on its own.
+        let (s, lm, _) = fetch(&app, &token, None).await;
+        assert_eq!(s, Status::Ok);
+        change(&app, &o, &format!("Họp {attempt}b"), 6).await;
+        if chrono::Utc::now().timestamp() != second {
+            continue;
+        }
+        let (s, other_lm) = tcp_fetch(other.addr, &token, Some(&lm)).await;
+        assert_eq!(s, 200, "the other instance must not answer 304 to {lm}");
+        assert_ne!(other_lm, lm);
+        // Both instances serve the new data under one date.
+        let (s, here_lm, _) = fetch(&app, &token, Some(&other_lm)).await;
+        assert_eq!((s, &here_lm), (Status::NotModified, &other_lm));
+        assert_eq!(tcp_fetch(other.addr, &token, Some(&other_lm)).await.0, 304);
+        return;
+    }
+    panic!("the changes never fitted in one second");
 }
