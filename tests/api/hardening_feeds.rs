@@ -5,7 +5,7 @@
 
 use crate::helpers::*;
 use crate::http_client::{get_head, header_in};
-use rocket::http::{Header, Method, Status};
+use rocket::http::{ContentType, Header, Method, Status};
 use serde_json::{json, Value};
 
 // ---------------------------------------------------------------------------------------------
@@ -247,4 +247,227 @@ async fn instances_sharing_the_database_agree_on_the_date_and_never_reuse_it() {
         return;
     }
     panic!("the changes never fitted in one second");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 17, 18. Import: the file's own zone; repeat rules the registration would refuse.
+
+async fn prefill(app: &TestApp, o: &Office, ics: &str, lang: Option<&str>) -> Value {
+    let mut req = app
+        .client
+        .post("/api/v1/import/meeting")
+        .header(Header::new(
+            "Authorization",
+            format!("Bearer {}", o.clerk_a.token),
+        ))
+        .header(ContentType::new("text", "calendar"))
+        .body(ics);
+    if let Some(l) = lang {
+        req = req.header(Header::new("Accept-Language", l.to_string()));
+    }
+    let res = req.dispatch().await;
+    json_of(res, Status::Ok).await
+}
+
+/// An invitation: optional VTIMEZONE blocks, then one event from `start` to `end` (local
+/// times in `tzid`), with extra lines.
+fn invitation(zones: &str, tzid: &str, start: &str, end: &str, extra: &str) -> String {
+    format!(
+        "BEGIN:VCALENDAR\r\nPRODID:-//Microsoft Corporation//Outlook 16.0 MIMEDIR//EN\r\n\
+         VERSION:2.0\r\nMETHOD:REQUEST\r\n{zones}BEGIN:VEVENT\r\nUID:hop-1@example.kr\r\n\
+         SUMMARY:Hội nghị xúc tiến đầu tư\r\nDTSTART;TZID=\"{tzid}\":{start}\r\n\
+         DTEND;TZID=\"{tzid}\":{end}\r\n{extra}END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+}
+
+const KOREA: &str = "BEGIN:VTIMEZONE\r\nTZID:Korea Standard Time\r\nBEGIN:STANDARD\r\n\
+DTSTART:16010101T000000\r\nTZOFFSETFROM:+0900\r\nTZOFFSETTO:+0900\r\nEND:STANDARD\r\n\
+END:VTIMEZONE\r\n";
+
+/// A zone no name table knows, with daylight saving by yearly rules (like central Europe).
+const CUSTOM_DST: &str = "BEGIN:VTIMEZONE\r\nTZID:Giờ đối tác\r\n\
+BEGIN:STANDARD\r\nDTSTART:16011028T030000\r\nRRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10\r\n\
+TZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nEND:STANDARD\r\n\
+BEGIN:DAYLIGHT\r\nDTSTART:16010325T020000\r\nRRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3\r\n\
+TZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nEND:DAYLIGHT\r\nEND:VTIMEZONE\r\n";
+
+fn times(v: &Value) -> (String, String, String) {
+    let m = &v["meeting"];
+    (
+        m["starts_at"].as_str().unwrap_or_default().to_string(),
+        m["ends_at"].as_str().unwrap_or_default().to_string(),
+        m["time_zone"].as_str().unwrap_or_default().to_string(),
+    )
+}
+
+fn hanoi(start: &str, end: &str) -> (String, String, String) {
+    (start.into(), end.into(), "Asia/Ho_Chi_Minh".into())
+}
+
+#[rocket::async_test]
+async fn an_invitation_is_read_in_the_time_zone_its_file_defines() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    let ics = invitation(
+        KOREA,
+        "Korea Standard Time",
+        "20270412T100000",
+        "20270412T113000",
+        "",
+    );
+    let v = prefill(&app, &o, &ics, None).await;
+    assert_eq!(
+        times(&v),
+        hanoi("2027-04-12T08:00", "2027-04-12T09:30"),
+        "{v}"
+    );
+    assert_eq!(v["warnings"], json!([]), "{v}");
+
+    // The file's own rules for daylight saving: +02:00 in July, +01:00 in January.
+    let summer = invitation(
+        CUSTOM_DST,
+        "Giờ đối tác",
+        "20270705T100000",
+        "20270705T110000",
+        "",
+    );
+    let v = prefill(&app, &o, &summer, None).await;
+    assert_eq!(
+        times(&v),
+        hanoi("2027-07-05T15:00", "2027-07-05T16:00"),
+        "{v}"
+    );
+    let winter = invitation(
+        CUSTOM_DST,
+        "Giờ đối tác",
+        "20270111T100000",
+        "20270111T110000",
+        "",
+    );
+    let v = prefill(&app, &o, &winter, None).await;
+    assert_eq!(
+        times(&v),
+        hanoi("2027-01-11T16:00", "2027-01-11T17:00"),
+        "{v}"
+    );
+    assert_eq!(v["warnings"], json!([]), "{v}");
+}
+
+#[rocket::async_test]
+async fn windows_and_iana_zone_names_are_understood_without_a_vtimezone() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    for (tzid, start, end, expected) in [
+        (
+            "Tokyo Standard Time",
+            "20270412T100000",
+            "20270412T110000",
+            hanoi("2027-04-12T08:00", "2027-04-12T09:00"),
+        ),
+        (
+            "Korea Standard Time",
+            "20270412T100000",
+            "20270412T110000",
+            hanoi("2027-04-12T08:00", "2027-04-12T09:00"),
+        ),
+        (
+            "Romance Standard Time",
+            "20270705T100000",
+            "20270705T110000",
+            hanoi("2027-07-05T15:00", "2027-07-05T16:00"),
+        ),
+        (
+            "Europe/Paris",
+            "20270705T100000",
+            "20270705T110000",
+            hanoi("2027-07-05T15:00", "2027-07-05T16:00"),
+        ),
+        (
+            "Europe/Paris",
+            "20270111T100000",
+            "20270111T110000",
+            hanoi("2027-01-11T16:00", "2027-01-11T17:00"),
+        ),
+        (
+            "India Standard Time",
+            "20270412T100000",
+            "20270412T110000",
+            hanoi("2027-04-12T11:30", "2027-04-12T12:30"),
+        ),
+    ] {
+        let v = prefill(&app, &o, &invitation("", tzid, start, end, ""), None).await;
+        assert_eq!(times(&v), expected, "{tzid}: {v}");
+        assert_eq!(v["warnings"], json!([]), "{tzid}: {v}");
+    }
+}
+
+#[rocket::async_test]
+async fn an_unknown_zone_is_taken_as_office_time_with_a_warning_in_the_users_language() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    let ics = invitation("", "Giờ sao Hỏa", "20270412T100000", "20270412T110000", "");
+    let v = prefill(&app, &o, &ics, None).await;
+    assert_eq!(
+        times(&v),
+        hanoi("2027-04-12T10:00", "2027-04-12T11:00"),
+        "{v}"
+    );
+    let w = v["warnings"].as_array().unwrap();
+    assert_eq!(
+        w.len(),
+        1,
+        "one warning for the zone of DTSTART and DTEND: {v}"
+    );
+    let w = w[0].as_str().unwrap();
+    assert!(
+        w.contains("Không nhận ra múi giờ") && w.contains("Giờ sao Hỏa"),
+        "{w}"
+    );
+    let v = prefill(&app, &o, &ics, Some("en-GB,en;q=0.9")).await;
+    let w = v["warnings"][0].as_str().unwrap();
+    assert!(
+        w.contains("Unknown time zone") && w.contains("Giờ sao Hỏa"),
+        "{w}"
+    );
+}
+
+#[rocket::async_test]
+async fn a_repeat_rule_the_registration_would_refuse_is_not_prefilled_and_the_warning_says_why() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    let with_rule = |rule: &str| {
+        invitation(
+            KOREA,
+            "Korea Standard Time",
+            "20270412T100000",
+            "20270412T110000",
+            &format!("RRULE:{rule}\r\n"),
+        )
+    };
+    // A rule the registration accepts is carried over, without a warning.
+    let v = prefill(&app, &o, &with_rule("FREQ=WEEKLY;COUNT=4"), None).await;
+    assert_eq!(v["meeting"]["rrule"], "FREQ=WEEKLY;COUNT=4", "{v}");
+    assert_eq!(v["warnings"], json!([]), "{v}");
+    for (rule, vi, en) in [
+        (
+            "FREQ=SECONDLY;COUNT=5",
+            "hằng ngày, hằng tuần",
+            "daily, weekly",
+        ),
+        ("FREQ=DAILY;COUNT=1000000", "260", "260"),
+        ("FREQ=BANANA;;X==Y", "không hợp lệ", "Invalid"),
+    ] {
+        let v = prefill(&app, &o, &with_rule(rule), None).await;
+        assert_eq!(v["meeting"]["rrule"], Value::Null, "{rule}: {v}");
+        let w = v["warnings"].as_array().unwrap();
+        assert_eq!(w.len(), 1, "{rule}: {v}");
+        let w = w[0].as_str().unwrap();
+        assert!(
+            w.contains("Quy tắc lặp") && w.contains(rule) && w.contains(vi),
+            "{w}"
+        );
+        let v = prefill(&app, &o, &with_rule(rule), Some("en")).await;
+        let w = v["warnings"][0].as_str().unwrap();
+        assert!(w.contains("repeat rule") && w.contains(en), "{w}");
+    }
 }
