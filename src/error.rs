@@ -103,6 +103,10 @@ pub struct ErrorBody {
     pub message: String,
     /// The field at fault, for validation errors (e.g. `attendees[0].person_id`).
     pub field: Option<String>,
+    /// For a refused booking (room_overlap, chair_overlap): the days, in office time, on which
+    /// the meeting (or an occurrence of its series) collides. Absent otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dates: Vec<chrono::NaiveDate>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -128,6 +132,14 @@ pub enum Error {
     /// A state the request cannot apply to (illegal transition, collision, stale version).
     #[error("conflict {code}: {}", msg.en)]
     Conflict { code: &'static str, msg: Msg },
+    /// A booking refused because it overlaps an approved meeting (a 409 like [`Error::Conflict`]),
+    /// with the office-local days that collide: a series' refusal names its occurrences.
+    #[error("collision {code}: {}", msg.en)]
+    Collision {
+        code: &'static str,
+        msg: Msg,
+        dates: Vec<chrono::NaiveDate>,
+    },
     /// If-Match names an older version than the stored one: a lost update refused.
     #[error("stale version: {}", .0.en)]
     PreconditionFailed(Msg),
@@ -353,7 +365,7 @@ impl Error {
             Error::NotFound(_) => Status::NotFound,
             Error::Unauthorized(_) => Status::Unauthorized,
             Error::Forbidden(_) => Status::Forbidden,
-            Error::Conflict { .. } => Status::Conflict,
+            Error::Conflict { .. } | Error::Collision { .. } => Status::Conflict,
             Error::TooManyRequests(_) => Status::TooManyRequests,
             Error::PreconditionFailed(_) => Status::PreconditionFailed,
             Error::PreconditionRequired(_) => Status::PreconditionRequired,
@@ -373,7 +385,7 @@ impl Error {
             Error::NotFound(_) => "not_found",
             Error::Unauthorized(_) => "unauthorized",
             Error::Forbidden(_) => "forbidden",
-            Error::Conflict { code, .. } => code,
+            Error::Conflict { code, .. } | Error::Collision { code, .. } => code,
             Error::TooManyRequests(_) => "too_many_requests",
             Error::PreconditionFailed(_) => "stale_version",
             Error::PreconditionRequired(_) => "if_match_required",
@@ -390,7 +402,8 @@ impl Error {
         match self {
             Error::Validation { msg, .. }
             | Error::Conflict { msg, .. }
-            | Error::MethodNotAllowed { msg, .. } => msg.clone(),
+            | Error::MethodNotAllowed { msg, .. }
+            | Error::Collision { msg, .. } => msg.clone(),
             Error::NotFound(m) | Error::Unauthorized(m) | Error::Forbidden(m) => m.clone(),
             Error::TooManyRequests(m)
             | Error::PreconditionFailed(m)
@@ -444,6 +457,10 @@ impl Error {
             error: self.code().to_string(),
             message: self.message().pick(lang).to_string(),
             field: self.field().map(str::to_string),
+            dates: match self {
+                Error::Collision { dates, .. } => dates.clone(),
+                _ => Vec::new(),
+            },
         };
         serde_json::to_string(&body).unwrap_or_default()
     }

@@ -84,9 +84,12 @@ impl FeedResponse {
                 let tag = tag.trim().trim_start_matches("W/");
                 tag == "*" || tag == rendered.etag || tag == rendered.etag_gzip
             }),
+            // By date only for the very date this generation is served under: each generation
+            // has a date of its own (feeds::cache::stamp), and a later date than ours may be a
+            // generation an instance built from older data (RFC 9110 §13.1.3 allows a 200).
             None => cond
                 .if_modified_since
-                .is_some_and(|ims| rendered.last_modified <= ims),
+                .is_some_and(|ims| rendered.last_modified == ims),
         };
         FeedResponse {
             rendered,

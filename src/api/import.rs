@@ -3,14 +3,14 @@
 
 use crate::auth::{Admin, Caller};
 use crate::db::Db;
-use crate::error::Msg;
+use crate::error::{Lang, Msg};
 use crate::feeds::import::{self, ClosureInput, Prefill, MAX_BYTES};
 use crate::{Error, Result};
 use entity::closure;
 use rocket::data::{self, Data, FromData, ToByteUnit};
 use rocket::http::Status;
 use rocket::post;
-use rocket::request::Request;
+use rocket::request::{self, FromRequest, Request};
 use rocket::serde::json::Json;
 use rocket::State;
 use serde::Serialize;
@@ -60,9 +60,22 @@ async fn read(req: &Request<'_>, data: Data<'_>) -> Result<Vec<u8>> {
 /// Prefill of a meeting request from an invitation (nothing is stored).
 #[utoipa::path(request_body(content = String, content_type = "text/calendar", description = "an .ics file, at most 1 MiB"), tag = "import", responses((status = 200, description = "done", body = Prefill), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[post("/api/v1/import/meeting", data = "<body>")]
-pub async fn meeting(_by: Caller, body: IcsBody) -> Result<Json<Prefill>> {
+pub async fn meeting(_by: Caller, lang: RequestLang, body: IcsBody) -> Result<Json<Prefill>> {
     let parsed = import::parse(&body.0?)?;
-    Ok(Json(import::meeting_prefill(&parsed)?))
+    Ok(Json(import::meeting_prefill(&parsed, lang.0)?))
+}
+
+/// The language of the request (cookie, else Accept-Language, else Vietnamese): the prefill's
+/// warnings speak it.
+pub struct RequestLang(Lang);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for RequestLang {
+    type Error = std::convert::Infallible;
+
+    async fn from_request(req: &'r Request<'_>) -> request::Outcome<Self, Self::Error> {
+        request::Outcome::Success(RequestLang(Lang::of(req)))
+    }
 }
 
 #[derive(Serialize, utoipa::ToSchema)]

@@ -125,6 +125,8 @@ pub struct Collision {
     pub status: MeetingStatus,
     /// "room" or "chair".
     pub on: &'static str,
+    /// The days (office time) on which this meeting's occurrences meet the other one.
+    pub dates: Vec<NaiveDate>,
 }
 
 pub const MAX_TITLE: usize = 500;
@@ -868,20 +870,71 @@ pub async fn decide(
     db.write(attempt).await
 }
 
-/// After the database refused a booking: find the approved meeting it collides with and say so.
+/// After the database refused a booking: find the approved meetings it collides with, and on
+/// which days, and say so.
 pub(crate) async fn name_the_collision(
     db: &Db,
     m: &meeting::Model,
     code: &'static str,
     msg: crate::error::Msg,
 ) -> Error {
-    let found = collisions_of(&db.conn, m, &[MeetingStatus::Approved])
-        .await
-        .unwrap_or_default();
+    let found = match planned_occurrences(&db.conn, m).await {
+        Ok(rows) => collisions_among(&db.conn, m, &rows, &[MeetingStatus::Approved])
+            .await
+            .unwrap_or_default(),
+        Err(_) => vec![],
+    };
     collision_error(&found, code, msg)
 }
 
-/// The 409 for a refused booking, naming the approved meeting it collides with when known.
+/// The rows `m`'s occurrences would have had if the refused write had gone through (the
+/// transaction was rolled back): its slots with its room and chair, the rows changed on their
+/// own as they are, as [`meetings::sync_occurrences_from`] writes them.
+async fn planned_occurrences<C: ConnectionTrait>(
+    db: &C,
+    m: &meeting::Model,
+) -> Result<Vec<occurrence::Model>> {
+    let tz = meetings::zone_of(m);
+    let existing = meetings::occurrences_of(db, m.id).await?;
+    let slots = crate::domain::recurrence::expand(
+        tz,
+        m.starts_at,
+        m.ends_at - m.starts_at,
+        m.rrule.as_deref(),
+        &meetings::exdates_of(m),
+    )?;
+    let now = clock::now();
+    Ok(slots
+        .into_iter()
+        .map(|slot| {
+            let own = existing
+                .iter()
+                .find(|o| o.recurrence_id.with_timezone(&tz).date_naive() == slot.original_date);
+            match own {
+                Some(o) if o.is_override => o.clone(),
+                _ => occurrence::Model {
+                    id: own.map_or(0, |o| o.id),
+                    meeting_id: m.id,
+                    recurrence_id: slot.starts_at,
+                    starts_at: slot.starts_at,
+                    ends_at: slot.ends_at,
+                    room_id: m.room_id,
+                    chair_id: m.chair_id,
+                    status: m.status,
+                    is_override: false,
+                    sequence: m.sequence,
+                    updated_at: now,
+                },
+            }
+        })
+        .collect())
+}
+
+/// Most days a refusal's message lists for one meeting (the JSON `dates` has them all).
+const NAMED_DAYS: usize = 10;
+
+/// The 409 for a refused booking, naming the approved meetings it collides with and the days
+/// when known (a series' refusal names the occurrences at fault).
 pub(crate) fn collision_error(
     found: &[Collision],
     code: &'static str,
@@ -892,19 +945,57 @@ pub(crate) fn collision_error(
     } else {
         "chair"
     };
-    match found.iter().find(|c| c.on == on).or(found.first()) {
-        Some(c) => Error::conflict(
-            code,
-            format!(
-                "{} Trùng với cuộc họp #{} «{}».",
-                msg.vi, c.meeting_id, c.title
-            ),
-            format!(
-                "{} It collides with meeting #{} \"{}\".",
-                msg.en, c.meeting_id, c.title
-            ),
-        ),
-        None => Error::Conflict { code, msg },
+    let mut named: Vec<&Collision> = found.iter().filter(|c| c.on == on).collect();
+    if named.is_empty() {
+        named.extend(found.first());
+    }
+    if named.is_empty() {
+        return Error::Conflict { code, msg };
+    }
+    let (mut vi, mut en) = (msg.vi, msg.en);
+    let mut dates = Vec::new();
+    for c in named {
+        let days: Vec<String> = c
+            .dates
+            .iter()
+            .take(NAMED_DAYS)
+            .map(|d| d.format("%d/%m/%Y").to_string())
+            .collect();
+        let days = days.join(", ");
+        let line = |more: &str| {
+            crate::error::Msg::t(
+                "collision.with",
+                &[
+                    ("id", &c.meeting_id.to_string()),
+                    ("title", &c.title),
+                    ("dates", &format!("{days}{more}")),
+                ],
+            )
+        };
+        let (line_vi, line_en) = match c.dates.len().checked_sub(NAMED_DAYS + 1) {
+            Some(rest) => {
+                let more =
+                    crate::error::Msg::t("collision.more_days", &[("n", &(rest + 1).to_string())]);
+                (
+                    line(&format!(" {}", more.vi)).vi,
+                    line(&format!(" {}", more.en)).en,
+                )
+            }
+            None => {
+                let l = line("");
+                (l.vi, l.en)
+            }
+        };
+        vi = format!("{vi} {line_vi}");
+        en = format!("{en} {line_en}");
+        dates.extend(c.dates.iter().copied());
+    }
+    dates.sort();
+    dates.dedup();
+    Error::Collision {
+        code,
+        msg: crate::error::Msg::new(vi, en),
+        dates,
     }
 }
 
@@ -960,8 +1051,15 @@ pub async fn collisions_at<C: ConnectionTrait>(
             .into_tuple::<i32>()
             .all(db)
             .await?;
+        let day = clock::office_date(o.starts_at);
         for other in others {
-            if found.iter().any(|c| c.meeting_id == other && c.on == on) {
+            if let Some(c) = found
+                .iter_mut()
+                .find(|c| c.meeting_id == other && c.on == on)
+            {
+                if !c.dates.contains(&day) {
+                    c.dates.push(day);
+                }
                 continue;
             }
             if let Some(om) = meeting::Entity::find_by_id(other).one(db).await? {
@@ -970,6 +1068,7 @@ pub async fn collisions_at<C: ConnectionTrait>(
                     title: om.title,
                     status: om.status,
                     on,
+                    dates: vec![day],
                 });
             }
         }

@@ -283,6 +283,61 @@ pub async fn build(
     ))
 }
 
+/// How long a generation's stamp is kept: a generation names the office date, so one older than
+/// a day never comes back.
+const STAMP_DAYS: i64 = 2;
+
+/// The Last-Modified of `generation`, agreed through the database (table `feed_stamp`): the one
+/// stored for it, else `newest` (the latest change the data shows) or, when a date that late
+/// was served already, the second after the latest one served. Two generations never share a
+/// date (UNIQUE), so a client that revalidates by date after a change in the same second gets
+/// the new feed, on whichever instance it asks; the cost is one look-up per rebuild.
+pub async fn stamp(db: &Db, generation: &str, newest: DateTime<Utc>) -> Result<DateTime<Utc>> {
+    let pg = db.backend() == DbBackend::Postgres;
+    let (p1, p2, greatest) = if pg {
+        ("$1", "$2", "GREATEST")
+    } else {
+        ("?", "?", "MAX")
+    };
+    let find = Statement::from_sql_and_values(
+        db.backend(),
+        format!("SELECT last_modified FROM feed_stamp WHERE generation = {p1}"),
+        [generation.into()],
+    );
+    // One statement computes and claims the date; of two instances claiming the same date for
+    // different generations, the UNIQUE index lets one win and the other tries the next second.
+    let claim = Statement::from_sql_and_values(
+        db.backend(),
+        format!(
+            "INSERT INTO feed_stamp (generation, last_modified) \
+             SELECT {p1}, {greatest}({p2}, COALESCE(MAX(last_modified) + 1, 0)) FROM feed_stamp \
+             WHERE true ON CONFLICT DO NOTHING"
+        ),
+        [generation.into(), newest.timestamp().into()],
+    );
+    for _ in 0..5 {
+        if let Some(row) = db.conn.query_one_raw(find.clone()).await? {
+            let secs: i64 = row.try_get("", "last_modified")?;
+            return DateTime::from_timestamp(secs, 0)
+                .ok_or_else(|| crate::Error::Internal(format!("feed stamp {secs}")));
+        }
+        let _w = db.write_guard().await;
+        let claimed = db.conn.execute_raw(claim.clone()).await?.rows_affected();
+        if claimed > 0 {
+            let old = newest.timestamp() - STAMP_DAYS * 86_400;
+            let prune = Statement::from_sql_and_values(
+                db.backend(),
+                format!("DELETE FROM feed_stamp WHERE last_modified < {p1}"),
+                [old.into()],
+            );
+            db.conn.execute_raw(prune).await?;
+        }
+    }
+    Err(crate::Error::Internal(
+        "feed stamp: no date could be claimed".into(),
+    ))
+}
+
 impl FeedCache {
     /// The current bytes of `spec`: cached when the generation is unchanged, rebuilt otherwise.
     pub async fn get(
@@ -299,7 +354,8 @@ impl FeedCache {
         }
         // Boxed: the state of a rebuild (every query of the feed) is kilobytes, which a poll
         // served from the cache would otherwise allocate and copy too.
-        let (text, events, last_modified) = Box::pin(build(db, spec, public_url)).await?;
+        let (text, events, newest) = Box::pin(build(db, spec, public_url)).await?;
+        let last_modified = Box::pin(stamp(db, &generation, newest)).await?;
         let body: Arc<[u8]> = Arc::from(text.into_bytes());
         let (etag, etag_gzip) = etags_of(&body);
         let rendered = Arc::new(Rendered {

@@ -8,14 +8,14 @@
 //! component counts are bounded: a huge or hostile file is refused, never parsed at length.
 
 use super::rfc5545::unescape_text;
-use crate::domain::clock;
 use crate::domain::registration::MeetingInput;
-use crate::error::Msg;
+use crate::domain::{clock, recurrence};
+use crate::error::{Lang, Msg};
 use crate::{Error, Result};
-use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use entity::Visibility;
-use ical::parser::ical::component::{IcalCalendar, IcalEvent};
+use ical::parser::ical::component::{IcalCalendar, IcalEvent, IcalTimeZone};
 use ical::property::Property;
 use serde::Serialize;
 
@@ -245,26 +245,129 @@ fn param<'a>(p: &'a Property, name: &str) -> Option<&'a str> {
         .map(String::as_str)
 }
 
-/// Outlook writes Windows zone names; the ones of this region, mapped to IANA.
-fn zone_of_tzid(tzid: &str) -> Option<Tz> {
-    let t = tzid.trim().trim_matches('"');
-    if let Ok(tz) = t.parse::<Tz>() {
-        return Some(tz);
-    }
-    match t {
-        "SE Asia Standard Time" => Some(clock::OFFICE_TZ),
-        "China Standard Time" => Some(chrono_tz::Asia::Shanghai),
-        "Singapore Standard Time" => Some(chrono_tz::Asia::Singapore),
-        "Tokyo Standard Time" => Some(chrono_tz::Asia::Tokyo),
-        "UTC" | "Coordinated Universal Time" | "GMT Standard Time" => Some(chrono_tz::UTC),
-        _ => None,
-    }
+/// A zone named by TZID without a VTIMEZONE: an IANA name (also at the end of a path such as
+/// "/mozilla.org/20050126_1/Europe/Paris"), else a Windows name (CLDR's table).
+fn named_zone(tzid: &str) -> Option<Tz> {
+    let mut candidates = vec![tzid];
+    candidates.extend(tzid.match_indices('/').map(|(i, _)| &tzid[i + 1..]));
+    candidates
+        .into_iter()
+        .find_map(|name| name.parse::<Tz>().ok())
+        .or_else(|| super::windows_zones::iana_of(tzid))
 }
 
-/// A date or date-time value: what it says, and in which zone.
+/// A UTC offset of a VTIMEZONE ("+0900", "-0330", "+053000"), in seconds.
+fn utc_offset(p: &Property) -> Option<i32> {
+    let v = p.value.as_deref()?.trim();
+    let (sign, digits) = match v.as_bytes().first()? {
+        b'+' => (1, &v[1..]),
+        b'-' => (-1, &v[1..]),
+        _ => return None,
+    };
+    if !(digits.len() == 4 || digits.len() == 6) || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n = |r: std::ops::Range<usize>| digits.get(r).and_then(|x| x.parse::<i32>().ok());
+    let secs = n(0..2)? * 3600 + n(2..4)? * 60 + n(4..6).unwrap_or(0);
+    (secs < 24 * 3600).then_some(sign * secs)
+}
+
+fn local_time(v: &str) -> Option<NaiveDateTime> {
+    NaiveDateTime::parse_from_str(v.trim().trim_end_matches('Z'), "%Y%m%dT%H%M%S").ok()
+}
+
+/// The last onset of a STANDARD or DAYLIGHT part at or before `t` (all in local wall time, as
+/// RFC 5545 §3.6.5 writes them): its DTSTART, its RDATEs and the dates its RRULE makes.
+fn last_onset(part: &[Property], t: NaiveDateTime) -> Option<NaiveDateTime> {
+    let find = |name: &str| part.iter().find(|p| p.name.eq_ignore_ascii_case(name));
+    let start = local_time(find("DTSTART")?.value.as_deref()?)?;
+    if start > t {
+        return None;
+    }
+    let mut last = start;
+    for p in part.iter().filter(|p| p.name.eq_ignore_ascii_case("RDATE")) {
+        for d in p.value.as_deref().unwrap_or("").split(',') {
+            if let Some(d) = local_time(d).filter(|d| *d <= t && *d > last) {
+                last = d;
+            }
+        }
+    }
+    if let Some(rule) = find("RRULE").and_then(|p| p.value.as_deref()) {
+        // Wall times stand in for UTC (the rule only counts days); a floating UNTIL as well.
+        let rule: String = rule
+            .split(';')
+            .map(|kv| match kv.split_once('=') {
+                Some((k, v)) if k.eq_ignore_ascii_case("UNTIL") && !v.ends_with('Z') => {
+                    format!("{k}={v}Z")
+                }
+                _ => kv.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(";");
+        let text = format!("DTSTART:{}Z\nRRULE:{rule}", start.format("%Y%m%dT%H%M%S"));
+        if let Ok(set) = text.parse::<rrule::RRuleSet>() {
+            let before = rrule::Tz::UTC.from_utc_datetime(&t);
+            // Yearly rules from 1601 (Outlook's habit) reach today in about 430 steps.
+            if let Some(d) = set.before(before).all(2_000).dates.last() {
+                last = last.max(d.naive_utc());
+            }
+        }
+    }
+    Some(last)
+}
+
+/// The UTC offset a VTIMEZONE gives the local time `t`: that of its part with the latest
+/// onset at or before `t`, or, before every onset, the offset the earliest part starts from.
+fn vtimezone_offset(zone: &IcalTimeZone, t: NaiveDateTime) -> Option<i32> {
+    let mut latest: Option<(NaiveDateTime, i32)> = None;
+    let mut earliest: Option<(NaiveDateTime, i32)> = None;
+    for part in &zone.transitions {
+        let get = |name: &str| {
+            part.properties
+                .iter()
+                .find(|p| p.name.eq_ignore_ascii_case(name))
+        };
+        let Some(to) = get("TZOFFSETTO").and_then(utc_offset) else {
+            continue;
+        };
+        let from = get("TZOFFSETFROM").and_then(utc_offset).unwrap_or(to);
+        if let Some(start) = get("DTSTART").and_then(|p| local_time(p.value.as_deref()?)) {
+            if earliest.is_none_or(|(e, _)| start < e) {
+                earliest = Some((start, from));
+            }
+        }
+        if let Some(on) = last_onset(&part.properties, t) {
+            if latest.is_none_or(|(l, _)| on > l) {
+                latest = Some((on, to));
+            }
+        }
+    }
+    latest.or(earliest).map(|(_, offset)| offset)
+}
+
+/// The instant of local time `t` in the zone `tzid`: by the file's own VTIMEZONE of that name
+/// when it has one (RFC 5545 §3.2.19), else by the zone's name. None when the zone is unknown.
+fn instant_in(calendar: &IcalCalendar, tzid: &str, t: NaiveDateTime) -> Option<DateTime<Utc>> {
+    let tzid = tzid.trim().trim_matches('"');
+    let defined = calendar.timezones.iter().find(|z| {
+        z.properties.iter().any(|p| {
+            p.name.eq_ignore_ascii_case("TZID")
+                && p.value.as_deref().map(|v| v.trim().trim_matches('"')) == Some(tzid)
+        })
+    });
+    if let Some(offset) = defined.and_then(|z| vtimezone_offset(z, t)) {
+        return Some(Utc.from_utc_datetime(&(t - Duration::seconds(offset.into()))));
+    }
+    let tz = named_zone(tzid)?;
+    tz.from_local_datetime(&t)
+        .earliest()
+        .map(|x| x.with_timezone(&Utc))
+}
+
+/// A date or date-time value: what it says, and in which zone (the TZID as written).
 enum When {
     Date(NaiveDate),
-    Local(NaiveDateTime, Option<Tz>),
+    Local(NaiveDateTime, Option<String>),
     Utc(DateTime<Utc>),
 }
 
@@ -287,18 +390,71 @@ fn when(p: &Property, line: usize) -> Result<When> {
         return Ok(When::Utc(Utc.from_utc_datetime(&t)));
     }
     let t = NaiveDateTime::parse_from_str(v, "%Y%m%dT%H%M%S").map_err(|_| fail())?;
-    Ok(When::Local(t, param(p, "TZID").and_then(zone_of_tzid)))
+    Ok(When::Local(t, param(p, "TZID").map(str::to_string)))
 }
 
 /// A meeting request prefilled from an invitation, and what could not be carried over.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Prefill {
     pub meeting: MeetingInput,
+    /// In the request's language.
     pub warnings: Vec<String>,
 }
 
-/// Prefills a request from the first VEVENT of the file (nothing is created).
-pub fn meeting_prefill(parsed: &Parsed) -> Result<Prefill> {
+/// A date-time of the event as office-local wall time. A zone neither the file defines nor
+/// we know is taken as office time, with a warning (once per zone).
+fn office_time(calendar: &IcalCalendar, w: When, warnings: &mut Vec<Msg>) -> NaiveDateTime {
+    let office = clock::OFFICE_TZ;
+    match w {
+        When::Date(d) => d.and_time(NaiveTime::MIN),
+        When::Local(t, None) => t,
+        When::Local(t, Some(tzid)) => match instant_in(calendar, &tzid, t) {
+            Some(i) => i.with_timezone(&office).naive_local(),
+            None => {
+                let shown: String = tzid.trim().trim_matches('"').chars().take(80).collect();
+                let warning = Msg::t("import.unknown_zone", &[("tzid", &shown)]);
+                if !warnings.contains(&warning) {
+                    warnings.push(warning);
+                }
+                t
+            }
+        },
+        When::Utc(t) => t.with_timezone(&office).naive_local(),
+    }
+}
+
+/// The event's RRULE when the registration would accept it for this meeting (the limits of
+/// [`recurrence::expand`]); otherwise None and a warning saying why.
+fn accepted_rule(
+    ev: &IcalEvent,
+    start: NaiveDateTime,
+    end: NaiveDateTime,
+    warnings: &mut Vec<Msg>,
+) -> Option<String> {
+    let rule = prop(ev, "RRULE")?.value.clone()?;
+    let office = clock::OFFICE_TZ;
+    let first = clock::local_to_utc(office, start).unwrap_or_else(clock::now);
+    let duration = (end - start).max(Duration::minutes(1));
+    match recurrence::expand(office, first, duration, Some(&rule), &[]) {
+        Ok(_) => Some(rule),
+        Err(e) => {
+            let shown: String = rule.chars().take(100).collect();
+            let why = e.message();
+            let said = |reason: &str| {
+                Msg::t(
+                    "import.rrule_dropped",
+                    &[("rule", &shown), ("reason", reason)],
+                )
+            };
+            warnings.push(Msg::new(said(&why.vi).vi, said(&why.en).en));
+            None
+        }
+    }
+}
+
+/// Prefills a request from the first VEVENT of the file (nothing is created): times in office
+/// time, warnings in `lang`.
+pub fn meeting_prefill(parsed: &Parsed, lang: Lang) -> Result<Prefill> {
     let Some(ev) = parsed.calendar.events.first() else {
         return Err(bad(
             1,
@@ -310,32 +466,19 @@ pub fn meeting_prefill(parsed: &Parsed) -> Result<Prefill> {
     let mut warnings = Vec::new();
     let start_prop = prop(ev, "DTSTART")
         .ok_or_else(|| bad(line, "sự kiện thiếu DTSTART.", "the VEVENT has no DTSTART."))?;
-    let has_tzid = param(start_prop, "TZID").is_some();
     let start = when(start_prop, line)?;
     let end = match prop(ev, "DTEND") {
         Some(p) => Some(when(p, line)?),
         None => None,
     };
-    let office = clock::OFFICE_TZ;
-    let (tz, local_start) = match start {
-        When::Date(d) => (office, d.and_hms_opt(7, 30, 0).unwrap_or_default()),
-        When::Local(t, Some(tz)) => (tz, t),
-        When::Local(t, None) => {
-            if has_tzid {
-                warnings.push("Unknown TZID; the time is taken as Asia/Ho_Chi_Minh.".into());
-            }
-            (office, t)
-        }
-        When::Utc(t) => (office, t.with_timezone(&office).naive_local()),
+    let cal = &parsed.calendar;
+    let local_start = match start {
+        When::Date(d) => d.and_hms_opt(7, 30, 0).unwrap_or_default(),
+        other => office_time(cal, other, &mut warnings),
     };
     let local_end = match end {
         Some(When::Date(d)) => d.and_hms_opt(17, 0, 0).unwrap_or_default() - Duration::days(1),
-        Some(When::Local(t, Some(etz))) => match etz.from_local_datetime(&t).earliest() {
-            Some(x) => x.with_timezone(&tz).naive_local(),
-            None => t,
-        },
-        Some(When::Local(t, None)) => t,
-        Some(When::Utc(t)) => t.with_timezone(&tz).naive_local(),
+        Some(other) => office_time(cal, other, &mut warnings),
         None => local_start + Duration::hours(1),
     };
     let fmt = |t: NaiveDateTime| t.format("%Y-%m-%dT%H:%M").to_string();
@@ -345,9 +488,9 @@ pub fn meeting_prefill(parsed: &Parsed) -> Result<Prefill> {
         Some("PRIVATE") => Some(Visibility::Internal),
         _ => None,
     };
-    let rrule = prop(ev, "RRULE").and_then(|p| p.value.clone());
+    let rrule = accepted_rule(ev, local_start, local_end, &mut warnings);
     if prop(ev, "ATTENDEE").is_some() {
-        warnings.push("Attendees are not carried over: choose them from the directory.".into());
+        warnings.push(Msg::t("import.attendees_not_carried", &[]));
     }
     let meeting = MeetingInput {
         title: text_of(ev, "SUMMARY").unwrap_or_default(),
@@ -355,13 +498,16 @@ pub fn meeting_prefill(parsed: &Parsed) -> Result<Prefill> {
         location: text_of(ev, "LOCATION"),
         starts_at: fmt(local_start),
         ends_at: fmt(local_end),
-        time_zone: Some(tz.name().to_string()),
+        time_zone: Some(clock::OFFICE_TZ.name().to_string()),
         visibility,
         rrule,
         online_link: text_of(ev, "URL"),
         ..Default::default()
     };
-    Ok(Prefill { meeting, warnings })
+    Ok(Prefill {
+        meeting,
+        warnings: warnings.iter().map(|w| w.pick(lang).to_string()).collect(),
+    })
 }
 
 /// A closure (holiday) read from an all-day VEVENT.
@@ -437,7 +583,7 @@ CLASS:PUBLIC\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
 
     #[test]
     fn an_outlook_invitation_prefills_a_request() {
-        let p = meeting_prefill(&parse(OUTLOOK.as_bytes()).unwrap()).unwrap();
+        let p = meeting_prefill(&parse(OUTLOOK.as_bytes()).unwrap(), Lang::En).unwrap();
         let m = p.meeting;
         assert_eq!(m.title, "Họp bàn kế hoạch đầu tư công trên địa bàn tỉnh");
         assert_eq!(
@@ -462,7 +608,7 @@ CLASS:PUBLIC\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
             ("BEGIN:VCALENDAR\n\n;X=1:y\nEND:VCALENDAR\n", 3),
             ("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:2027-01-01\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", 2),
         ] {
-            let e = parse(file.as_bytes()).and_then(|p| meeting_prefill(&p).map(|_| ()));
+            let e = parse(file.as_bytes()).and_then(|p| meeting_prefill(&p, Lang::Vi).map(|_| ()));
             let e = e.expect_err(file);
             assert_eq!(e.field(), Some(format!("line {line}").as_str()), "{file}: {e}");
         }
@@ -490,6 +636,21 @@ CLASS:PUBLIC\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
             "BEGIN:VEVENT\r\nEND:VEVENT\r\n".repeat(MAX_COMPONENTS + 1)
         );
         assert!(parse(many.as_bytes()).is_err());
+    }
+
+    #[test]
+    fn a_hostile_vtimezone_costs_little_and_its_offset_still_holds() {
+        let file = "BEGIN:VCALENDAR\r\nBEGIN:VTIMEZONE\r\nTZID:X\r\n\
+BEGIN:STANDARD\r\nDTSTART:16010101T000000\r\nRRULE:FREQ=SECONDLY\r\n\
+TZOFFSETFROM:+0900\r\nTZOFFSETTO:+0900\r\nEND:STANDARD\r\n\
+BEGIN:DAYLIGHT\r\nDTSTART:16010101T000000\r\nRRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30\r\n\
+TZOFFSETFROM:+0900\r\nTZOFFSETTO:+0900\r\nEND:DAYLIGHT\r\nEND:VTIMEZONE\r\n\
+BEGIN:VEVENT\r\nDTSTART;TZID=X:20270412T100000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+        let started = std::time::Instant::now();
+        let p = meeting_prefill(&parse(file.as_bytes()).unwrap(), Lang::Vi).unwrap();
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+        assert_eq!(p.meeting.starts_at, "2027-04-12T08:00");
+        assert!(p.warnings.is_empty(), "{:?}", p.warnings);
     }
 
     #[test]

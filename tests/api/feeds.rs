@@ -3,6 +3,7 @@
 //! Thunderbird, Python's icalendar + recurring-ical-events, the `ical` crate) make of them.
 
 use crate::helpers::*;
+use crate::http_client::header_in;
 use rocket::http::{Header, Method, Status};
 use serde_json::{json, Value};
 use std::path::PathBuf;
@@ -838,24 +839,8 @@ async fn thunderbird_and_python_clients_expand_every_feed_like_we_do() {
 
 /// GET over real TCP: (status, ETag).
 async fn tcp_get(addr: std::net::SocketAddr, path: &str) -> (u16, String) {
-    use rocket::tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut stream = rocket::tokio::net::TcpStream::connect(addr).await.unwrap();
-    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).await.unwrap();
-    let text = String::from_utf8_lossy(&raw);
-    let status = text.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
-    let etag = text
-        .lines()
-        .find_map(|l| {
-            l.strip_prefix("etag: ")
-                .or_else(|| l.strip_prefix("ETag: "))
-        })
-        .unwrap_or("")
-        .trim()
-        .to_string();
-    (status, etag)
+    let (status, head) = crate::http_client::get_head(addr, path, &[]).await;
+    (status, header_in(&head, "etag").unwrap_or("").to_string())
 }
 
 #[rocket::async_test]

@@ -30,6 +30,40 @@ pub async fn http(
     (status, body)
 }
 
+/// A GET with extra request headers over a fresh TCP connection: (status code, the response's
+/// status line and header lines).
+#[allow(dead_code)]
+pub async fn get_head(
+    addr: std::net::SocketAddr,
+    path: &str,
+    headers: &[(&str, &str)],
+) -> (u16, String) {
+    use rocket::tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = rocket::tokio::net::TcpStream::connect(addr).await.unwrap();
+    let extra: String = headers
+        .iter()
+        .map(|(k, v)| format!("{k}: {v}\r\n"))
+        .collect();
+    let request =
+        format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\n{extra}Connection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await.unwrap();
+    let text = String::from_utf8_lossy(&raw);
+    let status = text.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let head = text.split("\r\n\r\n").next().unwrap_or("").to_string();
+    (status, head)
+}
+
+/// The value of the header `name` (any case) in a response head.
+#[allow(dead_code)]
+pub fn header_in<'a>(head: &'a str, name: &str) -> Option<&'a str> {
+    head.lines().find_map(|l| {
+        let (k, v) = l.split_once(':')?;
+        k.eq_ignore_ascii_case(name).then(|| v.trim())
+    })
+}
+
 /// One HTTP/1.1 connection kept open for several requests, as API clients and browsers keep
 /// theirs: the benchmarks' clients each hold one.
 #[allow(dead_code)]

@@ -17,6 +17,7 @@ mod documents;
 mod feeds;
 mod feeds_page;
 mod foundation;
+mod hardening_feeds;
 mod hardening_input;
 mod import;
 mod lobby;
