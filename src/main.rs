@@ -41,15 +41,9 @@ async fn run(command: Command) -> Result<(), Error> {
                 let report = demo::load(db).await?;
                 println!("{report}");
             }
-            let stopped = rocket
-                .launch()
+            lichhop::shutdown::serve(rocket)
                 .await
                 .map_err(|e| Error::Config(format!("server: {e}")))?;
-            // Close the pool now: its connections' worker threads would otherwise keep the
-            // process alive until they notice the pool is gone.
-            if let Some(db) = stopped.state::<db::Db>() {
-                db.close().await;
-            }
             Ok(())
         }
         Command::Migrate { status, down } => {
