@@ -537,17 +537,7 @@ fn error_page(status: Status, message: &str, field: Option<&str>, lang: Lang) ->
     )
 }
 
+/// HTML-escaped text, the same escaping the templates apply (handlebars' own).
 pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
+    rocket_dyn_templates::handlebars::html_escape(s)
 }

@@ -41,8 +41,10 @@ impl<'r> FromRequest<'r> for Conditional<'r> {
             if_none_match: h.get_one("If-None-Match"),
             if_modified_since: h
                 .get_one("If-Modified-Since")
-                .and_then(|v| DateTime::parse_from_rfc2822(v.trim()).ok())
-                .map(|t| t.with_timezone(&Utc)),
+                // IMF-fixdate, and the obsolete RFC 850 and asctime forms RFC 9110 §5.6.7
+                // says a recipient must accept.
+                .and_then(|v| httpdate::parse_http_date(v.trim()).ok())
+                .map(DateTime::<Utc>::from),
             gzip: h.get("Accept-Encoding").any(accepts_gzip),
         })
     }

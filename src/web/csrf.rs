@@ -10,7 +10,7 @@ use crate::error::{Error, Msg};
 use rocket::data::{self, Data, FromData, ToByteUnit};
 use rocket::form::{Form, FromForm, ValueField};
 use rocket::fs::TempFile;
-use rocket::http::{Cookie, CookieJar, RawStr, SameSite};
+use rocket::http::{Cookie, CookieJar, SameSite};
 use rocket::request::{FromRequest, Outcome, Request};
 use std::marker::PhantomData;
 
@@ -69,11 +69,8 @@ impl<'r> FromRequest<'r> for CsrfToken {
 
 /// Equal in constant time (no timing hint about how much of the token was right).
 fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
+    use subtle::ConstantTimeEq;
+    a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
 }
 
 /// A form with no fields of its own (sign-out): only the CSRF token.
@@ -100,13 +97,8 @@ struct FormFields(Vec<(String, String)>);
 
 /// Splits and decodes an `application/x-www-form-urlencoded` body ('+' is a space).
 fn decode_fields(body: &str) -> Vec<(String, String)> {
-    body.split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| {
-            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            let decode = |s: &str| RawStr::new(s).url_decode_lossy().into_owned();
-            (decode(name), decode(value))
-        })
+    form_urlencoded::parse(body.as_bytes())
+        .map(|(name, value)| (name.into_owned(), value.into_owned()))
         .collect()
 }
 
