@@ -1,6 +1,5 @@
 //! Find a time: the earliest free slots with the rooms that fit.
 
-use crate::conflicts::{approved, enter_holidays, head_of};
 use crate::helpers::*;
 use rocket::http::{Method, Status};
 use serde_json::{json, Value};
@@ -60,7 +59,12 @@ async fn the_earliest_slots_keep_the_room_buffer_and_wait_for_the_chair() {
     let app = spawn_app().await;
     let o = app.office().await;
     // Only "Hội trường A" seats 200.
-    approved(&app, &o, &meeting(&o, 0, "2027-03-09", "07:30", "09:00")).await;
+    app.approved(
+        &o,
+        &o.clerk_a,
+        &meeting(&o, 0, "2027-03-09", "07:30", "09:00"),
+    )
+    .await;
     let q = "from=2027-03-09&to=2027-03-09&duration_minutes=60&min_capacity=200&limit=3";
     let (s, v) = find(&app, &o.clerk_a, q).await;
     assert_eq!(s, Status::Ok, "{v}");
@@ -84,7 +88,7 @@ async fn the_earliest_slots_keep_the_room_buffer_and_wait_for_the_chair() {
     // The chair is in another approved meeting 10:00–12:00: the first common slot is 12:00.
     let mut chaired = meeting(&o, 2, "2027-03-09", "10:00", "12:00");
     chaired["chair_id"] = json!(o.leaders[1]);
-    approved(&app, &o, &chaired).await;
+    app.approved(&o, &o.clerk_a, &chaired).await;
     let (_, v) = find(&app, &o.clerk_a, &format!("{q}&chair_id={}", o.leaders[1])).await;
     assert_eq!(
         starts(&v),
@@ -112,7 +116,7 @@ async fn the_earliest_slots_keep_the_room_buffer_and_wait_for_the_chair() {
 async fn closures_holidays_and_substitute_days_are_skipped_make_up_days_are_offered() {
     let app = spawn_app().await;
     let o = app.office().await;
-    enter_holidays(&app, &o, 2027).await;
+    app.enter_holidays(&o, 2027).await;
     // Nghỉ bù on Wednesday 10 Feb, maintenance of the hall on Thursday 11 Feb, and a make-up
     // working day on Saturday 13 Feb.
     post(
@@ -189,8 +193,8 @@ async fn rooms_fit_the_equipment_and_busy_attendees_are_waited_for() {
     // The head of agency B attends (agency B invited) an approved meeting 07:30–11:00.
     let mut busy = meeting(&o, 1, "2027-03-10", "07:30", "11:00");
     busy["attendees"] = json!([{"agency_id": o.agency_b}]);
-    approved(&app, &o, &busy).await;
-    let head_b = head_of(&app, o.agency_b).await;
+    app.approved(&o, &o.clerk_a, &busy).await;
+    let head_b = app.head_of(o.agency_b).await;
     let (_, v) = find(
         &app,
         &o.clerk_a,

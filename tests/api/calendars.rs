@@ -5,38 +5,8 @@
 use crate::helpers::*;
 use lichhop::domain::closures::{self, ClosureInput};
 use lichhop::domain::persons;
-use rocket::http::{Method, Status};
-use serde_json::{json, Value};
-
-/// Registers a request as `clerk` and sends it for approval; returns its id.
-pub async fn submit(app: &TestApp, clerk: &Principal, body: Value) -> i64 {
-    let mut body = body;
-    body["submit"] = json!(true);
-    let (s, _, m) = app
-        .call(
-            Method::Post,
-            "/api/v1/meetings",
-            Some(clerk),
-            Some(&body),
-            &[],
-        )
-        .await;
-    assert_eq!(s, Status::Created, "{m}");
-    m["id"].as_i64().unwrap()
-}
-
-pub async fn approve(app: &TestApp, approver: &Principal, id: i64) {
-    let (s, _, m) = app
-        .call(
-            Method::Post,
-            &format!("/api/v1/meetings/{id}/approve"),
-            Some(approver),
-            None,
-            &[],
-        )
-        .await;
-    assert_eq!(s, Status::Ok, "{m}");
-}
+use rocket::http::Status;
+use serde_json::json;
 
 /// The table row (`<tr>…</tr>`) of a page holding `needle`.
 fn row_with<'a>(page: &'a str, needle: &str) -> &'a str {
@@ -56,42 +26,38 @@ struct Week {
 
 /// The week of Monday 1 March 2027 (2027-W09), far from the demo's meetings.
 async fn week_of_meetings(app: &TestApp, o: &Office) -> Week {
-    let approved = submit(
-        app,
-        &o.clerk_a,
+    let approved = app.submitted(&o.clerk_a,
         json!({"title": "Họp bàn kế hoạch ngân sách 2027", "chair_id": o.leaders[0],
                "room_id": o.rooms[1], "starts_at": "2027-03-02T08:00", "ends_at": "2027-03-02T09:30",
                "visibility": "public",
                "attendees": [{"person_id": o.leaders[1], "role": "required"}]}),
     )
     .await;
-    approve(app, &o.approver, approved).await;
-    let pending = submit(
-        app,
-        &o.clerk_a,
+    app.approve(&o.approver, approved).await;
+    let pending = app.submitted(&o.clerk_a,
         json!({"title": "Họp rà soát hồ sơ đầu tư công", "chair_id": o.leaders[0],
                "room_id": o.rooms[1], "starts_at": "2027-03-03T14:00", "ends_at": "2027-03-03T15:00",
                "visibility": "internal"}),
     )
     .await;
-    let confidential_b = submit(
-        app,
-        &o.clerk_b,
-        json!({"title": "Họp mật của Sở Y tế về dịch bệnh", "room_id": o.rooms[2],
+    let confidential_b = app
+        .submitted(
+            &o.clerk_b,
+            json!({"title": "Họp mật của Sở Y tế về dịch bệnh", "room_id": o.rooms[2],
                "starts_at": "2027-03-02T10:00", "ends_at": "2027-03-02T11:00",
                "visibility": "confidential"}),
-    )
-    .await;
-    approve(app, &o.approver, confidential_b).await;
-    let confidential_a = submit(
-        app,
-        &o.clerk_a,
-        json!({"title": "Họp mật của Sở Tài chính về nhân sự", "room_id": o.rooms[2],
+        )
+        .await;
+    app.approve(&o.approver, confidential_b).await;
+    let confidential_a = app
+        .submitted(
+            &o.clerk_a,
+            json!({"title": "Họp mật của Sở Tài chính về nhân sự", "room_id": o.rooms[2],
                "starts_at": "2027-03-04T08:00", "ends_at": "2027-03-04T09:00",
                "visibility": "confidential"}),
-    )
-    .await;
-    approve(app, &o.approver, confidential_a).await;
+        )
+        .await;
+    app.approve(&o.approver, confidential_a).await;
     let admin_id = o.admin.account.id;
     closures::create(
         app.db(),
@@ -135,19 +101,12 @@ async fn week_of_meetings(app: &TestApp, o: &Office) -> Week {
     }
 }
 
-async fn signed_in<'a>(app: &'a TestApp, who: &Principal) -> Browser<'a> {
-    let mut b = Browser::new(app);
-    let signed = b.sign_in(&who.account.username, PRINCIPAL_PASSWORD).await;
-    assert_eq!(signed.status, Status::SeeOther);
-    b
-}
-
 #[rocket::async_test]
 async fn the_office_sees_every_meeting_of_the_week_room_by_room() {
     let app = spawn_app().await;
     let o = app.office().await;
     let w = week_of_meetings(&app, &o).await;
-    let mut staff = signed_in(&app, &o.staff).await;
+    let mut staff = app.signed_in(&o.staff).await;
     let page = staff.get("/lich-phong?tuan=2027-W09").await;
     assert_eq!(page.status, Status::Ok, "{}", page.body);
     let body = &page.body;
@@ -216,7 +175,7 @@ async fn a_clerk_sees_rooms_busy_but_never_another_agencys_meeting_even_confiden
     let o = app.office().await;
     let w = week_of_meetings(&app, &o).await;
 
-    let mut a = signed_in(&app, &o.clerk_a).await;
+    let mut a = app.signed_in(&o.clerk_a).await;
     let page = a.get("/lich-phong?tuan=2027-W09").await;
     assert_eq!(page.status, Status::Ok);
     // Its own public and internal meetings in detail.
@@ -236,7 +195,7 @@ async fn a_clerk_sees_rooms_busy_but_never_another_agencys_meeting_even_confiden
     let busy = row_with(&page.body, "10:00–11:00");
     assert!(busy.contains("Bận"));
 
-    let mut b = signed_in(&app, &o.clerk_b).await;
+    let mut b = app.signed_in(&o.clerk_b).await;
     let page = b.get("/lich-phong?tuan=2027-W09").await;
     assert_eq!(page.status, Status::Ok);
     for other in [
@@ -271,7 +230,7 @@ async fn the_day_timeline_lays_meetings_over_office_hours() {
     let app = spawn_app().await;
     let o = app.office().await;
     let w = week_of_meetings(&app, &o).await;
-    let mut staff = signed_in(&app, &o.staff).await;
+    let mut staff = app.signed_in(&o.staff).await;
     let page = staff.get("/lich-phong/ngay?ngay=2027-03-02").await;
     assert_eq!(page.status, Status::Ok, "{}", page.body);
     let body = &page.body;
@@ -313,15 +272,13 @@ async fn the_day_timeline_lays_meetings_over_office_hours() {
 
     // A request overlapping the approved meeting in its room gets a lane of its own; one in
     // the evening is listed outside office hours.
-    submit(
-        &app,
+    app.submitted(
         &o.clerk_a,
         json!({"title": "Họp bổ sung chen giờ", "room_id": o.rooms[1],
                "starts_at": "2027-03-02T09:00", "ends_at": "2027-03-02T10:00"}),
     )
     .await;
-    submit(
-        &app,
+    app.submitted(
         &o.clerk_a,
         json!({"title": "Họp trực ban phòng chống thiên tai buổi tối", "room_id": o.rooms[2],
                "starts_at": "2027-03-02T18:30", "ends_at": "2027-03-02T19:30"}),
@@ -351,7 +308,7 @@ async fn the_leaders_week_shows_what_each_leader_chairs_and_attends() {
     let app = spawn_app().await;
     let o = app.office().await;
     let w = week_of_meetings(&app, &o).await;
-    let mut approver = signed_in(&app, &o.approver).await;
+    let mut approver = app.signed_in(&o.approver).await;
     let page = approver.get("/lich-lanh-dao?tuan=2027-W09").await;
     assert_eq!(page.status, Status::Ok, "{}", page.body);
     assert!(page.body.contains("Lịch lãnh đạo"));
@@ -378,7 +335,7 @@ async fn the_leaders_week_shows_what_each_leader_chairs_and_attends() {
 async fn bad_weeks_and_days_are_refused_naming_the_field() {
     let app = spawn_app().await;
     let o = app.office().await;
-    let mut staff = signed_in(&app, &o.staff).await;
+    let mut staff = app.signed_in(&o.staff).await;
     for (path, words) in [
         ("/lich-phong?tuan=tuan-sau", "Tuần «tuan-sau» không hợp lệ"),
         ("/lich-phong?tuan=2027-W60", "Tuần «2027-W60» không hợp lệ"),

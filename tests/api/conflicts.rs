@@ -16,13 +16,6 @@ fn request(o: &Office, date: &str, from: &str, to: &str, room: Option<usize>) ->
     })
 }
 
-/// Registers (as agency A's clerk) and approves a meeting; returns its id.
-pub async fn approved(app: &TestApp, o: &Office, body: &Value) -> i64 {
-    let mut body = body.clone();
-    body["submit"] = json!(true);
-    app.approved(o, &o.clerk_a, &body).await
-}
-
 pub async fn pending(app: &TestApp, o: &Office, body: &Value) -> i64 {
     let mut body = body.clone();
     body["submit"] = json!(true);
@@ -61,29 +54,6 @@ fn kinds(cs: &[Value]) -> Vec<&str> {
     cs.iter().map(|c| c["kind"].as_str().unwrap()).collect()
 }
 
-/// Enters Vietnam's public holidays of `year` as closures (as the administrator).
-pub async fn enter_holidays(app: &TestApp, o: &Office, year: i32) -> Value {
-    let path = format!("/api/v1/closures/holidays/{year}");
-    let (s, _, v) = app
-        .call(Method::Post, &path, Some(&o.admin), None, &[])
-        .await;
-    assert_eq!(s, Status::Ok, "{v}");
-    v
-}
-
-/// The head of an agency: its person with the lowest sort order.
-pub async fn head_of(app: &TestApp, agency: i32) -> i32 {
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-    entity::person::Entity::find()
-        .filter(entity::person::Column::AgencyId.eq(agency))
-        .order_by_asc(entity::person::Column::SortOrder)
-        .one(&app.db().conn)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-}
-
 async fn meeting_count(app: &TestApp) -> u64 {
     use sea_orm::{EntityTrait, PaginatorTrait};
     entity::meeting::Entity::find()
@@ -96,12 +66,13 @@ async fn meeting_count(app: &TestApp) -> u64 {
 async fn the_room_taken_by_an_approved_meeting_is_an_error_naming_it_and_nothing_is_saved() {
     let app = spawn_app().await;
     let o = app.office().await;
-    let a = approved(
-        &app,
-        &o,
-        &request(&o, "2027-03-02", "08:00", "09:30", Some(1)),
-    )
-    .await;
+    let a = app
+        .approved(
+            &o,
+            &o.clerk_a,
+            &request(&o, "2027-03-02", "08:00", "09:30", Some(1)),
+        )
+        .await;
     let b = pending(
         &app,
         &o,
@@ -203,11 +174,11 @@ async fn the_room_taken_by_an_approved_meeting_is_an_error_naming_it_and_nothing
 async fn the_chair_in_two_places_and_busy_attendees_are_named() {
     let app = spawn_app().await;
     let o = app.office().await;
-    let head_b = head_of(&app, o.agency_b).await;
+    let head_b = app.head_of(o.agency_b).await;
     let mut first = request(&o, "2027-03-03", "14:00", "16:00", Some(0));
     first["chair_id"] = json!(o.leaders[1]);
     first["attendees"] = json!([{"agency_id": o.agency_b}]);
-    let a = approved(&app, &o, &first).await;
+    let a = app.approved(&o, &o.clerk_a, &first).await;
 
     // Same chair, other room: an error naming the chair and the meeting.
     let mut draft = request(&o, "2027-03-03", "15:00", "16:00", Some(2));
@@ -298,10 +269,10 @@ async fn a_change_to_rooms_persons_or_closures_is_seen_by_the_next_check() {
 
     // An agency is represented by its head: a new director, entered outside the app, heads it
     // from the next check on.
-    let head_b = head_of(&app, o.agency_b).await;
+    let head_b = app.head_of(o.agency_b).await;
     let mut first = request(&o, "2027-03-05", "14:00", "16:00", Some(0));
     first["attendees"] = json!([{"agency_id": o.agency_b}]);
-    approved(&app, &o, &first).await;
+    app.approved(&o, &o.clerk_a, &first).await;
     let mut draft = request(&o, "2027-03-05", "15:00", "16:00", Some(2));
     draft["attendees"] = json!([{"agency_id": o.agency_b}]);
     let cs = check(&app, &o.clerk_b, &draft).await;
@@ -313,7 +284,7 @@ async fn a_change_to_rooms_persons_or_closures_is_seen_by_the_next_check() {
         o.agency_b
     ))
     .await;
-    let new_head = head_of(&app, o.agency_b).await;
+    let new_head = app.head_of(o.agency_b).await;
     assert_ne!(new_head, head_b);
     let cs = check(&app, &o.clerk_b, &draft).await;
     assert_eq!(kinds(&cs), ["attendee_busy"], "{cs:?}");
@@ -336,7 +307,7 @@ async fn a_field_trip_over_several_days_occupies_its_chair_throughout() {
         "starts_at": "2027-03-15T07:00",
         "ends_at": "2027-03-18T18:00",
     });
-    let t = approved(&app, &o, &trip).await;
+    let t = app.approved(&o, &o.clerk_a, &trip).await;
     for day in ["2027-03-15", "2027-03-17", "2027-03-18"] {
         let mut draft = request(&o, day, "14:00", "15:00", Some(1));
         draft["chair_id"] = json!(o.leaders[2]);
@@ -377,7 +348,7 @@ async fn a_room_too_small_or_without_the_equipment_is_flagged() {
 async fn closures_holidays_weekends_and_office_hours_are_flagged() {
     let app = spawn_app().await;
     let o = app.office().await;
-    enter_holidays(&app, &o, 2027).await;
+    app.enter_holidays(&o, 2027).await;
     // Tết 2027 in a room: the office is closed, an error naming the closure.
     let cs = check(
         &app,
@@ -486,12 +457,13 @@ async fn a_series_is_checked_occurrence_by_occurrence_over_its_whole_span() {
     let app = spawn_app().await;
     let o = app.office().await;
     // An approved meeting on the 4th Tuesday, a room closure on the 6th.
-    let a = approved(
-        &app,
-        &o,
-        &request(&o, "2027-03-23", "08:30", "09:30", Some(1)),
-    )
-    .await;
+    let a = app
+        .approved(
+            &o,
+            &o.clerk_a,
+            &request(&o, "2027-03-23", "08:30", "09:30", Some(1)),
+        )
+        .await;
     let (s, _, _) = app
         .call(
             Method::Post,
@@ -562,12 +534,13 @@ async fn a_request_for_the_next_working_day_is_late() {
 async fn a_saved_request_shows_its_conflicts_to_the_office_and_its_agency_only() {
     let app = spawn_app().await;
     let o = app.office().await;
-    let a = approved(
-        &app,
-        &o,
-        &request(&o, "2027-03-16", "08:00", "10:00", Some(1)),
-    )
-    .await;
+    let a = app
+        .approved(
+            &o,
+            &o.clerk_a,
+            &request(&o, "2027-03-16", "08:00", "10:00", Some(1)),
+        )
+        .await;
     let b = pending(
         &app,
         &o,

@@ -1,7 +1,6 @@
 //! The signed-in landing page (việc cần làm): what each role has to do, with counts and links,
 //! and never another agency's requests for a clerk.
 
-use crate::calendars::{approve, submit};
 use crate::helpers::*;
 use chrono::{Datelike, Duration};
 use lichhop::domain::clock;
@@ -52,13 +51,13 @@ async fn requests(app: &TestApp, o: &Office) -> Requests {
         )
         .await;
     assert_eq!(s, Status::Created, "{draft}");
-    let returned = submit(
-        app,
-        &o.clerk_a,
-        json!({"title": "Họp thiếu hồ sơ cần bổ sung", "starts_at": "2027-04-06T08:00",
+    let returned = app
+        .submitted(
+            &o.clerk_a,
+            json!({"title": "Họp thiếu hồ sơ cần bổ sung", "starts_at": "2027-04-06T08:00",
                "ends_at": "2027-04-06T09:00"}),
-    )
-    .await;
+        )
+        .await;
     let (s, _, m) = app
         .call(
             Method::Post,
@@ -72,28 +71,26 @@ async fn requests(app: &TestApp, o: &Office) -> Requests {
     // A regular meeting tomorrow: sent after its deadline (two working days before), without
     // documents.
     let day = clock::office_date(clock::now()) + Duration::days(1);
-    let urgent = submit(
-        app,
-        &o.clerk_a,
+    let urgent = app.submitted(&o.clerk_a,
         json!({"title": "Họp gấp về phòng chống lụt bão", "kind": "hop", "location": "Hội trường tỉnh",
                "starts_at": format!("{day}T08:00"), "ends_at": format!("{day}T09:00")}),
     )
     .await;
-    let firm = submit(
-        app,
-        &o.clerk_a,
-        json!({"title": "Hội nghị tổng kết công tác tài chính", "room_id": o.rooms[1],
+    let firm = app
+        .submitted(
+            &o.clerk_a,
+            json!({"title": "Hội nghị tổng kết công tác tài chính", "room_id": o.rooms[1],
                "starts_at": "2027-04-07T08:00", "ends_at": "2027-04-07T10:00"}),
-    )
-    .await;
-    approve(app, &o.approver, firm).await;
-    let colliding = submit(
-        app,
-        &o.clerk_b,
-        json!({"title": "Họp triển khai tiêm chủng mở rộng", "room_id": o.rooms[1],
+        )
+        .await;
+    app.approve(&o.approver, firm).await;
+    let colliding = app
+        .submitted(
+            &o.clerk_b,
+            json!({"title": "Họp triển khai tiêm chủng mở rộng", "room_id": o.rooms[1],
                "starts_at": "2027-04-07T09:00", "ends_at": "2027-04-07T10:30"}),
-    )
-    .await;
+        )
+        .await;
     let (s, _, m) = app
         .call(
             Method::Post,
@@ -163,14 +160,14 @@ async fn a_clerk_sees_this_weeks_approved_meetings_still_to_come() {
     let approved_on = |day: chrono::NaiveDate, title: &'static str| {
         let (app, o) = (&app, &o);
         async move {
-            let id = submit(
-                app,
-                &o.clerk_a,
-                json!({"title": title, "kind": "tiep_khach", "location": "Nhà khách tỉnh",
+            let id = app
+                .submitted(
+                    &o.clerk_a,
+                    json!({"title": title, "kind": "tiep_khach", "location": "Nhà khách tỉnh",
                        "starts_at": format!("{day}T21:00"), "ends_at": format!("{day}T22:00")}),
-            )
-            .await;
-            approve(app, &o.approver, id).await;
+                )
+                .await;
+            app.approve(&o.approver, id).await;
         }
     };
     // Sunday evening of this week is still to come, unless the test runs later than that.

@@ -432,31 +432,93 @@ impl TestApp {
         }
     }
 
-    /// Registers `body` (which should say `"submit": true`) as `clerk` and has the office's
-    /// approver approve it; returns the meeting's id.
+    /// Registers `body` as `clerk` and sends it for approval; returns the meeting's id.
+    pub async fn submitted(&self, clerk: &Principal, body: Value) -> i64 {
+        let mut body = body;
+        body["submit"] = serde_json::json!(true);
+        self.create(clerk, &body).await.0
+    }
+
+    /// Has `approver` approve meeting `id`.
+    pub async fn approve(&self, approver: &Principal, id: i64) {
+        let (s, d) = self
+            .act(approver, id, "approve", serde_json::json!({}))
+            .await;
+        assert_eq!(s, Status::Ok, "{d}");
+    }
+
+    /// Registers `body` as `clerk`, sends it for approval and has the office's approver
+    /// approve it; returns the meeting's id.
     pub async fn approved(&self, o: &Office, clerk: &Principal, body: &Value) -> i64 {
-        let (s, _, m) = self
+        let id = self.submitted(clerk, body.clone()).await;
+        self.approve(&o.approver, id).await;
+        id
+    }
+
+    /// Registers `body` as `who` (as it says: draft or submitted); returns id and ETag.
+    pub async fn create(&self, who: &Principal, body: &Value) -> (i64, String) {
+        let (s, etag, m) = self
             .call(
                 rocket::http::Method::Post,
                 "/api/v1/meetings",
-                Some(clerk),
+                Some(who),
                 Some(body),
                 &[],
             )
             .await;
         assert_eq!(s, Status::Created, "{m}");
-        let id = m["id"].as_i64().unwrap();
-        let (s, _, d) = self
+        (m["id"].as_i64().unwrap(), etag.unwrap_or_default())
+    }
+
+    /// One decision or step on meeting `id` (`submit`, `approve`, `return`, …) as `who`.
+    pub async fn act(
+        &self,
+        who: &Principal,
+        id: i64,
+        action: &str,
+        body: Value,
+    ) -> (Status, Value) {
+        let (s, _, v) = self
             .call(
                 rocket::http::Method::Post,
-                &format!("/api/v1/meetings/{id}/approve"),
-                Some(&o.approver),
-                None,
+                &format!("/api/v1/meetings/{id}/{action}"),
+                Some(who),
+                Some(&body),
                 &[],
             )
             .await;
-        assert_eq!(s, Status::Ok, "{d}");
-        id
+        (s, v)
+    }
+
+    /// A browser signed in as `who` (a principal's password is [`PRINCIPAL_PASSWORD`]).
+    pub async fn signed_in(&self, who: &Principal) -> Browser<'_> {
+        let mut b = Browser::new(self);
+        let signed = b.sign_in(&who.account.username, PRINCIPAL_PASSWORD).await;
+        assert_eq!(signed.status, Status::SeeOther, "{}", signed.body);
+        b
+    }
+
+    /// Enters Vietnam's public holidays of `year` as closures (as the administrator).
+    pub async fn enter_holidays(&self, o: &Office, year: i32) -> Value {
+        let path = format!("/api/v1/closures/holidays/{year}");
+        let (s, _, v) = self
+            .call(rocket::http::Method::Post, &path, Some(&o.admin), None, &[])
+            .await;
+        assert_eq!(s, Status::Ok, "{v}");
+        v
+    }
+
+    /// The head of an agency: its person with the lowest sort order.
+    pub async fn head_of(&self, agency: i32) -> i32 {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+        entity::person::Entity::find()
+            .filter(entity::person::Column::AgencyId.eq(agency))
+            .order_by_asc(entity::person::Column::SortOrder)
+            .one(&self.db().conn)
+            .await
+            .unwrap()
+            .unwrap()
+            .id
     }
 
     /// A request with a Bearer token; returns status, headers we care about, and JSON body.

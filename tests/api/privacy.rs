@@ -6,7 +6,6 @@
 //! only, never their e-mail addresses or phone numbers.
 
 use crate::helpers::*;
-use crate::request_form::signed_in;
 use lichhop::domain::clock;
 use rocket::http::{Header, Method, Status};
 use serde_json::{json, Value};
@@ -249,7 +248,7 @@ async fn another_agencys_confidential_meeting_is_only_busy_wherever_a_clerk_look
     }
 
     // The pages: the live check, find a time, the calendars.
-    let mut b = signed_in(&app, &o.clerk_b).await;
+    let mut b = app.signed_in(&o.clerk_b).await;
     b.get("/dang-ky/moi").await;
     let room_s = room.to_string();
     let mut busy_hints = 0;
@@ -320,7 +319,7 @@ async fn another_agencys_confidential_meeting_is_only_busy_wherever_a_clerk_look
             "{c}"
         );
     }
-    let mut a = signed_in(&app, &o.clerk_a).await;
+    let mut a = app.signed_in(&o.clerk_a).await;
     a.get("/dang-ky/moi").await;
     let answer = post_form(
         &mut a,
@@ -329,7 +328,7 @@ async fn another_agencys_confidential_meeting_is_only_busy_wherever_a_clerk_look
     )
     .await;
     assert!(answer.body.contains(secrets.titles[0]), "{}", answer.body);
-    let mut staff = signed_in(&app, &o.staff).await;
+    let mut staff = app.signed_in(&o.staff).await;
     for viewer in [&mut a, &mut staff] {
         let page = viewer.get(&format!("/lich-phong?tuan={DAY}")).await;
         for (title, id) in secrets.titles.iter().zip(&secrets.ids).take(2) {

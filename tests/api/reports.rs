@@ -3,7 +3,6 @@
 //! are then set in the database, so that lead times and lateness are known numbers.
 
 use crate::helpers::*;
-use crate::workflow::{act, create};
 use chrono::{DateTime, Utc};
 use rocket::http::{Method, Status};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
@@ -79,7 +78,7 @@ async fn month(app: &TestApp) -> Office {
     let mut ids = Vec::new();
     for (who, kind, chair, room, day, from, to, rrule) in plans {
         let body = meeting(kind, chair, room, day, from, to, rrule);
-        ids.push(create(app, who, &body).await.0);
+        ids.push(app.create(who, &body).await.0);
     }
     let [a, b, c, d, _e, f] = ids[..] else {
         unreachable!()
@@ -91,15 +90,15 @@ async fn month(app: &TestApp) -> Office {
         (d, &o.clerk_b),
         (f, &o.clerk_a),
     ] {
-        ok(act(app, clerk, id, "submit", json!({})).await);
+        ok(app.act(clerk, id, "submit", json!({})).await);
     }
     for id in [a, b, d, f] {
-        ok(act(app, &o.approver, id, "approve", json!({})).await);
+        ok(app.act(&o.approver, id, "approve", json!({})).await);
     }
     let moved = json!({"starts_at": "2027-03-02T14:00", "ends_at": "2027-03-02T15:30"});
-    ok(act(app, &o.approver, a, "reschedule", moved).await);
+    ok(app.act(&o.approver, a, "reschedule", moved).await);
     let reason = json!({"reason": "Lãnh đạo đi công tác"});
-    ok(act(app, &o.approver, b, "cancel", reason).await);
+    ok(app.act(&o.approver, b, "cancel", reason).await);
     for (id, who) in [(a, &o.clerk_a), (d, &o.clerk_b)] {
         let (s, _) = crate::documents::upload_as(app, who, id, "file", "tai-lieu.pdf", PDF).await;
         assert_eq!(s, Status::Created);
@@ -506,9 +505,9 @@ async fn bookings_over_several_days_count_the_office_hours_of_each_day() {
             "ends_at": to,
             "visibility": "public",
         });
-        let (id, _) = create(&app, &o.clerk_a, &body).await;
-        ok(act(&app, &o.clerk_a, id, "submit", json!({})).await);
-        ok(act(&app, &o.approver, id, "approve", json!({})).await);
+        let (id, _) = app.create(&o.clerk_a, &body).await;
+        ok(app.act(&o.clerk_a, id, "submit", json!({})).await);
+        ok(app.act(&o.approver, id, "approve", json!({})).await);
     }
     let (s, rep) = report(&app, &o.staff, "from=2027-03-01&to=2027-03-31").await;
     assert_eq!(s, Status::Ok, "{rep}");
@@ -577,7 +576,7 @@ async fn the_days_kept_in_memory_follow_every_change_a_report_reads() {
     // A decision through the API: the pending delegation (C) is rejected.
     let c = meeting_titled(&app, "Họp tiep_khach_nuoc_ngoai 2027-03-04").await;
     let reason = json!({"reason": "Trùng lịch đoàn khác"});
-    ok(act(&app, &o.approver, c.id as i64, "reject", reason).await);
+    ok(app.act(&o.approver, c.id as i64, "reject", reason).await);
     let r = kept_same_as_queried(&app, &o, from, to).await;
     assert!(
         counts(&r["by_status"]).contains(&("rejected".into(), 1)),
@@ -698,7 +697,7 @@ async fn the_days_kept_in_memory_follow_every_change_a_report_reads() {
         .unwrap();
     assert_eq!(serde_json::to_value(&again).unwrap(), kept);
     let reason = json!({"reason": "Lãnh đạo bận họp Tỉnh ủy"});
-    ok(act(&app, &o.approver, d.id as i64, "cancel", reason).await);
+    ok(app.act(&o.approver, d.id as i64, "cancel", reason).await);
     let after = lichhop::domain::reports::compute(other, &f, &s)
         .await
         .unwrap();

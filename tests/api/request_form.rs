@@ -50,13 +50,6 @@ async fn approved(app: &TestApp, o: &Office, title: &str, room: i32, chair: i32)
     id
 }
 
-pub async fn signed_in<'a>(app: &'a TestApp, p: &Principal) -> Browser<'a> {
-    let mut b = Browser::new(app);
-    let signed = b.sign_in(&p.account.username, PRINCIPAL_PASSWORD).await;
-    assert_eq!(signed.status, Status::SeeOther);
-    b
-}
-
 /// What the form's script does: posts the form to one of its JSON endpoints.
 async fn ask(b: &Browser<'_>, path: &str, fields: &[(&str, &str)], csrf: bool) -> (Status, Value) {
     let token = b.csrf.clone().unwrap_or_default();
@@ -87,7 +80,7 @@ async fn the_live_check_names_the_colliding_meeting_and_refuses_forgeries() {
     let o = app.office().await;
     let room = o.rooms[2];
     let theirs = approved(&app, &o, "Họp giao ban quý I", room, o.leaders[0]).await;
-    let mut clerk = signed_in(&app, &o.clerk_a).await;
+    let mut clerk = app.signed_in(&o.clerk_a).await;
     let form = clerk.get("/dang-ky/moi").await;
     assert_eq!(form.status, Status::Ok);
     assert!(form.body.contains("/static/request-form.js"));
@@ -237,7 +230,7 @@ async fn the_check_button_re_renders_the_form_with_the_conflicts_and_every_value
     let o = app.office().await;
     let room = o.rooms[2].to_string();
     approved(&app, &o, "Họp giao ban quý I", o.rooms[2], o.leaders[0]).await;
-    let mut clerk = signed_in(&app, &o.clerk_a).await;
+    let mut clerk = app.signed_in(&o.clerk_a).await;
     clerk.get("/dang-ky/moi").await;
     let agency_b = o.agency_b.to_string();
     let page = clerk
@@ -309,7 +302,7 @@ async fn find_a_time_respects_approved_meetings_and_closures() {
         Status::Created,
     )
     .await;
-    let mut clerk = signed_in(&app, &o.clerk_a).await;
+    let mut clerk = app.signed_in(&o.clerk_a).await;
     clerk.get("/dang-ky/moi").await;
     let chair_s = chair.to_string();
 
@@ -439,7 +432,7 @@ async fn a_returned_request_is_edited_with_its_version_and_submitted_again() {
     let app = spawn_app().await;
     let o = app.office().await;
     let id = returned(&app, &o).await;
-    let mut clerk = signed_in(&app, &o.clerk_a).await;
+    let mut clerk = app.signed_in(&o.clerk_a).await;
     let page = clerk.get(&format!("/cuoc-hop/{id}")).await;
     assert!(page.body.contains(&format!("href=\"/cuoc-hop/{id}/sua\"")));
     let edit = clerk.get(&format!("/cuoc-hop/{id}/sua")).await;
@@ -547,14 +540,14 @@ async fn only_the_owning_agency_s_clerk_edits_and_a_withdrawn_request_is_not_edi
     let id = returned(&app, &o).await;
     let path = format!("/cuoc-hop/{id}/sua");
 
-    let mut other = signed_in(&app, &o.clerk_b).await;
+    let mut other = app.signed_in(&o.clerk_b).await;
     assert_eq!(other.get(&path).await.status, Status::NotFound);
     other.get("/dang-ky/moi").await;
     let refused = other
         .post(&path, &[("title", "Sửa trộm"), ("version", "1")])
         .await;
     assert_eq!(refused.status, Status::NotFound);
-    let mut staff = signed_in(&app, &o.staff).await;
+    let mut staff = app.signed_in(&o.staff).await;
     assert_eq!(staff.get(&path).await.status, Status::Forbidden);
     let page = staff.get(&format!("/cuoc-hop/{id}")).await;
     assert!(
@@ -563,7 +556,7 @@ async fn only_the_owning_agency_s_clerk_edits_and_a_withdrawn_request_is_not_edi
     );
 
     // The clerk withdraws it from its page; then it can no longer be edited.
-    let mut clerk = signed_in(&app, &o.clerk_a).await;
+    let mut clerk = app.signed_in(&o.clerk_a).await;
     let page = clerk.get(&format!("/cuoc-hop/{id}")).await;
     assert!(page.body.contains(&format!("/cuoc-hop/{id}/rut")));
     let done = clerk.post(&format!("/cuoc-hop/{id}/rut"), &[]).await;
@@ -592,7 +585,7 @@ async fn a_conflicting_request_offers_find_a_time_from_its_page() {
     let id = m["id"].as_i64().unwrap();
     let find = format!("/cuoc-hop/{id}/tim-gio");
 
-    let mut staff = signed_in(&app, &o.staff).await;
+    let mut staff = app.signed_in(&o.staff).await;
     let queue = staff.get("/hang-doi").await;
     let row = queue
         .body
@@ -610,7 +603,7 @@ async fn a_conflicting_request_offers_find_a_time_from_its_page() {
         "the office is shown the slots only"
     );
 
-    let mut clerk = signed_in(&app, &o.clerk_a).await;
+    let mut clerk = app.signed_in(&o.clerk_a).await;
     let slots = clerk.get(&find).await;
     let at = slots
         .body
@@ -631,6 +624,6 @@ async fn a_conflicting_request_offers_find_a_time_from_its_page() {
         edit.body
     );
 
-    let mut other = signed_in(&app, &o.clerk_b).await;
+    let mut other = app.signed_in(&o.clerk_b).await;
     assert_eq!(other.get(&find).await.status, Status::NotFound);
 }

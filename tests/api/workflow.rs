@@ -20,57 +20,30 @@ fn request(o: &Office, day: u32, hour: u32, room: Option<usize>) -> Value {
     })
 }
 
-pub(crate) async fn create(app: &TestApp, who: &Principal, body: &Value) -> (i64, String) {
-    let (s, etag, m) = app
-        .call(Method::Post, "/api/v1/meetings", Some(who), Some(body), &[])
-        .await;
-    assert_eq!(s, Status::Created, "{m}");
-    (m["id"].as_i64().unwrap(), etag.unwrap())
-}
-
-pub(crate) async fn act(
-    app: &TestApp,
-    who: &Principal,
-    id: i64,
-    action: &str,
-    body: Value,
-) -> (Status, Value) {
-    let (s, _, v) = app
-        .call(
-            Method::Post,
-            &format!("/api/v1/meetings/{id}/{action}"),
-            Some(who),
-            Some(&body),
-            &[],
-        )
-        .await;
-    (s, v)
-}
-
 #[rocket::async_test]
 async fn a_request_goes_from_draft_to_approved_with_its_whole_history() {
     let app = spawn_app().await;
     let o = app.office().await;
-    let (id, etag) = create(&app, &o.clerk_a, &request(&o, 2, 8, None)).await;
+    let (id, etag) = app.create(&o.clerk_a, &request(&o, 2, 8, None)).await;
     assert_eq!(etag, "\"1\"");
-    let (s, m) = act(&app, &o.clerk_a, id, "submit", json!({})).await;
+    let (s, m) = app.act(&o.clerk_a, id, "submit", json!({})).await;
     assert_eq!(s, Status::Ok, "{m}");
     assert_eq!(m["meeting"]["status"], "pending");
 
     // Staff return it; a return without a reason is refused, naming the field.
-    let (s, e) = act(&app, &o.staff, id, "return", json!({})).await;
+    let (s, e) = app.act(&o.staff, id, "return", json!({})).await;
     assert_eq!(
         (s, e["field"].as_str()),
         (Status::UnprocessableEntity, Some("reason"))
     );
-    let (s, m) = act(
-        &app,
-        &o.staff,
-        id,
-        "return",
-        json!({"reason": "Bổ sung thành phần mời dự"}),
-    )
-    .await;
+    let (s, m) = app
+        .act(
+            &o.staff,
+            id,
+            "return",
+            json!({"reason": "Bổ sung thành phần mời dự"}),
+        )
+        .await;
     assert_eq!(s, Status::Ok);
     assert_eq!(m["meeting"]["status"], "returned");
     assert_eq!(m["meeting"]["decision_note"], "Bổ sung thành phần mời dự");
@@ -124,12 +97,14 @@ async fn a_request_goes_from_draft_to_approved_with_its_whole_history() {
     assert_ne!(new_etag.as_deref(), Some("\"1\""));
 
     // Staff review with a proposed room; the approver approves.
-    let (s, m) = act(&app, &o.staff, id, "review", json!({"room_id": o.rooms[2]})).await;
+    let (s, m) = app
+        .act(&o.staff, id, "review", json!({"room_id": o.rooms[2]}))
+        .await;
     assert_eq!(
         (s, m["meeting"]["status"].as_str()),
         (Status::Ok, Some("reviewed"))
     );
-    let (s, m) = act(&app, &o.approver, id, "approve", json!({})).await;
+    let (s, m) = app.act(&o.approver, id, "approve", json!({})).await;
     assert_eq!(s, Status::Ok, "{m}");
     assert_eq!(m["meeting"]["status"], "approved");
     assert_eq!(m["meeting"]["room_id"], o.rooms[2]);
@@ -170,7 +145,7 @@ async fn a_request_goes_from_draft_to_approved_with_its_whole_history() {
     assert_eq!(ev[2]["note"], "Bổ sung thành phần mời dự");
 
     // An illegal transition is a 409 naming it.
-    let (s, e) = act(&app, &o.approver, id, "approve", json!({})).await;
+    let (s, e) = app.act(&o.approver, id, "approve", json!({})).await;
     assert_eq!(
         (s, e["error"].as_str()),
         (Status::Conflict, Some("illegal_transition"))
@@ -181,7 +156,7 @@ async fn a_request_goes_from_draft_to_approved_with_its_whole_history() {
 async fn agencies_see_only_their_own_requests_and_only_the_office_decides() {
     let app = spawn_app().await;
     let o = app.office().await;
-    let (id, _) = create(&app, &o.clerk_a, &request(&o, 3, 8, Some(1))).await;
+    let (id, _) = app.create(&o.clerk_a, &request(&o, 3, 8, Some(1))).await;
     let path = format!("/api/v1/meetings/{id}");
     let (s, _, _) = app
         .call(Method::Get, &path, Some(&o.clerk_b), None, &[])
@@ -207,14 +182,14 @@ async fn agencies_see_only_their_own_requests_and_only_the_office_decides() {
         .all(|m| m["requesting_agency_id"] == o.agency_b));
     let (s, _, _) = app.call(Method::Get, &path, None, None, &[]).await;
     assert_eq!(s, Status::Unauthorized);
-    act(&app, &o.clerk_a, id, "submit", json!({})).await;
-    let (s, _) = act(&app, &o.clerk_a, id, "approve", json!({})).await;
+    app.act(&o.clerk_a, id, "submit", json!({})).await;
+    let (s, _) = app.act(&o.clerk_a, id, "approve", json!({})).await;
     assert_eq!(s, Status::Forbidden);
-    let (s, _) = act(&app, &o.staff, id, "approve", json!({})).await;
+    let (s, _) = app.act(&o.staff, id, "approve", json!({})).await;
     assert_eq!(s, Status::Forbidden, "staff review; approvers approve");
-    let (s, _) = act(&app, &o.clerk_b, id, "withdraw", json!({})).await;
+    let (s, _) = app.act(&o.clerk_b, id, "withdraw", json!({})).await;
     assert_eq!(s, Status::NotFound);
-    let (s, m) = act(&app, &o.clerk_a, id, "withdraw", json!({})).await;
+    let (s, m) = app.act(&o.clerk_a, id, "withdraw", json!({})).await;
     assert_eq!(
         (s, m["meeting"]["status"].as_str()),
         (Status::Ok, Some("withdrawn"))
@@ -359,8 +334,8 @@ async fn a_weekly_series_is_expanded_without_its_excluded_dates() {
     body["rrule"] = json!("FREQ=WEEKLY;COUNT=5");
     body["exdates"] = json!(["2027-03-15"]);
     body["submit"] = json!(true);
-    let (id, _) = create(&app, &o.clerk_a, &body).await;
-    let (s, m) = act(&app, &o.approver, id, "approve", json!({})).await;
+    let (id, _) = app.create(&o.clerk_a, &body).await;
+    let (s, m) = app.act(&o.approver, id, "approve", json!({})).await;
     assert_eq!(s, Status::Ok, "{m}");
     let (_, _, occ) = app
         .call(
@@ -403,8 +378,8 @@ async fn approving_flags_colliding_requests_and_the_database_refuses_the_second(
     let mut second = first.clone();
     second["chair_id"] = json!(o.leaders[3]);
     second["title"] = json!("Họp trùng phòng");
-    let (a, _) = create(&app, &o.clerk_a, &first).await;
-    let (b, _) = create(&app, &o.clerk_b, &second).await;
+    let (a, _) = app.create(&o.clerk_a, &first).await;
+    let (b, _) = app.create(&o.clerk_b, &second).await;
 
     // Before deciding, the office sees the collision.
     let (_, _, preview) = app
@@ -419,7 +394,7 @@ async fn approving_flags_colliding_requests_and_the_database_refuses_the_second(
     assert_eq!(preview[0]["meeting_id"], b);
     assert_eq!(preview[0]["on"], "room");
 
-    let (s, m) = act(&app, &o.approver, a, "approve", json!({})).await;
+    let (s, m) = app.act(&o.approver, a, "approve", json!({})).await;
     assert_eq!(s, Status::Ok);
     assert_eq!(m["collisions"][0]["meeting_id"], b, "{m}");
     let (_, _, ev) = app
@@ -437,7 +412,7 @@ async fn approving_flags_colliding_requests_and_the_database_refuses_the_second(
         .iter()
         .any(|e| e["action"] == "conflict_flagged"));
 
-    let (s, e) = act(&app, &o.approver, b, "approve", json!({})).await;
+    let (s, e) = app.act(&o.approver, b, "approve", json!({})).await;
     assert_eq!(
         (s, e["error"].as_str()),
         (Status::Conflict, Some("room_overlap"))
@@ -461,21 +436,21 @@ async fn approving_flags_colliding_requests_and_the_database_refuses_the_second(
     );
 
     // Another room works; then cancelling the first frees its room.
-    let (s, _) = act(&app, &o.approver, a, "cancel", json!({})).await;
+    let (s, _) = app.act(&o.approver, a, "cancel", json!({})).await;
     assert_eq!(s, Status::UnprocessableEntity);
-    let (s, m) = act(
-        &app,
-        &o.approver,
-        a,
-        "cancel",
-        json!({"reason": "Lãnh đạo đi công tác"}),
-    )
-    .await;
+    let (s, m) = app
+        .act(
+            &o.approver,
+            a,
+            "cancel",
+            json!({"reason": "Lãnh đạo đi công tác"}),
+        )
+        .await;
     assert_eq!(
         (s, m["meeting"]["status"].as_str()),
         (Status::Ok, Some("cancelled"))
     );
-    let (s, m) = act(&app, &o.approver, b, "approve", json!({})).await;
+    let (s, m) = app.act(&o.approver, b, "approve", json!({})).await;
     assert_eq!(s, Status::Ok, "{m}");
 }
 
@@ -485,10 +460,10 @@ async fn rescheduling_moves_the_booking_and_bumps_the_sequence() {
     let o = app.office().await;
     let mut body = request(&o, 5, 8, Some(2));
     body["submit"] = json!(true);
-    let (id, _) = create(&app, &o.clerk_a, &body).await;
-    let (_, m) = act(&app, &o.approver, id, "approve", json!({})).await;
+    let (id, _) = app.create(&o.clerk_a, &body).await;
+    let (_, m) = app.act(&o.approver, id, "approve", json!({})).await;
     let seq = m["meeting"]["sequence"].as_i64().unwrap();
-    let (s, m) = act(&app, &o.approver, id, "reschedule", json!({"starts_at": "2027-03-05T14:00", "ends_at": "2027-03-05T15:00", "room_id": o.rooms[4]})).await;
+    let (s, m) = app.act(&o.approver, id, "reschedule", json!({"starts_at": "2027-03-05T14:00", "ends_at": "2027-03-05T15:00", "room_id": o.rooms[4]})).await;
     assert_eq!(s, Status::Ok, "{m}");
     assert!(m["meeting"]["sequence"].as_i64().unwrap() > seq);
     assert_eq!(m["meeting"]["starts_at"], "2027-03-05T07:00:00Z");
@@ -511,8 +486,8 @@ async fn staff_approve_only_when_the_office_allows_it() {
     let o = app.office().await;
     let mut body = request(&o, 8, 8, Some(4));
     body["submit"] = json!(true);
-    let (id, _) = create(&app, &o.clerk_a, &body).await;
-    let (s, _) = act(&app, &o.staff, id, "approve", json!({})).await;
+    let (id, _) = app.create(&o.clerk_a, &body).await;
+    let (s, _) = app.act(&o.staff, id, "approve", json!({})).await;
     assert_eq!(s, Status::Forbidden);
     let (_, _, mut settings) = app
         .call(Method::Get, "/api/v1/settings", Some(&o.staff), None, &[])
@@ -543,7 +518,7 @@ async fn staff_approve_only_when_the_office_allows_it() {
         (s, saved["staff_may_approve"].as_bool()),
         (Status::Ok, Some(true))
     );
-    let (s, m) = act(&app, &o.staff, id, "approve", json!({})).await;
+    let (s, m) = app.act(&o.staff, id, "approve", json!({})).await;
     assert_eq!(
         (s, m["meeting"]["status"].as_str()),
         (Status::Ok, Some("approved"))
