@@ -454,7 +454,7 @@ async fn series_with_overrides(app: &TestApp, o: &Office) -> i64 {
     );
     body["rrule"] = json!("FREQ=WEEKLY;COUNT=6");
     body["exdates"] = json!(["2027-03-15"]);
-    let id = app.approved(&o, &o.clerk_a, &body).await;
+    let id = app.approved(o, &o.clerk_a, &body).await;
     // Per-occurrence changes as the office records them (is_override, own sequence).
     let db = app.db();
     let occ = entity::occurrence::Entity::find()
