@@ -38,17 +38,12 @@ fn with_params(mut p: Property, params: &[(&str, &str)]) -> Property {
     p
 }
 
-/// Vietnamese name of a kind of meeting (CATEGORIES).
-pub fn kind_label(k: MeetingKind) -> &'static str {
-    match k {
-        MeetingKind::Hop => "Họp",
-        MeetingKind::HoiNghi => "Hội nghị",
-        MeetingKind::LamViec => "Làm việc",
-        MeetingKind::TiepKhach => "Tiếp khách",
-        MeetingKind::TiepKhachNuocNgoai => "Tiếp khách nước ngoài",
-        MeetingKind::TrucTuyen => "Trực tuyến",
-        MeetingKind::CongTac => "Công tác",
-    }
+/// The office's (Vietnamese) name of a kind of meeting (CATEGORIES), from the locale files like
+/// every other word.
+pub fn kind_label(k: MeetingKind) -> String {
+    crate::i18n::translations()
+        .text(crate::error::Lang::Vi, &format!("kind.{}", k.code()))
+        .to_string()
 }
 
 /// The whole feed as bytes.
@@ -255,7 +250,7 @@ fn event(
             Visibility::Confidential => "CONFIDENTIAL",
         },
     ));
-    p.push(text_property("CATEGORIES", kind_label(m.kind)));
+    p.push(text_property("CATEGORIES", &kind_label(m.kind)));
     p.push(text_property(
         "DESCRIPTION",
         &description(m, item, slot, dir),

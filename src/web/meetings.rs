@@ -3,7 +3,7 @@
 //! (`/dang-ky`). Each decision has its own route so that its guard shows who may take it.
 
 use super::csrf::CsrfForm;
-use super::page::{Page, Row, TableView, Viewer};
+use super::page::{room_with_capacity, Page, Row, TableView, Viewer};
 use crate::auth::{AgencyClerk, Caller, Decider, OfficeStaff};
 use crate::db::Db;
 use crate::domain::clock::OFFICE_TZ;
@@ -149,7 +149,7 @@ pub(super) async fn meeting_page(
             let room_choices: Vec<_> = rooms
                 .iter()
                 .filter(|r| r.bookable)
-                .map(|r| json!({"value": r.id, "label": format!("{} ({} chỗ)", r.name, r.capacity), "selected": Some(r.id) == chosen}))
+                .map(|r| json!({"value": r.id, "label": room_with_capacity(viewer.lang, &r.name, r.capacity), "selected": Some(r.id) == chosen}))
                 .collect();
             json!({
                 "action": format!("/cuoc-hop/{id}/{segment}"),

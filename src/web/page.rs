@@ -4,7 +4,7 @@
 use super::csrf::CsrfToken;
 use super::i18n::lang_code;
 use crate::auth::{self, Caller};
-use crate::error::{Error, Lang};
+use crate::error::{Error, Lang, Msg};
 use entity::Role;
 use rocket::http::Status;
 use rocket::request::{FromRequest, Outcome, Request};
@@ -48,6 +48,17 @@ const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUM
 /// Percent-encodes everything but unreserved characters (RFC 3986 §2.3), for a query value.
 pub fn encode_component(s: &str) -> String {
     percent_encoding::utf8_percent_encode(s, QUERY_VALUE).to_string()
+}
+
+/// A room as a choice in a list: its name and how many it seats.
+pub fn room_with_capacity(lang: Lang, name: &str, capacity: i32) -> String {
+    let capacity = capacity.to_string();
+    Msg::t(
+        "room.with_capacity",
+        &[("name", name), ("capacity", &capacity)],
+    )
+    .pick(lang)
+    .to_string()
 }
 
 /// The translation key of a role's name.

@@ -9,7 +9,9 @@
 //! run the same checks as the API (`domain::conflicts::of_input`, `domain::availability::find`).
 
 use super::csrf::CsrfForm;
-use super::page::{choices, encode_component, Choice, Field, FormView, Page, Viewer};
+use super::page::{
+    choices, encode_component, room_with_capacity, Choice, Field, FormView, Page, Viewer,
+};
 use super::repeat::{self, Repeat, WEEKDAYS};
 use crate::auth::{AgencyClerk, Caller};
 use crate::db::Db;
@@ -415,7 +417,7 @@ async fn request_form_view(
             "meeting.room",
             rooms
                 .iter()
-                .map(|r| (r.id, format!("{} ({} chỗ)", r.name, r.capacity)))
+                .map(|r| (r.id, room_with_capacity(lang, &r.name, r.capacity)))
                 .collect(),
             &f.room_id,
         ),

@@ -14,6 +14,7 @@ mod conflicts;
 mod dashboard;
 mod document_pages;
 mod documents;
+mod english;
 mod feeds;
 mod feeds_page;
 mod foundation;
