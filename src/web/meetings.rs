@@ -8,7 +8,7 @@ use crate::auth::{AgencyClerk, Caller, Decider, OfficeStaff};
 use crate::db::Db;
 use crate::domain::clock::OFFICE_TZ;
 use crate::domain::registration::{self, Actor, DecisionInput, MeetingFilter};
-use crate::domain::workflow::Action;
+use crate::domain::workflow::{self, Action};
 use crate::Result;
 use entity::*;
 use rocket::http::Status;
@@ -36,20 +36,6 @@ const DECISIONS: &[(&str, Action, &str)] = &[
     ("huy", Action::Cancel, "action.cancel"),
     ("rut", Action::Withdraw, "action.withdraw"),
 ];
-
-/// May this caller take `action` at all (before the state machine says whether it applies)?
-fn may(caller: &Caller, action: Action, staff_may_approve: bool) -> bool {
-    let office = caller.is_office();
-    match action {
-        Action::Submit => true,
-        Action::Withdraw => caller.role() == Role::AgencyClerk,
-        Action::Review | Action::Return => office,
-        Action::Approve | Action::Reject | Action::Cancel | Action::Reschedule => {
-            matches!(caller.role(), Role::OfficeApprover | Role::Admin)
-                || (caller.role() == Role::OfficeStaff && staff_may_approve)
-        }
-    }
-}
 
 /// A meeting's page; `refusal` is shown at the top, `doc_error` beside the document upload.
 pub(super) async fn meeting_page(
@@ -132,11 +118,11 @@ pub(super) async fn meeting_page(
             })
         })
         .collect();
-    let staff_may_approve = crate::domain::settings::load(db).await?.staff_may_approve;
+    let settings = crate::domain::settings::load(db).await?;
     let decisions: Vec<_> = DECISIONS
         .iter()
         .filter(|(_, a, _)| {
-            a.allowed_from().contains(&m.status) && may(caller, *a, staff_may_approve)
+            a.allowed_from().contains(&m.status) && workflow::may(caller.role(), *a, &settings)
         })
         .map(|(segment, a, label)| {
             // The refused decision keeps what was typed and shows its error beside the field.
@@ -169,7 +155,7 @@ pub(super) async fn meeting_page(
     // The owning agency's clerk edits while the request may change; a request that cannot be
     // approved as it stands offers find a time.
     let may_edit =
-        caller.role() == Role::AgencyClerk && crate::domain::workflow::editable(m.status);
+        caller.role() == Role::AgencyClerk && workflow::editable(m.status);
     let undecided = matches!(
         m.status,
         MeetingStatus::Draft
