@@ -645,7 +645,7 @@ pub async fn check(
     // memory is used as it stands while the change counter is read alongside the searches, so
     // the check costs one round trip; a change seen there (rare) means reloading and searching
     // again.
-    let hit = match db.reference.last() {
+    let hit = match reference::kept(db) {
         Some(r) => {
             let who = Wanted::of(draft, &chairs, &r);
             let (seen, found) = rocket::tokio::try_join!(
