@@ -129,7 +129,7 @@ pub fn client_ip(req: &Request<'_>) -> Option<String> {
         .map(|name| req.headers().get(name).collect::<Vec<_>>().join(","))
         .filter(|v| !v.is_empty());
     let proxies = config.map(|c| &c.trusted_proxies);
-    let none = proxy::TrustedProxies::default();
+    let none = crate::config::proxies::TrustedProxies::default();
     proxy::client_address(peer, header.as_deref(), proxies.unwrap_or(&none))
         .map(|ip| ip.to_string())
 }
