@@ -1,5 +1,7 @@
 //! Configuration: Rocket's figment (Rocket.toml, then `ROCKET_*` variables) plus `DATABASE_URL`.
 
+pub mod proxies;
+
 use crate::{Error, Result};
 use rocket::figment::{providers::Serialized, Figment};
 use serde::Deserialize;
@@ -47,8 +49,8 @@ pub struct AppConfig {
     #[serde(default)]
     pub client_ip_header: Option<String>,
     /// Addresses or CIDRs of the reverse proxies whose `client_ip_header` is believed.
-    #[serde(default, deserialize_with = "crate::auth::proxy::deserialize")]
-    pub trusted_proxies: crate::auth::proxy::TrustedProxies,
+    #[serde(default, deserialize_with = "proxies::deserialize")]
+    pub trusted_proxies: proxies::TrustedProxies,
     /// How long (ms) a request waits for a pooled database connection (and a new connection
     /// to open) before it is answered 503.
     #[serde(default = "default_db_acquire_timeout_ms")]
@@ -171,17 +173,6 @@ impl AppConfig {
             }
         }
         Ok(config)
-    }
-
-    /// The sign-in throttling rules these settings make.
-    pub fn throttle_rules(&self) -> crate::auth::throttle::Rules {
-        crate::auth::throttle::Rules {
-            slow_after: self.throttle_slow_after,
-            lock_after: self.throttle_lock_after.max(1),
-            window: chrono::Duration::minutes(self.throttle_window_minutes as i64),
-            lock_for: chrono::Duration::minutes(self.throttle_lock_minutes as i64),
-            delay: std::time::Duration::from_millis(self.throttle_delay_ms),
-        }
     }
 
     pub fn db_timeouts(&self) -> DbTimeouts {

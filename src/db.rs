@@ -11,8 +11,10 @@ use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
     SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
 };
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 /// The connection plus what the app needs to know about it.
@@ -28,13 +30,46 @@ pub struct Db {
     /// SQLite admits one writer at a time; write transactions take this lock first so that they
     /// queue in the app instead of failing with SQLITE_BUSY. PostgreSQL needs no such lock.
     write_lock: Option<Arc<Mutex<()>>>,
-    /// Persons, rooms, equipment and closures in memory (see [`crate::domain::reference`]).
-    pub reference: Arc<crate::domain::reference::Cache>,
-    /// The office days' report figures in memory (see [`crate::domain::reports::DayCache`]).
-    pub report_days: Arc<crate::domain::reports::DayCache>,
+    /// What the layers above keep in memory for this database ([`Db::kept`]).
+    kept: Kept,
 }
 
+/// Values the layers above keep in memory beside this database — the domain's copies of the
+/// reference data and of the report's days — one of each type, shared by every clone of the
+/// [`Db`]. Held here without naming their types, so that the database layer imports nothing
+/// from the domain (the domain's modules own their caches and ask for them by type, as Rocket's
+/// managed state does).
+#[derive(Clone, Default)]
+struct Kept(Arc<RwLock<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>>);
+
 impl Db {
+    /// The value of type `T` kept in memory for this database, made with `T::default()` the
+    /// first time it is asked for.
+    pub fn kept<T: Any + Default + Send + Sync>(&self) -> Arc<T> {
+        let key = TypeId::of::<T>();
+        let found = self
+            .kept
+            .0
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+            .cloned();
+        let value = match found {
+            Some(value) => value,
+            None => self
+                .kept
+                .0
+                .write()
+                .unwrap_or_else(|e| e.into_inner())
+                .entry(key)
+                .or_insert_with(|| Arc::new(T::default()))
+                .clone(),
+        };
+        value
+            .downcast::<T>()
+            .unwrap_or_else(|_| unreachable!("a value is kept under its own type"))
+    }
+
     pub fn backend(&self) -> DbBackend {
         self.conn.get_database_backend()
     }
@@ -275,8 +310,7 @@ pub async fn connect_with(url: &str, pool_size: u32, timeouts: DbTimeouts) -> Re
         url: url.to_string(),
         sqlite_file: sqlite_file(url).map(Path::to_path_buf),
         write_lock: is_sqlite.then(|| Arc::new(Mutex::new(()))),
-        reference: Arc::default(),
-        report_days: Arc::default(),
+        kept: Kept::default(),
     })
 }
 

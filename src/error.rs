@@ -5,6 +5,9 @@
 //! other routes answer a short page. Messages exist in Vietnamese and English; the request's
 //! language picks one (Vietnamese by default).
 
+/// The request's language; its home is [`crate::i18n`], named here too because every message
+/// ([`Msg::pick`]) and error page speaks one.
+pub use crate::i18n::Lang;
 use rocket::http::{ContentType, Status};
 use rocket::request::Request;
 use rocket::response::{self, Responder, Response};
@@ -55,41 +58,6 @@ impl Msg {
             Lang::Vi => &self.vi,
             Lang::En => &self.en,
         }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    Vi,
-    En,
-}
-
-impl Lang {
-    /// The `lang` cookie, else the first language of Accept-Language we speak, else Vietnamese.
-    pub fn of(req: &Request<'_>) -> Lang {
-        if let Some(c) = req.cookies().get("lang") {
-            return if c.value() == "en" {
-                Lang::En
-            } else {
-                Lang::Vi
-            };
-        }
-        let accept = req.headers().get_one("Accept-Language").unwrap_or("");
-        for part in accept.split(',') {
-            let tag = part
-                .split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase();
-            if tag.starts_with("vi") {
-                return Lang::Vi;
-            }
-            if tag.starts_with("en") {
-                return Lang::En;
-            }
-        }
-        Lang::Vi
     }
 }
 

@@ -4,9 +4,45 @@
 //! start-up error). Pages reach it through `{{t "key"}}` (web::i18n), messages through
 //! [`crate::error::Msg::t`].
 
-use crate::error::Lang;
+use rocket::request::Request;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
+
+/// The languages of the UI: Vietnamese (the default), English.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Vi,
+    En,
+}
+
+impl Lang {
+    /// The `lang` cookie, else the first language of Accept-Language we speak, else Vietnamese.
+    pub fn of(req: &Request<'_>) -> Lang {
+        if let Some(c) = req.cookies().get("lang") {
+            return if c.value() == "en" {
+                Lang::En
+            } else {
+                Lang::Vi
+            };
+        }
+        let accept = req.headers().get_one("Accept-Language").unwrap_or("");
+        for part in accept.split(',') {
+            let tag = part
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase();
+            if tag.starts_with("vi") {
+                return Lang::Vi;
+            }
+            if tag.starts_with("en") {
+                return Lang::En;
+            }
+        }
+        Lang::Vi
+    }
+}
 
 /// The files of one language: the main one and one per area, as (name, text).
 macro_rules! locale_files {

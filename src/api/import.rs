@@ -3,8 +3,9 @@
 
 use crate::auth::{Admin, Caller};
 use crate::db::Db;
+use crate::domain::closures::ImportedClosure;
 use crate::error::{Lang, Msg};
-use crate::feeds::import::{self, ClosureInput, Prefill, MAX_BYTES};
+use crate::feeds::import::{self, Prefill, MAX_BYTES};
 use crate::{Error, Result};
 use entity::closure;
 use rocket::data::{self, Data, FromData, ToByteUnit};
@@ -82,7 +83,7 @@ impl<'r> FromRequest<'r> for RequestLang {
 pub struct ImportedClosures {
     pub created: Vec<closure::Model>,
     /// Already present (same dates and reason): not created again.
-    pub skipped: Vec<ClosureInput>,
+    pub skipped: Vec<ImportedClosure>,
 }
 
 /// Holidays from an .ics file become closures of the whole office.

@@ -6,7 +6,7 @@ use crate::auth::{signin, throttle, tokens, Caller, ClientIp};
 use crate::body::SignIn;
 use crate::config::AppConfig;
 use crate::db::Db;
-use crate::domain::{clock, validate};
+use crate::domain::{auth_events, clock, validate};
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
 use entity::{api_token, Role};
@@ -70,7 +70,7 @@ pub async fn create(
     let name = validate::required("name", &body.name, 100)?;
     let acc = signin::authenticate(
         db,
-        &config.throttle_rules(),
+        &throttle::Rules::of(config),
         &body.username,
         &body.password,
         ip.0.as_deref(),
@@ -79,9 +79,9 @@ pub async fn create(
     let (token, secret) = tokens::issue(db, acc.id, &name).await?;
     {
         let _w = db.write_guard().await;
-        signin::record(
+        auth_events::record(
             &db.conn,
-            throttle::kind::TOKEN_ISSUED,
+            auth_events::kind::TOKEN_ISSUED,
             &acc.username,
             Some(acc.id),
             ip.0.as_deref(),

@@ -12,6 +12,7 @@ pub mod throttle;
 pub mod tokens;
 
 use crate::db::Db;
+use crate::domain::workflow::{self, Action};
 use crate::error::{Error, Msg};
 use entity::{account, api_token, Role};
 use rocket::request::{FromRequest, Outcome, Request};
@@ -128,7 +129,7 @@ pub fn client_ip(req: &Request<'_>) -> Option<String> {
         .map(|name| req.headers().get(name).collect::<Vec<_>>().join(","))
         .filter(|v| !v.is_empty());
     let proxies = config.map(|c| &c.trusted_proxies);
-    let none = proxy::TrustedProxies::default();
+    let none = crate::config::proxies::TrustedProxies::default();
     proxy::client_address(peer, header.as_deref(), proxies.unwrap_or(&none))
         .map(|ip| ip.to_string())
 }
@@ -237,7 +238,8 @@ role_guard!(
     Admin: Role::Admin
 );
 
-/// Who decides on requests (approve, reject, reschedule, cancel): approvers and admins, and
+/// Who decides on requests (approve, reject, reschedule, cancel): whom
+/// [`workflow::may`](crate::domain::workflow::may) lets take them — approvers and admins, and
 /// office staff too when the office's setting `staff_may_approve` says so.
 #[derive(Debug, Clone)]
 pub struct Decider(pub Caller);
@@ -258,17 +260,15 @@ impl<'r> FromRequest<'r> for Decider {
             Ok(c) => c,
             Err(e) => return fail(req, e),
         };
-        let allowed = match caller.role() {
-            Role::OfficeApprover | Role::Admin => true,
-            Role::OfficeStaff => match req.rocket().state::<Db>() {
-                Some(db) => match crate::domain::settings::load(db).await {
-                    Ok(settings) => settings.staff_may_approve,
-                    Err(e) => return fail(req, e),
-                },
-                None => false,
-            },
-            Role::AgencyClerk => false,
+        let Some(db) = req.rocket().state::<Db>() else {
+            return fail(req, forbidden());
         };
+        let settings = match crate::domain::settings::load(db).await {
+            Ok(settings) => settings,
+            Err(e) => return fail(req, e),
+        };
+        // The four decisions share one rule; approving stands for them.
+        let allowed = workflow::may(caller.role(), Action::Approve, &settings);
         if allowed {
             Outcome::Success(Decider(caller))
         } else {

@@ -1,16 +1,16 @@
 //! Checking a username and password, with throttling and the audit log. Used by the sign-in
 //! page and by `POST /api/v1/tokens`; knows nothing of HTTP.
 
-use super::throttle::{self, kind, Decision, Rules};
+use super::throttle::{self, Decision, Rules};
 use crate::db::Db;
+use crate::domain::auth_events::{kind, record};
 use crate::domain::{clock, password, validate};
 use crate::error::{Error, Msg};
 use crate::Result;
 use chrono::{DateTime, Utc};
 use entity::{account, auth_event};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 /// The answer to a wrong username or password: the same whether the username exists or not.
@@ -49,29 +49,6 @@ fn disabled() -> Error {
         "Tài khoản này đã bị vô hiệu hóa; hãy liên hệ quản trị hệ thống.",
         "This account is disabled; please contact the administrator.",
     ))
-}
-
-/// Appends an entry to the sign-in audit log.
-pub async fn record<C: ConnectionTrait>(
-    db: &C,
-    kind: &str,
-    username: &str,
-    account_id: Option<i32>,
-    client_ip: Option<&str>,
-    detail: Option<&str>,
-) -> Result<()> {
-    auth_event::ActiveModel {
-        at: Set(clock::now()),
-        username: Set(username.chars().take(200).collect()),
-        account_id: Set(account_id),
-        client_ip: Set(client_ip.map(str::to_string)),
-        kind: Set(kind.to_string()),
-        detail: Set(detail.map(str::to_string)),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    Ok(())
 }
 
 /// A hash of a throwaway password, checked against when the username is unknown so that a

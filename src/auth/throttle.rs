@@ -3,30 +3,14 @@
 //! address are first slowed down, then locked for a while. The decision never depends on
 //! whether the username exists.
 
+use crate::config::AppConfig;
+use crate::domain::auth_events::kind;
 use crate::Result;
 use chrono::{DateTime, Duration, Utc};
 use entity::auth_event;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 };
-
-/// Kinds of audit-log entries written by sign-in.
-pub mod kind {
-    pub const SIGN_IN: &str = "sign_in";
-    pub const FAILURE: &str = "failure";
-    /// The username or address reached the lock threshold.
-    pub const LOCK: &str = "lock";
-    /// An attempt refused because of a lock (not counted as a failure, so a lock ends).
-    pub const REFUSED_LOCKED: &str = "refused_locked";
-    pub const DISABLED: &str = "disabled_account";
-    pub const SIGN_OUT: &str = "sign_out";
-    /// Every session of the account ended at its holder's request.
-    pub const SIGN_OUT_EVERYWHERE: &str = "sign_out_everywhere";
-    pub const TOKEN_ISSUED: &str = "token_issued";
-    pub const PASSWORD_CHANGED: &str = "password_changed";
-    pub const PASSWORD_RESET: &str = "password_reset";
-    pub const ACCOUNT_DISABLED: &str = "account_disabled";
-}
 
 /// What a lock entry locked (stored in `detail`).
 pub const SCOPE_USERNAME: &str = "username";
@@ -40,6 +24,19 @@ pub struct Rules {
     pub window: Duration,
     pub lock_for: Duration,
     pub delay: std::time::Duration,
+}
+
+impl Rules {
+    /// The rules the configuration's `throttle_*` keys make.
+    pub fn of(config: &AppConfig) -> Rules {
+        Rules {
+            slow_after: config.throttle_slow_after,
+            lock_after: config.throttle_lock_after.max(1),
+            window: Duration::minutes(config.throttle_window_minutes as i64),
+            lock_for: Duration::minutes(config.throttle_lock_minutes as i64),
+            delay: std::time::Duration::from_millis(config.throttle_delay_ms),
+        }
+    }
 }
 
 impl Default for Rules {

@@ -1,9 +1,8 @@
 //! Accounts: who may sign in, with which role and for which agency. Every change that should
 //! end existing sessions (disabling, a new password) bumps `session_epoch`.
 
+use super::auth_events::{kind, record};
 use super::{agencies, clock, password, validate};
-use crate::auth::signin::record;
-use crate::auth::throttle::kind;
 use crate::db::Db;
 use crate::{Error, Result};
 use entity::{account, api_token, Role};

@@ -187,13 +187,22 @@ pub async fn enter_public_holidays(db: &Db, by: i32, year: i32) -> Result<Holida
     })
 }
 
+/// A closure (holiday) read from an all-day VEVENT.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct ImportedClosure {
+    pub starts_on: NaiveDate,
+    /// Inclusive.
+    pub ends_on: NaiveDate,
+    pub reason: String,
+}
+
 /// Closures read from an .ics file become office-wide holiday closures, in one transaction; one
 /// already present (same dates and reason) is skipped. Returns (created, skipped).
 pub async fn import(
     db: &Db,
     by: i32,
-    wanted: Vec<crate::feeds::import::ClosureInput>,
-) -> Result<(Vec<closure::Model>, Vec<crate::feeds::import::ClosureInput>)> {
+    wanted: Vec<ImportedClosure>,
+) -> Result<(Vec<closure::Model>, Vec<ImportedClosure>)> {
     let _w = db.write_guard().await;
     let txn = db.begin_write().await?;
     let mut created = Vec::new();

@@ -16,6 +16,8 @@
 //! "A whole agency's head": an agency's head is its active person with the lowest `sort_order`
 //! (then lowest id). Inviting an agency makes its head a required attendee.
 
+pub mod conflict;
+
 use crate::db::Db;
 use crate::domain::clock::{self, OFFICE_TZ};
 use crate::domain::meetings::{Invitee, NewMeeting};
@@ -28,96 +30,14 @@ use crate::domain::working_days::Calendar;
 use crate::error::Msg;
 use crate::Result;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
+pub use conflict::{Conflict, Kind, Named, OtherMeeting, Severity};
 use entity::*;
 use sea_orm::sea_query::{Condition, Expr, JoinType, SimpleExpr};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
     QuerySelect, RelationTrait,
 };
-use serde::Serialize;
 use std::collections::{BTreeSet, HashSet};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    RoomOverlap,
-    RoomPendingOverlap,
-    RoomBuffer,
-    ChairOverlap,
-    AttendeeBusy,
-    Capacity,
-    EquipmentMissing,
-    Closure,
-    Holiday,
-    OutsideHours,
-    LateRegistration,
-    DocumentsMissing,
-    DocumentsLate,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Severity {
-    Error,
-    Warning,
-}
-
-/// The other meeting a conflict names, as the viewer may see it ([`visibility`]): a meeting
-/// the viewer may not open is only "Bận" (busy), without its id or title.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct OtherMeeting {
-    pub id: Option<i32>,
-    pub title: Option<String>,
-    /// Shown only as "Bận": `id` and `title` are withheld.
-    pub busy: bool,
-    pub status: MeetingStatus,
-    pub starts_at: DateTime<Utc>,
-    pub ends_at: DateTime<Utc>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct Named {
-    pub id: i32,
-    pub name: String,
-}
-
-/// One problem, naming what collides so the user can act.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct Conflict {
-    pub kind: Kind,
-    pub severity: Severity,
-    /// Office-local date of the occurrence concerned (None for the request as a whole).
-    pub date: Option<NaiveDate>,
-    pub message_vi: String,
-    pub message_en: String,
-    pub meeting: Option<OtherMeeting>,
-    pub room: Option<Named>,
-    pub person: Option<Named>,
-    /// A closure's id (closure, holiday).
-    pub closure_id: Option<i32>,
-}
-
-impl Conflict {
-    pub fn new(
-        kind: Kind,
-        severity: Severity,
-        date: Option<NaiveDate>,
-        vi: String,
-        en: String,
-    ) -> Self {
-        Conflict {
-            kind,
-            severity,
-            date,
-            message_vi: vi,
-            message_en: en,
-            meeting: None,
-            room: None,
-            person: None,
-            closure_id: None,
-        }
-    }
-}
 
 /// One occurrence to check.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -645,7 +565,7 @@ pub async fn check(
     // memory is used as it stands while the change counter is read alongside the searches, so
     // the check costs one round trip; a change seen there (rare) means reloading and searching
     // again.
-    let hit = match db.reference.last() {
+    let hit = match reference::kept(db) {
         Some(r) => {
             let who = Wanted::of(draft, &chairs, &r);
             let (seen, found) = rocket::tokio::try_join!(

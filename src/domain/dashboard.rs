@@ -1,13 +1,12 @@
 //! What needs attention (việc cần làm), per role: the signed-in landing page. Each section has a
 //! count and the first few items, linking to them.
 
-use crate::auth::throttle;
 use crate::db::Db;
 use crate::domain::clock::{self, OFFICE_TZ};
 use crate::domain::registration::{self, Actor, Collision};
 use crate::domain::settings::Settings;
 use crate::domain::working_days::Calendar;
-use crate::domain::{calendars, documents, publication};
+use crate::domain::{auth_events, calendars, documents, publication};
 use crate::Result;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use entity::*;
@@ -451,12 +450,12 @@ pub async fn admin(db: &Db) -> Result<Dashboard> {
         note_vi: None,
         note_en: None,
     };
-    let locks: Vec<Item> = events(throttle::kind::LOCK)
+    let locks: Vec<Item> = events(auth_events::kind::LOCK)
         .await?
         .into_iter()
         .map(item)
         .collect();
-    let failures: Vec<Item> = events(throttle::kind::FAILURE)
+    let failures: Vec<Item> = events(auth_events::kind::FAILURE)
         .await?
         .into_iter()
         .map(item)

@@ -7,7 +7,7 @@
 
 use crate::db::Db;
 use crate::domain::clock;
-use crate::domain::conflicts::{Conflict, Kind, Severity};
+use crate::domain::conflicts::conflict::{Conflict, Kind, Severity};
 use crate::domain::registration::Actor;
 use crate::domain::settings::Settings;
 use crate::domain::working_days::Calendar;

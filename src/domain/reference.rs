@@ -158,11 +158,16 @@ pub async fn version<C: ConnectionTrait>(db: &C) -> Result<i64> {
     })
 }
 
+/// The copy in memory as it stands (None before the first load), without asking the database.
+pub fn kept(db: &Db) -> Option<Arc<Reference>> {
+    db.kept::<Cache>().last()
+}
+
 /// The reference data as the database holds it now: one statement (the counter) when the copy
 /// in memory is current.
 pub async fn current(db: &Db) -> Result<Arc<Reference>> {
     let seen = version(db.lookups()).await?;
-    match db.reference.last() {
+    match kept(db) {
         Some(r) if r.version == seen => Ok(r),
         _ => reload(db, seen).await,
     }
@@ -170,13 +175,14 @@ pub async fn current(db: &Db) -> Result<Arc<Reference>> {
 
 /// Loads the tables again, unless another request already did since the counter read `seen`.
 pub async fn reload(db: &Db, seen: i64) -> Result<Arc<Reference>> {
-    let _one = db.reference.loading.lock().await;
-    if let Some(r) = db.reference.last().filter(|r| r.version >= seen) {
+    let cache = db.kept::<Cache>();
+    let _one = cache.loading.lock().await;
+    if let Some(r) = cache.last().filter(|r| r.version >= seen) {
         return Ok(r);
     }
     // The counter again, under the lock: the tables read next are at least this new.
     let version = version(&db.conn).await?;
     let r = Arc::new(Reference::load(&db.conn, version).await?);
-    db.reference.keep(r.clone());
+    cache.keep(r.clone());
     Ok(r)
 }

@@ -464,7 +464,7 @@ pub async fn compute(db: &Db, f: &ReportFilter, settings: &Settings) -> Result<R
         rocket::tokio::try_join!(figures, reschedules(db, f), names(db))?;
     // The days are computed once this report is done, so as not to slow it down.
     if let Some((stale, counts)) = stale {
-        if let Ok(filling) = db.report_days.filling.clone().try_lock_owned() {
+        if let Ok(filling) = db.kept::<DayCache>().filling.clone().try_lock_owned() {
             let db = db.clone();
             rocket::tokio::spawn(async move {
                 if let Err(e) = compute_and_keep(&db, &stale, &counts, true).await {
@@ -481,7 +481,8 @@ pub async fn compute(db: &Db, f: &ReportFilter, settings: &Settings) -> Result<R
 /// waiting for a computation already running in the background: after it, the report adds
 /// up kept days only (until something changes).
 pub async fn keep_days(db: &Db, f: &ReportFilter, settings: &Settings) -> Result<()> {
-    let _filling = db.report_days.filling.lock().await;
+    let cache = db.kept::<DayCache>();
+    let _filling = cache.filling.lock().await;
     let calendar = Calendar::load(&db.conn, f.from - Duration::days(120), f.to).await?;
     whole_office(db, f, &calendar, settings, false).await?;
     Ok(())
@@ -794,11 +795,8 @@ async fn whole_office(
     let mut days: Vec<KeptDay> = Vec::new();
     let mut stale = Vec::new();
     {
-        let mut kept = db
-            .report_days
-            .kept
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
+        let cache = db.kept::<DayCache>();
+        let mut kept = cache.kept.lock().unwrap_or_else(|e| e.into_inner());
         if kept.len() > DAYS_KEPT {
             kept.clear();
         }
@@ -811,11 +809,8 @@ async fn whole_office(
     }
     if !stale.is_empty() {
         let stored = stored_days(db, &stale, &counts).await?;
-        let mut kept = db
-            .report_days
-            .kept
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
+        let cache = db.kept::<DayCache>();
+        let mut kept = cache.kept.lock().unwrap_or_else(|e| e.into_inner());
         stale.retain(|row| match stored.get(&row.day) {
             Some(k) => {
                 days.push(k.clone());
@@ -947,11 +942,8 @@ async fn compute_and_keep(
             let (db, computed) = (db.clone(), computed.clone());
             rocket::tokio::spawn(async move { store_days(&db, &computed).await });
         }
-        let mut kept = db
-            .report_days
-            .kept
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
+        let cache = db.kept::<DayCache>();
+        let mut kept = cache.kept.lock().unwrap_or_else(|e| e.into_inner());
         for k in &computed {
             kept.insert(k.row.day, k.clone());
         }

@@ -10,8 +10,10 @@
 //!  draft|pending|reviewed|returned|approved ──withdraw──▶ withdrawn (by the agency)
 //! ```
 
+use crate::domain::settings::Settings;
 use crate::{Error, Result};
 use entity::MeetingStatus::{self, *};
+use entity::Role;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -121,6 +123,23 @@ pub fn next_status(from: MeetingStatus, action: Action) -> Result<MeetingStatus>
     }
 }
 
+/// May a caller of `role` take `action` at all? The one rule of who acts: the `Decider` guard
+/// (approve, reject, reschedule, cancel) and the decisions offered on a meeting's page both ask
+/// it. Whether the action applies to a request in its status is [`next_status`]'s answer;
+/// which agencies' requests a caller reaches is the scope's (`AgencyScope`).
+pub fn may(role: Role, action: Action, settings: &Settings) -> bool {
+    let office = matches!(role, Role::OfficeStaff | Role::OfficeApprover | Role::Admin);
+    match action {
+        Action::Submit => true,
+        Action::Withdraw => role == Role::AgencyClerk,
+        Action::Review | Action::Return => office,
+        Action::Approve | Action::Reject | Action::Cancel | Action::Reschedule => {
+            matches!(role, Role::OfficeApprover | Role::Admin)
+                || (role == Role::OfficeStaff && settings.staff_may_approve)
+        }
+    }
+}
+
 /// States in which the requesting agency may still edit its request.
 pub fn editable(s: MeetingStatus) -> bool {
     matches!(s, Draft | Pending | Returned)
@@ -156,6 +175,41 @@ mod tests {
             }
         }
         assert_eq!(legal, 18);
+    }
+
+    /// Every role × action × `staff_may_approve`, as the README's workflow table says it.
+    #[test]
+    fn who_may_take_each_action() {
+        use Role::*;
+        let roles = [AgencyClerk, OfficeStaff, OfficeApprover, Admin];
+        // The action, then for clerk, staff, approver and admin: with the setting off, on.
+        #[rustfmt::skip]
+        let table: [(Action, [bool; 4], [bool; 4]); 8] = [
+            (Action::Submit,     [true,  true,  true,  true], [true,  true,  true,  true]),
+            (Action::Review,     [false, true,  true,  true], [false, true,  true,  true]),
+            (Action::Return,     [false, true,  true,  true], [false, true,  true,  true]),
+            (Action::Approve,    [false, false, true,  true], [false, true,  true,  true]),
+            (Action::Reject,     [false, false, true,  true], [false, true,  true,  true]),
+            (Action::Reschedule, [false, false, true,  true], [false, true,  true,  true]),
+            (Action::Cancel,     [false, false, true,  true], [false, true,  true,  true]),
+            (Action::Withdraw,   [true,  false, false, false], [true,  false, false, false]),
+        ];
+        assert_eq!(table.map(|(a, _, _)| a), ACTIONS, "every action, once");
+        for (action, off, on) in table {
+            for (staff_may_approve, expected) in [(false, off), (true, on)] {
+                let settings = Settings {
+                    staff_may_approve,
+                    ..Settings::default()
+                };
+                for (role, want) in roles.iter().zip(expected) {
+                    assert_eq!(
+                        may(*role, action, &settings),
+                        want,
+                        "{role:?} {action:?} staff_may_approve={staff_may_approve}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

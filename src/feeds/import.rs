@@ -8,6 +8,7 @@
 //! component counts are bounded: a huge or hostile file is refused, never parsed at length.
 
 use super::rfc5545::unescape_text;
+use crate::domain::closures::ImportedClosure;
 use crate::domain::registration::MeetingInput;
 use crate::domain::{clock, recurrence};
 use crate::error::{Lang, Msg};
@@ -510,18 +511,8 @@ pub fn meeting_prefill(parsed: &Parsed, lang: Lang) -> Result<Prefill> {
     })
 }
 
-/// A closure (holiday) read from an all-day VEVENT.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-#[schema(as = ImportedClosure)]
-pub struct ClosureInput {
-    pub starts_on: NaiveDate,
-    /// Inclusive.
-    pub ends_on: NaiveDate,
-    pub reason: String,
-}
-
 /// Every VEVENT as a closure: DTSTART;VALUE=DATE, DTEND exclusive (one day when absent).
-pub fn closures(parsed: &Parsed) -> Result<Vec<ClosureInput>> {
+pub fn closures(parsed: &Parsed) -> Result<Vec<ImportedClosure>> {
     let mut out = Vec::new();
     for (i, ev) in parsed.calendar.events.iter().enumerate() {
         let line = parsed.event_lines.get(i).copied().unwrap_or(1);
@@ -559,7 +550,7 @@ pub fn closures(parsed: &Parsed) -> Result<Vec<ClosureInput>> {
             ));
         }
         let reason = text_of(ev, "SUMMARY").unwrap_or_else(|| "Ngày nghỉ".into());
-        out.push(ClosureInput {
+        out.push(ImportedClosure {
             starts_on: start,
             ends_on: end,
             reason: reason.chars().take(500).collect(),

@@ -1,6 +1,7 @@
 //! Pages of meeting requests: a meeting with its history and the decisions the viewer may take
 //! (`/cuoc-hop/<id>`), the office's review queue (`/hang-doi`), an agency's requests
-//! (`/dang-ky`). Each decision has its own route so that its guard shows who may take it.
+//! (`/dang-ky`). Each decision has its own route so that its guard shows who may take it. The
+//! page's documents part is drawn here; its upload and removal routes are `super::documents`.
 
 use super::csrf::CsrfForm;
 use super::page::{room_with_capacity, Page, Row, TableView, Viewer};
@@ -8,7 +9,9 @@ use crate::auth::{AgencyClerk, Caller, Decider, OfficeStaff};
 use crate::db::Db;
 use crate::domain::clock::OFFICE_TZ;
 use crate::domain::registration::{self, Actor, DecisionInput, MeetingFilter};
-use crate::domain::workflow::Action;
+use crate::domain::workflow::{self, Action};
+use crate::domain::{documents, settings};
+use crate::error::Lang;
 use crate::Result;
 use entity::*;
 use rocket::http::Status;
@@ -17,7 +20,7 @@ use rocket::State;
 use rocket::{get, post, FromForm};
 use rocket_dyn_templates::Template;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use serde_json::json;
+use serde_json::{json, Value};
 use std::collections::HashMap;
 
 fn when(t: chrono::DateTime<chrono::Utc>) -> String {
@@ -37,18 +40,87 @@ const DECISIONS: &[(&str, Action, &str)] = &[
     ("rut", Action::Withdraw, "action.withdraw"),
 ];
 
-/// May this caller take `action` at all (before the state machine says whether it applies)?
-fn may(caller: &Caller, action: Action, staff_may_approve: bool) -> bool {
-    let office = caller.is_office();
-    match action {
-        Action::Submit => true,
-        Action::Withdraw => caller.role() == Role::AgencyClerk,
-        Action::Review | Action::Return => office,
-        Action::Approve | Action::Reject | Action::Cancel | Action::Reschedule => {
-            matches!(caller.role(), Role::OfficeApprover | Role::Admin)
-                || (caller.role() == Role::OfficeStaff && staff_may_approve)
-        }
+/// "PDF", "Word"… from the stored content type.
+fn kind_label(content_type: &str) -> &'static str {
+    match content_type {
+        "application/pdf" => "PDF",
+        t if t.contains("msword") || t.contains("wordprocessing") => "Word",
+        t if t.contains("excel") || t.contains("spreadsheet") => "Excel",
+        t if t.contains("powerpoint") || t.contains("presentation") => "PowerPoint",
+        "image/png" => "PNG",
+        "image/jpeg" => "JPEG",
+        _ => "—",
     }
+}
+
+/// "850 KB", "2,4 MB" (a decimal comma in Vietnamese).
+fn size_label(bytes: i64, lang: Lang) -> String {
+    if bytes < 1024 * 1024 {
+        return format!("{} KB", (bytes + 1023) / 1024);
+    }
+    let mb = format!("{:.1}", bytes as f64 / (1024.0 * 1024.0));
+    match lang {
+        Lang::Vi => format!("{} MB", mb.replace('.', ",")),
+        Lang::En => format!("{mb} MB"),
+    }
+}
+
+/// The documents part of a meeting's page (uploaded and removed by `super::documents`);
+/// `error` is shown beside the file field.
+async fn documents_section(
+    db: &Db,
+    caller: &Caller,
+    lang: Lang,
+    m: &meeting::Model,
+    error: Option<String>,
+) -> Result<Value> {
+    let actor = Actor::from(caller);
+    // Those who see the meeting but not its documents (an uninvited agency) see no section.
+    if documents::readable(db, &actor, m.id).await.is_err() {
+        return Ok(Value::Null);
+    }
+    let s = settings::load(db).await?;
+    let names: std::collections::HashMap<i32, String> = account::Entity::find()
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a.display_name))
+        .collect();
+    let items: Vec<Value> = documents::list(&db.conn, m.id)
+        .await?
+        .into_iter()
+        .map(|d| {
+            let may_remove = actor.office || d.uploaded_by == caller.id();
+            json!({
+                "name": d.file_name,
+                "kind": kind_label(&d.content_type),
+                "size": size_label(d.size_bytes, lang),
+                "by": names.get(&d.uploaded_by).cloned().unwrap_or_default(),
+                "at": d.uploaded_at.with_timezone(&OFFICE_TZ).format("%H:%M %d/%m/%Y").to_string(),
+                "href": format!("/cuoc-hop/{}/tai-lieu/{}", m.id, d.id),
+                "remove": may_remove.then(|| format!("/cuoc-hop/{}/tai-lieu/{}/xoa", m.id, d.id)),
+            })
+        })
+        .collect();
+    let due = documents::due_of(&db.conn, m, &s).await?.map(|d| {
+        json!({
+            "on": d.due_on.format("%d/%m/%Y").to_string(),
+            "flag": d.flag.map(|c| match lang {
+                Lang::Vi => c.message_vi,
+                Lang::En => c.message_en,
+            }),
+        })
+    });
+    let hint = super::i18n::translations()
+        .text(lang, "documents.file_hint")
+        .replace("{max}", &s.max_document_mib.to_string());
+    Ok(json!({
+        "items": items,
+        "due": due,
+        "upload": documents::may_upload(&actor, m).then(|| format!("/cuoc-hop/{}/tai-lieu", m.id)),
+        "hint": hint,
+        "error": error,
+    }))
 }
 
 /// A meeting's page; `refusal` is shown at the top, `doc_error` beside the document upload.
@@ -132,11 +204,11 @@ pub(super) async fn meeting_page(
             })
         })
         .collect();
-    let staff_may_approve = crate::domain::settings::load(db).await?.staff_may_approve;
+    let settings = settings::load(db).await?;
     let decisions: Vec<_> = DECISIONS
         .iter()
         .filter(|(_, a, _)| {
-            a.allowed_from().contains(&m.status) && may(caller, *a, staff_may_approve)
+            a.allowed_from().contains(&m.status) && workflow::may(caller.role(), *a, &settings)
         })
         .map(|(segment, a, label)| {
             // The refused decision keeps what was typed and shows its error beside the field.
@@ -168,8 +240,7 @@ pub(super) async fn meeting_page(
         .collect();
     // The owning agency's clerk edits while the request may change; a request that cannot be
     // approved as it stands offers find a time.
-    let may_edit =
-        caller.role() == Role::AgencyClerk && crate::domain::workflow::editable(m.status);
+    let may_edit = caller.role() == Role::AgencyClerk && workflow::editable(m.status);
     let undecided = matches!(
         m.status,
         MeetingStatus::Draft
@@ -178,7 +249,7 @@ pub(super) async fn meeting_page(
             | MeetingStatus::Returned
     );
     let blocked = undecided && super::request_form::errors_of(db, &m).await? > 0;
-    let documents = super::documents::section(db, caller, viewer.lang, &m, doc_error).await?;
+    let documents = documents_section(db, caller, viewer.lang, &m, doc_error).await?;
     Ok(viewer.render(
         "meeting.html",
         "meeting.title",

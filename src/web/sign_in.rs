@@ -7,7 +7,7 @@ use crate::auth::{session, signin, throttle, Caller, ClientIp};
 use crate::body::SignIn;
 use crate::config::AppConfig;
 use crate::db::Db;
-use crate::domain::{accounts, agencies, validate};
+use crate::domain::{accounts, agencies, auth_events, validate};
 use crate::{Error, Result};
 use rocket::form::FromForm;
 use rocket::http::{ContentType, Cookie, CookieJar, SameSite, Status};
@@ -69,7 +69,7 @@ pub async fn sign_in_submit(
     let form = form.0;
     match signin::authenticate(
         db,
-        &config.throttle_rules(),
+        &throttle::Rules::of(config),
         &form.username,
         &form.password,
         ip.0.as_deref(),
@@ -108,9 +108,9 @@ pub async fn sign_out(
 ) -> Result<Redirect> {
     session::end(jar);
     let _w = db.write_guard().await;
-    signin::record(
+    auth_events::record(
         &db.conn,
-        throttle::kind::SIGN_OUT,
+        auth_events::kind::SIGN_OUT,
         &caller.account.username,
         Some(caller.id()),
         ip.0.as_deref(),

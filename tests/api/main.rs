@@ -21,6 +21,7 @@ mod foundation;
 mod hardening_feeds;
 mod hardening_input;
 mod import;
+mod layers;
 mod lobby;
 mod meeting_pages;
 mod openapi;
