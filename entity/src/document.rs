@@ -2,10 +2,7 @@ use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// A meeting document (tài liệu họp), stored under the data directory by content hash.
-#[derive(
-    Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize, utoipa::ToSchema,
-)]
-#[schema(as = Document)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
 #[sea_orm(table_name = "document")]
 pub struct Model {
     #[sea_orm(primary_key)]

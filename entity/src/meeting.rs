@@ -3,10 +3,7 @@ use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// A meeting (cuộc họp) as registered by an agency: one meeting or a recurring series.
-#[derive(
-    Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize, utoipa::ToSchema,
-)]
-#[schema(as = Meeting)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
 #[sea_orm(table_name = "meeting")]
 pub struct Model {
     #[sea_orm(primary_key)]

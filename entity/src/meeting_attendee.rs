@@ -3,10 +3,7 @@ use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// Thành phần: a person or a whole agency invited to a meeting.
-#[derive(
-    Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize, utoipa::ToSchema,
-)]
-#[schema(as = MeetingAttendee)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
 #[sea_orm(table_name = "meeting_attendee")]
 pub struct Model {
     #[sea_orm(primary_key)]

@@ -3,10 +3,7 @@ use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// One entry of a meeting's audit trail. Append-only: the database refuses UPDATE and DELETE.
-#[derive(
-    Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize, utoipa::ToSchema,
-)]
-#[schema(as = MeetingEvent)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
 #[sea_orm(table_name = "meeting_event")]
 pub struct Model {
     #[sea_orm(primary_key)]

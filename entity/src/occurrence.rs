@@ -4,10 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// One occurrence of a meeting: the row conflict checks, the no-overlap guarantee, feeds and
 /// reports read.
-#[derive(
-    Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize, utoipa::ToSchema,
-)]
-#[schema(as = Occurrence)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
 #[sea_orm(table_name = "occurrence")]
 pub struct Model {
     #[sea_orm(primary_key)]

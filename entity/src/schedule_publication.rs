@@ -2,10 +2,7 @@ use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// A publication of one week's schedule: revision 0 is "phát hành", N is "Điều chỉnh lần N".
-#[derive(
-    Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize, utoipa::ToSchema,
-)]
-#[schema(as = SchedulePublication)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
 #[sea_orm(table_name = "schedule_publication")]
 pub struct Model {
     #[sea_orm(primary_key)]

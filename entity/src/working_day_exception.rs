@@ -2,10 +2,7 @@ use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// A make-up working day (làm bù) on a day that is normally off.
-#[derive(
-    Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize, utoipa::ToSchema,
-)]
-#[schema(as = WorkingDayException)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
 #[sea_orm(table_name = "working_day_exception")]
 pub struct Model {
     #[sea_orm(primary_key)]

@@ -1,21 +1,21 @@
 //! The caller's own account: who am I, change my password.
 
 use super::json::JsonBody;
+use crate::api::types::Account;
 use crate::auth::Caller;
 use crate::db::Db;
 use crate::domain::accounts;
 use crate::Result;
-use entity::account;
 use rocket::http::Status;
 use rocket::serde::json::Json;
 use rocket::State;
 use rocket::{get, post};
 use serde::Deserialize;
 
-#[utoipa::path(tag = "account", responses((status = 200, description = "done", body = account::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(tag = "account", responses((status = 200, description = "done", body = Account), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[get("/api/v1/account")]
-pub async fn me(caller: Caller) -> Json<account::Model> {
-    Json(caller.account)
+pub async fn me(caller: Caller) -> Json<Account> {
+    Json(caller.account.into())
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

@@ -2,15 +2,17 @@
 //! every signed-in role, written by admins), the sign-in audit log (admin only).
 
 use super::json::JsonBody;
+use crate::api::types::{all, Account, Agency, AuthEvent, Person, RoomView};
 use crate::auth::{signin, Admin, Caller};
 use crate::db::Db;
 use crate::domain::accounts::{self, AccountChanges, NewAccount};
 use crate::domain::agencies::{self, AgencyInput};
+use crate::domain::codes;
 use crate::domain::persons::{self, PersonInput};
-use crate::domain::rooms::{self, RoomInput, RoomView};
+use crate::domain::rooms::{self, RoomInput};
 use crate::domain::validate::present;
 use crate::Result;
-use entity::{account, agency, auth_event, person, AgencyKind};
+use entity::AgencyKind;
 use rocket::http::Status;
 use rocket::response::status::Custom;
 use rocket::serde::json::Json;
@@ -26,37 +28,39 @@ fn created<T>(value: T) -> Created<T> {
 
 // --- accounts ---
 
-#[utoipa::path(tag = "administration", responses((status = 200, description = "done", body = Vec<account::Model>), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(tag = "administration", responses((status = 200, description = "done", body = Vec<Account>), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[get("/api/v1/accounts")]
-pub async fn accounts_list(db: &State<Db>, _by: Admin) -> Result<Json<Vec<account::Model>>> {
-    Ok(Json(accounts::list(db).await?))
+pub async fn accounts_list(db: &State<Db>, _by: Admin) -> Result<Json<Vec<Account>>> {
+    Ok(Json(all(accounts::list(db).await?)))
 }
 
-#[utoipa::path(request_body = NewAccount, tag = "administration", responses((status = 201, description = "done", body = account::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(request_body = NewAccount, tag = "administration", responses((status = 201, description = "done", body = Account), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[post("/api/v1/accounts", data = "<body>")]
 pub async fn accounts_create(
     db: &State<Db>,
     _by: Admin,
     body: JsonBody<NewAccount>,
-) -> Result<Created<account::Model>> {
-    Ok(created(accounts::create(db, body.0).await?))
+) -> Result<Created<Account>> {
+    Ok(created(accounts::create(db, body.0).await?.into()))
 }
 
-#[utoipa::path(tag = "administration", responses((status = 200, description = "done", body = account::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(tag = "administration", responses((status = 200, description = "done", body = Account), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[get("/api/v1/accounts/<id>")]
-pub async fn accounts_get(db: &State<Db>, _by: Admin, id: i32) -> Result<Json<account::Model>> {
-    Ok(Json(accounts::get(db, id).await?))
+pub async fn accounts_get(db: &State<Db>, _by: Admin, id: i32) -> Result<Json<Account>> {
+    Ok(Json(accounts::get(db, id).await?.into()))
 }
 
-#[utoipa::path(request_body = AccountChanges, tag = "administration", responses((status = 200, description = "done", body = account::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(request_body = AccountChanges, tag = "administration", responses((status = 200, description = "done", body = Account), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[patch("/api/v1/accounts/<id>", data = "<body>")]
 pub async fn accounts_update(
     db: &State<Db>,
     by: Admin,
     id: i32,
     body: JsonBody<AccountChanges>,
-) -> Result<Json<account::Model>> {
-    Ok(Json(accounts::update(db, by.id(), id, body.0).await?))
+) -> Result<Json<Account>> {
+    Ok(Json(
+        accounts::update(db, by.id(), id, body.0).await?.into(),
+    ))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -79,26 +83,26 @@ pub async fn accounts_reset_password(
 
 // --- agencies ---
 
-#[utoipa::path(tag = "administration", responses((status = 200, description = "done", body = Vec<agency::Model>), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(tag = "administration", responses((status = 200, description = "done", body = Vec<Agency>), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[get("/api/v1/agencies")]
-pub async fn agencies_list(db: &State<Db>, _by: Caller) -> Result<Json<Vec<agency::Model>>> {
-    Ok(Json(agencies::list(db).await?))
+pub async fn agencies_list(db: &State<Db>, _by: Caller) -> Result<Json<Vec<Agency>>> {
+    Ok(Json(all(agencies::list(db).await?)))
 }
 
-#[utoipa::path(tag = "administration", responses((status = 200, description = "done", body = agency::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(tag = "administration", responses((status = 200, description = "done", body = Agency), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[get("/api/v1/agencies/<id>")]
-pub async fn agencies_get(db: &State<Db>, _by: Caller, id: i32) -> Result<Json<agency::Model>> {
-    Ok(Json(agencies::get(db, id).await?))
+pub async fn agencies_get(db: &State<Db>, _by: Caller, id: i32) -> Result<Json<Agency>> {
+    Ok(Json(agencies::get(db, id).await?.into()))
 }
 
-#[utoipa::path(request_body = AgencyInput, tag = "administration", responses((status = 201, description = "done", body = agency::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(request_body = AgencyInput, tag = "administration", responses((status = 201, description = "done", body = Agency), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[post("/api/v1/agencies", data = "<body>")]
 pub async fn agencies_create(
     db: &State<Db>,
     _by: Admin,
     body: JsonBody<AgencyInput>,
-) -> Result<Created<agency::Model>> {
-    Ok(created(agencies::save(db, None, body.0).await?))
+) -> Result<Created<Agency>> {
+    Ok(created(agencies::save(db, None, body.0).await?.into()))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -106,6 +110,7 @@ pub async fn agencies_create(
 pub struct AgencyPatch {
     name: Option<String>,
     short_name: Option<String>,
+    #[schema(value_type = Option<codes::AgencyKind>)]
     kind: Option<AgencyKind>,
     #[serde(default, deserialize_with = "present")]
     email: Option<Option<String>>,
@@ -113,14 +118,14 @@ pub struct AgencyPatch {
     sort_order: Option<i32>,
 }
 
-#[utoipa::path(request_body = AgencyPatch, tag = "administration", responses((status = 200, description = "done", body = agency::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(request_body = AgencyPatch, tag = "administration", responses((status = 200, description = "done", body = Agency), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[patch("/api/v1/agencies/<id>", data = "<body>")]
 pub async fn agencies_update(
     db: &State<Db>,
     _by: Admin,
     id: i32,
     body: JsonBody<AgencyPatch>,
-) -> Result<Json<agency::Model>> {
+) -> Result<Json<Agency>> {
     let p = body.0;
     let mut input = AgencyInput::from(agencies::get(db, id).await?);
     patch(&mut input.name, p.name);
@@ -129,7 +134,7 @@ pub async fn agencies_update(
     patch(&mut input.email, p.email);
     patch(&mut input.active, p.active);
     patch(&mut input.sort_order, p.sort_order);
-    Ok(Json(agencies::save(db, Some(id), input).await?))
+    Ok(Json(agencies::save(db, Some(id), input).await?.into()))
 }
 
 fn patch<T>(field: &mut T, value: Option<T>) {
@@ -140,30 +145,32 @@ fn patch<T>(field: &mut T, value: Option<T>) {
 
 // --- persons ---
 
-#[utoipa::path(tag = "administration", responses((status = 200, description = "done", body = Vec<person::Model>), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(tag = "administration", responses((status = 200, description = "done", body = Vec<Person>), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[get("/api/v1/persons?<leaders>")]
 pub async fn persons_list(
     db: &State<Db>,
     _by: Caller,
     leaders: Option<bool>,
-) -> Result<Json<Vec<person::Model>>> {
-    Ok(Json(persons::list(db, leaders.unwrap_or(false)).await?))
+) -> Result<Json<Vec<Person>>> {
+    Ok(Json(
+        all(persons::list(db, leaders.unwrap_or(false)).await?),
+    ))
 }
 
-#[utoipa::path(tag = "administration", responses((status = 200, description = "done", body = person::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(tag = "administration", responses((status = 200, description = "done", body = Person), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[get("/api/v1/persons/<id>")]
-pub async fn persons_get(db: &State<Db>, _by: Caller, id: i32) -> Result<Json<person::Model>> {
-    Ok(Json(persons::get(db, id).await?))
+pub async fn persons_get(db: &State<Db>, _by: Caller, id: i32) -> Result<Json<Person>> {
+    Ok(Json(persons::get(db, id).await?.into()))
 }
 
-#[utoipa::path(request_body = PersonInput, tag = "administration", responses((status = 201, description = "done", body = person::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(request_body = PersonInput, tag = "administration", responses((status = 201, description = "done", body = Person), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[post("/api/v1/persons", data = "<body>")]
 pub async fn persons_create(
     db: &State<Db>,
     _by: Admin,
     body: JsonBody<PersonInput>,
-) -> Result<Created<person::Model>> {
-    Ok(created(persons::save(db, None, body.0).await?))
+) -> Result<Created<Person>> {
+    Ok(created(persons::save(db, None, body.0).await?.into()))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -181,14 +188,14 @@ pub struct PersonPatch {
     active: Option<bool>,
 }
 
-#[utoipa::path(request_body = PersonPatch, tag = "administration", responses((status = 200, description = "done", body = person::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(request_body = PersonPatch, tag = "administration", responses((status = 200, description = "done", body = Person), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[patch("/api/v1/persons/<id>", data = "<body>")]
 pub async fn persons_update(
     db: &State<Db>,
     _by: Admin,
     id: i32,
     body: JsonBody<PersonPatch>,
-) -> Result<Json<person::Model>> {
+) -> Result<Json<Person>> {
     let p = body.0;
     let mut input = PersonInput::from(persons::get(db, id).await?);
     patch(&mut input.full_name, p.full_name);
@@ -199,7 +206,7 @@ pub async fn persons_update(
     patch(&mut input.is_leader, p.is_leader);
     patch(&mut input.sort_order, p.sort_order);
     patch(&mut input.active, p.active);
-    Ok(Json(persons::save(db, Some(id), input).await?))
+    Ok(Json(persons::save(db, Some(id), input).await?.into()))
 }
 
 // --- rooms ---
@@ -207,13 +214,13 @@ pub async fn persons_update(
 #[utoipa::path(tag = "administration", responses((status = 200, description = "done", body = Vec<RoomView>), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[get("/api/v1/rooms")]
 pub async fn rooms_list(db: &State<Db>, _by: Caller) -> Result<Json<Vec<RoomView>>> {
-    Ok(Json(rooms::list(db).await?))
+    Ok(Json(all(rooms::list(db).await?)))
 }
 
 #[utoipa::path(tag = "administration", responses((status = 200, description = "done", body = RoomView), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[get("/api/v1/rooms/<id>")]
 pub async fn rooms_get(db: &State<Db>, _by: Caller, id: i32) -> Result<Json<RoomView>> {
-    Ok(Json(rooms::get(db, id).await?))
+    Ok(Json(rooms::get(db, id).await?.into()))
 }
 
 #[utoipa::path(request_body = RoomInput, tag = "administration", responses((status = 201, description = "done", body = RoomView), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
@@ -223,7 +230,7 @@ pub async fn rooms_create(
     _by: Admin,
     body: JsonBody<RoomInput>,
 ) -> Result<Created<RoomView>> {
-    Ok(created(rooms::save(db, None, body.0).await?))
+    Ok(created(rooms::save(db, None, body.0).await?.into()))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -259,23 +266,23 @@ pub async fn rooms_update(
     patch(&mut input.notes, p.notes);
     patch(&mut input.sort_order, p.sort_order);
     patch(&mut input.equipment, p.equipment);
-    Ok(Json(rooms::save(db, Some(id), input).await?))
+    Ok(Json(rooms::save(db, Some(id), input).await?.into()))
 }
 
 // --- sign-in audit log ---
 
 /// Newest first; `username` filters, `limit` caps (default 200, at most 1000).
-#[utoipa::path(tag = "administration", responses((status = 200, description = "done", body = Vec<auth_event::Model>), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(tag = "administration", responses((status = 200, description = "done", body = Vec<AuthEvent>), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[get("/api/v1/auth-events?<username>&<limit>")]
 pub async fn auth_events(
     db: &State<Db>,
     _by: Admin,
     username: Option<String>,
     limit: Option<u64>,
-) -> Result<Json<Vec<auth_event::Model>>> {
-    Ok(Json(
-        signin::audit_log(db, username.as_deref(), limit).await?,
-    ))
+) -> Result<Json<Vec<AuthEvent>>> {
+    Ok(Json(all(
+        signin::audit_log(db, username.as_deref(), limit).await?
+    )))
 }
 
 pub fn routes() -> Vec<rocket::Route> {

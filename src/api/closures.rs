@@ -3,38 +3,38 @@
 
 use crate::api::json::JsonBody;
 use crate::api::meetings::parse_date;
+use crate::api::types::{all, Closure, HolidaysEntered, WorkingDayException};
 use crate::auth::{Admin, Caller};
 use crate::db::Db;
-use crate::domain::closures::{self, ClosureInput, HolidaysEntered, WorkingDayInput};
+use crate::domain::closures::{self, ClosureInput, WorkingDayInput};
 use crate::Result;
-use entity::{closure, working_day_exception};
 use rocket::http::Status;
 use rocket::serde::json::Json;
 use rocket::State;
 use rocket::{delete, get, post};
 
-#[utoipa::path(tag = "closures", responses((status = 200, description = "done", body = Vec<closure::Model>), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(tag = "closures", responses((status = 200, description = "done", body = Vec<Closure>), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[get("/api/v1/closures?<from>&<to>")]
 pub async fn list(
     _caller: Caller,
     db: &State<Db>,
     from: Option<&str>,
     to: Option<&str>,
-) -> Result<Json<Vec<closure::Model>>> {
+) -> Result<Json<Vec<Closure>>> {
     let from = parse_date("from", from)?;
     let to = parse_date("to", to)?;
-    Ok(Json(closures::list(db, from, to).await?))
+    Ok(Json(all(closures::list(db, from, to).await?)))
 }
 
-#[utoipa::path(request_body = ClosureInput, tag = "closures", responses((status = 201, description = "done", body = closure::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(request_body = ClosureInput, tag = "closures", responses((status = 201, description = "done", body = Closure), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[post("/api/v1/closures", data = "<body>")]
 pub async fn create(
     by: Admin,
     db: &State<Db>,
     body: JsonBody<ClosureInput>,
-) -> Result<(Status, Json<closure::Model>)> {
+) -> Result<(Status, Json<Closure>)> {
     let c = closures::create(db, by.id(), body.0).await?;
-    Ok((Status::Created, Json(c)))
+    Ok((Status::Created, Json(c.into())))
 }
 
 #[utoipa::path(tag = "closures", responses((status = "2XX", description = "done"), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
@@ -49,28 +49,30 @@ pub async fn delete(_by: Admin, db: &State<Db>, id: i32) -> Result<Status> {
 #[post("/api/v1/closures/holidays/<year>")]
 pub async fn holidays(by: Admin, db: &State<Db>, year: i32) -> Result<Json<HolidaysEntered>> {
     Ok(Json(
-        closures::enter_public_holidays(db, by.id(), year).await?,
+        closures::enter_public_holidays(db, by.id(), year)
+            .await?
+            .into(),
     ))
 }
 
-#[utoipa::path(tag = "closures", responses((status = 200, description = "done", body = Vec<working_day_exception::Model>), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(tag = "closures", responses((status = 200, description = "done", body = Vec<WorkingDayException>), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[get("/api/v1/working-days")]
 pub async fn working_days(
     _caller: Caller,
     db: &State<Db>,
-) -> Result<Json<Vec<working_day_exception::Model>>> {
-    Ok(Json(closures::working_days(db).await?))
+) -> Result<Json<Vec<WorkingDayException>>> {
+    Ok(Json(all(closures::working_days(db).await?)))
 }
 
-#[utoipa::path(request_body = WorkingDayInput, tag = "closures", responses((status = 201, description = "done", body = working_day_exception::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(request_body = WorkingDayInput, tag = "closures", responses((status = 201, description = "done", body = WorkingDayException), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[post("/api/v1/working-days", data = "<body>")]
 pub async fn add_working_day(
     _by: Admin,
     db: &State<Db>,
     body: JsonBody<WorkingDayInput>,
-) -> Result<(Status, Json<working_day_exception::Model>)> {
+) -> Result<(Status, Json<WorkingDayException>)> {
     let d = closures::add_working_day(db, body.0).await?;
-    Ok((Status::Created, Json(d)))
+    Ok((Status::Created, Json(d.into())))
 }
 
 #[utoipa::path(tag = "closures", responses((status = "2XX", description = "done"), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]

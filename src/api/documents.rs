@@ -1,6 +1,7 @@
 //! Meeting documents: upload (multipart field `file`), list, download (always as an attachment,
 //! never sniffed or rendered by the browser), delete; and the documents due.
 
+use crate::api::types::{all, Document};
 use crate::auth::Caller;
 use crate::config::AppConfig;
 use crate::db::Db;
@@ -102,7 +103,7 @@ pub async fn store(
     documents::insert(db, id, by, name, &stored).await
 }
 
-#[utoipa::path(request_body(content = crate::api::documents::UploadForm, content_type = "multipart/form-data"), tag = "documents", responses((status = 201, description = "done", body = document::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(request_body(content = crate::api::documents::UploadForm, content_type = "multipart/form-data"), tag = "documents", responses((status = 201, description = "done", body = Document), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[post("/api/v1/meetings/<id>/documents", data = "<upload>")]
 pub async fn upload(
     caller: Caller,
@@ -110,7 +111,7 @@ pub async fn upload(
     config: &State<AppConfig>,
     id: i32,
     upload: std::result::Result<Form<Upload<'_>>, Errors<'_>>,
-) -> Result<(Status, Json<document::Model>)> {
+) -> Result<(Status, Json<Document>)> {
     may_add(db, &Actor::from(&caller), id).await?;
     let s = settings::load(db).await?;
     let mut upload = upload.map_err(|e| form_error(e, s.max_document_mib))?;
@@ -123,12 +124,12 @@ pub async fn upload(
         s.max_document_mib,
     )
     .await?;
-    Ok((Status::Created, Json(saved)))
+    Ok((Status::Created, Json(saved.into())))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct MeetingDocuments {
-    pub documents: Vec<document::Model>,
+    pub documents: Vec<Document>,
     /// When they are due and whether they are missing or late (regular meetings only).
     pub due: Option<DocumentsDue>,
 }
@@ -139,7 +140,7 @@ pub async fn list(caller: Caller, db: &State<Db>, id: i32) -> Result<Json<Meetin
     let m = documents::readable(db, &Actor::from(&caller), id).await?;
     let s = settings::load(db).await?;
     Ok(Json(MeetingDocuments {
-        documents: documents::list(&db.conn, id).await?,
+        documents: all(documents::list(&db.conn, id).await?),
         due: documents::due_of(&db.conn, &m, &s).await?,
     }))
 }

@@ -6,14 +6,14 @@
 //! in-memory cache (src/feeds/cache.rs).
 
 use crate::api::json::JsonBody;
+use crate::api::types::{all, FeedToken, FeedTokenView};
 use crate::auth::Caller;
 use crate::config::AppConfig;
 use crate::db::Db;
 use crate::feeds::cache::{FeedCache, Rendered};
-use crate::feeds::tokens::{self, FeedTokenInput, FeedTokenView};
+use crate::feeds::tokens::{self, FeedTokenInput};
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
-use entity::feed_token;
 use rocket::http::Status;
 use rocket::request::{FromRequest, Outcome, Request};
 use rocket::response::{self, Responder, Response};
@@ -178,7 +178,7 @@ pub async fn feed(
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct CreatedToken {
     #[serde(flatten)]
-    pub token: feed_token::Model,
+    pub token: FeedToken,
     pub secret: String,
     /// `http(s)://…/feeds/<secret>.ics`
     pub url: String,
@@ -209,7 +209,7 @@ pub async fn create_token(
     Ok((
         Status::Created,
         Json(CreatedToken {
-            token,
+            token: token.into(),
             webcal_url: webcal(&url),
             url,
             secret,
@@ -220,7 +220,7 @@ pub async fn create_token(
 #[utoipa::path(tag = "feeds", responses((status = 200, description = "done", body = Vec<FeedTokenView>), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[get("/api/v1/feed-tokens")]
 pub async fn list_tokens(by: Caller, db: &State<Db>) -> Result<Json<Vec<FeedTokenView>>> {
-    Ok(Json(tokens::list(db, &by).await?))
+    Ok(Json(all(tokens::list(db, &by).await?)))
 }
 
 #[utoipa::path(tag = "feeds", responses((status = "2XX", description = "done"), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]

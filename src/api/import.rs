@@ -1,13 +1,13 @@
 //! `/api/v1/import/…`: .ics uploads — an invitation to prefill a meeting request, holidays as
 //! closures. Bodies are `text/calendar`, at most 1 MiB; errors name the line.
 
+use crate::api::types::{all, Closure};
 use crate::auth::{Admin, Caller};
 use crate::db::Db;
 use crate::domain::closures::ImportedClosure;
 use crate::error::{Lang, Msg};
 use crate::feeds::import::{self, Prefill, MAX_BYTES};
 use crate::{Error, Result};
-use entity::closure;
 use rocket::data::{self, Data, FromData, ToByteUnit};
 use rocket::http::Status;
 use rocket::post;
@@ -81,7 +81,7 @@ impl<'r> FromRequest<'r> for RequestLang {
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ImportedClosures {
-    pub created: Vec<closure::Model>,
+    pub created: Vec<Closure>,
     /// Already present (same dates and reason): not created again.
     pub skipped: Vec<ImportedClosure>,
 }
@@ -97,7 +97,13 @@ pub async fn closures(
     let parsed = import::parse(&body.0?)?;
     let wanted = import::closures(&parsed)?;
     let (created, skipped) = crate::domain::closures::import(db, by.id(), wanted).await?;
-    Ok((Status::Created, Json(ImportedClosures { created, skipped })))
+    Ok((
+        Status::Created,
+        Json(ImportedClosures {
+            created: all(created),
+            skipped,
+        }),
+    ))
 }
 
 pub fn routes() -> Vec<rocket::Route> {

@@ -1,16 +1,17 @@
 //! `/api/v1/meetings`: registering requests, following them, and the office's decisions.
 
 use crate::api::json::JsonBody;
+use crate::api::types::{all, Decision, Meeting, MeetingEvent, Occurrence};
 use crate::auth::{AgencyClerk, Caller, Decider, OfficeStaff};
 use crate::db::Db;
 use crate::domain::registration::{
-    self, Actor, Collision, Decision, DecisionInput, MeetingFilter, MeetingInput,
+    self, Actor, Collision, DecisionInput, MeetingFilter, MeetingInput,
 };
 use crate::domain::series::{self, OccurrenceChange};
 use crate::domain::workflow::Action;
 use crate::error::Error;
 use crate::Result;
-use entity::{meeting, meeting_event, occurrence, MeetingStatus};
+use entity::MeetingStatus;
 use rocket::http::{Header, Status};
 use rocket::request::{FromRequest, Outcome, Request};
 use rocket::serde::json::Json;
@@ -35,8 +36,9 @@ pub struct Versioned<T> {
     etag: Header<'static>,
 }
 
-impl Versioned<meeting::Model> {
-    fn of(m: meeting::Model) -> Self {
+impl Versioned<Meeting> {
+    fn of(m: entity::meeting::Model) -> Self {
+        let m = Meeting::from(m);
         let etag = Header::new("ETag", format!("\"{}\"", m.version));
         Versioned {
             body: Json(m),
@@ -129,7 +131,7 @@ fn parse_date_param(
 }
 
 #[allow(clippy::too_many_arguments)]
-#[utoipa::path(tag = "meetings", responses((status = 200, description = "list meetings", body = Page<meeting::Model>), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(tag = "meetings", responses((status = 200, description = "list meetings", body = Page<Meeting>), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[get("/api/v1/meetings?<from>&<to>&<agency_id>&<room_id>&<chair_id>&<status>&<page>&<per_page>")]
 pub async fn list(
     caller: Caller,
@@ -142,7 +144,7 @@ pub async fn list(
     status: Option<&str>,
     page: Option<u64>,
     per_page: Option<u64>,
-) -> Result<Json<Page<meeting::Model>>> {
+) -> Result<Json<Page<Meeting>>> {
     let status = parse_status(status)?;
     let filter = MeetingFilter {
         from: parse_date_param("from", from, false)?,
@@ -165,33 +167,33 @@ pub async fn list(
     };
     let (items, total) = registration::list(db, &Actor::from(&caller), &filter).await?;
     Ok(Json(Page {
-        items,
+        items: all(items),
         total,
         page: filter.page,
         per_page: filter.per_page,
     }))
 }
 
-#[utoipa::path(request_body = MeetingInput, tag = "meetings", responses((status = 201, description = "register a request", body = meeting::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(request_body = MeetingInput, tag = "meetings", responses((status = 201, description = "register a request", body = Meeting), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[post("/api/v1/meetings", data = "<body>")]
 pub async fn create(
     caller: Caller,
     db: &State<Db>,
     body: JsonBody<MeetingInput>,
-) -> Result<(Status, Versioned<meeting::Model>)> {
+) -> Result<(Status, Versioned<Meeting>)> {
     let m = registration::create(db, &Actor::from(&caller), body.0).await?;
     Ok((Status::Created, Versioned::of(m)))
 }
 
-#[utoipa::path(tag = "meetings", responses((status = 200, description = "one request", body = meeting::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(tag = "meetings", responses((status = 200, description = "one request", body = Meeting), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[get("/api/v1/meetings/<id>")]
-pub async fn get(caller: Caller, db: &State<Db>, id: i32) -> Result<Versioned<meeting::Model>> {
+pub async fn get(caller: Caller, db: &State<Db>, id: i32) -> Result<Versioned<Meeting>> {
     Ok(Versioned::of(
         registration::get(db, &Actor::from(&caller), id).await?,
     ))
 }
 
-#[utoipa::path(request_body = MeetingInput, tag = "meetings", responses((status = 200, description = "edit a request (If-Match)", body = meeting::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(request_body = MeetingInput, tag = "meetings", responses((status = 200, description = "edit a request (If-Match)", body = Meeting), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[patch("/api/v1/meetings/<id>", data = "<body>")]
 pub async fn update(
     caller: Caller,
@@ -199,34 +201,32 @@ pub async fn update(
     id: i32,
     if_match: IfMatch,
     body: JsonBody<MeetingInput>,
-) -> Result<Versioned<meeting::Model>> {
+) -> Result<Versioned<Meeting>> {
     Ok(Versioned::of(
         registration::update(db, &Actor::from(&caller), id, if_match.0, body.0).await?,
     ))
 }
 
-#[utoipa::path(tag = "meetings", responses((status = 200, description = "audit trail", body = Vec<meeting_event::Model>), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(tag = "meetings", responses((status = 200, description = "audit trail", body = Vec<MeetingEvent>), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[get("/api/v1/meetings/<id>/events")]
-pub async fn events(
-    caller: Caller,
-    db: &State<Db>,
-    id: i32,
-) -> Result<Json<Vec<meeting_event::Model>>> {
-    Ok(Json(
-        registration::history(db, &Actor::from(&caller), id).await?,
-    ))
+pub async fn events(caller: Caller, db: &State<Db>, id: i32) -> Result<Json<Vec<MeetingEvent>>> {
+    Ok(Json(all(registration::history(
+        db,
+        &Actor::from(&caller),
+        id,
+    )
+    .await?)))
 }
 
-#[utoipa::path(tag = "meetings", responses((status = 200, description = "occurrences", body = Vec<occurrence::Model>), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(tag = "meetings", responses((status = 200, description = "occurrences", body = Vec<Occurrence>), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[get("/api/v1/meetings/<id>/occurrences")]
-pub async fn occurrences(
-    caller: Caller,
-    db: &State<Db>,
-    id: i32,
-) -> Result<Json<Vec<occurrence::Model>>> {
-    Ok(Json(
-        registration::occurrences(db, &Actor::from(&caller), id).await?,
-    ))
+pub async fn occurrences(caller: Caller, db: &State<Db>, id: i32) -> Result<Json<Vec<Occurrence>>> {
+    Ok(Json(all(registration::occurrences(
+        db,
+        &Actor::from(&caller),
+        id,
+    )
+    .await?)))
 }
 
 /// What approving would collide with, shown before the decision is confirmed.
@@ -250,7 +250,9 @@ async fn decide(
     body: JsonBody<DecisionInput>,
 ) -> Result<Json<Decision>> {
     Ok(Json(
-        registration::decide(db, &Actor::from(caller), id, action, body.0).await?,
+        registration::decide(db, &Actor::from(caller), id, action, body.0)
+            .await?
+            .into(),
     ))
 }
 
@@ -343,7 +345,7 @@ pub async fn cancel(
 }
 
 /// Cancels one occurrence of a series (the others stay).
-#[utoipa::path(request_body = OccurrenceChange, tag = "meetings", responses((status = 200, description = "cancel one occurrence", body = occurrence::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(request_body = OccurrenceChange, tag = "meetings", responses((status = 200, description = "cancel one occurrence", body = Occurrence), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[post("/api/v1/meetings/<id>/occurrences/<date>/cancel", data = "<body>")]
 pub async fn cancel_occurrence(
     by: Decider,
@@ -351,15 +353,17 @@ pub async fn cancel_occurrence(
     id: i32,
     date: &str,
     body: JsonBody<OccurrenceChange>,
-) -> Result<Json<occurrence::Model>> {
+) -> Result<Json<Occurrence>> {
     let date = parse_day("date", date)?;
     Ok(Json(
-        series::cancel_occurrence(db, &Actor::from(&by.0), id, date, body.0).await?,
+        series::cancel_occurrence(db, &Actor::from(&by.0), id, date, body.0)
+            .await?
+            .into(),
     ))
 }
 
 /// Moves one occurrence of a series to another time or room.
-#[utoipa::path(request_body = OccurrenceChange, tag = "meetings", responses((status = 200, description = "move one occurrence", body = occurrence::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(request_body = OccurrenceChange, tag = "meetings", responses((status = 200, description = "move one occurrence", body = Occurrence), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[post("/api/v1/meetings/<id>/occurrences/<date>/reschedule", data = "<body>")]
 pub async fn reschedule_occurrence(
     by: Decider,
@@ -367,10 +371,12 @@ pub async fn reschedule_occurrence(
     id: i32,
     date: &str,
     body: JsonBody<OccurrenceChange>,
-) -> Result<Json<occurrence::Model>> {
+) -> Result<Json<Occurrence>> {
     let date = parse_day("date", date)?;
     Ok(Json(
-        series::reschedule_occurrence(db, &Actor::from(&by.0), id, date, body.0).await?,
+        series::reschedule_occurrence(db, &Actor::from(&by.0), id, date, body.0)
+            .await?
+            .into(),
     ))
 }
 
@@ -381,21 +387,21 @@ pub struct SplitInput {
 }
 
 /// "This and following occurrences": splits the series; the answer is the new tail meeting.
-#[utoipa::path(request_body = SplitInput, tag = "meetings", responses((status = 201, description = "split a series", body = meeting::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(request_body = SplitInput, tag = "meetings", responses((status = 201, description = "split a series", body = Meeting), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[post("/api/v1/meetings/<id>/split", data = "<body>")]
 pub async fn split(
     caller: Caller,
     db: &State<Db>,
     id: i32,
     body: JsonBody<SplitInput>,
-) -> Result<(Status, Versioned<meeting::Model>)> {
+) -> Result<(Status, Versioned<Meeting>)> {
     let from = parse_day("from", &body.0.from)?;
     let tail = series::split(db, &Actor::from(&caller), id, from).await?;
     Ok((Status::Created, Versioned::of(tail)))
 }
 
 /// Occurrences in a period (at most a year), for calendars by room and by leader.
-#[utoipa::path(tag = "meetings", responses((status = 200, description = "occurrences by start", body = Vec<occurrence::Model>), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(tag = "meetings", responses((status = 200, description = "occurrences by start", body = Vec<Occurrence>), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[get("/api/v1/occurrences?<from>&<to>&<agency_id>&<room_id>&<chair_id>&<status>")]
 #[allow(clippy::too_many_arguments)]
 pub async fn occurrences_between(
@@ -407,7 +413,7 @@ pub async fn occurrences_between(
     room_id: Option<i32>,
     chair_id: Option<i32>,
     status: Option<&str>,
-) -> Result<Json<Vec<occurrence::Model>>> {
+) -> Result<Json<Vec<Occurrence>>> {
     let filter = MeetingFilter {
         from: parse_date_param("from", from, false)?,
         to: parse_date_param("to", to, true)?,
@@ -418,9 +424,12 @@ pub async fn occurrences_between(
         page: 0,
         per_page: 0,
     };
-    Ok(Json(
-        registration::occurrences_between(db, &Actor::from(&caller), &filter).await?,
-    ))
+    Ok(Json(all(registration::occurrences_between(
+        db,
+        &Actor::from(&caller),
+        &filter,
+    )
+    .await?)))
 }
 
 pub fn routes() -> Vec<rocket::Route> {

@@ -17,6 +17,7 @@ pub mod reports;
 pub mod schedule;
 pub mod settings;
 pub mod tokens;
+pub mod types;
 
 /// Every API route of this module tree.
 pub fn routes() -> Vec<rocket::Route> {

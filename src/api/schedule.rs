@@ -1,12 +1,12 @@
 //! `/api/v1/schedule`: the weekly work schedule (public JSON) and its publication.
 
 use crate::api::json::JsonBody;
+use crate::api::types::SchedulePublication;
 use crate::auth::Approver;
 use crate::db::Db;
 use crate::domain::publication;
 use crate::domain::weekly_schedule::{self, WeeklySchedule};
 use crate::Result;
-use entity::schedule_publication;
 use rocket::http::Status;
 use rocket::serde::json::Json;
 use rocket::State;
@@ -28,18 +28,18 @@ pub struct PublishInput {
     pub note: Option<String>,
 }
 
-#[utoipa::path(request_body = PublishInput, tag = "schedule", responses((status = 201, description = "published", body = schedule_publication::Model), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(request_body = PublishInput, tag = "schedule", responses((status = 201, description = "published", body = SchedulePublication), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[post("/api/v1/schedule/<week>/publish", data = "<body>")]
 pub async fn publish(
     by: Approver,
     db: &State<Db>,
     week: &str,
     body: JsonBody<PublishInput>,
-) -> Result<(Status, Json<schedule_publication::Model>)> {
+) -> Result<(Status, Json<SchedulePublication>)> {
     let input = body.0;
     let week = publication::parse_week("week", week)?;
     let saved = publication::publish(db, by.id(), week, input.note).await?;
-    Ok((Status::Created, Json(saved)))
+    Ok((Status::Created, Json(saved.into())))
 }
 
 pub fn routes() -> Vec<rocket::Route> {

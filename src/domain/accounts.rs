@@ -17,6 +17,7 @@ pub struct NewAccount {
     pub username: String,
     pub display_name: String,
     pub password: String,
+    #[schema(value_type = crate::domain::codes::Role)]
     pub role: Role,
     #[serde(default)]
     pub agency_id: Option<i32>,
@@ -29,6 +30,7 @@ pub struct NewAccount {
 #[serde(deny_unknown_fields)]
 pub struct AccountChanges {
     #[serde(default)]
+    #[schema(value_type = Option<crate::domain::codes::Role>)]
     pub role: Option<Role>,
     #[serde(default, deserialize_with = "crate::domain::validate::present")]
     pub agency_id: Option<Option<i32>>,

@@ -13,6 +13,7 @@ use serde::Deserialize;
 pub struct AgencyInput {
     pub name: String,
     pub short_name: String,
+    #[schema(value_type = crate::domain::codes::AgencyKind)]
     pub kind: AgencyKind,
     #[serde(default)]
     pub email: Option<String>,

@@ -20,6 +20,7 @@ pub struct ClosureInput {
     #[serde(default)]
     pub room_id: Option<i32>,
     #[serde(default)]
+    #[schema(value_type = Option<crate::domain::codes::ClosureKind>)]
     pub kind: Option<ClosureKind>,
     pub reason: String,
 }
@@ -111,7 +112,7 @@ pub async fn delete(db: &Db, id: i32) -> Result<()> {
     Ok(())
 }
 
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Serialize)]
 pub struct HolidaysEntered {
     pub year: i32,
     /// Rows created now (none when the year was already entered).

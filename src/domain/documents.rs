@@ -324,6 +324,7 @@ pub fn rule_applies(kind: MeetingKind) -> bool {
 pub struct DocumentsDue {
     pub meeting_id: i32,
     pub title: String,
+    #[schema(value_type = crate::domain::codes::MeetingStatus)]
     pub status: MeetingStatus,
     /// The occurrence the deadline is for: the next one, or the first when all are past.
     pub meeting_starts_at: DateTime<Utc>,

@@ -8,6 +8,7 @@ pub mod availability;
 pub mod calendars;
 pub mod clock;
 pub mod closures;
+pub mod codes;
 pub mod conflicts;
 pub mod dashboard;
 pub mod documents;

@@ -41,6 +41,7 @@ pub struct MeetingInput {
     #[serde(default)]
     pub agenda: Option<String>,
     #[serde(default)]
+    #[schema(value_type = Option<crate::domain::codes::MeetingKind>)]
     pub kind: Option<MeetingKind>,
     #[serde(default)]
     pub chair_id: Option<i32>,
@@ -54,6 +55,7 @@ pub struct MeetingInput {
     #[serde(default)]
     pub time_zone: Option<String>,
     #[serde(default)]
+    #[schema(value_type = Option<crate::domain::codes::Visibility>)]
     pub visibility: Option<Visibility>,
     /// RFC 5545 RRULE value, e.g. "FREQ=WEEKLY;COUNT=6".
     #[serde(default)]
@@ -93,6 +95,7 @@ pub struct AttendeeInput {
     #[serde(default)]
     pub agency_id: Option<i32>,
     #[serde(default = "required_role")]
+    #[schema(value_type = crate::domain::codes::AttendeeRole)]
     pub role: AttendeeRole,
 }
 
@@ -122,6 +125,7 @@ pub struct DecisionInput {
 pub struct Collision {
     pub meeting_id: i32,
     pub title: String,
+    #[schema(value_type = crate::domain::codes::MeetingStatus)]
     pub status: MeetingStatus,
     /// "room" or "chair".
     pub on: &'static str,
@@ -662,7 +666,7 @@ async fn replace_attendees_and_equipment<C: ConnectionTrait>(
 }
 
 /// The outcome of a decision: the meeting as it now is, and the pending requests it collides with.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Serialize)]
 pub struct Decision {
     pub meeting: meeting::Model,
     pub collisions: Vec<Collision>,

@@ -31,7 +31,7 @@ fn yes() -> bool {
 }
 
 /// A room as shown: its row plus its equipment codes.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct RoomView {
     #[serde(flatten)]
     pub room: room::Model,

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FeedTokenInput {
+    #[schema(value_type = crate::domain::codes::FeedScope)]
     pub scope: FeedScope,
     #[serde(default)]
     pub person_id: Option<i32>,
@@ -31,7 +32,7 @@ pub struct FeedTokenInput {
 }
 
 /// A token as listed (never with its secret).
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct FeedTokenView {
     #[serde(flatten)]
     pub token: feed_token::Model,

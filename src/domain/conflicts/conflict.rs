@@ -39,6 +39,7 @@ pub struct OtherMeeting {
     pub title: Option<String>,
     /// Shown only as "Bận": `id` and `title` are withheld.
     pub busy: bool,
+    #[schema(value_type = crate::domain::codes::MeetingStatus)]
     pub status: MeetingStatus,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
