@@ -26,7 +26,7 @@ from collections import defaultdict
 # `error` and `i18n` are shared leaves that every layer may use.
 LAYERS = [
     ["main", "bin"],
-    ["app", "cli", "bootstrap", "demo"],
+    ["app", "cli", "bootstrap", "demo", "shutdown"],
     ["web"],
     ["api"],
     ["body"],
