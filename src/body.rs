@@ -48,9 +48,6 @@ pub async fn read_text(
             format!("Nội dung gửi lên vượt quá giới hạn {limit}."),
             format!("The request body exceeds the limit of {limit}."),
         ))),
-        Err(_) => Err(Error::BadRequest(Msg::new(
-            "Không đọc được nội dung gửi lên (phải là văn bản UTF-8).",
-            "The request body could not be read (it must be UTF-8 text).",
-        ))),
+        Err(_) => Err(Error::BadRequest(Msg::t("msg.body.the_request_body_could_not_be", &[]))),
     }
 }

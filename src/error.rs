@@ -249,6 +249,14 @@ impl Error {
         }
     }
 
+    /// A refusal of `field` with the locale message `key` (see [`Msg::t`]).
+    pub fn invalid(field: &str, key: &str) -> Self {
+        Error::Validation {
+            field: field.to_string(),
+            msg: Msg::t(key, &[]),
+        }
+    }
+
     pub fn validation(field: &str, vi: impl Into<String>, en: impl Into<String>) -> Self {
         Error::Validation {
             field: field.to_string(),
@@ -309,11 +317,7 @@ impl Error {
                     field: field.unwrap_or_default(),
                     msg: m,
                 },
-                None => Error::validation(
-                    "",
-                    "Dữ liệu gửi lên không hợp lệ.",
-                    "The request body is not valid.",
-                ),
+                None => Error::invalid("", "msg.error.the_request_body_is_not_valid"),
             },
             429 => Error::TooManyRequests(msg(
                 "Quá nhiều yêu cầu; xin thử lại sau.",
@@ -380,10 +384,7 @@ impl Error {
             | Error::UnsupportedMediaType(m)
             | Error::BadRequest(m) => m.clone(),
             Error::Unavailable { outage, .. } => Msg::t(outage.message_key(), &[]),
-            Error::Config(_) | Error::Db(_) | Error::Internal(_) => Msg::new(
-                "Đã có lỗi phía máy chủ; xin thử lại sau.",
-                "Something went wrong on the server; please try again later.",
-            ),
+            Error::Config(_) | Error::Db(_) | Error::Internal(_) => Msg::t("msg.error.something_went_wrong_on_the_server", &[]),
         }
     }
 

@@ -71,6 +71,7 @@ pub const VI_FILES: &[(&str, &str)] = locale_files!("vi":
     "privacy",
     "input",
     "import",
+    "messages",
 );
 /// English files, the same areas as the Vietnamese ones.
 #[rustfmt::skip]
@@ -86,6 +87,7 @@ pub const EN_FILES: &[(&str, &str)] = locale_files!("en":
     "privacy",
     "input",
     "import",
+    "messages",
 );
 
 #[derive(Debug)]

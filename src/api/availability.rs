@@ -36,11 +36,7 @@ fn ids(field: &str, v: Option<&str>) -> Result<Vec<i32>> {
 
 fn required<T>(field: &str, v: Option<T>) -> Result<T> {
     v.ok_or_else(|| {
-        Error::validation(
-            field,
-            "Thiếu thông tin bắt buộc.",
-            "This parameter is required.",
-        )
+        Error::invalid(field, "msg.availability.this_parameter_is_required")
     })
 }
 

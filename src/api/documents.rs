@@ -57,10 +57,7 @@ pub struct UploadForm {
 pub async fn may_add(db: &Db, actor: &Actor, id: i32) -> Result<entity::meeting::Model> {
     let m = documents::readable(db, actor, id).await?;
     if !documents::may_upload(actor, &m) {
-        return Err(Error::Forbidden(Msg::new(
-            "Chỉ đơn vị đăng ký, đơn vị chuẩn bị hoặc Văn phòng được gửi tài liệu họp.",
-            "Only the registering or preparing agency, or the office, may add documents.",
-        )));
+        return Err(Error::Forbidden(Msg::t("msg.documents.only_the_registering_or_preparing_agency", &[])));
     }
     Ok(m)
 }
@@ -78,7 +75,7 @@ pub async fn store(
         return Err(too_large(max_mib));
     }
     if file.len() == 0 {
-        return Err(Error::validation("file", "Tệp rỗng.", "The file is empty."));
+        return Err(Error::invalid("file", "msg.documents.the_file_is_empty"));
     }
     let raw = file
         .raw_name()
@@ -251,10 +248,7 @@ pub async fn remove(
     let actor = Actor::from(caller);
     let d = readable_document(db, &actor, id, meeting).await?;
     if !(actor.office || d.uploaded_by == caller.id()) {
-        return Err(Error::Forbidden(Msg::new(
-            "Chỉ người đã gửi tài liệu hoặc Văn phòng được xóa.",
-            "Only the uploader or the office may delete a document.",
-        )));
+        return Err(Error::Forbidden(Msg::t("msg.documents.only_the_uploader_or_the_office", &[])));
     }
     documents::delete(db, &config.data_dir, &d).await
 }

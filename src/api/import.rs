@@ -33,10 +33,7 @@ async fn read(req: &Request<'_>, data: Data<'_>) -> Result<Vec<u8>> {
         .content_type()
         .is_some_and(|ct| ct.top() == "text" && ct.sub() == "calendar");
     if !is_calendar {
-        return Err(Error::UnsupportedMediaType(Msg::new(
-            "Hãy gửi tệp iCalendar (Content-Type: text/calendar).",
-            "Send an iCalendar file (Content-Type: text/calendar).",
-        )));
+        return Err(Error::UnsupportedMediaType(Msg::t("msg.import.send_an_icalendar_file_content_type", &[])));
     }
     // Reading stops at the limit: a huge upload costs at most MAX_BYTES + 1 of memory.
     let bytes = data

@@ -114,10 +114,7 @@ impl<'r, T: DeserializeOwned, R: TextRule> FromData<'r> for JsonBody<T, R> {
         if !req.content_type().is_some_and(|ct| ct.is_json()) {
             return refuse(
                 req,
-                Error::UnsupportedMediaType(Msg::new(
-                    "Nội dung phải là JSON (Content-Type: application/json).",
-                    "The body must be JSON (Content-Type: application/json).",
-                )),
+                Error::UnsupportedMediaType(Msg::t("msg.json.the_body_must_be_json_content", &[])),
             );
         }
         let checked = if R::CHECKED {

@@ -107,7 +107,7 @@ pub fn parse_date(field: &str, v: Option<&str>) -> Result<Option<chrono::NaiveDa
 /// A required `YYYY-MM-DD` path or body value.
 fn parse_day(field: &str, v: &str) -> Result<chrono::NaiveDate> {
     parse_date(field, Some(v))?
-        .ok_or_else(|| Error::validation(field, "Hãy nêu ngày.", "A date is required."))
+        .ok_or_else(|| Error::invalid(field, "msg.meetings.a_date_is_required"))
 }
 
 fn parse_date_param(

@@ -20,11 +20,7 @@ pub enum ReportAnswer {
 /// A required `YYYY-MM-DD` query parameter.
 fn required_date(field: &str, v: Option<&str>) -> Result<chrono::NaiveDate> {
     crate::api::meetings::parse_date(field, v)?.ok_or_else(|| {
-        Error::validation(
-            field,
-            "Hãy nêu ngày (dạng 2027-01-31).",
-            "A date is required (e.g. 2027-01-31).",
-        )
+        Error::invalid(field, "msg.reports.a_date_is_required_e_g")
     })
 }
 
@@ -70,11 +66,7 @@ pub async fn report(
 /// download links.
 pub async fn answer(db: &Db, filter: &ReportFilter, format: &str) -> Result<ReportAnswer> {
     if !matches!(format, "json" | "csv" | "xlsx") {
-        return Err(Error::validation(
-            "format",
-            "Định dạng phải là json, csv hoặc xlsx.",
-            "The format must be json, csv or xlsx.",
-        ));
+        return Err(Error::invalid("format", "msg.reports.the_format_must_be_json_csv"));
     }
     let s = settings::load(db).await?;
     let report = reports::compute(db, filter, &s).await?;

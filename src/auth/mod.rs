@@ -65,17 +65,11 @@ pub fn new_secret() -> String {
 }
 
 fn unauthorized() -> Error {
-    Error::Unauthorized(Msg::new(
-        "Cần đăng nhập để tiếp tục.",
-        "Please sign in to continue.",
-    ))
+    Error::Unauthorized(Msg::t("msg.auth.please_sign_in_to_continue", &[]))
 }
 
 fn forbidden() -> Error {
-    Error::Forbidden(Msg::new(
-        "Tài khoản của bạn không có quyền thực hiện thao tác này.",
-        "Your account may not do this.",
-    ))
+    Error::Forbidden(Msg::t("msg.auth.your_account_may_not_do_this", &[]))
 }
 
 /// True for the JSON API, which authenticates with Bearer tokens only (no cookie, so no CSRF).
@@ -100,10 +94,7 @@ async fn resolve(req: &Request<'_>) -> Result<Caller, Error> {
             if is_api(req) {
                 return match req.headers().get_one("Authorization") {
                     Some(header) => from_bearer(db, header).await,
-                    None => Err(Error::Unauthorized(Msg::new(
-                        "Cần mã truy cập: gửi tiêu đề \"Authorization: Bearer <mã truy cập>\".",
-                        "A token is required: send \"Authorization: Bearer <token>\".",
-                    ))),
+                    None => Err(Error::Unauthorized(Msg::t("msg.auth.a_token_is_required_send_authorization", &[]))),
                 };
             }
             match session::from_cookie(req, db).await? {
@@ -141,10 +132,7 @@ async fn from_bearer(db: &Db, header: &str) -> Result<Caller, Error> {
         .map(|(_, t)| t.trim())
         .filter(|t| !t.is_empty())
         .ok_or_else(|| {
-            Error::Unauthorized(Msg::new(
-                "Tiêu đề Authorization phải có dạng \"Bearer <mã truy cập>\".",
-                "The Authorization header must be \"Bearer <token>\".",
-            ))
+            Error::Unauthorized(Msg::t("msg.auth.the_authorization_header_must_be_bearer", &[]))
         })?;
     // The token and its account in one statement: every API request pays for this.
     let owner: RelationDef = api_token::Entity::belongs_to(account::Entity)
@@ -166,10 +154,7 @@ async fn from_bearer(db: &Db, header: &str) -> Result<Caller, Error> {
                 token_id: Some(t.id),
             })
         }
-        _ => Err(Error::Unauthorized(Msg::new(
-            "Mã truy cập không hợp lệ hoặc đã bị thu hồi.",
-            "The token is invalid or has been revoked.",
-        ))),
+        _ => Err(Error::Unauthorized(Msg::t("msg.auth.the_token_is_invalid_or_has", &[]))),
     }
 }
 

@@ -15,17 +15,11 @@ use sea_orm::{
 
 /// The answer to a wrong username or password: the same whether the username exists or not.
 pub fn wrong_credentials() -> Error {
-    Error::Unauthorized(Msg::new(
-        "Tên đăng nhập hoặc mật khẩu không đúng.",
-        "Wrong username or password.",
-    ))
+    Error::Unauthorized(Msg::t("msg.signin.wrong_username_or_password", &[]))
 }
 
 fn slowed_down() -> Error {
-    Error::TooManyRequests(Msg::new(
-        "Tên đăng nhập hoặc mật khẩu không đúng. Đã sai nhiều lần: hãy chờ vài giây trước khi thử lại.",
-        "Wrong username or password. Too many failed attempts: wait a few seconds before trying again.",
-    ))
+    Error::TooManyRequests(Msg::t("msg.signin.wrong_username_or_password_too_many", &[]))
 }
 
 fn locked(until: DateTime<Utc>) -> Error {
@@ -45,10 +39,7 @@ fn locked(until: DateTime<Utc>) -> Error {
 }
 
 fn disabled() -> Error {
-    Error::Forbidden(Msg::new(
-        "Tài khoản này đã bị vô hiệu hóa; hãy liên hệ quản trị hệ thống.",
-        "This account is disabled; please contact the administrator.",
-    ))
+    Error::Forbidden(Msg::t("msg.signin.this_account_is_disabled_please_contact", &[]))
 }
 
 /// A hash of a throwaway password, checked against when the username is unknown so that a

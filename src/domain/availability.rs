@@ -72,11 +72,7 @@ fn clear(busy: &[Span], s: DateTime<Utc>, e: DateTime<Utc>, pad: Duration) -> bo
 
 fn validate(q: &Query, settings: &Settings) -> Result<()> {
     if q.to < q.from {
-        return Err(Error::validation(
-            "to",
-            "Ngày kết thúc phải từ ngày bắt đầu trở đi.",
-            "`to` must not be before `from`.",
-        ));
+        return Err(Error::invalid("to", "msg.availability.to_must_not_be_before_from"));
     }
     if q.to - q.from > Duration::days(MAX_RANGE_DAYS) {
         return Err(Error::validation(

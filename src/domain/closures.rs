@@ -49,11 +49,7 @@ pub async fn list(
 fn reason_of(reason: &str) -> Result<String> {
     let r = reason.trim();
     if r.is_empty() || r.chars().count() > 500 {
-        return Err(Error::validation(
-            "reason",
-            "Hãy nêu lý do (tối đa 500 ký tự).",
-            "Give a reason (at most 500 characters).",
-        ));
+        return Err(Error::invalid("reason", "msg.closures.give_a_reason_at_most_500"));
     }
     Ok(r.to_string())
 }
@@ -61,11 +57,7 @@ fn reason_of(reason: &str) -> Result<String> {
 pub async fn create(db: &Db, by: i32, input: ClosureInput) -> Result<closure::Model> {
     let ends_on = input.ends_on.unwrap_or(input.starts_on);
     if ends_on < input.starts_on {
-        return Err(Error::validation(
-            "ends_on",
-            "Ngày kết thúc phải từ ngày bắt đầu trở đi.",
-            "The last day must not be before the first.",
-        ));
+        return Err(Error::invalid("ends_on", "msg.closures.the_last_day_must_not_be"));
     }
     if ends_on - input.starts_on > Duration::days(MAX_CLOSURE_DAYS) {
         return Err(Error::validation(
@@ -125,11 +117,7 @@ pub struct HolidaysEntered {
 /// (Tết's five days are one row). Idempotent: a holiday already entered is left as it is.
 pub async fn enter_public_holidays(db: &Db, by: i32, year: i32) -> Result<HolidaysEntered> {
     if !(2000..=2100).contains(&year) {
-        return Err(Error::validation(
-            "year",
-            "Năm phải trong khoảng 2000–2100.",
-            "The year must be between 2000 and 2100.",
-        ));
+        return Err(Error::invalid("year", "msg.closures.the_year_must_be_between_2000"));
     }
     // Consecutive days of one holiday become one range.
     let mut ranges: Vec<(NaiveDate, NaiveDate, &'static str)> = Vec::new();

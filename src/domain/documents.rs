@@ -149,11 +149,7 @@ pub fn clean_file_name(raw: &str) -> Result<String> {
         .trim_start_matches('.')
         .to_string();
     if name.is_empty() || name.chars().count() > 200 {
-        return Err(Error::validation(
-            "file",
-            "Tên tệp trống hoặc dài quá 200 ký tự.",
-            "The file name is empty or longer than 200 characters.",
-        ));
+        return Err(Error::invalid("file", "msg.documents.the_file_name_is_empty_or"));
     }
     Ok(name)
 }

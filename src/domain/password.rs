@@ -36,11 +36,7 @@ pub fn check_strength(field: &str, password: &str, username: &str) -> Result<()>
         ));
     }
     if password.eq_ignore_ascii_case(username) {
-        return Err(Error::validation(
-            field,
-            "Mật khẩu không được trùng tên đăng nhập.",
-            "The password must not be the username.",
-        ));
+        return Err(Error::invalid(field, "msg.password.the_password_must_not_be_the"));
     }
     Ok(())
 }

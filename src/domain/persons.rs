@@ -71,11 +71,7 @@ pub async fn save(db: &Db, id: Option<i32>, input: PersonInput) -> Result<person
     let phone = validate::optional("phone", input.phone.as_deref(), 40)?;
     let sort_order = validate::in_range("sort_order", input.sort_order, -100_000, 100_000)?;
     if agencies::get(db, input.agency_id).await.is_err() {
-        return Err(Error::validation(
-            "agency_id",
-            "Đơn vị không tồn tại.",
-            "No such agency.",
-        ));
+        return Err(Error::invalid("agency_id", "msg.persons.no_such_agency"));
     }
     let _w = db.write_guard().await;
     let mut active = match id {

@@ -237,11 +237,7 @@ pub fn split_rule(
         ));
     };
     if pos == 0 {
-        return Err(Error::validation(
-            "from",
-            "Đây là lần họp đầu tiên: hãy sửa cả chuỗi.",
-            "This is the first occurrence: change the whole series instead.",
-        ));
+        return Err(Error::invalid("from", "msg.recurrence.this_is_the_first_occurrence_change"));
     }
     let tail_start = all[pos].starts_at;
     let parts: Vec<&str> = rule

@@ -119,7 +119,7 @@ pub async fn cancel_occurrence(
         .reason
         .map(|r| r.trim().to_string())
         .filter(|r| !r.is_empty())
-        .ok_or_else(|| Error::validation("reason", "Hãy nêu lý do.", "A reason is required."))?;
+        .ok_or_else(|| Error::invalid("reason", "msg.series.a_reason_is_required"))?;
     // Under the write lock, and again if PostgreSQL aborted it to break a deadlock (two moves
     // into one slot wait on each other's exclusion check), as a decision is.
     db.write(|| async {
@@ -164,11 +164,7 @@ pub async fn reschedule_occurrence(
     }
     // The input is read before the write lock is taken; only the defaults need the occurrence.
     if change.starts_at.is_none() && change.room_id.is_none() {
-        return Err(Error::validation(
-            "starts_at",
-            "Hãy nêu giờ mới hoặc phòng mới.",
-            "Give a new time or a new room.",
-        ));
+        return Err(Error::invalid("starts_at", "msg.series.give_a_new_time_or_a"));
     }
     let new_start = change
         .starts_at
@@ -247,11 +243,7 @@ pub async fn reschedule_occurrence(
 pub async fn split(db: &Db, actor: &Actor, id: i32, from: NaiveDate) -> Result<meeting::Model> {
     let m = registration::get(db, actor, id).await?;
     let Some(rule) = m.rrule.clone() else {
-        return Err(Error::validation(
-            "from",
-            "Cuộc họp này không lặp lại.",
-            "This meeting does not repeat.",
-        ));
+        return Err(Error::invalid("from", "msg.series.this_meeting_does_not_repeat"));
     };
     let tz = zone_of(&m);
     let (head_rule, tail_rule, tail_start) = recurrence::split_rule(tz, m.starts_at, &rule, from)?;

@@ -60,11 +60,7 @@ const KEY: &str = "office";
 impl Settings {
     pub fn validate(&self) -> Result<()> {
         if self.office_closes <= self.office_opens {
-            return Err(Error::validation(
-                "office_closes",
-                "Giờ kết thúc làm việc phải sau giờ bắt đầu.",
-                "Office hours must end after they start.",
-            ));
+            return Err(Error::invalid("office_closes", "msg.settings.office_hours_must_end_after_they"));
         }
         for (field, v, max) in [
             ("room_buffer_minutes", self.room_buffer_minutes, 240),
@@ -89,18 +85,10 @@ impl Settings {
             }
         }
         if !(1..=7).contains(&self.cutoff_weekday) {
-            return Err(Error::validation(
-                "cutoff_weekday",
-                "Thứ trong tuần từ 1 (Thứ Hai) đến 7 (Chủ nhật).",
-                "Weekday from 1 (Monday) to 7 (Sunday).",
-            ));
+            return Err(Error::invalid("cutoff_weekday", "msg.settings.weekday_from_1_monday_to_7"));
         }
         if !(1..=200).contains(&self.max_document_mib) {
-            return Err(Error::validation(
-                "max_document_mib",
-                "Dung lượng tối đa từ 1 đến 200 MiB.",
-                "Between 1 and 200 MiB.",
-            ));
+            return Err(Error::invalid("max_document_mib", "msg.settings.between_1_and_200_mib"));
         }
         Ok(())
     }

@@ -8,11 +8,7 @@ use sea_orm::{DbErr, SqlErr};
 pub fn required(field: &str, value: &str, max: usize) -> Result<String> {
     let v = value.trim();
     if v.is_empty() {
-        return Err(Error::validation(
-            field,
-            "Trường này không được để trống.",
-            "This field is required.",
-        ));
+        return Err(Error::invalid(field, "msg.validate.this_field_is_required"));
     }
     limit(field, v, max)
 }
@@ -83,11 +79,7 @@ pub fn email(field: &str, value: Option<&str>) -> Result<Option<String>> {
                 && !domain.ends_with('.')
         }) && !e.contains(char::is_whitespace);
         if !ok {
-            return Err(Error::validation(
-                field,
-                "Địa chỉ thư điện tử không hợp lệ.",
-                "Not a valid e-mail address.",
-            ));
+            return Err(Error::invalid(field, "msg.validate.not_a_valid_e_mail_address"));
         }
     }
     Ok(v)
@@ -115,11 +107,7 @@ pub fn unique_violation(e: DbErr, field: &str) -> Error {
 }
 
 pub fn taken(field: &str) -> Error {
-    Error::validation(
-        field,
-        "Giá trị này đã được dùng.",
-        "This value is already in use.",
-    )
+    Error::invalid(field, "msg.validate.this_value_is_already_in_use")
 }
 
 /// For PATCH bodies: tells an absent field (`None`) from an explicit `null` (`Some(None)`).

@@ -40,18 +40,11 @@ pub struct FeedTokenView {
 }
 
 fn forbidden() -> Error {
-    Error::Forbidden(Msg::new(
-        "Bạn chỉ có thể tạo lịch đăng ký cho đơn vị mình và cán bộ của đơn vị mình.",
-        "You may only create feeds of your own agency and of its staff.",
-    ))
+    Error::Forbidden(Msg::t("msg.tokens.you_may_only_create_feeds_of", &[]))
 }
 
 fn missing(field: &str) -> Error {
-    Error::validation(
-        field,
-        "Cần chọn đối tượng của lịch.",
-        "Required for this scope.",
-    )
+    Error::invalid(field, "msg.tokens.required_for_this_scope")
 }
 
 /// Checks the input against the caller's rights and returns the scope it opens.
@@ -64,7 +57,7 @@ async fn authorize(db: &Db, by: &Caller, input: &FeedTokenInput) -> Result<Scope
                 .one(&db.conn)
                 .await?
                 .ok_or_else(|| {
-                    Error::validation("person_id", "Không có cán bộ này.", "No such person.")
+                    Error::invalid("person_id", "msg.tokens.no_such_person")
                 })?;
             if !by.is_office() && own_agency != Some(p.agency_id) {
                 return Err(forbidden());
@@ -77,7 +70,7 @@ async fn authorize(db: &Db, by: &Caller, input: &FeedTokenInput) -> Result<Scope
                 .one(&db.conn)
                 .await?
                 .ok_or_else(|| {
-                    Error::validation("room_id", "Không có phòng họp này.", "No such room.")
+                    Error::invalid("room_id", "msg.tokens.no_such_room")
                 })?;
             if !by.is_office() {
                 return Err(forbidden());
@@ -93,7 +86,7 @@ async fn authorize(db: &Db, by: &Caller, input: &FeedTokenInput) -> Result<Scope
                 .one(&db.conn)
                 .await?
                 .ok_or_else(|| {
-                    Error::validation("agency_id", "Không có đơn vị này.", "No such agency.")
+                    Error::invalid("agency_id", "msg.tokens.no_such_agency")
                 })?;
             if !by.is_office() && own_agency != Some(id) {
                 return Err(forbidden());
@@ -118,11 +111,7 @@ async fn new_token(
     let scope = authorize(db, by, &input).await?;
     let label = input.label.unwrap_or_default().trim().to_string();
     if label.chars().count() > 200 || label.chars().any(char::is_control) {
-        return Err(Error::validation(
-            "label",
-            "Tên gọi tối đa 200 ký tự, không có ký tự điều khiển.",
-            "At most 200 characters, no control characters.",
-        ));
+        return Err(Error::invalid("label", "msg.tokens.at_most_200_characters_no_control"));
     }
     let (person_id, room_id, agency_id) = match scope {
         Scope::Person(p) => (Some(p), None, None),

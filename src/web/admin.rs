@@ -84,7 +84,7 @@ fn number(field: &str, value: &str) -> Result<i32> {
         return Ok(0);
     }
     v.parse()
-        .map_err(|_| Error::validation(field, "Phải là một số nguyên.", "Must be a whole number."))
+        .map_err(|_| Error::invalid(field, "msg.admin.must_be_a_whole_number"))
 }
 
 fn non_empty(value: &str) -> Option<String> {
@@ -140,7 +140,7 @@ fn role_choices(selected: &str) -> Vec<Choice> {
 
 fn parse_role(value: &str) -> Result<Role> {
     Role::from_code(value)
-        .ok_or_else(|| Error::validation("role", "Vai trò không hợp lệ.", "Not a valid role."))
+        .ok_or_else(|| Error::invalid("role", "msg.admin.not_a_valid_role"))
 }
 
 impl AccountForm {
@@ -522,11 +522,7 @@ impl AgencyForm {
             name: self.name.clone(),
             short_name: self.short_name.clone(),
             kind: AgencyKind::from_code(&self.kind).ok_or_else(|| {
-                Error::validation(
-                    "kind",
-                    "Loại đơn vị không hợp lệ.",
-                    "Not a valid kind of agency.",
-                )
+                Error::invalid("kind", "msg.admin.not_a_valid_kind_of_agency")
             })?,
             email: non_empty(&self.email),
             active: self.active,
@@ -696,7 +692,7 @@ impl PersonForm {
             full_name: self.full_name.clone(),
             position: self.position.clone(),
             agency_id: optional_id("agency_id", &self.agency_id)?.ok_or_else(|| {
-                Error::validation("agency_id", "Hãy chọn đơn vị.", "Choose an agency.")
+                Error::invalid("agency_id", "msg.admin.choose_an_agency")
             })?,
             email: non_empty(&self.email),
             phone: non_empty(&self.phone),

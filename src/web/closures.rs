@@ -38,11 +38,7 @@ fn date(field: &str, value: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(v, "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(v, "%d/%m/%Y"))
         .map_err(|_| {
-            Error::validation(
-                field,
-                "Hãy nhập ngày (dd/mm/yyyy).",
-                "Give a date (dd/mm/yyyy).",
-            )
+            Error::invalid(field, "msg.closures.give_a_date_dd_mm_yyyy")
         })
 }
 
@@ -65,7 +61,7 @@ impl ClosureForm {
         let kind = match self.kind.trim() {
             "" => None,
             v => Some(ClosureKind::from_code(v).ok_or_else(|| {
-                Error::validation("kind", "Lựa chọn không hợp lệ.", "Not a valid choice.")
+                Error::invalid("kind", "msg.closures.not_a_valid_choice")
             })?),
         };
         Ok(ClosureInput {

@@ -103,10 +103,7 @@ fn decode_fields(body: &str) -> Vec<(String, String)> {
 }
 
 fn forged() -> Error {
-    Error::Forbidden(Msg::new(
-        "Biểu mẫu đã hết hạn hoặc không hợp lệ (thiếu mã chống giả mạo). Hãy tải lại trang và gửi lại.",
-        "The form has expired or is not valid (missing anti-forgery token). Reload the page and send it again.",
-    ))
+    Error::Forbidden(Msg::t("msg.csrf.the_form_has_expired_or_is", &[]))
 }
 
 #[rocket::async_trait]
@@ -117,10 +114,7 @@ impl<'r, T: FromForm<'r>, R: TextRule> FromData<'r> for CsrfForm<T, R> {
         if !req.content_type().is_some_and(|ct| ct.is_form()) {
             return refuse(
                 req,
-                Error::UnsupportedMediaType(Msg::new(
-                    "Biểu mẫu phải được gửi dạng application/x-www-form-urlencoded.",
-                    "The form must be sent as application/x-www-form-urlencoded.",
-                )),
+                Error::UnsupportedMediaType(Msg::t("msg.csrf.the_form_must_be_sent_as", &[])),
             );
         }
         let text = match read_text(req, data, "form", 256.kibibytes()).await {
@@ -195,7 +189,7 @@ async fn read_upload(file: Option<TempFile<'_>>) -> std::result::Result<Vec<u8>,
     use rocket::tokio::io::AsyncReadExt;
     let file = file
         .filter(|f| f.len() > 0)
-        .ok_or_else(|| Error::validation("file", "Hãy chọn một tệp.", "Choose a file."))?;
+        .ok_or_else(|| Error::invalid("file", "msg.csrf.choose_a_file"))?;
     if file.len() > UPLOAD_MAX as u64 {
         return Err(Error::validation(
             "file",
@@ -229,10 +223,7 @@ impl<'r> FromData<'r> for CsrfUpload {
         if !req.content_type().is_some_and(|ct| ct.is_form_data()) {
             return refuse(
                 req,
-                Error::UnsupportedMediaType(Msg::new(
-                    "Biểu mẫu tải tệp phải được gửi dạng multipart/form-data.",
-                    "An upload form must be sent as multipart/form-data.",
-                )),
+                Error::UnsupportedMediaType(Msg::t("msg.csrf.an_upload_form_must_be_sent", &[])),
             );
         }
         let fields = match <Form<UploadFields<'r>> as FromData<'r>>::from_data(req, data).await {
@@ -240,10 +231,7 @@ impl<'r> FromData<'r> for CsrfUpload {
             data::Outcome::Forward(f) => return data::Outcome::Forward(f),
             // Larger than the form limits, or not multipart at all.
             data::Outcome::Error((status, _)) => {
-                let msg = Msg::new(
-                    "Không đọc được tệp gửi lên (quá lớn hoặc hỏng).",
-                    "The uploaded file could not be read (too large or damaged).",
-                );
+                let msg = Msg::t("msg.csrf.the_uploaded_file_could_not_be", &[]);
                 let e = if status == rocket::http::Status::PayloadTooLarge {
                     Error::PayloadTooLarge(msg)
                 } else {

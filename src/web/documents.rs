@@ -63,7 +63,7 @@ pub async fn upload(
     csrf::verify(jar, &upload.csrf)?;
     api::may_add(db, &Actor::from(&by), id).await?;
     let Some(file) = upload.file.as_mut() else {
-        let e = Error::validation("file", "Hãy chọn tệp tài liệu.", "Choose a document file.");
+        let e = Error::invalid("file", "msg.documents.choose_a_document_file");
         return refused(db, &by, &viewer, id, e).await;
     };
     match api::store(db, config, by.id(), id, file, s.max_document_mib).await {

@@ -118,7 +118,7 @@ impl FeedForm {
     /// The API's input: only the object the chosen kind needs (the other lists are posted too).
     fn input(&self) -> Result<FeedTokenInput> {
         let scope = FeedScope::from_code(self.scope.trim()).ok_or_else(|| {
-            Error::validation("scope", "Hãy chọn loại lịch.", "Choose a kind of feed.")
+            Error::invalid("scope", "msg.feeds.choose_a_kind_of_feed")
         })?;
         let when = |kind: FeedScope, field: &str, value: &str| {
             if scope == kind {

@@ -232,7 +232,7 @@ pub fn optional_id(field: &str, value: &str) -> crate::Result<Option<i32>> {
         v => v
             .parse()
             .map(Some)
-            .map_err(|_| Error::validation(field, "Lựa chọn không hợp lệ.", "Not a valid choice.")),
+            .map_err(|_| Error::invalid(field, "msg.page.not_a_valid_choice")),
     }
 }
 

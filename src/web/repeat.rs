@@ -32,11 +32,7 @@ fn positive(field: &str, v: &str) -> Result<Option<u32>> {
     }
     match v.parse::<u32>() {
         Ok(n) if n > 0 => Ok(Some(n)),
-        _ => Err(Error::validation(
-            field,
-            "Hãy nhập một số nguyên dương.",
-            "Enter a whole number above zero.",
-        )),
+        _ => Err(Error::invalid(field, "msg.repeat.enter_a_whole_number_above_zero")),
     }
 }
 
@@ -95,11 +91,7 @@ impl Repeat {
             "weekly" => "WEEKLY",
             "monthly" => "MONTHLY",
             _ => {
-                return Err(Error::validation(
-                    "repeat",
-                    "Hãy chọn cách lặp lại.",
-                    "Choose how the meeting repeats.",
-                ))
+                return Err(Error::invalid("repeat", "msg.repeat.choose_how_the_meeting_repeats"))
             }
         };
         let mut parts = vec![format!("FREQ={freq}")];
@@ -120,29 +112,17 @@ impl Repeat {
         let until = match self.until.trim() {
             "" => None,
             u => Some(NaiveDate::parse_from_str(u, "%Y-%m-%d").map_err(|_| {
-                Error::validation(
-                    "until",
-                    "Ngày kết thúc không hợp lệ.",
-                    "The end date is not valid.",
-                )
+                Error::invalid("until", "msg.repeat.the_end_date_is_not_valid")
             })?),
         };
         match (count, until) {
             (Some(_), Some(_)) => {
-                return Err(Error::validation(
-                    "count",
-                    "Chỉ chọn một cách kết thúc: số lần họp hoặc ngày kết thúc.",
-                    "Choose one way to end: a number of meetings or an end date.",
-                ))
+                return Err(Error::invalid("count", "msg.repeat.choose_one_way_to_end_a"))
             }
             (Some(n), None) => parts.push(format!("COUNT={n}")),
             (None, Some(d)) => {
                 if d < first {
-                    return Err(Error::validation(
-                        "until",
-                        "Ngày kết thúc phải từ ngày họp đầu tiên trở đi.",
-                        "The end date must be on or after the first meeting.",
-                    ));
+                    return Err(Error::invalid("until", "msg.repeat.the_end_date_must_be_on"));
                 }
                 // The end of that office day, in UTC as RFC 5545 wants with a zoned start.
                 let end = OFFICE_TZ

@@ -49,11 +49,7 @@ fn time(field: &str, value: &str) -> Result<NaiveTime> {
     NaiveTime::parse_from_str(v, "%H:%M")
         .or_else(|_| NaiveTime::parse_from_str(v, "%H:%M:%S"))
         .map_err(|_| {
-            Error::validation(
-                field,
-                "Giờ phải có dạng HH:MM (24 giờ), ví dụ 07:30.",
-                "Give a time as HH:MM (24-hour), e.g. 07:30.",
-            )
+            Error::invalid(field, "msg.settings.give_a_time_as_hh_mm")
         })
 }
 
@@ -62,7 +58,7 @@ fn whole<T: std::str::FromStr>(field: &str, value: &str) -> Result<T> {
     value
         .trim()
         .parse()
-        .map_err(|_| Error::validation(field, "Phải là một số nguyên.", "Must be a whole number."))
+        .map_err(|_| Error::invalid(field, "msg.settings.must_be_a_whole_number"))
 }
 
 impl SettingsForm {

@@ -238,11 +238,7 @@ pub async fn password_submit(
 ) -> Result<Result<Template, Page>> {
     let form = form.0;
     let changed = if form.new_password != form.new_password_confirm {
-        Err(Error::validation(
-            "new_password_confirm",
-            "Hai lần nhập mật khẩu mới không khớp.",
-            "The two new passwords differ.",
-        ))
+        Err(Error::invalid("new_password_confirm", "msg.sign_in.the_two_new_passwords_differ"))
     } else {
         accounts::change_password(
             db,
