@@ -44,10 +44,13 @@ pub async fn read_text(
     let limit = req.limits().get(limit_name).unwrap_or(default);
     match data.open(limit).into_string().await {
         Ok(text) if text.is_complete() => Ok(text.into_inner()),
-        Ok(_) => Err(Error::PayloadTooLarge(Msg::new(
-            format!("Nội dung gửi lên vượt quá giới hạn {limit}."),
-            format!("The request body exceeds the limit of {limit}."),
+        Ok(_) => Err(Error::PayloadTooLarge(Msg::t(
+            "msg.body.the_request_body_exceeds_the_limit",
+            &[("limit", &limit.to_string())],
         ))),
-        Err(_) => Err(Error::BadRequest(Msg::t("msg.body.the_request_body_could_not_be", &[]))),
+        Err(_) => Err(Error::BadRequest(Msg::t(
+            "msg.body.the_request_body_could_not_be",
+            &[],
+        ))),
     }
 }

@@ -384,7 +384,9 @@ impl Error {
             | Error::UnsupportedMediaType(m)
             | Error::BadRequest(m) => m.clone(),
             Error::Unavailable { outage, .. } => Msg::t(outage.message_key(), &[]),
-            Error::Config(_) | Error::Db(_) | Error::Internal(_) => Msg::t("msg.error.something_went_wrong_on_the_server", &[]),
+            Error::Config(_) | Error::Db(_) | Error::Internal(_) => {
+                Msg::t("msg.error.something_went_wrong_on_the_server", &[])
+            }
         }
     }
 

@@ -35,9 +35,7 @@ fn ids(field: &str, v: Option<&str>) -> Result<Vec<i32>> {
 }
 
 fn required<T>(field: &str, v: Option<T>) -> Result<T> {
-    v.ok_or_else(|| {
-        Error::invalid(field, "msg.availability.this_parameter_is_required")
-    })
+    v.ok_or_else(|| Error::invalid(field, "msg.availability.this_parameter_is_required"))
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -25,9 +25,9 @@ pub struct Upload<'r> {
 }
 
 fn too_large(max_mib: u64) -> Error {
-    Error::PayloadTooLarge(Msg::new(
-        format!("Tệp vượt quá dung lượng cho phép ({max_mib} MiB)."),
-        format!("The file is larger than allowed ({max_mib} MiB)."),
+    Error::PayloadTooLarge(Msg::t(
+        "msg.documents.the_file_is_larger_than_allowed",
+        &[("max_mib", &max_mib.to_string())],
     ))
 }
 
@@ -36,11 +36,13 @@ pub fn form_error(e: Errors<'_>, max_mib: u64) -> Error {
     if e.status() == Status::PayloadTooLarge {
         return too_large(max_mib);
     }
-    Error::validation(
-        "file",
-        format!("Hãy gửi tệp trong trường «file» (multipart/form-data): {e}"),
-        format!("Send the file in the field \"file\" (multipart/form-data): {e}"),
-    )
+    Error::Validation {
+        field: "file".to_string(),
+        msg: Msg::t(
+            "msg.documents.send_the_file_in_the_field",
+            &[("e", &e.to_string())],
+        ),
+    }
 }
 
 /// The upload form as the OpenAPI document describes it.
@@ -57,7 +59,10 @@ pub struct UploadForm {
 pub async fn may_add(db: &Db, actor: &Actor, id: i32) -> Result<entity::meeting::Model> {
     let m = documents::readable(db, actor, id).await?;
     if !documents::may_upload(actor, &m) {
-        return Err(Error::Forbidden(Msg::t("msg.documents.only_the_registering_or_preparing_agency", &[])));
+        return Err(Error::Forbidden(Msg::t(
+            "msg.documents.only_the_registering_or_preparing_agency",
+            &[],
+        )));
     }
     Ok(m)
 }
@@ -248,7 +253,10 @@ pub async fn remove(
     let actor = Actor::from(caller);
     let d = readable_document(db, &actor, id, meeting).await?;
     if !(actor.office || d.uploaded_by == caller.id()) {
-        return Err(Error::Forbidden(Msg::t("msg.documents.only_the_uploader_or_the_office", &[])));
+        return Err(Error::Forbidden(Msg::t(
+            "msg.documents.only_the_uploader_or_the_office",
+            &[],
+        )));
     }
     documents::delete(db, &config.data_dir, &d).await
 }

@@ -33,7 +33,10 @@ async fn read(req: &Request<'_>, data: Data<'_>) -> Result<Vec<u8>> {
         .content_type()
         .is_some_and(|ct| ct.top() == "text" && ct.sub() == "calendar");
     if !is_calendar {
-        return Err(Error::UnsupportedMediaType(Msg::t("msg.import.send_an_icalendar_file_content_type", &[])));
+        return Err(Error::UnsupportedMediaType(Msg::t(
+            "msg.import.send_an_icalendar_file_content_type",
+            &[],
+        )));
     }
     // Reading stops at the limit: a huge upload costs at most MAX_BYTES + 1 of memory.
     let bytes = data
@@ -41,9 +44,9 @@ async fn read(req: &Request<'_>, data: Data<'_>) -> Result<Vec<u8>> {
         .into_bytes()
         .await
         .map_err(|e| {
-            Error::BadRequest(Msg::new(
-                format!("Không đọc được tệp: {e}"),
-                format!("Could not read the file: {e}"),
+            Error::BadRequest(Msg::t(
+                "msg.import.could_not_read_the_file_e",
+                &[("e", &e.to_string())],
             ))
         })?;
     if !bytes.is_complete() || bytes.len() > MAX_BYTES {

@@ -72,24 +72,29 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
         let path = e.path().to_string();
         let inner = e.into_inner();
         if inner.is_syntax() || inner.is_eof() {
-            return Error::BadRequest(Msg::new(
-                format!("Nội dung JSON bị lỗi cú pháp ({inner})."),
-                format!("The JSON body is malformed ({inner})."),
+            return Error::BadRequest(Msg::t(
+                "msg.json.the_json_body_is_malformed_inner",
+                &[("inner", &inner.to_string())],
             ));
         }
         let detail = inner.to_string();
         let detail = detail.split(" at line ").next().unwrap_or("").to_string();
         let field = field_of(&path, &detail);
-        Error::validation(
-            &field,
-            format!("Trường \"{field}\" không hợp lệ: {detail}."),
-            format!("Field \"{field}\" is not valid: {detail}."),
-        )
+        Error::Validation {
+            field: field.to_string(),
+            msg: Msg::t(
+                "msg.json.field_field_is_not_valid_detail",
+                &[
+                    ("detail", &detail.to_string()),
+                    ("field", &field.to_string()),
+                ],
+            ),
+        }
     })?;
     de.end().map_err(|e| {
-        Error::BadRequest(Msg::new(
-            format!("Nội dung JSON bị lỗi cú pháp ({e})."),
-            format!("The JSON body is malformed ({e})."),
+        Error::BadRequest(Msg::t(
+            "msg.json.the_json_body_is_malformed_e",
+            &[("e", &e.to_string())],
         ))
     })?;
     Ok(value)

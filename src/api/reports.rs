@@ -19,9 +19,8 @@ pub enum ReportAnswer {
 
 /// A required `YYYY-MM-DD` query parameter.
 fn required_date(field: &str, v: Option<&str>) -> Result<chrono::NaiveDate> {
-    crate::api::meetings::parse_date(field, v)?.ok_or_else(|| {
-        Error::invalid(field, "msg.reports.a_date_is_required_e_g")
-    })
+    crate::api::meetings::parse_date(field, v)?
+        .ok_or_else(|| Error::invalid(field, "msg.reports.a_date_is_required_e_g"))
 }
 
 /// The period and filters of a report request, from the query string.
@@ -66,7 +65,10 @@ pub async fn report(
 /// download links.
 pub async fn answer(db: &Db, filter: &ReportFilter, format: &str) -> Result<ReportAnswer> {
     if !matches!(format, "json" | "csv" | "xlsx") {
-        return Err(Error::invalid("format", "msg.reports.the_format_must_be_json_csv"));
+        return Err(Error::invalid(
+            "format",
+            "msg.reports.the_format_must_be_json_csv",
+        ));
     }
     let s = settings::load(db).await?;
     let report = reports::compute(db, filter, &s).await?;

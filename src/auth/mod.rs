@@ -94,7 +94,10 @@ async fn resolve(req: &Request<'_>) -> Result<Caller, Error> {
             if is_api(req) {
                 return match req.headers().get_one("Authorization") {
                     Some(header) => from_bearer(db, header).await,
-                    None => Err(Error::Unauthorized(Msg::t("msg.auth.a_token_is_required_send_authorization", &[]))),
+                    None => Err(Error::Unauthorized(Msg::t(
+                        "msg.auth.a_token_is_required_send_authorization",
+                        &[],
+                    ))),
                 };
             }
             match session::from_cookie(req, db).await? {
@@ -132,7 +135,10 @@ async fn from_bearer(db: &Db, header: &str) -> Result<Caller, Error> {
         .map(|(_, t)| t.trim())
         .filter(|t| !t.is_empty())
         .ok_or_else(|| {
-            Error::Unauthorized(Msg::t("msg.auth.the_authorization_header_must_be_bearer", &[]))
+            Error::Unauthorized(Msg::t(
+                "msg.auth.the_authorization_header_must_be_bearer",
+                &[],
+            ))
         })?;
     // The token and its account in one statement: every API request pays for this.
     let owner: RelationDef = api_token::Entity::belongs_to(account::Entity)
@@ -154,7 +160,10 @@ async fn from_bearer(db: &Db, header: &str) -> Result<Caller, Error> {
                 token_id: Some(t.id),
             })
         }
-        _ => Err(Error::Unauthorized(Msg::t("msg.auth.the_token_is_invalid_or_has", &[]))),
+        _ => Err(Error::Unauthorized(Msg::t(
+            "msg.auth.the_token_is_invalid_or_has",
+            &[],
+        ))),
     }
 }
 

@@ -19,7 +19,10 @@ pub fn wrong_credentials() -> Error {
 }
 
 fn slowed_down() -> Error {
-    Error::TooManyRequests(Msg::t("msg.signin.wrong_username_or_password_too_many", &[]))
+    Error::TooManyRequests(Msg::t(
+        "msg.signin.wrong_username_or_password_too_many",
+        &[],
+    ))
 }
 
 fn locked(until: DateTime<Utc>) -> Error {
@@ -39,7 +42,10 @@ fn locked(until: DateTime<Utc>) -> Error {
 }
 
 fn disabled() -> Error {
-    Error::Forbidden(Msg::t("msg.signin.this_account_is_disabled_please_contact", &[]))
+    Error::Forbidden(Msg::t(
+        "msg.signin.this_account_is_disabled_please_contact",
+        &[],
+    ))
 }
 
 /// A hash of a throwaway password, checked against when the username is unknown so that a

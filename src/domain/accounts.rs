@@ -47,7 +47,10 @@ pub fn check_username(field: &str, username: &str) -> Result<String> {
         && u.chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || ".-_".contains(c));
     if !ok {
-        return Err(Error::invalid(field, "msg.accounts.a_username_has_3_64_characters"));
+        return Err(Error::invalid(
+            field,
+            "msg.accounts.a_username_has_3_64_characters",
+        ));
     }
     Ok(u)
 }
@@ -55,8 +58,13 @@ pub fn check_username(field: &str, username: &str) -> Result<String> {
 /// A clerk belongs to an agency that exists; other roles may name one (their home agency).
 async fn check_role_agency(db: &Db, role: Role, agency_id: Option<i32>) -> Result<()> {
     match agency_id {
-        None if role == Role::AgencyClerk => Err(Error::invalid("agency_id", "msg.accounts.an_agency_clerk_must_belong_to")),
-        Some(id) if agencies::get(db, id).await.is_err() => Err(Error::invalid("agency_id", "msg.accounts.no_such_agency")),
+        None if role == Role::AgencyClerk => Err(Error::invalid(
+            "agency_id",
+            "msg.accounts.an_agency_clerk_must_belong_to",
+        )),
+        Some(id) if agencies::get(db, id).await.is_err() => {
+            Err(Error::invalid("agency_id", "msg.accounts.no_such_agency"))
+        }
         _ => Ok(()),
     }
 }
@@ -120,10 +128,16 @@ pub async fn update(
     let agency_id = changes.agency_id.unwrap_or(current.agency_id);
     let disabled = changes.disabled.unwrap_or(current.disabled);
     if id == actor_id && disabled {
-        return Err(Error::invalid("disabled", "msg.accounts.you_cannot_disable_your_own_account"));
+        return Err(Error::invalid(
+            "disabled",
+            "msg.accounts.you_cannot_disable_your_own_account",
+        ));
     }
     if id == actor_id && role != Role::Admin {
-        return Err(Error::invalid("role", "msg.accounts.you_cannot_remove_your_own_admin"));
+        return Err(Error::invalid(
+            "role",
+            "msg.accounts.you_cannot_remove_your_own_admin",
+        ));
     }
     check_role_agency(db, role, agency_id).await?;
     let display_name = match &changes.display_name {
@@ -226,11 +240,17 @@ pub async fn change_password(
     new_password: &str,
 ) -> Result<account::Model> {
     if !password::verify(current_password, &acc.password_hash) {
-        return Err(Error::invalid("current_password", "msg.accounts.the_current_password_is_wrong"));
+        return Err(Error::invalid(
+            "current_password",
+            "msg.accounts.the_current_password_is_wrong",
+        ));
     }
     password::check_strength("new_password", new_password, &acc.username)?;
     if current_password == new_password {
-        return Err(Error::invalid("new_password", "msg.accounts.the_new_password_must_differ_from"));
+        return Err(Error::invalid(
+            "new_password",
+            "msg.accounts.the_new_password_must_differ_from",
+        ));
     }
     set_password(db, acc, new_password, kind::PASSWORD_CHANGED).await
 }

@@ -72,7 +72,10 @@ fn clear(busy: &[Span], s: DateTime<Utc>, e: DateTime<Utc>, pad: Duration) -> bo
 
 fn validate(q: &Query, settings: &Settings) -> Result<()> {
     if q.to < q.from {
-        return Err(Error::invalid("to", "msg.availability.to_must_not_be_before_from"));
+        return Err(Error::invalid(
+            "to",
+            "msg.availability.to_must_not_be_before_from",
+        ));
     }
     if q.to - q.from > Duration::days(MAX_RANGE_DAYS) {
         return Err(Error::validation(
@@ -83,11 +86,13 @@ fn validate(q: &Query, settings: &Settings) -> Result<()> {
     }
     let day = (settings.office_closes - settings.office_opens).num_minutes();
     if q.duration_minutes < 5 || q.duration_minutes > day {
-        return Err(Error::validation(
-            "duration_minutes",
-            format!("Thời lượng từ 5 đến {day} phút (trong giờ làm việc)."),
-            format!("The duration must be 5 to {day} minutes (within office hours)."),
-        ));
+        return Err(Error::Validation {
+            field: "duration_minutes".to_string(),
+            msg: crate::error::Msg::t(
+                "msg.availability.the_duration_must_be_5_to",
+                &[("day", &day.to_string())],
+            ),
+        });
     }
     Ok(())
 }

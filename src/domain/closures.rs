@@ -49,7 +49,10 @@ pub async fn list(
 fn reason_of(reason: &str) -> Result<String> {
     let r = reason.trim();
     if r.is_empty() || r.chars().count() > 500 {
-        return Err(Error::invalid("reason", "msg.closures.give_a_reason_at_most_500"));
+        return Err(Error::invalid(
+            "reason",
+            "msg.closures.give_a_reason_at_most_500",
+        ));
     }
     Ok(r.to_string())
 }
@@ -57,7 +60,10 @@ fn reason_of(reason: &str) -> Result<String> {
 pub async fn create(db: &Db, by: i32, input: ClosureInput) -> Result<closure::Model> {
     let ends_on = input.ends_on.unwrap_or(input.starts_on);
     if ends_on < input.starts_on {
-        return Err(Error::invalid("ends_on", "msg.closures.the_last_day_must_not_be"));
+        return Err(Error::invalid(
+            "ends_on",
+            "msg.closures.the_last_day_must_not_be",
+        ));
     }
     if ends_on - input.starts_on > Duration::days(MAX_CLOSURE_DAYS) {
         return Err(Error::validation(
@@ -69,11 +75,10 @@ pub async fn create(db: &Db, by: i32, input: ClosureInput) -> Result<closure::Mo
     let reason = reason_of(&input.reason)?;
     if let Some(r) = input.room_id {
         if room::Entity::find_by_id(r).one(&db.conn).await?.is_none() {
-            return Err(Error::validation(
-                "room_id",
-                format!("Không có phòng họp mã {r}."),
-                format!("No room {r}."),
-            ));
+            return Err(Error::Validation {
+                field: "room_id".to_string(),
+                msg: crate::error::Msg::t("msg.closures.no_room_r", &[("r", &r.to_string())]),
+            });
         }
     }
     let _w = db.write_guard().await;
@@ -117,7 +122,10 @@ pub struct HolidaysEntered {
 /// (Tết's five days are one row). Idempotent: a holiday already entered is left as it is.
 pub async fn enter_public_holidays(db: &Db, by: i32, year: i32) -> Result<HolidaysEntered> {
     if !(2000..=2100).contains(&year) {
-        return Err(Error::invalid("year", "msg.closures.the_year_must_be_between_2000"));
+        return Err(Error::invalid(
+            "year",
+            "msg.closures.the_year_must_be_between_2000",
+        ));
     }
     // Consecutive days of one holiday become one range.
     let mut ranges: Vec<(NaiveDate, NaiveDate, &'static str)> = Vec::new();

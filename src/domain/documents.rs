@@ -149,7 +149,10 @@ pub fn clean_file_name(raw: &str) -> Result<String> {
         .trim_start_matches('.')
         .to_string();
     if name.is_empty() || name.chars().count() > 200 {
-        return Err(Error::invalid("file", "msg.documents.the_file_name_is_empty_or"));
+        return Err(Error::invalid(
+            "file",
+            "msg.documents.the_file_name_is_empty_or",
+        ));
     }
     Ok(name)
 }

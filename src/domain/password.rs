@@ -36,7 +36,10 @@ pub fn check_strength(field: &str, password: &str, username: &str) -> Result<()>
         ));
     }
     if password.eq_ignore_ascii_case(username) {
-        return Err(Error::invalid(field, "msg.password.the_password_must_not_be_the"));
+        return Err(Error::invalid(
+            field,
+            "msg.password.the_password_must_not_be_the",
+        ));
     }
     Ok(())
 }

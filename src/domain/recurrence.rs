@@ -230,14 +230,19 @@ pub fn split_rule(
     // Every generated occurrence, exclusions included: COUNT counts those too (RFC 5545 §3.8.5.1).
     let all = expand(tz, start, Duration::minutes(1), Some(rule), &[])?;
     let Some(pos) = all.iter().position(|s| s.original_date == from) else {
-        return Err(Error::validation(
-            "from",
-            format!("Ngày {from} không có trong chuỗi cuộc họp."),
-            format!("{from} is not an occurrence of the series."),
-        ));
+        return Err(Error::Validation {
+            field: "from".to_string(),
+            msg: crate::error::Msg::t(
+                "msg.recurrence.from_is_not_an_occurrence_of",
+                &[("from", &from.to_string())],
+            ),
+        });
     };
     if pos == 0 {
-        return Err(Error::invalid("from", "msg.recurrence.this_is_the_first_occurrence_change"));
+        return Err(Error::invalid(
+            "from",
+            "msg.recurrence.this_is_the_first_occurrence_change",
+        ));
     }
     let tail_start = all[pos].starts_at;
     let parts: Vec<&str> = rule

@@ -117,11 +117,13 @@ pub async fn save(db: &Db, id: Option<i32>, input: RoomInput) -> Result<RoomView
             Some(k) if !equipment_ids.contains(&k.id) => equipment_ids.push(k.id),
             Some(_) => {}
             None => {
-                return Err(Error::validation(
-                    "equipment",
-                    format!("Không có loại thiết bị \"{code}\"."),
-                    format!("No equipment with code \"{code}\"."),
-                ))
+                return Err(Error::Validation {
+                    field: "equipment".to_string(),
+                    msg: crate::error::Msg::t(
+                        "msg.rooms.no_equipment_with_code_code",
+                        &[("code", &code.to_string())],
+                    ),
+                })
             }
         }
     }

@@ -164,7 +164,10 @@ pub async fn reschedule_occurrence(
     }
     // The input is read before the write lock is taken; only the defaults need the occurrence.
     if change.starts_at.is_none() && change.room_id.is_none() {
-        return Err(Error::invalid("starts_at", "msg.series.give_a_new_time_or_a"));
+        return Err(Error::invalid(
+            "starts_at",
+            "msg.series.give_a_new_time_or_a",
+        ));
     }
     let new_start = change
         .starts_at
@@ -243,7 +246,10 @@ pub async fn reschedule_occurrence(
 pub async fn split(db: &Db, actor: &Actor, id: i32, from: NaiveDate) -> Result<meeting::Model> {
     let m = registration::get(db, actor, id).await?;
     let Some(rule) = m.rrule.clone() else {
-        return Err(Error::invalid("from", "msg.series.this_meeting_does_not_repeat"));
+        return Err(Error::invalid(
+            "from",
+            "msg.series.this_meeting_does_not_repeat",
+        ));
     };
     let tz = zone_of(&m);
     let (head_rule, tail_rule, tail_start) = recurrence::split_rule(tz, m.starts_at, &rule, from)?;

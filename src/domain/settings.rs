@@ -60,7 +60,10 @@ const KEY: &str = "office";
 impl Settings {
     pub fn validate(&self) -> Result<()> {
         if self.office_closes <= self.office_opens {
-            return Err(Error::invalid("office_closes", "msg.settings.office_hours_must_end_after_they"));
+            return Err(Error::invalid(
+                "office_closes",
+                "msg.settings.office_hours_must_end_after_they",
+            ));
         }
         for (field, v, max) in [
             ("room_buffer_minutes", self.room_buffer_minutes, 240),
@@ -77,18 +80,26 @@ impl Settings {
             ("cancelled_in_feeds_days", self.cancelled_in_feeds_days, 365),
         ] {
             if !(0..=max).contains(&v) {
-                return Err(Error::validation(
-                    field,
-                    format!("Giá trị phải từ 0 đến {max}."),
-                    format!("Must be between 0 and {max}."),
-                ));
+                return Err(Error::Validation {
+                    field: field.to_string(),
+                    msg: crate::error::Msg::t(
+                        "msg.settings.must_be_between_0_and_max",
+                        &[("max", &max.to_string())],
+                    ),
+                });
             }
         }
         if !(1..=7).contains(&self.cutoff_weekday) {
-            return Err(Error::invalid("cutoff_weekday", "msg.settings.weekday_from_1_monday_to_7"));
+            return Err(Error::invalid(
+                "cutoff_weekday",
+                "msg.settings.weekday_from_1_monday_to_7",
+            ));
         }
         if !(1..=200).contains(&self.max_document_mib) {
-            return Err(Error::invalid("max_document_mib", "msg.settings.between_1_and_200_mib"));
+            return Err(Error::invalid(
+                "max_document_mib",
+                "msg.settings.between_1_and_200_mib",
+            ));
         }
         Ok(())
     }

@@ -59,11 +59,13 @@ pub fn printable(value: &str) -> String {
 fn limit(field: &str, v: &str, max: usize) -> Result<String> {
     text(field, v)?;
     if v.chars().count() > max {
-        return Err(Error::validation(
-            field,
-            format!("Tối đa {max} ký tự."),
-            format!("At most {max} characters."),
-        ));
+        return Err(Error::Validation {
+            field: field.to_string(),
+            msg: Msg::t(
+                "msg.validate.at_most_max_characters",
+                &[("max", &max.to_string())],
+            ),
+        });
     }
     Ok(v.to_string())
 }
@@ -79,7 +81,10 @@ pub fn email(field: &str, value: Option<&str>) -> Result<Option<String>> {
                 && !domain.ends_with('.')
         }) && !e.contains(char::is_whitespace);
         if !ok {
-            return Err(Error::invalid(field, "msg.validate.not_a_valid_e_mail_address"));
+            return Err(Error::invalid(
+                field,
+                "msg.validate.not_a_valid_e_mail_address",
+            ));
         }
     }
     Ok(v)
@@ -88,11 +93,13 @@ pub fn email(field: &str, value: Option<&str>) -> Result<Option<String>> {
 /// A whole number in a range.
 pub fn in_range(field: &str, value: i32, min: i32, max: i32) -> Result<i32> {
     if value < min || value > max {
-        return Err(Error::validation(
-            field,
-            format!("Phải là số từ {min} đến {max}."),
-            format!("Must be a number from {min} to {max}."),
-        ));
+        return Err(Error::Validation {
+            field: field.to_string(),
+            msg: Msg::t(
+                "msg.validate.must_be_a_number_from_min",
+                &[("max", &max.to_string()), ("min", &min.to_string())],
+            ),
+        });
     }
     Ok(value)
 }

@@ -212,9 +212,9 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed> {
         .ok_or_else(|| bad(first.line, "không có lịch nào.", "no calendar."))?
         .map_err(|e| Error::Validation {
             field: "file".into(),
-            msg: Msg::new(
-                format!("Tệp iCalendar không hợp lệ: {e}"),
-                format!("Invalid iCalendar file: {e}"),
+            msg: Msg::t(
+                "msg.import.invalid_icalendar_file_e",
+                &[("e", &e.to_string())],
             ),
         })?;
     Ok(Parsed {

@@ -56,9 +56,7 @@ async fn authorize(db: &Db, by: &Caller, input: &FeedTokenInput) -> Result<Scope
             let p = person::Entity::find_by_id(id)
                 .one(&db.conn)
                 .await?
-                .ok_or_else(|| {
-                    Error::invalid("person_id", "msg.tokens.no_such_person")
-                })?;
+                .ok_or_else(|| Error::invalid("person_id", "msg.tokens.no_such_person"))?;
             if !by.is_office() && own_agency != Some(p.agency_id) {
                 return Err(forbidden());
             }
@@ -69,9 +67,7 @@ async fn authorize(db: &Db, by: &Caller, input: &FeedTokenInput) -> Result<Scope
             room::Entity::find_by_id(id)
                 .one(&db.conn)
                 .await?
-                .ok_or_else(|| {
-                    Error::invalid("room_id", "msg.tokens.no_such_room")
-                })?;
+                .ok_or_else(|| Error::invalid("room_id", "msg.tokens.no_such_room"))?;
             if !by.is_office() {
                 return Err(forbidden());
             }
@@ -85,9 +81,7 @@ async fn authorize(db: &Db, by: &Caller, input: &FeedTokenInput) -> Result<Scope
             agency::Entity::find_by_id(id)
                 .one(&db.conn)
                 .await?
-                .ok_or_else(|| {
-                    Error::invalid("agency_id", "msg.tokens.no_such_agency")
-                })?;
+                .ok_or_else(|| Error::invalid("agency_id", "msg.tokens.no_such_agency"))?;
             if !by.is_office() && own_agency != Some(id) {
                 return Err(forbidden());
             }
@@ -111,7 +105,10 @@ async fn new_token(
     let scope = authorize(db, by, &input).await?;
     let label = input.label.unwrap_or_default().trim().to_string();
     if label.chars().count() > 200 || label.chars().any(char::is_control) {
-        return Err(Error::invalid("label", "msg.tokens.at_most_200_characters_no_control"));
+        return Err(Error::invalid(
+            "label",
+            "msg.tokens.at_most_200_characters_no_control",
+        ));
     }
     let (person_id, room_id, agency_id) = match scope {
         Scope::Person(p) => (Some(p), None, None),

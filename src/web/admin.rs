@@ -139,8 +139,7 @@ fn role_choices(selected: &str) -> Vec<Choice> {
 }
 
 fn parse_role(value: &str) -> Result<Role> {
-    Role::from_code(value)
-        .ok_or_else(|| Error::invalid("role", "msg.admin.not_a_valid_role"))
+    Role::from_code(value).ok_or_else(|| Error::invalid("role", "msg.admin.not_a_valid_role"))
 }
 
 impl AccountForm {
@@ -521,9 +520,8 @@ impl AgencyForm {
         Ok(AgencyInput {
             name: self.name.clone(),
             short_name: self.short_name.clone(),
-            kind: AgencyKind::from_code(&self.kind).ok_or_else(|| {
-                Error::invalid("kind", "msg.admin.not_a_valid_kind_of_agency")
-            })?,
+            kind: AgencyKind::from_code(&self.kind)
+                .ok_or_else(|| Error::invalid("kind", "msg.admin.not_a_valid_kind_of_agency"))?,
             email: non_empty(&self.email),
             active: self.active,
             sort_order: number("sort_order", &self.sort_order)?,
@@ -691,9 +689,8 @@ impl PersonForm {
         Ok(PersonInput {
             full_name: self.full_name.clone(),
             position: self.position.clone(),
-            agency_id: optional_id("agency_id", &self.agency_id)?.ok_or_else(|| {
-                Error::invalid("agency_id", "msg.admin.choose_an_agency")
-            })?,
+            agency_id: optional_id("agency_id", &self.agency_id)?
+                .ok_or_else(|| Error::invalid("agency_id", "msg.admin.choose_an_agency"))?,
             email: non_empty(&self.email),
             phone: non_empty(&self.phone),
             is_leader: self.is_leader,

@@ -37,9 +37,7 @@ fn date(field: &str, value: &str) -> Result<NaiveDate> {
     let v = value.trim();
     NaiveDate::parse_from_str(v, "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(v, "%d/%m/%Y"))
-        .map_err(|_| {
-            Error::invalid(field, "msg.closures.give_a_date_dd_mm_yyyy")
-        })
+        .map_err(|_| Error::invalid(field, "msg.closures.give_a_date_dd_mm_yyyy"))
 }
 
 #[derive(FromForm, Default)]
@@ -60,9 +58,10 @@ impl ClosureForm {
     fn input(&self) -> Result<ClosureInput> {
         let kind = match self.kind.trim() {
             "" => None,
-            v => Some(ClosureKind::from_code(v).ok_or_else(|| {
-                Error::invalid("kind", "msg.closures.not_a_valid_choice")
-            })?),
+            v => Some(
+                ClosureKind::from_code(v)
+                    .ok_or_else(|| Error::invalid("kind", "msg.closures.not_a_valid_choice"))?,
+            ),
         };
         Ok(ClosureInput {
             starts_on: date("starts_on", &self.starts_on)?,

@@ -156,11 +156,13 @@ impl<'r, T: FromForm<'r>, R: TextRule> FromData<'r> for CsrfForm<T, R> {
                     .unwrap_or_default();
                 refuse(
                     req,
-                    Error::validation(
-                        &field,
-                        format!("Trường \"{field}\" không hợp lệ."),
-                        format!("Field \"{field}\" is not valid."),
-                    ),
+                    Error::Validation {
+                        field: field.to_string(),
+                        msg: Msg::t(
+                            "msg.csrf.field_field_is_not_valid",
+                            &[("field", &field.to_string())],
+                        ),
+                    },
                 )
             }
         }
@@ -198,12 +200,12 @@ async fn read_upload(file: Option<TempFile<'_>>) -> std::result::Result<Vec<u8>,
         ));
     }
     let mut bytes = Vec::new();
-    let unreadable = |e: std::io::Error| {
-        Error::validation(
-            "file",
-            format!("Không đọc được tệp: {e}"),
-            format!("Could not read the file: {e}"),
-        )
+    let unreadable = |e: std::io::Error| Error::Validation {
+        field: "file".to_string(),
+        msg: Msg::t(
+            "msg.csrf.could_not_read_the_file_e",
+            &[("e", &e.to_string())],
+        ),
     };
     file.open()
         .await

@@ -117,9 +117,8 @@ pub struct FeedForm {
 impl FeedForm {
     /// The API's input: only the object the chosen kind needs (the other lists are posted too).
     fn input(&self) -> Result<FeedTokenInput> {
-        let scope = FeedScope::from_code(self.scope.trim()).ok_or_else(|| {
-            Error::invalid("scope", "msg.feeds.choose_a_kind_of_feed")
-        })?;
+        let scope = FeedScope::from_code(self.scope.trim())
+            .ok_or_else(|| Error::invalid("scope", "msg.feeds.choose_a_kind_of_feed"))?;
         let when = |kind: FeedScope, field: &str, value: &str| {
             if scope == kind {
                 optional_id(field, value)

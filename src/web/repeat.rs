@@ -32,19 +32,22 @@ fn positive(field: &str, v: &str) -> Result<Option<u32>> {
     }
     match v.parse::<u32>() {
         Ok(n) if n > 0 => Ok(Some(n)),
-        _ => Err(Error::invalid(field, "msg.repeat.enter_a_whole_number_above_zero")),
+        _ => Err(Error::invalid(
+            field,
+            "msg.repeat.enter_a_whole_number_above_zero",
+        )),
     }
 }
 
 /// Excluded dates typed as "dd/mm" (the first such day on or after the series' first day) or
 /// "dd/mm/yyyy", separated by commas, semicolons or spaces.
 pub fn parse_exdates(text: &str, first: NaiveDate) -> Result<Vec<NaiveDate>> {
-    let bad = |part: &str| {
-        Error::validation(
-            "exdates",
-            format!("Ngày bỏ qua «{part}» không hợp lệ (dạng 15/03 hoặc 15/03/2027)."),
-            format!("Skipped date «{part}» is not valid (like 15/03 or 15/03/2027)."),
-        )
+    let bad = |part: &str| Error::Validation {
+        field: "exdates".to_string(),
+        msg: crate::error::Msg::t(
+            "msg.repeat.skipped_date_part_is_not_valid",
+            &[("part", part)],
+        ),
     };
     let mut out = vec![];
     for part in text
@@ -91,7 +94,10 @@ impl Repeat {
             "weekly" => "WEEKLY",
             "monthly" => "MONTHLY",
             _ => {
-                return Err(Error::invalid("repeat", "msg.repeat.choose_how_the_meeting_repeats"))
+                return Err(Error::invalid(
+                    "repeat",
+                    "msg.repeat.choose_how_the_meeting_repeats",
+                ))
             }
         };
         let mut parts = vec![format!("FREQ={freq}")];
@@ -111,18 +117,25 @@ impl Repeat {
         let count = positive("count", &self.count)?;
         let until = match self.until.trim() {
             "" => None,
-            u => Some(NaiveDate::parse_from_str(u, "%Y-%m-%d").map_err(|_| {
-                Error::invalid("until", "msg.repeat.the_end_date_is_not_valid")
-            })?),
+            u => Some(
+                NaiveDate::parse_from_str(u, "%Y-%m-%d")
+                    .map_err(|_| Error::invalid("until", "msg.repeat.the_end_date_is_not_valid"))?,
+            ),
         };
         match (count, until) {
             (Some(_), Some(_)) => {
-                return Err(Error::invalid("count", "msg.repeat.choose_one_way_to_end_a"))
+                return Err(Error::invalid(
+                    "count",
+                    "msg.repeat.choose_one_way_to_end_a",
+                ))
             }
             (Some(n), None) => parts.push(format!("COUNT={n}")),
             (None, Some(d)) => {
                 if d < first {
-                    return Err(Error::invalid("until", "msg.repeat.the_end_date_must_be_on"));
+                    return Err(Error::invalid(
+                        "until",
+                        "msg.repeat.the_end_date_must_be_on",
+                    ));
                 }
                 // The end of that office day, in UTC as RFC 5545 wants with a zoned start.
                 let end = OFFICE_TZ

@@ -48,9 +48,7 @@ fn time(field: &str, value: &str) -> Result<NaiveTime> {
     let v = value.trim();
     NaiveTime::parse_from_str(v, "%H:%M")
         .or_else(|_| NaiveTime::parse_from_str(v, "%H:%M:%S"))
-        .map_err(|_| {
-            Error::invalid(field, "msg.settings.give_a_time_as_hh_mm")
-        })
+        .map_err(|_| Error::invalid(field, "msg.settings.give_a_time_as_hh_mm"))
 }
 
 /// A whole number typed in `field`.

@@ -238,7 +238,10 @@ pub async fn password_submit(
 ) -> Result<Result<Template, Page>> {
     let form = form.0;
     let changed = if form.new_password != form.new_password_confirm {
-        Err(Error::invalid("new_password_confirm", "msg.sign_in.the_two_new_passwords_differ"))
+        Err(Error::invalid(
+            "new_password_confirm",
+            "msg.sign_in.the_two_new_passwords_differ",
+        ))
     } else {
         accounts::change_password(
             db,
