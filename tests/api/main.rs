@@ -22,6 +22,7 @@ mod hardening_input;
 mod import;
 mod lobby;
 mod meeting_pages;
+mod memory_bounds;
 mod openapi;
 mod outage;
 mod pages;
