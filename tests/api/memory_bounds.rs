@@ -2,7 +2,99 @@
 //! real app (the RSS under load is the memory bench's: `cargo bench --bench memory`).
 
 use crate::helpers::*;
-use serde_json::json;
+use lichhop::feeds::cache::FeedCache;
+use rocket::http::{Method, Status};
+use serde_json::{json, Value};
+
+/// A feed token of `scope` made by the office's admin: its feed's path.
+async fn feed_path(app: &TestApp, o: &Office, scope: Value) -> String {
+    let (s, _, v) = app
+        .call(
+            Method::Post,
+            "/api/v1/feed-tokens",
+            Some(&o.admin),
+            Some(&scope),
+            &[],
+        )
+        .await;
+    assert_eq!(s, Status::Created, "{v}");
+    format!("/feeds/{}.ics", v["secret"].as_str().unwrap())
+}
+
+/// GET a feed: (status, ETag, body).
+async fn fetch(app: &TestApp, path: &str) -> (Status, String, String) {
+    let res = app.get(path).await;
+    let status = res.status();
+    let etag = res.headers().get_one("ETag").unwrap_or("").to_string();
+    (status, etag, res.into_string().await.unwrap_or_default())
+}
+
+fn kept(app: &TestApp) -> usize {
+    app.client
+        .rocket()
+        .state::<FeedCache>()
+        .expect("FeedCache is managed")
+        .kept()
+        .0
+}
+
+#[rocket::async_test]
+async fn many_distinct_feeds_never_keep_more_rendered_feeds_than_the_bound() {
+    let app = spawn_app_with(&[("feed_cache_entries", json!(3))]).await;
+    let o = app.office().await;
+    let mut scopes = Vec::new();
+    for person in o.leaders.iter().take(3) {
+        scopes.push(json!({"scope": "person", "person_id": person}));
+    }
+    for room in o.rooms.iter().take(2) {
+        scopes.push(json!({"scope": "room", "room_id": room}));
+    }
+    scopes.push(json!({"scope": "agency", "agency_id": o.agency_a, "include_tentative": true}));
+    scopes.push(json!({"scope": "office"}));
+    let mut paths = Vec::new();
+    for scope in scopes {
+        paths.push(feed_path(&app, &o, scope).await);
+    }
+    let public = fetch(&app, "/feeds/public.ics").await;
+    assert_eq!(public.0, Status::Ok);
+
+    let mut first = Vec::new();
+    for (i, path) in paths.iter().enumerate() {
+        let (status, etag, body) = fetch(&app, path).await;
+        assert_eq!(status, Status::Ok, "{path}");
+        assert!(body.starts_with("BEGIN:VCALENDAR"), "{body}");
+        first.push(etag);
+        assert!(
+            kept(&app) <= 3,
+            "after {} distinct feeds, {} kept",
+            i + 2,
+            kept(&app)
+        );
+    }
+    assert_eq!(kept(&app), 3, "the bound is used, not more");
+
+    // A feed dropped from memory is built again, the same bytes (the same ETag).
+    for (path, etag) in paths.iter().zip(&first) {
+        let (status, again, _) = fetch(&app, path).await;
+        assert_eq!(status, Status::Ok);
+        assert_eq!(&again, etag, "{path} rebuilt with the same bytes");
+        assert!(kept(&app) <= 3);
+    }
+}
+
+#[rocket::async_test]
+async fn the_default_bound_keeps_every_feed_of_a_small_office() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    let mut paths = Vec::new();
+    for room in o.rooms.iter().take(3) {
+        paths.push(feed_path(&app, &o, json!({"scope": "room", "room_id": room})).await);
+    }
+    for path in &paths {
+        assert_eq!(fetch(&app, path).await.0, Status::Ok);
+    }
+    assert_eq!(kept(&app), paths.len());
+}
 
 /// Resident memory of a process, in KiB (VmRSS of /proc/<pid>/status).
 fn rss_kib(pid: u32) -> u64 {
