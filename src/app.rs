@@ -86,10 +86,14 @@ pub async fn build(figment: Figment) -> Result<Rocket<Build>> {
     }
     let deadlines = config.deadlines();
     let feed_recheck = std::time::Duration::from_millis(config.feed_recheck_ms);
+    let feed_entries = config.feed_cache_entries;
     Ok(rocket::custom(figment)
         .manage(db)
         .manage(config)
-        .manage(crate::feeds::cache::FeedCache::new(feed_recheck))
+        .manage(crate::feeds::cache::FeedCache::new(
+            feed_recheck,
+            feed_entries,
+        ))
         // An empty Shield replaces Rocket's defaults: web::security sets every header itself.
         .attach(rocket::shield::Shield::new())
         .attach(web::security::SecurityHeaders)

@@ -44,6 +44,11 @@ pub struct AppConfig {
     /// this instance applies at once; on another instance sharing the database within this.
     #[serde(default = "default_feed_recheck_ms")]
     pub feed_recheck_ms: u64,
+    /// Most rendered feeds kept in memory (each person, room and agency has two: with and
+    /// without tentative meetings); the least recently built goes first. Their bytes are
+    /// bounded too (`feeds::cache::MAX_FEED_BYTES`).
+    #[serde(default = "default_feed_cache_entries")]
+    pub feed_cache_entries: usize,
     /// The header a reverse proxy puts the client's address in (`X-Real-IP`,
     /// `X-Forwarded-For`); believed only from `trusted_proxies`. None: no header is read.
     #[serde(default)]
@@ -100,6 +105,11 @@ fn default_upload_timeout_ms() -> u64 {
 }
 
 fn default_feed_recheck_ms() -> u64 {
+    1000
+}
+
+/// An office of 400 persons, 30 rooms and 60 agencies has under 1,000 feeds.
+fn default_feed_cache_entries() -> usize {
     1000
 }
 

@@ -239,7 +239,7 @@ pub async fn change_password(
     current_password: &str,
     new_password: &str,
 ) -> Result<account::Model> {
-    if !password::verify(current_password, &acc.password_hash) {
+    if !password::verify_bounded(current_password, &acc.password_hash).await {
         return Err(Error::invalid(
             "current_password",
             "msg.accounts.the_current_password_is_wrong",

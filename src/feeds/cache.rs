@@ -46,8 +46,17 @@ pub struct Rendered {
     built: Instant,
 }
 
+impl Rendered {
+    /// Bytes held: the body and its gzip form.
+    fn size(&self) -> usize {
+        self.body.len() + self.gzip.as_ref().map_or(0, |g| g.len())
+    }
+}
+
 pub struct FeedCache {
     entries: Mutex<HashMap<FeedSpec, Arc<Rendered>>>,
+    /// Most rendered feeds kept (setting `feed_cache_entries`); see [`FeedCache::keep`].
+    max_entries: usize,
     /// Recent probes by the SHA-256 of the token ([`PUBLIC`] for the public feed): under load a
     /// feed is checked against the database at most once per `recheck`, not once per request.
     probes: Mutex<HashMap<Digest32, (Instant, Probe), ByDigest>>,
@@ -86,15 +95,22 @@ impl std::hash::BuildHasher for ByDigest {
     }
 }
 
-/// Most remembered probes; past it the memo starts afresh (it only holds valid tokens).
+/// Most remembered probes; past it the memo starts afresh (it only holds valid tokens). An
+/// entry is about 100 bytes: 10,000 of them, 1 MB.
 const MAX_PROBES: usize = 10_000;
+
+/// Most bytes (plain and gzip) of rendered feeds kept. A person's feed of 2,000 events is
+/// 1.1 MB plain and 0.1 MB gzip (the feeds bench): 64 MiB keeps the busiest fifty of those, and
+/// every feed of an office with ordinary ones.
+pub const MAX_FEED_BYTES: usize = 64 * 1024 * 1024;
 
 impl FeedCache {
     /// `recheck`: how long a probe (token still valid, generation) is trusted; zero = every
-    /// request asks the database.
-    pub fn new(recheck: Duration) -> Self {
+    /// request asks the database. `max_entries`: most rendered feeds kept (at least one).
+    pub fn new(recheck: Duration, max_entries: usize) -> Self {
         FeedCache {
             entries: Mutex::new(HashMap::new()),
+            max_entries: max_entries.max(1),
             probes: Mutex::new(HashMap::with_hasher(ByDigest(0))),
             recheck,
         }
@@ -369,10 +385,42 @@ impl FeedCache {
             generation,
             built: Instant::now(),
         });
-        if let Ok(mut map) = self.entries.lock() {
-            map.insert(spec, rendered.clone());
-        }
+        self.keep(spec, rendered.clone());
         Ok(rendered)
+    }
+
+    /// Keeps a rendered feed within the bounds: feeds past [`MAX_AGE`] go first (they are
+    /// rebuilt when next asked anyway), then the oldest built, until at most `max_entries`
+    /// feeds of at most [`MAX_FEED_BYTES`] remain. Every person, room and agency has feeds, so
+    /// without a bound the cache grows with the office's size times its feeds' sizes. The scan
+    /// runs after a rebuild only, which costs far more.
+    fn keep(&self, spec: FeedSpec, rendered: Arc<Rendered>) {
+        let Ok(mut map) = self.entries.lock() else {
+            return;
+        };
+        map.insert(spec, rendered);
+        map.retain(|_, r| r.built.elapsed() < MAX_AGE);
+        let mut bytes: usize = map.values().map(|r| r.size()).sum();
+        while map.len() > self.max_entries || bytes > MAX_FEED_BYTES && map.len() > 1 {
+            let Some((oldest, size)) = map
+                .iter()
+                .filter(|(s, _)| **s != spec)
+                .min_by_key(|(_, r)| r.built)
+                .map(|(s, r)| (*s, r.size()))
+            else {
+                break;
+            };
+            map.remove(&oldest);
+            bytes -= size;
+        }
+    }
+
+    /// How many rendered feeds are kept, and their bytes.
+    pub fn kept(&self) -> (usize, usize) {
+        self.entries
+            .lock()
+            .map(|m| (m.len(), m.values().map(|r| r.size()).sum()))
+            .unwrap_or((0, 0))
     }
 
     fn lookup(&self, spec: &FeedSpec) -> Option<Arc<Rendered>> {

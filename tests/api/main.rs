@@ -25,6 +25,7 @@ mod import;
 mod layers;
 mod lobby;
 mod meeting_pages;
+mod memory_bounds;
 mod openapi;
 mod outage;
 mod pages;
