@@ -15,28 +15,32 @@
 //!
 //! "A whole agency's head": an agency's head is its active person with the lowest `sort_order`
 //! (then lowest id). Inviting an agency makes its head a required attendee.
+//!
+//! This file runs the check; the overlap queries are in `queries`, the rules that need no
+//! database (room fit, calendar, lateness, who is busy) in `rules`.
 
 pub mod conflict;
+mod queries;
+mod rules;
 
 use crate::db::Db;
 use crate::domain::clock::{self, OFFICE_TZ};
 use crate::domain::meetings::{Invitee, NewMeeting};
 use crate::domain::recurrence;
 use crate::domain::reference::{self, Reference};
-use crate::domain::registration::MAX_DAYS;
 use crate::domain::settings::Settings;
-use crate::domain::visibility::{self, Viewer};
-use crate::domain::working_days::Calendar;
-use crate::error::Msg;
+use crate::domain::visibility::Viewer;
 use crate::Result;
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 pub use conflict::{Conflict, Kind, Named, OtherMeeting, Severity};
 use entity::*;
-use sea_orm::sea_query::{Condition, Expr, JoinType, SimpleExpr};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
-    QuerySelect, RelationTrait,
+pub use queries::{
+    busy_attendees, busy_rooms_and_chairs, windows, Busy, BusyAttendee, HOLDING, SHORT_HOURS,
 };
+use rules::{
+    calendar_conflicts, hm, late_registration, local, near, overlaps, person_conflict, room_fit,
+};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::{BTreeSet, HashSet};
 
 /// One occurrence to check.
@@ -152,307 +156,6 @@ impl Draft {
             submitted_at: m.submitted_at.unwrap_or_else(clock::now),
         })
     }
-}
-
-/// dd/mm/yyyy HH:MM in the office's zone.
-fn local(t: DateTime<Utc>) -> String {
-    t.with_timezone(&OFFICE_TZ)
-        .format("%d/%m/%Y %H:%M")
-        .to_string()
-}
-
-fn hm(t: DateTime<Utc>) -> String {
-    t.with_timezone(&OFFICE_TZ).format("%H:%M").to_string()
-}
-
-fn dmy(d: NaiveDate) -> String {
-    d.format("%d/%m/%Y").to_string()
-}
-
-/// An occurrence of another meeting, as the overlap queries return it.
-#[derive(Debug, Clone, FromQueryResult)]
-pub struct Busy {
-    pub meeting_id: i32,
-    pub title: String,
-    pub status: MeetingStatus,
-    pub starts_at: DateTime<Utc>,
-    pub ends_at: DateTime<Utc>,
-    pub room_id: Option<i32>,
-    pub chair_id: Option<i32>,
-    /// Who may see what of it ([`visibility::sight`]).
-    pub requesting_agency_id: i32,
-    pub visibility: Visibility,
-}
-
-/// A busy occurrence through one of its required attendees.
-#[derive(Debug, Clone, FromQueryResult)]
-pub struct BusyAttendee {
-    #[sea_orm(nested)]
-    pub busy: Busy,
-    pub person_id: Option<i32>,
-    pub agency_id: Option<i32>,
-}
-
-impl Busy {
-    /// The meeting as `viewer` may see it, and how messages name it (Vietnamese, English):
-    /// `#12 «title»`, or `«Bận»` when the viewer may not see it.
-    fn seen(&self, viewer: Viewer) -> (OtherMeeting, String, String) {
-        let detail = visibility::sight(viewer, self.requesting_agency_id, self.visibility).detail();
-        let other = OtherMeeting {
-            id: detail.then_some(self.meeting_id),
-            title: detail.then(|| self.title.clone()),
-            busy: !detail,
-            status: self.status,
-            starts_at: self.starts_at,
-            ends_at: self.ends_at,
-        };
-        let (vi, en) = if detail {
-            (
-                format!("#{} «{}»", self.meeting_id, self.title),
-                format!("#{} \"{}\"", self.meeting_id, self.title),
-            )
-        } else {
-            let busy = Msg::t("privacy.busy", &[]);
-            (format!("«{}»", busy.vi), format!("\"{}\"", busy.en))
-        };
-        (other, vi, en)
-    }
-}
-
-/// Statuses that hold a room or a person: approved for sure, pending and reviewed as a warning.
-pub const HOLDING: [MeetingStatus; 3] = [
-    MeetingStatus::Approved,
-    MeetingStatus::Pending,
-    MeetingStatus::Reviewed,
-];
-
-/// Occurrences of meetings other than `exclude`, with the columns of [`Busy`].
-fn busy_select(exclude: Option<i32>) -> sea_orm::Select<occurrence::Entity> {
-    let q = occurrence::Entity::find()
-        .select_only()
-        .column(occurrence::Column::MeetingId)
-        .column(meeting::Column::Title)
-        .column(occurrence::Column::Status)
-        .column(occurrence::Column::StartsAt)
-        .column(occurrence::Column::EndsAt)
-        .column(occurrence::Column::RoomId)
-        .column(occurrence::Column::ChairId)
-        .column(meeting::Column::RequestingAgencyId)
-        .column(meeting::Column::Visibility)
-        .join(JoinType::InnerJoin, occurrence::Relation::Meeting.def());
-    match exclude {
-        Some(id) => q.filter(occurrence::Column::MeetingId.ne(id)),
-        None => q,
-    }
-}
-
-/// Occurrences longer than this are "long" (field trips over several days, at most MAX_DAYS):
-/// the partial index `ix_occurrence_long` finds them, so that the search for an overlap needs to
-/// look only this far back among the ordinary ones.
-pub const SHORT_HOURS: i64 = 12;
-
-/// The condition the partial index `ix_occurrence_long` is built with (same text, so that the
-/// planner uses it; see migration m20261127_000005).
-fn is_long(backend: DbBackend) -> SimpleExpr {
-    match backend {
-        DbBackend::Postgres => {
-            Expr::cust("occurrence.ends_at - occurrence.starts_at > interval '12 hours'")
-        }
-        _ => Expr::cust("julianday(occurrence.ends_at) - julianday(occurrence.starts_at) > 0.5"),
-    }
-}
-
-/// Most windows one query carries; more are merged (a superset, still correct), which keeps the
-/// SQL well below SQLite's expression depth limit for a 260-occurrence series.
-const MAX_WINDOWS: usize = 64;
-
-/// The time windows `[start, end)` an overlap search covers: one per slot, merged where they
-/// touch, at most MAX_WINDOWS.
-pub fn windows(
-    mut spans: Vec<(DateTime<Utc>, DateTime<Utc>)>,
-) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
-    spans.sort();
-    let mut merged: Vec<(DateTime<Utc>, DateTime<Utc>)> = Vec::new();
-    for (s, e) in spans {
-        match merged.last_mut() {
-            Some(last) if s <= last.1 => last.1 = last.1.max(e),
-            _ => merged.push((s, e)),
-        }
-    }
-    if merged.len() > MAX_WINDOWS {
-        let per = merged.len().div_ceil(MAX_WINDOWS);
-        merged = merged
-            .chunks(per)
-            .map(|c| (c[0].0, c.iter().map(|w| w.1).max().unwrap_or(c[0].1)))
-            .collect();
-    }
-    merged
-}
-
-/// Occurrences overlapping one of `windows`, each window an index range on `starts_at` (from
-/// SHORT_HOURS before it; the long ones through their partial index), with `extra` (the room or
-/// chair; its argument says whether the term is the long ones') in every term so that each term
-/// is one index range.
-fn overlapping(
-    windows: &[(DateTime<Utc>, DateTime<Utc>)],
-    extra: impl Fn(bool) -> Condition,
-    backend: DbBackend,
-) -> Condition {
-    let mut any = Condition::any();
-    for (s, e) in windows {
-        let short_from = *s - Duration::hours(SHORT_HOURS);
-        any = any
-            .add(
-                extra(false)
-                    .add(occurrence::Column::StartsAt.gte(short_from))
-                    .add(occurrence::Column::StartsAt.lt(*e))
-                    .add(occurrence::Column::EndsAt.gt(*s)),
-            )
-            .add(
-                extra(true)
-                    .add(is_long(backend))
-                    .add(occurrence::Column::StartsAt.gte(*s - Duration::days(MAX_DAYS)))
-                    .add(occurrence::Column::StartsAt.lt(short_from))
-                    .add(occurrence::Column::EndsAt.gt(*s)),
-            );
-    }
-    any
-}
-
-/// `column IN (ids)`. In the term of the long occurrences it is written `+column`, which keeps
-/// the planner on their small partial index: on the (room or chair, start) index that term reads
-/// a week of the room's or chair's occurrences and filters them by length (SQLite: a third of the
-/// query's time; PostgreSQL: execution 0.71 -> 0.38 ms, EXPLAIN ANALYZE on the bench database).
-fn among(column: occurrence::Column, ids: &[i32], long: bool) -> SimpleExpr {
-    let ids = ids.iter().copied();
-    if long {
-        use sea_orm::{sea_query::ExprTrait, IdenStatic};
-        Expr::cust(format!("+\"occurrence\".\"{}\"", column.as_str())).is_in(ids)
-    } else {
-        column.is_in(ids)
-    }
-}
-
-/// Occurrences of other meetings in `rooms` or chaired by `chairs` that overlap `windows`;
-/// None when there is nothing to look for. Each term of the OR runs on its own index range.
-fn holding_select(
-    rooms: &[i32],
-    chairs: &[i32],
-    windows: &[(DateTime<Utc>, DateTime<Utc>)],
-    exclude: Option<i32>,
-    backend: DbBackend,
-) -> Option<sea_orm::Select<occurrence::Entity>> {
-    if (rooms.is_empty() && chairs.is_empty()) || windows.is_empty() {
-        return None;
-    }
-    let mut who = Condition::any();
-    for (column, ids) in [
-        (occurrence::Column::RoomId, rooms),
-        (occurrence::Column::ChairId, chairs),
-    ] {
-        if !ids.is_empty() {
-            who = who.add(overlapping(
-                windows,
-                |long| Condition::all().add(among(column, ids, long)),
-                backend,
-            ));
-        }
-    }
-    Some(
-        busy_select(exclude)
-            .filter(who)
-            .filter(occurrence::Column::Status.is_in(HOLDING)),
-    )
-}
-
-/// Approved occurrences of other meetings overlapping `windows` whose required attendees
-/// include one of `persons` or one of `agencies`, with the attendee's columns; None when there
-/// is nothing to look for.
-fn attending_select(
-    persons: &[i32],
-    agencies: &[i32],
-    windows: &[(DateTime<Utc>, DateTime<Utc>)],
-    exclude: Option<i32>,
-    backend: DbBackend,
-) -> Option<sea_orm::Select<occurrence::Entity>> {
-    if (persons.is_empty() && agencies.is_empty()) || windows.is_empty() {
-        return None;
-    }
-    let mut who = Condition::any();
-    if !persons.is_empty() {
-        let ids = persons.iter().copied();
-        // Written `+person_id` on SQLite, which keeps the search on the windows' index ranges:
-        // when no agency is asked for, SQLite otherwise starts from the attendee index of the
-        // person (ten thousand rows for a busy official over the years, each checked against
-        // every window): 0.4-0.6 s instead of 10 ms for a 52-week series (bench_conflicts).
-        who = who.add(if backend == DbBackend::Sqlite {
-            use sea_orm::sea_query::ExprTrait;
-            Expr::cust("+\"meeting_attendee\".\"person_id\"").is_in(ids)
-        } else {
-            meeting_attendee::Column::PersonId.is_in(ids)
-        });
-    }
-    if !agencies.is_empty() {
-        who = who.add(meeting_attendee::Column::AgencyId.is_in(agencies.iter().copied()));
-    }
-    Some(
-        busy_select(exclude)
-            .column(meeting_attendee::Column::PersonId)
-            .column(meeting_attendee::Column::AgencyId)
-            .join(JoinType::InnerJoin, meeting::Relation::Attendee.def())
-            .filter(overlapping(windows, |_| Condition::all(), backend))
-            .filter(occurrence::Column::Status.eq(MeetingStatus::Approved))
-            .filter(meeting_attendee::Column::Role.ne(AttendeeRole::Optional))
-            .filter(who),
-    )
-}
-
-/// Occurrences of other meetings in `rooms` or chaired by `chairs` that overlap `windows`.
-pub async fn busy_rooms_and_chairs<C: ConnectionTrait>(
-    db: &C,
-    rooms: &[i32],
-    chairs: &[i32],
-    windows: &[(DateTime<Utc>, DateTime<Utc>)],
-    exclude: Option<i32>,
-) -> Result<Vec<Busy>> {
-    match holding_select(rooms, chairs, windows, exclude, db.get_database_backend()) {
-        Some(q) => Ok(q.into_model::<Busy>().all(db).await?),
-        None => Ok(vec![]),
-    }
-}
-
-/// Approved occurrences of other meetings overlapping `windows` whose required attendees
-/// include one of `persons` or one of `agencies`.
-pub async fn busy_attendees<C: ConnectionTrait>(
-    db: &C,
-    persons: &[i32],
-    agencies: &[i32],
-    windows: &[(DateTime<Utc>, DateTime<Utc>)],
-    exclude: Option<i32>,
-) -> Result<Vec<BusyAttendee>> {
-    match attending_select(
-        persons,
-        agencies,
-        windows,
-        exclude,
-        db.get_database_backend(),
-    ) {
-        Some(q) => Ok(q.into_model::<BusyAttendee>().all(db).await?),
-        None => Ok(vec![]),
-    }
-}
-
-fn overlaps(a_start: DateTime<Utc>, a_end: DateTime<Utc>, b: &Busy, pad: Duration) -> bool {
-    b.starts_at < a_end + pad && a_start - pad < b.ends_at
-}
-
-/// The busy rows that may overlap `slot` (widened by `pad`): rows are sorted by start and start
-/// at most MAX_DAYS before they end, so a binary search bounds the scan.
-fn near<'a>(busy: &'a [Busy], slot: &DraftSlot, pad: Duration) -> &'a [Busy] {
-    let lo =
-        busy.partition_point(|b| b.starts_at < slot.starts_at - pad - Duration::days(MAX_DAYS));
-    let hi = busy.partition_point(|b| b.starts_at < slot.ends_at + pad);
-    &busy[lo..hi.max(lo)]
 }
 
 /// Searches over at most this many windows run on [`Db::lookups`] (generic plans on
@@ -604,7 +307,8 @@ pub async fn check(
             .unwrap_or_else(|| format!("#{id}")),
     };
 
-    room_fit(draft, &rooms, &reference, &mut out);
+    let fit: Vec<_> = rooms.iter().filter_map(|r| reference.room(*r)).collect();
+    room_fit(draft, &fit, &|e| reference.equipment(e), &mut out);
 
     for slot in &draft.slots {
         let date = slot.date();
@@ -704,262 +408,16 @@ pub async fn check(
         calendar_conflicts(&calendar, slot, draft.kind, settings, &room_name, &mut out);
     }
 
-    // Late registration: submitted after the deadline of an occurrence.
-    let lead = settings.registration_lead_working_days;
-    if lead > 0 {
-        for slot in &draft.slots {
-            let date = slot.date();
-            let deadline = calendar.deadline(date, lead);
-            if submitted <= deadline {
-                break; // later occurrences have later deadlines
-            }
-            out.push(Conflict::new(
-                Kind::LateRegistration,
-                Severity::Warning,
-                Some(date),
-                format!("Đăng ký muộn: cuộc họp ngày {} phải đăng ký trước ít nhất {lead} ngày làm việc (hạn chót {}).", dmy(date), dmy(deadline)),
-                format!("Late registration: the meeting on {} had to be registered at least {lead} working days before (deadline {}).", dmy(date), dmy(deadline)),
-            ));
-        }
-    }
+    late_registration(
+        &draft.slots,
+        &calendar,
+        submitted,
+        settings.registration_lead_working_days,
+        &mut out,
+    );
 
     out.sort_by_key(|a| (a.date, a.severity, a.kind));
     Ok(out)
-}
-
-fn person_conflict(
-    reference: &Reference,
-    p: i32,
-    is_chair: bool,
-    b: &Busy,
-    when: &str,
-    date: NaiveDate,
-    viewer: Viewer,
-) -> Conflict {
-    let (other, name_vi, name_en) = b.seen(viewer);
-    let who = Named {
-        id: p,
-        name: reference
-            .person(p)
-            .map(|x| x.label.clone())
-            .unwrap_or_else(|| format!("#{p}")),
-    };
-    let state_vi = if b.status == MeetingStatus::Approved {
-        "đã duyệt"
-    } else {
-        "đang chờ duyệt"
-    };
-    let state_en = if b.status == MeetingStatus::Approved {
-        "approved"
-    } else {
-        "pending"
-    };
-    let mut c = if is_chair {
-        Conflict::new(
-            Kind::ChairOverlap,
-            if b.status == MeetingStatus::Approved {
-                Severity::Error
-            } else {
-                Severity::Warning
-            },
-            Some(date),
-            format!(
-                "Người chủ trì {} đã có cuộc họp {state_vi} {name_vi} trùng thời gian ({when}).",
-                who.name
-            ),
-            format!(
-                "The chair {} already has {state_en} meeting {name_en} at that time ({when}).",
-                who.name
-            ),
-        )
-    } else {
-        Conflict::new(
-            Kind::AttendeeBusy,
-            Severity::Warning,
-            Some(date),
-            format!(
-                "Thành phần {} đã dự cuộc họp đã duyệt {name_vi} trùng thời gian ({when}).",
-                who.name
-            ),
-            format!(
-                "Attendee {} is already in approved meeting {name_en} at that time ({when}).",
-                who.name
-            ),
-        )
-    };
-    c.meeting = Some(other);
-    c.person = Some(who);
-    c
-}
-
-/// Capacity and equipment of each room the meeting uses.
-fn room_fit(draft: &Draft, rooms: &[i32], reference: &Reference, out: &mut Vec<Conflict>) {
-    let rooms: Vec<&(room::Model, Vec<equipment::Model>)> =
-        rooms.iter().filter_map(|r| reference.room(*r)).collect();
-    for (r, _) in rooms.iter().copied() {
-        if let Some(n) = draft.expected_attendance.filter(|n| *n > r.capacity) {
-            let mut c = Conflict::new(
-                Kind::Capacity,
-                Severity::Warning,
-                None,
-                format!(
-                    "Phòng {} chỉ có {} chỗ, dự kiến {n} người dự.",
-                    r.name, r.capacity
-                ),
-                format!("Room {} seats {}, {n} are expected.", r.name, r.capacity),
-            );
-            c.room = Some(Named {
-                id: r.id,
-                name: r.name.clone(),
-            });
-            out.push(c);
-        }
-    }
-    let has: HashSet<(i32, i32)> = rooms
-        .iter()
-        .flat_map(|(r, kit)| kit.iter().map(move |e| (r.id, e.id)))
-        .collect();
-    let mut missing: Vec<(&room::Model, i32)> = Vec::new();
-    for (r, _) in rooms.iter().copied() {
-        for e in &draft.equipment_ids {
-            if !has.contains(&(r.id, *e)) {
-                missing.push((r, *e));
-            }
-        }
-    }
-    for (r, e) in missing {
-        let (vi, en) = reference
-            .equipment(e)
-            .map(|e| (e.name_vi.clone(), e.name_en.clone()))
-            .unwrap_or_else(|| (format!("#{e}"), format!("#{e}")));
-        let mut c = Conflict::new(
-            Kind::EquipmentMissing,
-            Severity::Warning,
-            None,
-            format!("Phòng {} không có thiết bị: {vi}.", r.name),
-            format!("Room {} lacks: {en}.", r.name),
-        );
-        c.room = Some(Named {
-            id: r.id,
-            name: r.name.clone(),
-        });
-        out.push(c);
-    }
-}
-
-/// Closures, public holidays, weekends and office hours for one occurrence.
-fn calendar_conflicts(
-    cal: &Calendar,
-    slot: &DraftSlot,
-    kind: MeetingKind,
-    settings: &Settings,
-    room_name: &dyn Fn(i32) -> Named,
-    out: &mut Vec<Conflict>,
-) {
-    let first = slot.date();
-    let last = clock::office_date(slot.ends_at - Duration::seconds(1)).max(first);
-    for date in first.iter_days().take_while(|d| *d <= last) {
-        let mut closed = false;
-        for c in cal.closures_on(date, slot.room_id) {
-            closed = true;
-            let holiday = c.kind == ClosureKind::Holiday;
-            // A closed room cannot be used; without a room, a closed office is a warning.
-            let severity = if slot.room_id.is_some() {
-                Severity::Error
-            } else {
-                Severity::Warning
-            };
-            let (vi, en) = match c.room_id {
-                Some(r) => {
-                    let rn = room_name(r).name;
-                    (
-                        format!(
-                            "Phòng họp {rn} tạm dừng sử dụng ngày {}: {}.",
-                            dmy(date),
-                            c.reason
-                        ),
-                        format!("Room {rn} is closed on {}: {}.", dmy(date), c.reason),
-                    )
-                }
-                None => (
-                    format!("Ngày {} cơ quan nghỉ: {}.", dmy(date), c.reason),
-                    format!("The office is closed on {}: {}.", dmy(date), c.reason),
-                ),
-            };
-            let mut x = Conflict::new(
-                if holiday {
-                    Kind::Holiday
-                } else {
-                    Kind::Closure
-                },
-                severity,
-                Some(date),
-                vi,
-                en,
-            );
-            x.closure_id = Some(c.id);
-            x.room = c.room_id.map(room_name);
-            out.push(x);
-        }
-        if cal.is_make_up_day(date) {
-            continue;
-        }
-        if !closed {
-            if let Some(h) = cal.holiday(date) {
-                out.push(Conflict::new(
-                    Kind::Holiday,
-                    Severity::Warning,
-                    Some(date),
-                    format!("Ngày {} là ngày nghỉ lễ: {}.", dmy(date), h.name_vi),
-                    format!("{} is a public holiday: {}.", dmy(date), h.name_en),
-                ));
-                continue;
-            }
-        }
-        if kind != MeetingKind::CongTac && matches!(date.weekday(), Weekday::Sat | Weekday::Sun) {
-            out.push(Conflict::new(
-                Kind::OutsideHours,
-                Severity::Warning,
-                Some(date),
-                format!(
-                    "Ngày {} là {}, ngoài ngày làm việc.",
-                    dmy(date),
-                    crate::domain::weekly_schedule::weekday_vi(date.weekday())
-                ),
-                format!("{} is a {}, not a working day.", dmy(date), date.weekday()),
-            ));
-        }
-    }
-    // Field trips (đi công tác) occupy a leader beyond office hours: no office-hours warning.
-    if kind == MeetingKind::CongTac {
-        return;
-    }
-    let s = slot.starts_at.with_timezone(&OFFICE_TZ);
-    let e = slot.ends_at.with_timezone(&OFFICE_TZ);
-    if s.time() < settings.office_opens
-        || e.time() > settings.office_closes
-        || e.date_naive() != s.date_naive()
-    {
-        let (o, c) = (
-            settings.office_opens.format("%H:%M"),
-            settings.office_closes.format("%H:%M"),
-        );
-        out.push(Conflict::new(
-            Kind::OutsideHours,
-            Severity::Warning,
-            Some(first),
-            format!(
-                "Cuộc họp {}–{} ngoài giờ làm việc ({o}–{c}).",
-                local(slot.starts_at),
-                hm(slot.ends_at)
-            ),
-            format!(
-                "The meeting {}–{} is outside office hours ({o}–{c}).",
-                local(slot.starts_at),
-                hm(slot.ends_at)
-            ),
-        ));
-    }
 }
 
 /// Conflicts of a saved request, as the office sees it before deciding (documents included),
