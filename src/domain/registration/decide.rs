@@ -1,0 +1,355 @@
+//! Every workflow action on a request (submit, review, return, approve, reject, reschedule,
+//! cancel, withdraw): the step, its audit entry, the times an approver adjusts, and the collision
+//! that refuses an approval.
+
+use super::input::{Actor, DecisionInput};
+use super::queries::{collisions_among, Collision};
+use super::save::{get, stale};
+use super::validate::{check_span, must_exist, parse_time, text, MAX_TEXT};
+use crate::db::Db;
+use crate::domain::clock;
+use crate::domain::meetings::{self, record_event};
+use crate::domain::workflow::{self, Action};
+use crate::{Error, Result};
+use entity::*;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use serde::Serialize;
+
+/// The outcome of a decision: the meeting as it now is, and the pending requests it collides with.
+#[derive(Debug, Serialize)]
+pub struct Decision {
+    pub meeting: meeting::Model,
+    pub collisions: Vec<Collision>,
+}
+
+/// Applies one transition of the state machine, with its audit entry, in one transaction.
+pub async fn decide(
+    db: &Db,
+    actor: &Actor,
+    id: i32,
+    action: Action,
+    input: DecisionInput,
+) -> Result<Decision> {
+    let current = get(db, actor, id).await?;
+    let target = workflow::next_status(current.status, action)?;
+    let reason = text("reason", input.reason, MAX_TEXT)?;
+    if action.needs_reason() && reason.is_none() {
+        return Err(Error::validation(
+            "reason",
+            "Hãy nêu lý do.",
+            "A reason is required.",
+        ));
+    }
+    // An agency may withdraw its request at any time before the meeting starts.
+    if action == Action::Withdraw && current.starts_at <= clock::now() {
+        return Err(Error::conflict(
+            "already_started",
+            "Cuộc họp đã bắt đầu, không thể rút đăng ký.",
+            "The meeting has already started; it can no longer be withdrawn.",
+        ));
+    }
+    let room_id = match input.room_id {
+        Some(r) => {
+            let room = must_exist::<_, room::Entity>(&db.conn, "room_id", r).await?;
+            if !room.bookable {
+                return Err(Error::validation(
+                    "room_id",
+                    format!("Phòng «{}» không nhận đăng ký.", room.name),
+                    format!("Room {:?} cannot be booked.", room.name),
+                ));
+            }
+            Some(r)
+        }
+        None => current.room_id,
+    };
+    if action == Action::Approve && room_id.is_none() && current.location.is_none() {
+        return Err(Error::validation(
+            "room_id",
+            "Hãy chọn phòng họp (hoặc đơn vị ghi địa điểm bên ngoài) trước khi duyệt.",
+            "Assign a room (or the request must name an outside place) before approving.",
+        ));
+    }
+    let tz = meetings::zone_of(&current);
+    let (starts_at, ends_at) = if action == Action::Reschedule {
+        let s = input
+            .starts_at
+            .as_deref()
+            .map(|v| parse_time("starts_at", v, tz))
+            .transpose()?;
+        let e = input
+            .ends_at
+            .as_deref()
+            .map(|v| parse_time("ends_at", v, tz))
+            .transpose()?;
+        if s.is_none() && e.is_none() && input.room_id.is_none() {
+            return Err(Error::validation(
+                "starts_at",
+                "Hãy nêu giờ mới hoặc phòng mới.",
+                "Give a new time or a new room.",
+            ));
+        }
+        let s = s.unwrap_or(current.starts_at);
+        let e = e.unwrap_or(s + (current.ends_at - current.starts_at));
+        check_span(s, e)?;
+        (s, e)
+    } else {
+        (current.starts_at, current.ends_at)
+    };
+
+    let now = clock::now();
+    let bump = matches!(
+        action,
+        Action::Approve | Action::Reschedule | Action::Cancel | Action::Withdraw | Action::Reject
+    );
+    let actor_id = actor.account_id;
+    let attempt = || async {
+        let reason = reason.clone();
+        let txn = db.begin_write().await?;
+        // Compare-and-set on the status: of two concurrent decisions on one request, one applies.
+        let mut update = meeting::Entity::update_many()
+            .col_expr(meeting::Column::Status, Expr::value(target.code()))
+            .col_expr(meeting::Column::RoomId, Expr::value(room_id))
+            .col_expr(meeting::Column::StartsAt, Expr::value(starts_at))
+            .col_expr(meeting::Column::EndsAt, Expr::value(ends_at))
+            .col_expr(
+                meeting::Column::Version,
+                Expr::col(meeting::Column::Version).add(1),
+            )
+            .col_expr(meeting::Column::UpdatedAt, Expr::value(now));
+        if bump {
+            update = update.col_expr(
+                meeting::Column::Sequence,
+                Expr::col(meeting::Column::Sequence).add(1),
+            );
+        }
+        if matches!(action, Action::Approve | Action::Reject) {
+            update = update.col_expr(meeting::Column::DecidedAt, Expr::value(now));
+        }
+        if action == Action::Submit {
+            update = update.col_expr(meeting::Column::SubmittedAt, Expr::value(now));
+        }
+        if reason.is_some() {
+            update = update.col_expr(meeting::Column::DecisionNote, Expr::value(reason.clone()));
+        }
+        // RETURNING: the row as updated, without reading it again.
+        let updated = update
+            .filter(meeting::Column::Id.eq(id))
+            .filter(meeting::Column::Status.eq(current.status))
+            .exec_with_returning(&txn)
+            .await?;
+        let Some(saved) = updated.into_iter().next() else {
+            let now_status = meeting::Entity::find_by_id(id)
+                .one(&txn)
+                .await?
+                .map(|m| m.status)
+                .unwrap_or(current.status);
+            return Err(workflow::next_status(now_status, action)
+                .err()
+                .unwrap_or_else(|| stale(current.version, current.version + 1)));
+        };
+        // The rows are read once: what they were (for the adjustments) and, from what the sync
+        // wrote, what they are (for the adjustments and the collisions).
+        let existing = meetings::occurrences_of(&txn, id).await?;
+        let before: Vec<_> = existing.iter().map(|o| (o.starts_at, o.status)).collect();
+        let after = match meetings::sync_occurrences_from(&txn, &saved, bump, existing).await {
+            Ok(rows) => rows,
+            Err(Error::Conflict { code, msg })
+                if code == "room_overlap" || code == "chair_overlap" =>
+            {
+                txn.rollback().await?;
+                return Err(name_the_collision(db, &saved, code, msg).await);
+            }
+            Err(e) => return Err(e),
+        };
+        record_event(
+            &txn,
+            id,
+            Some(actor_id),
+            action.code(),
+            Some(current.status),
+            Some(target),
+            reason.clone(),
+        )
+        .await?;
+        if current.status == MeetingStatus::Approved || target == MeetingStatus::Approved {
+            let mut touched = before;
+            touched.extend(after.iter().map(|o| (o.starts_at, o.status)));
+            let note = format!(
+                "{} cuộc họp #{} «{}»",
+                action.label_vi(),
+                saved.id,
+                saved.title
+            );
+            crate::domain::publication::record_adjustments(&txn, actor_id, &touched, &note).await?;
+        }
+        let collisions = if target == MeetingStatus::Approved {
+            let found = collisions_among(
+                &txn,
+                &saved,
+                &after,
+                &[MeetingStatus::Pending, MeetingStatus::Reviewed],
+            )
+            .await?;
+            for c in &found {
+                record_event(
+                    &txn,
+                    c.meeting_id,
+                    Some(actor_id),
+                    "conflict_flagged",
+                    Some(c.status),
+                    Some(c.status),
+                    Some(format!(
+                        "Trùng {} với cuộc họp đã duyệt #{} «{}»",
+                        if c.on == "room" {
+                            "phòng họp"
+                        } else {
+                            "người chủ trì"
+                        },
+                        saved.id,
+                        saved.title
+                    )),
+                )
+                .await?;
+            }
+            found
+        } else {
+            vec![]
+        };
+        txn.commit().await?;
+        Ok(Decision {
+            meeting: saved,
+            collisions,
+        })
+    };
+    db.write(attempt).await
+}
+
+/// After the database refused a booking: find the approved meetings it collides with, and on
+/// which days, and say so.
+pub(crate) async fn name_the_collision(
+    db: &Db,
+    m: &meeting::Model,
+    code: &'static str,
+    msg: crate::error::Msg,
+) -> Error {
+    let found = match planned_occurrences(&db.conn, m).await {
+        Ok(rows) => collisions_among(&db.conn, m, &rows, &[MeetingStatus::Approved])
+            .await
+            .unwrap_or_default(),
+        Err(_) => vec![],
+    };
+    collision_error(&found, code, msg)
+}
+
+/// The rows `m`'s occurrences would have had if the refused write had gone through (the
+/// transaction was rolled back): its slots with its room and chair, the rows changed on their
+/// own as they are, as [`meetings::sync_occurrences_from`] writes them.
+async fn planned_occurrences<C: ConnectionTrait>(
+    db: &C,
+    m: &meeting::Model,
+) -> Result<Vec<occurrence::Model>> {
+    let tz = meetings::zone_of(m);
+    let existing = meetings::occurrences_of(db, m.id).await?;
+    let slots = crate::domain::recurrence::expand(
+        tz,
+        m.starts_at,
+        m.ends_at - m.starts_at,
+        m.rrule.as_deref(),
+        &meetings::exdates_of(m),
+    )?;
+    let now = clock::now();
+    Ok(slots
+        .into_iter()
+        .map(|slot| {
+            let own = existing
+                .iter()
+                .find(|o| o.recurrence_id.with_timezone(&tz).date_naive() == slot.original_date);
+            match own {
+                Some(o) if o.is_override => o.clone(),
+                _ => occurrence::Model {
+                    id: own.map_or(0, |o| o.id),
+                    meeting_id: m.id,
+                    recurrence_id: slot.starts_at,
+                    starts_at: slot.starts_at,
+                    ends_at: slot.ends_at,
+                    room_id: m.room_id,
+                    chair_id: m.chair_id,
+                    status: m.status,
+                    is_override: false,
+                    sequence: m.sequence,
+                    updated_at: now,
+                },
+            }
+        })
+        .collect())
+}
+
+/// Most days a refusal's message lists for one meeting (the JSON `dates` has them all).
+const NAMED_DAYS: usize = 10;
+
+/// The 409 for a refused booking, naming the approved meetings it collides with and the days
+/// when known (a series' refusal names the occurrences at fault).
+pub(crate) fn collision_error(
+    found: &[Collision],
+    code: &'static str,
+    msg: crate::error::Msg,
+) -> Error {
+    let on = if code == "room_overlap" {
+        "room"
+    } else {
+        "chair"
+    };
+    let mut named: Vec<&Collision> = found.iter().filter(|c| c.on == on).collect();
+    if named.is_empty() {
+        named.extend(found.first());
+    }
+    if named.is_empty() {
+        return Error::Conflict { code, msg };
+    }
+    let (mut vi, mut en) = (msg.vi, msg.en);
+    let mut dates = Vec::new();
+    for c in named {
+        let days: Vec<String> = c
+            .dates
+            .iter()
+            .take(NAMED_DAYS)
+            .map(|d| d.format("%d/%m/%Y").to_string())
+            .collect();
+        let days = days.join(", ");
+        let line = |more: &str| {
+            crate::error::Msg::t(
+                "collision.with",
+                &[
+                    ("id", &c.meeting_id.to_string()),
+                    ("title", &c.title),
+                    ("dates", &format!("{days}{more}")),
+                ],
+            )
+        };
+        let (line_vi, line_en) = match c.dates.len().checked_sub(NAMED_DAYS + 1) {
+            Some(rest) => {
+                let more =
+                    crate::error::Msg::t("collision.more_days", &[("n", &(rest + 1).to_string())]);
+                (
+                    line(&format!(" {}", more.vi)).vi,
+                    line(&format!(" {}", more.en)).en,
+                )
+            }
+            None => {
+                let l = line("");
+                (l.vi, l.en)
+            }
+        };
+        vi = format!("{vi} {line_vi}");
+        en = format!("{en} {line_en}");
+        dates.extend(c.dates.iter().copied());
+    }
+    dates.sort();
+    dates.dedup();
+    Error::Collision {
+        code,
+        msg: crate::error::Msg::new(vi, en),
+        dates,
+    }
+}

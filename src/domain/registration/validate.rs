@@ -1,0 +1,342 @@
+//! Checking a request as filled in: lengths, times in the office's zone, the span, the repeat
+//! rule, attendees and equipment that exist. The result is a [`NewMeeting`] ready to save.
+
+use super::input::{Actor, MeetingInput};
+use crate::domain::clock;
+use crate::domain::meetings::{Invitee, NewAttendee, NewMeeting};
+use crate::{Error, Result};
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use chrono_tz::Tz;
+use entity::*;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+
+pub const MAX_TITLE: usize = 500;
+
+pub const MAX_TEXT: usize = 10_000;
+
+pub const MIN_MINUTES: i64 = 5;
+
+/// Longest single occurrence: a field trip may last several days, nothing longer than a week.
+pub const MAX_DAYS: i64 = 7;
+
+pub(super) fn text(field: &str, value: Option<String>, max: usize) -> Result<Option<String>> {
+    let Some(v) = value
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+    else {
+        return Ok(None);
+    };
+    if v.chars().count() > max {
+        return Err(Error::validation(
+            field,
+            format!("Nội dung quá dài (tối đa {max} ký tự)."),
+            format!("Too long (at most {max} characters)."),
+        ));
+    }
+    if v.chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        return Err(Error::validation(
+            field,
+            "Có ký tự điều khiển không hợp lệ.",
+            "Contains invalid control characters.",
+        ));
+    }
+    Ok(Some(v))
+}
+
+pub fn parse_zone(field: &str, name: Option<&str>) -> Result<Tz> {
+    match name.map(str::trim).filter(|n| !n.is_empty()) {
+        None => Ok(clock::OFFICE_TZ),
+        Some(n) => n.parse::<Tz>().map_err(|_| {
+            Error::validation(
+                field,
+                format!("Múi giờ «{n}» không tồn tại."),
+                format!("Unknown time zone {n:?}."),
+            )
+        }),
+    }
+}
+
+/// "2026-12-07T08:00" (local in `tz`) or RFC 3339 with offset.
+pub fn parse_time(field: &str, value: &str, tz: Tz) -> Result<DateTime<Utc>> {
+    let v = value.trim();
+    let bad = || {
+        Error::validation(
+            field,
+            format!("Thời gian «{v}» không hợp lệ (dạng 2026-12-07T08:00)."),
+            format!("Invalid time {v:?} (expected 2026-12-07T08:00)."),
+        )
+    };
+    let t = if let Ok(t) = DateTime::parse_from_rfc3339(v) {
+        t.with_timezone(&Utc)
+    } else {
+        let local = NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M")
+            .or_else(|_| NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M:%S"))
+            .or_else(|_| NaiveDateTime::parse_from_str(v, "%Y-%m-%d %H:%M"))
+            .map_err(|_| bad())?;
+        clock::local_to_utc(tz, local).ok_or_else(|| {
+            Error::validation(
+                field,
+                format!(
+                    "Giờ «{v}» không tồn tại ở múi giờ {} (chuyển giờ mùa hè).",
+                    tz.name()
+                ),
+                format!("{v} does not exist in {} (daylight-saving gap).", tz.name()),
+            )
+        })?
+    };
+    use chrono::Datelike;
+    if !(2000..=2100).contains(&t.year()) {
+        return Err(Error::validation(
+            field,
+            "Năm phải trong khoảng 2000–2100.",
+            "The year must be between 2000 and 2100.",
+        ));
+    }
+    Ok(clock::whole_seconds(t))
+}
+
+pub(crate) fn check_span(starts_at: DateTime<Utc>, ends_at: DateTime<Utc>) -> Result<()> {
+    if ends_at <= starts_at {
+        return Err(Error::validation(
+            "ends_at",
+            "Giờ kết thúc phải sau giờ bắt đầu.",
+            "The end must be after the start.",
+        ));
+    }
+    if ends_at - starts_at < Duration::minutes(MIN_MINUTES) {
+        return Err(Error::validation(
+            "ends_at",
+            format!("Cuộc họp phải dài ít nhất {MIN_MINUTES} phút."),
+            format!("A meeting lasts at least {MIN_MINUTES} minutes."),
+        ));
+    }
+    if ends_at - starts_at > Duration::days(MAX_DAYS) {
+        return Err(Error::validation(
+            "ends_at",
+            format!("Một lần họp không dài quá {MAX_DAYS} ngày."),
+            format!("One occurrence may not last more than {MAX_DAYS} days."),
+        ));
+    }
+    Ok(())
+}
+
+pub(crate) async fn must_exist<C: ConnectionTrait, E: EntityTrait>(
+    db: &C,
+    field: &str,
+    id: i32,
+) -> Result<E::Model>
+where
+    <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<i32>,
+{
+    E::find_by_id(id).one(db).await?.ok_or_else(|| {
+        Error::validation(
+            field,
+            format!("Không tồn tại mục có mã {id}."),
+            format!("No such record: {id}."),
+        )
+    })
+}
+
+/// The ids of equipment codes (projector, video_conference, …), without repeats; an unknown
+/// code is refused naming its place (`equipment[1]`).
+pub async fn equipment_by_code<C: ConnectionTrait>(db: &C, codes: &[String]) -> Result<Vec<i32>> {
+    let mut ids = Vec::new();
+    for (i, code) in codes.iter().enumerate() {
+        let e = equipment::Entity::find()
+            .filter(equipment::Column::Code.eq(code.as_str()))
+            .one(db)
+            .await?
+            .ok_or_else(|| {
+                Error::validation(
+                    &format!("equipment[{i}]"),
+                    format!("Không có thiết bị «{code}»."),
+                    format!("Unknown equipment {code:?}."),
+                )
+            })?;
+        if !ids.contains(&e.id) {
+            ids.push(e.id);
+        }
+    }
+    Ok(ids)
+}
+
+/// Checks the input against the office's rules and the reference data.
+pub async fn validate<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    input: MeetingInput,
+) -> Result<NewMeeting> {
+    let title = text("title", Some(input.title), MAX_TITLE)?.ok_or_else(|| {
+        Error::validation(
+            "title",
+            "Hãy nhập nội dung cuộc họp.",
+            "The title is required.",
+        )
+    })?;
+    let tz = parse_zone("time_zone", input.time_zone.as_deref())?;
+    let starts_at = parse_time("starts_at", &input.starts_at, tz)?;
+    let ends_at = parse_time("ends_at", &input.ends_at, tz)?;
+    check_span(starts_at, ends_at)?;
+
+    let requesting_agency_id = match (actor.office, actor.agency_id, input.requesting_agency_id) {
+        (true, _, Some(a)) => a,
+        (true, Some(own), None) => own,
+        (true, None, None) => {
+            return Err(Error::validation(
+                "requesting_agency_id",
+                "Hãy chọn đơn vị đăng ký.",
+                "Choose the requesting agency.",
+            ))
+        }
+        (false, Some(own), Some(a)) if a != own => {
+            return Err(Error::validation(
+                "requesting_agency_id",
+                "Chỉ được đăng ký cho đơn vị của mình.",
+                "You may only register for your own agency.",
+            ))
+        }
+        (false, Some(own), _) => own,
+        (false, None, _) => {
+            return Err(Error::validation(
+                "requesting_agency_id",
+                "Tài khoản chưa gắn với đơn vị nào.",
+                "Your account has no agency.",
+            ))
+        }
+    };
+    // The actor's own agency exists (the account's foreign key says so): no statement for it.
+    if actor.agency_id != Some(requesting_agency_id) {
+        must_exist::<_, agency::Entity>(db, "requesting_agency_id", requesting_agency_id).await?;
+    }
+    if let Some(id) = input.chair_id {
+        let p = must_exist::<_, person::Entity>(db, "chair_id", id).await?;
+        if !p.is_leader || !p.active {
+            return Err(Error::validation(
+                "chair_id",
+                "Người chủ trì phải là lãnh đạo đang công tác.",
+                "The chair must be an active leader.",
+            ));
+        }
+    }
+    if let Some(id) = input.room_id {
+        let r = must_exist::<_, room::Entity>(db, "room_id", id).await?;
+        if !r.bookable {
+            return Err(Error::validation(
+                "room_id",
+                format!("Phòng «{}» không nhận đăng ký.", r.name),
+                format!("Room {:?} cannot be booked.", r.name),
+            ));
+        }
+    }
+    let location = text("location", input.location, MAX_TITLE)?;
+    if let Some(id) = input.preparing_agency_id {
+        must_exist::<_, agency::Entity>(db, "preparing_agency_id", id).await?;
+    }
+    if let Some(n) = input.expected_attendance {
+        if !(1..=5000).contains(&n) {
+            return Err(Error::validation(
+                "expected_attendance",
+                "Số người dự phải từ 1 đến 5000.",
+                "Expected attendance must be between 1 and 5000.",
+            ));
+        }
+    }
+    let online_link = text("online_link", input.online_link, 1000)?;
+    if let Some(link) = &online_link {
+        if !(link.starts_with("https://") || link.starts_with("http://")) {
+            return Err(Error::validation(
+                "online_link",
+                "Đường dẫn họp trực tuyến phải bắt đầu bằng https://.",
+                "The online link must start with https://.",
+            ));
+        }
+    }
+    let mut attendees = Vec::new();
+    for (i, a) in input.attendees.into_iter().enumerate() {
+        let who = match (a.person_id, a.agency_id) {
+            (Some(p), None) => {
+                must_exist::<_, person::Entity>(db, &format!("attendees[{i}].person_id"), p)
+                    .await?;
+                Invitee::Person(p)
+            }
+            (None, Some(g)) => {
+                must_exist::<_, agency::Entity>(db, &format!("attendees[{i}].agency_id"), g)
+                    .await?;
+                Invitee::Agency(g)
+            }
+            _ => {
+                return Err(Error::validation(
+                    &format!("attendees[{i}]"),
+                    "Mỗi thành phần là một người (person_id) hoặc một đơn vị (agency_id).",
+                    "Each attendee is a person (person_id) or an agency (agency_id).",
+                ))
+            }
+        };
+        let duplicate = attendees
+            .iter()
+            .any(|x: &NewAttendee| match (&x.who, &who) {
+                (Invitee::Person(a), Invitee::Person(b))
+                | (Invitee::Agency(a), Invitee::Agency(b)) => a == b,
+                _ => false,
+            });
+        if !duplicate {
+            attendees.push(NewAttendee { who, role: a.role });
+        }
+    }
+    if let Some(c) = input.chair_id {
+        let listed = attendees
+            .iter()
+            .any(|a| matches!(a.who, Invitee::Person(p) if p == c));
+        if !listed {
+            attendees.push(NewAttendee {
+                who: Invitee::Person(c),
+                role: AttendeeRole::Chair,
+            });
+        }
+    }
+    let equipment_ids = equipment_by_code(db, &input.equipment).await?;
+    let rrule = text("rrule", input.rrule, 500)?;
+    // Expands once here so a bad rule is refused before anything is written.
+    crate::domain::recurrence::expand(
+        tz,
+        starts_at,
+        ends_at - starts_at,
+        rrule.as_deref(),
+        &input.exdates,
+    )?;
+
+    Ok(NewMeeting {
+        uid: None,
+        title,
+        agenda: text("agenda", input.agenda, MAX_TEXT)?,
+        requesting_agency_id,
+        created_by: actor.account_id,
+        kind: input.kind.unwrap_or(MeetingKind::Hop),
+        chair_id: input.chair_id,
+        room_id: input.room_id,
+        location,
+        starts_at,
+        ends_at,
+        time_zone: tz.name().to_string(),
+        status: if input.submit {
+            MeetingStatus::Pending
+        } else {
+            MeetingStatus::Draft
+        },
+        visibility: input.visibility.unwrap_or(Visibility::Internal),
+        online_link,
+        expected_attendance: input.expected_attendance,
+        preparation: text("preparation", input.preparation, MAX_TEXT)?,
+        needs_interpreter: input.needs_interpreter,
+        // The registering agency usually prepares its meeting ("Sở … chuẩn bị nội dung").
+        preparing_agency_id: input.preparing_agency_id.or(Some(requesting_agency_id)),
+        follower_id: None,
+        note: text("note", input.note, MAX_TITLE)?,
+        attendees,
+        equipment_ids,
+        rrule,
+        exdates: input.exdates,
+    })
+}
