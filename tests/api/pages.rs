@@ -422,9 +422,17 @@ fn every_text_the_pages_use_exists_in_both_languages() {
             used.push(part.split('"').next().unwrap().to_string());
         }
     }
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/web");
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+    let mut files = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/web")];
+    let mut sources = Vec::new();
+    while let Some(path) = files.pop() {
+        if path.is_dir() {
+            files.extend(std::fs::read_dir(path).unwrap().map(|e| e.unwrap().path()));
+        } else {
+            sources.push(path);
+        }
+    }
+    for source in sources {
+        let text = std::fs::read_to_string(source).unwrap();
         for part in text.split('"').skip(1).step_by(2) {
             let prefix = part.split('.').next().unwrap_or("");
             let known = [
