@@ -13,6 +13,7 @@ mod calendars;
 mod cli;
 mod conflicts;
 mod dashboard;
+mod dates;
 mod document_pages;
 mod documents;
 mod english;

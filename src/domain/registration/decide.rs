@@ -34,7 +34,10 @@ pub async fn decide(
     let current = get(db, actor, id).await?;
     let target = workflow::next_status(current.status, action)?;
     let reason = text("reason", input.reason, MAX_TEXT)?;
-    if action.needs_reason() && reason.is_none() {
+    // Withdrawing an approved meeting undoes what the office announced: it says why, like the
+    // office's own decisions against a request.
+    let undoes_approval = action == Action::Withdraw && current.status == MeetingStatus::Approved;
+    if (action.needs_reason() || undoes_approval) && reason.is_none() {
         return Err(Error::validation(
             "reason",
             "Hãy nêu lý do.",

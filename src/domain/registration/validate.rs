@@ -179,6 +179,13 @@ pub async fn validate<C: ConnectionTrait>(
     let starts_at = parse_time("starts_at", &input.starts_at, tz)?;
     let ends_at = parse_time("ends_at", &input.ends_at, tz)?;
     check_span(starts_at, ends_at)?;
+    // An agency registers meetings to come; the office alone records one already held.
+    if !actor.office && starts_at < clock::now() {
+        return Err(Error::invalid(
+            "starts_at",
+            "msg.registration.a_meeting_cannot_start_in_the_past",
+        ));
+    }
 
     let requesting_agency_id = match (actor.office, actor.agency_id, input.requesting_agency_id) {
         (true, _, Some(a)) => a,

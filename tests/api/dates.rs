@@ -1,0 +1,85 @@
+//! Dates and reasons: an agency registers meetings to come, and withdrawing an approved
+//! meeting says why.
+
+use crate::helpers::*;
+use rocket::http::{Method, Status};
+use serde_json::{json, Value};
+
+fn at(o: &Office, starts: chrono::DateTime<chrono::Utc>) -> Value {
+    let local = |t: chrono::DateTime<chrono::Utc>| {
+        t.with_timezone(&lichhop::domain::clock::OFFICE_TZ)
+            .format("%Y-%m-%dT%H:%M")
+            .to_string()
+    };
+    json!({
+        "title": "Họp rà soát tiến độ giải ngân",
+        "kind": "hop",
+        "chair_id": o.leaders[1],
+        "room_id": o.rooms[3],
+        "starts_at": local(starts),
+        "ends_at": local(starts + chrono::Duration::hours(1)),
+        "visibility": "public",
+        "expected_attendance": 10,
+        "attendees": [{"agency_id": o.agency_b, "role": "required"}],
+    })
+}
+
+#[rocket::async_test]
+async fn an_agency_cannot_register_a_meeting_that_starts_in_the_past_but_the_office_can() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    let yesterday = lichhop::domain::clock::now() - chrono::Duration::days(1);
+    let field = app
+        .refused_field(
+            Method::Post,
+            "/api/v1/meetings",
+            Some(&o.clerk_a.token),
+            &at(&o, yesterday),
+        )
+        .await;
+    assert_eq!(field, "starts_at");
+    let mut body = at(&o, yesterday);
+    body["requesting_agency_id"] = json!(o.agency_a);
+    let (s, _, m) = app
+        .call(
+            Method::Post,
+            "/api/v1/meetings",
+            Some(&o.staff),
+            Some(&body),
+            &[],
+        )
+        .await;
+    assert_eq!(s, Status::Created, "the office records a meeting held: {m}");
+}
+
+#[rocket::async_test]
+async fn withdrawing_an_approved_meeting_needs_a_reason() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    let soon = lichhop::domain::clock::now() + chrono::Duration::days(30);
+    let id = app.approved(&o, &o.clerk_a, &at(&o, soon)).await;
+    let (s, v) = app.act(&o.clerk_a, id, "withdraw", json!({})).await;
+    assert_eq!(
+        (s, v["field"].as_str()),
+        (Status::UnprocessableEntity, Some("reason")),
+        "{v}"
+    );
+    let (s, v) = app
+        .act(
+            &o.clerk_a,
+            id,
+            "withdraw",
+            json!({"reason": "Lãnh đạo bận việc đột xuất"}),
+        )
+        .await;
+    assert_eq!(s, Status::Ok, "{v}");
+    assert_eq!(v["meeting"]["status"], "withdrawn");
+    assert_eq!(v["meeting"]["decision_note"], "Lãnh đạo bận việc đột xuất");
+
+    // A request not yet approved is withdrawn without one, as before.
+    let pending = app
+        .submitted(&o.clerk_a, at(&o, soon + chrono::Duration::days(1)))
+        .await;
+    let (s, v) = app.act(&o.clerk_a, pending, "withdraw", json!({})).await;
+    assert_eq!(s, Status::Ok, "{v}");
+}
