@@ -38,11 +38,7 @@ pub async fn decide(
     // office's own decisions against a request.
     let undoes_approval = action == Action::Withdraw && current.status == MeetingStatus::Approved;
     if (action.needs_reason() || undoes_approval) && reason.is_none() {
-        return Err(Error::validation(
-            "reason",
-            "Hãy nêu lý do.",
-            "A reason is required.",
-        ));
+        return Err(Error::invalid("reason", "msg.decide.a_reason_is_required"));
     }
     // An agency may withdraw its request at any time before the meeting starts.
     if action == Action::Withdraw && current.starts_at <= clock::now() {
@@ -67,10 +63,9 @@ pub async fn decide(
         None => current.room_id,
     };
     if action == Action::Approve && room_id.is_none() && current.location.is_none() {
-        return Err(Error::validation(
+        return Err(Error::invalid(
             "room_id",
-            "Hãy chọn phòng họp (hoặc đơn vị ghi địa điểm bên ngoài) trước khi duyệt.",
-            "Assign a room (or the request must name an outside place) before approving.",
+            "msg.decide.assign_a_room_or_the_request",
         ));
     }
     let tz = meetings::zone_of(&current);
@@ -86,10 +81,9 @@ pub async fn decide(
             .map(|v| parse_time("ends_at", v, tz))
             .transpose()?;
         if s.is_none() && e.is_none() && input.room_id.is_none() {
-            return Err(Error::validation(
+            return Err(Error::invalid(
                 "starts_at",
-                "Hãy nêu giờ mới hoặc phòng mới.",
-                "Give a new time or a new room.",
+                "msg.decide.give_a_new_time_or_a",
             ));
         }
         let s = s.unwrap_or(current.starts_at);

@@ -113,17 +113,15 @@ pub async fn occurrences_between(
     f: &MeetingFilter,
 ) -> Result<Vec<occurrence::Model>> {
     let (Some(from), Some(to)) = (f.from, f.to) else {
-        return Err(Error::validation(
+        return Err(Error::invalid(
             "from",
-            "Hãy nêu khoảng thời gian (from, to).",
-            "Give the period (from, to).",
+            "msg.queries.give_the_period_from_to",
         ));
     };
     if to - from > Duration::days(366) {
-        return Err(Error::validation(
+        return Err(Error::invalid(
             "to",
-            "Khoảng thời gian tối đa là một năm.",
-            "The period is at most one year.",
+            "msg.queries.the_period_is_at_most_one",
         ));
     }
     let mut q = occurrence::Entity::find()

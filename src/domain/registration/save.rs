@@ -46,9 +46,9 @@ pub async fn update(
     let current = get(db, actor, id).await?;
     // The version being edited (If-Match), so that a concurrent change is never overwritten.
     let expected_version = expected_version.ok_or_else(|| {
-        Error::PreconditionRequired(crate::error::Msg::new(
-            "Thiếu tiêu đề If-Match (phiên bản bạn đang sửa, lấy từ ETag).",
-            "If-Match is required (the version you edit, from the ETag).",
+        Error::PreconditionRequired(crate::error::Msg::t(
+            "msg.save.if_match_is_required_the_version",
+            &[],
         ))
     })?;
     must_be_editable(&current)?;
@@ -171,9 +171,12 @@ pub fn must_be_editable(m: &meeting::Model) -> Result<()> {
 }
 
 pub(super) fn stale(expected: i32, current: i32) -> Error {
-    Error::PreconditionFailed(crate::error::Msg::new(
-        format!("Đăng ký đã được người khác sửa (phiên bản {current}, bạn sửa từ phiên bản {expected}); hãy tải lại."),
-        format!("The request was changed meanwhile (version {current}, yours was {expected}); reload it."),
+    Error::PreconditionFailed(crate::error::Msg::t(
+        "msg.save.the_request_was_changed_meanwhile_version",
+        &[
+            ("current", &current.to_string()),
+            ("expected", &expected.to_string()),
+        ],
     ))
 }
 

@@ -27,19 +27,20 @@ pub(super) fn text(field: &str, value: Option<String>, max: usize) -> Result<Opt
         return Ok(None);
     };
     if v.chars().count() > max {
-        return Err(Error::validation(
-            field,
-            format!("Nội dung quá dài (tối đa {max} ký tự)."),
-            format!("Too long (at most {max} characters)."),
-        ));
+        return Err(Error::Validation {
+            field: field.to_string(),
+            msg: crate::error::Msg::t(
+                "msg.validate.too_long_at_most_max_characters",
+                &[("max", &max.to_string())],
+            ),
+        });
     }
     if v.chars()
         .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
     {
-        return Err(Error::validation(
+        return Err(Error::invalid(
             field,
-            "Có ký tự điều khiển không hợp lệ.",
-            "Contains invalid control characters.",
+            "msg.validate.contains_invalid_control_characters",
         ));
     }
     Ok(Some(v))
@@ -88,10 +89,9 @@ pub fn parse_time(field: &str, value: &str, tz: Tz) -> Result<DateTime<Utc>> {
     };
     use chrono::Datelike;
     if !(2000..=2100).contains(&t.year()) {
-        return Err(Error::validation(
+        return Err(Error::invalid(
             field,
-            "Năm phải trong khoảng 2000–2100.",
-            "The year must be between 2000 and 2100.",
+            "msg.validate.the_year_must_be_between_2000",
         ));
     }
     Ok(clock::whole_seconds(t))
@@ -99,10 +99,9 @@ pub fn parse_time(field: &str, value: &str, tz: Tz) -> Result<DateTime<Utc>> {
 
 pub(crate) fn check_span(starts_at: DateTime<Utc>, ends_at: DateTime<Utc>) -> Result<()> {
     if ends_at <= starts_at {
-        return Err(Error::validation(
+        return Err(Error::invalid(
             "ends_at",
-            "Giờ kết thúc phải sau giờ bắt đầu.",
-            "The end must be after the start.",
+            "msg.validate.the_end_must_be_after_the",
         ));
     }
     if ends_at - starts_at < Duration::minutes(MIN_MINUTES) {
@@ -130,13 +129,13 @@ pub(crate) async fn must_exist<C: ConnectionTrait, E: EntityTrait>(
 where
     <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<i32>,
 {
-    E::find_by_id(id).one(db).await?.ok_or_else(|| {
-        Error::validation(
-            field,
-            format!("Không tồn tại mục có mã {id}."),
-            format!("No such record: {id}."),
-        )
-    })
+    E::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::Validation {
+            field: field.to_string(),
+            msg: crate::error::Msg::t("msg.validate.no_such_record_id", &[("id", &id.to_string())]),
+        })
 }
 
 /// The ids of equipment codes (projector, video_conference, …), without repeats; an unknown
@@ -168,13 +167,8 @@ pub async fn validate<C: ConnectionTrait>(
     actor: &Actor,
     input: MeetingInput,
 ) -> Result<NewMeeting> {
-    let title = text("title", Some(input.title), MAX_TITLE)?.ok_or_else(|| {
-        Error::validation(
-            "title",
-            "Hãy nhập nội dung cuộc họp.",
-            "The title is required.",
-        )
-    })?;
+    let title = text("title", Some(input.title), MAX_TITLE)?
+        .ok_or_else(|| Error::invalid("title", "msg.validate.the_title_is_required"))?;
     let tz = parse_zone("time_zone", input.time_zone.as_deref())?;
     let starts_at = parse_time("starts_at", &input.starts_at, tz)?;
     let ends_at = parse_time("ends_at", &input.ends_at, tz)?;
@@ -191,25 +185,22 @@ pub async fn validate<C: ConnectionTrait>(
         (true, _, Some(a)) => a,
         (true, Some(own), None) => own,
         (true, None, None) => {
-            return Err(Error::validation(
+            return Err(Error::invalid(
                 "requesting_agency_id",
-                "Hãy chọn đơn vị đăng ký.",
-                "Choose the requesting agency.",
+                "msg.validate.choose_the_requesting_agency",
             ))
         }
         (false, Some(own), Some(a)) if a != own => {
-            return Err(Error::validation(
+            return Err(Error::invalid(
                 "requesting_agency_id",
-                "Chỉ được đăng ký cho đơn vị của mình.",
-                "You may only register for your own agency.",
+                "msg.validate.you_may_only_register_for_your",
             ))
         }
         (false, Some(own), _) => own,
         (false, None, _) => {
-            return Err(Error::validation(
+            return Err(Error::invalid(
                 "requesting_agency_id",
-                "Tài khoản chưa gắn với đơn vị nào.",
-                "Your account has no agency.",
+                "msg.validate.your_account_has_no_agency",
             ))
         }
     };
@@ -220,10 +211,9 @@ pub async fn validate<C: ConnectionTrait>(
     if let Some(id) = input.chair_id {
         let p = must_exist::<_, person::Entity>(db, "chair_id", id).await?;
         if !p.is_leader || !p.active {
-            return Err(Error::validation(
+            return Err(Error::invalid(
                 "chair_id",
-                "Người chủ trì phải là lãnh đạo đang công tác.",
-                "The chair must be an active leader.",
+                "msg.validate.the_chair_must_be_an_active",
             ));
         }
     }
@@ -243,20 +233,18 @@ pub async fn validate<C: ConnectionTrait>(
     }
     if let Some(n) = input.expected_attendance {
         if !(1..=5000).contains(&n) {
-            return Err(Error::validation(
+            return Err(Error::invalid(
                 "expected_attendance",
-                "Số người dự phải từ 1 đến 5000.",
-                "Expected attendance must be between 1 and 5000.",
+                "msg.validate.expected_attendance_must_be_between_1",
             ));
         }
     }
     let online_link = text("online_link", input.online_link, 1000)?;
     if let Some(link) = &online_link {
         if !(link.starts_with("https://") || link.starts_with("http://")) {
-            return Err(Error::validation(
+            return Err(Error::invalid(
                 "online_link",
-                "Đường dẫn họp trực tuyến phải bắt đầu bằng https://.",
-                "The online link must start with https://.",
+                "msg.validate.the_online_link_must_start_with",
             ));
         }
     }

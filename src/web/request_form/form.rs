@@ -310,7 +310,7 @@ pub(super) fn number(field: &str, v: &str) -> Result<Option<i32>> {
     v.trim()
         .parse()
         .map(Some)
-        .map_err(|_| Error::validation(field, "Hãy nhập một số.", "Enter a number."))
+        .map_err(|_| Error::invalid(field, "msg.form.enter_a_number"))
 }
 
 fn repeat_of(f: &RequestForm) -> Repeat {
@@ -331,19 +331,14 @@ pub(super) fn request_input(
 ) -> Result<MeetingInput> {
     // The page's three fields, each named when it is wrong (the domain sees one time).
     if NaiveDate::parse_from_str(f.day.trim(), "%Y-%m-%d").is_err() {
-        return Err(Error::validation(
+        return Err(Error::invalid(
             "day",
-            "Hãy chọn ngày họp.",
-            "Choose the day of the meeting.",
+            "msg.form.choose_the_day_of_the_meeting",
         ));
     }
     for (name, v) in [("start", &f.start), ("end", &f.end)] {
         if NaiveTime::parse_from_str(v.trim(), "%H:%M").is_err() {
-            return Err(Error::validation(
-                name,
-                "Hãy nhập giờ (dạng 08:00).",
-                "Enter a time (like 08:00).",
-            ));
+            return Err(Error::invalid(name, "msg.form.enter_a_time_like_08_00"));
         }
     }
     let mut attendees = vec![];
@@ -422,11 +417,5 @@ pub(super) fn date(field: &str, v: &str) -> Result<Option<NaiveDate>> {
     }
     NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d")
         .map(Some)
-        .map_err(|_| {
-            Error::validation(
-                field,
-                "Ngày không hợp lệ (dạng 2027-03-09).",
-                "Invalid date (expected 2027-03-09).",
-            )
-        })
+        .map_err(|_| Error::invalid(field, "msg.form.invalid_date_expected_2027_03_09"))
 }

@@ -171,13 +171,9 @@ pub(super) async fn find(db: &Db, f: &RequestForm, target: Target, lang: Lang) -
             (Some(s), Some(e)) if e > s => (e - s).num_minutes(),
             _ => 60,
         },
-        d => d.parse().map_err(|_| {
-            Error::validation(
-                "duration",
-                "Hãy nhập số phút.",
-                "Enter a number of minutes.",
-            )
-        })?,
+        d => d
+            .parse()
+            .map_err(|_| Error::invalid("duration", "msg.hints.enter_a_number_of_minutes"))?,
     };
     let today = clock::office_date(clock::now());
     let from = match date("find_from", &f.find_from)? {
