@@ -1,6 +1,8 @@
 //! The whole office's figures kept per office day ([`DayCache`]).
 
+use super::sql::col;
 use super::*;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query, SelectStatement};
 
 /// One office day's share of the whole office's report: what [`whole_office`] adds up.
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -162,13 +164,12 @@ pub(super) async fn stored_days(
     if wanted.is_empty() {
         return Ok(HashMap::new());
     }
-    let mut sql = Sql::new(db.backend());
-    let days: Vec<String> = wanted.iter().map(|r| sql.bind(r.day)).collect();
-    let text = format!(
-        "SELECT day, version, inputs, figures FROM report_day_figures WHERE day IN ({})",
-        days.join(", ")
-    );
-    let rows = db.conn.query_all_raw(sql.statement(text)).await?;
+    let q = Query::select()
+        .columns(["day", "version", "inputs", "figures"].map(Alias::new))
+        .from(Alias::new("report_day_figures"))
+        .and_where(Expr::col(Alias::new("day")).is_in(wanted.iter().map(|r| r.day)))
+        .to_owned();
+    let rows = db.conn.query_all_raw(db.backend().build(&q)).await?;
     let wanted: HashMap<NaiveDate, &DayRow> = wanted.iter().map(|r| (r.day, r)).collect();
     let mut found = HashMap::new();
     for r in rows {
@@ -246,40 +247,46 @@ pub(super) async fn try_store_days(db: &Db, days: &[KeptDay]) -> Result<()> {
     if days.is_empty() {
         return Ok(());
     }
-    let mut sql = Sql::new(db.backend());
-    let mut values = Vec::with_capacity(days.len());
+    let table = Alias::new("report_day_figures");
+    let columns = ["day", "version", "inputs", "figures"].map(Alias::new);
+    let mut insert = Query::insert();
+    insert.into_table(table.clone()).columns(columns.clone());
     for k in days {
         let inputs = serde_json::to_string(&k.row).map_err(|e| Error::Internal(e.to_string()))?;
         let figures =
             serde_json::to_string(&*k.figures).map_err(|e| Error::Internal(e.to_string()))?;
-        values.push(format!(
-            "({}, {}, {}, {})",
-            sql.bind(k.row.day),
-            sql.bind(k.count),
-            sql.bind(inputs),
-            sql.bind(figures)
-        ));
+        insert.values_panic([
+            k.row.day.into(),
+            k.count.into(),
+            inputs.into(),
+            figures.into(),
+        ]);
     }
-    let text = format!(
-        "INSERT INTO report_day_figures (day, version, inputs, figures) VALUES {} \
-         ON CONFLICT (day) DO UPDATE SET version = excluded.version, inputs = excluded.inputs, \
-         figures = excluded.figures WHERE excluded.version >= report_day_figures.version",
-        values.join(", ")
+    // A day stored meanwhile under a later count stays.
+    insert.on_conflict(
+        OnConflict::column(Alias::new("day"))
+            .update_columns(columns[1..].to_vec())
+            .action_and_where(
+                Expr::col((Alias::new("excluded"), Alias::new("version")))
+                    .gte(Expr::col((table, Alias::new("version")))),
+            )
+            .to_owned(),
     );
     let _write = db.write_guard().await;
-    db.conn.execute_raw(sql.statement(text)).await?;
+    db.conn.execute_raw(db.backend().build(&insert)).await?;
     Ok(())
 }
 
 /// The count of each day of the period that has one (a day never changed counts 0).
 pub(super) async fn day_counts(db: &Db, f: &ReportFilter) -> Result<HashMap<NaiveDate, i64>> {
-    let mut sql = Sql::new(db.backend());
-    let text = format!(
-        "SELECT day, version FROM report_day WHERE day >= {} AND day <= {}",
-        sql.bind(f.from),
-        sql.bind(f.to)
-    );
-    let rows = db.conn.query_all_raw(sql.statement(text)).await?;
+    let day = || Expr::col(Alias::new("day"));
+    let q = Query::select()
+        .columns(["day", "version"].map(Alias::new))
+        .from(Alias::new("report_day"))
+        .and_where(day().gte(f.from))
+        .and_where(day().lte(f.to))
+        .to_owned();
+    let rows = db.conn.query_all_raw(db.backend().build(&q)).await?;
     rows.iter()
         .map(|r| Ok((r.try_get("", "day")?, r.try_get("", "version")?)))
         .collect()
@@ -298,30 +305,44 @@ pub(super) async fn compute_days(db: &Db, days: &[DayRow]) -> Result<Vec<Day>> {
         room_id: None,
         chair_id: None,
     };
-    let statement = |columns: &str, rest: &str| {
-        let mut sql = Sql::new(db.backend());
-        let d = days_cte(&mut sql, days);
-        let on_days = on_days(&mut sql, days);
-        sql.statement(format!(
-            "WITH {d} SELECT d.dn AS dn, {columns} FROM d CROSS JOIN occurrence o \
-             JOIN meeting m ON m.id = o.meeting_id {}",
-            rest.replace("{on_days}", &on_days)
-        ))
+    let backend = db.backend();
+    let on_days_of = |select: &mut SelectStatement| {
+        select.expr_as(col("d", "dn"), Alias::new("dn"));
+        occurrences_on_days(select, on_days(days));
     };
-    let on_day = "o.starts_at >= d.lo AND o.starts_at < d.hi AND {on_days}";
-    let counts = statement(
-        "o.status AS status, m.kind AS kind, m.requesting_agency_id AS agency_id, \
-         o.chair_id AS chair_id, o.room_id AS room_id, CAST(COUNT(*) AS BIGINT) AS n",
-        &format!(
-            "WHERE {on_day} GROUP BY d.dn, o.status, m.kind, m.requesting_agency_id, \
-             o.chair_id, o.room_id"
-        ),
-    );
-    let lead = Sql::new(db.backend()).seconds("m.submitted_at", "m.decided_at");
-    let leads = statement(
-        &format!("m.id AS meeting_id, CAST({lead} AS BIGINT) AS lead"),
-        &format!("WHERE {on_day} AND m.submitted_at IS NOT NULL AND m.decided_at IS NOT NULL"),
-    );
+    let mut counts = Query::select();
+    on_days_of(&mut counts);
+    counts
+        .expr_as(col("o", "status"), Alias::new("status"))
+        .expr_as(col("m", "kind"), Alias::new("kind"))
+        .expr_as(col("m", "requesting_agency_id"), Alias::new("agency_id"))
+        .expr_as(col("o", "chair_id"), Alias::new("chair_id"))
+        .expr_as(col("o", "room_id"), Alias::new("room_id"))
+        .expr_as(
+            Expr::cust("COUNT(*)").cast_as(Alias::new("BIGINT")),
+            Alias::new("n"),
+        )
+        .add_group_by([
+            col("d", "dn"),
+            col("o", "status"),
+            col("m", "kind"),
+            col("m", "requesting_agency_id"),
+            col("o", "chair_id"),
+            col("o", "room_id"),
+        ]);
+    let mut leads = Query::select();
+    on_days_of(&mut leads);
+    leads
+        .expr_as(col("m", "id"), Alias::new("meeting_id"))
+        .expr_as(
+            seconds(backend, col("m", "submitted_at"), col("m", "decided_at"))
+                .cast_as(Alias::new("BIGINT")),
+            Alias::new("lead"),
+        )
+        .and_where(col("m", "submitted_at").is_not_null())
+        .and_where(col("m", "decided_at").is_not_null());
+    let counts = backend.build(&counts.with(days_table(days)));
+    let leads = backend.build(&leads.with(days_table(days)));
     let standing = standing(db, &period, days, true);
     let (counts, leads, standing) = rocket::tokio::try_join!(
         query_all(db, counts, Span::of(days)),

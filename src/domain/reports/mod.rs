@@ -43,8 +43,8 @@ use crate::{Error, Result};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
 use entity::{agency, meeting, occurrence, person, room, MeetingKind, MeetingStatus};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, JoinType, QueryFilter, QueryResult,
-    QuerySelect, RelationTrait, Statement, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryResult, QuerySelect,
+    RelationTrait, Statement, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};

@@ -1,6 +1,8 @@
 //! The figures of a period from queries over it (every filtered report, and the first one).
 
+use super::sql::col;
 use super::*;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, JoinType, Query, SelectStatement};
 
 /// Occurrences starting in the period, joined to their meeting, with the filters applied.
 pub(super) fn occurrences_in(f: &ReportFilter) -> sea_orm::Select<occurrence::Entity> {
@@ -110,15 +112,28 @@ pub(super) async fn counts(db: &Db, f: &ReportFilter) -> Result<Vec<Group>> {
 /// recorded (usually before the period): from the reschedule entries of the audit trail, each
 /// asking its meeting's occurrences, rather than from the period's meetings, which are many.
 pub(super) async fn reschedules(db: &Db, f: &ReportFilter) -> Result<i64> {
-    let mut sql = Sql::new(db.backend());
-    let period = period_where(&mut sql, f);
-    let text = format!(
-        "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM meeting_event e \
-         WHERE e.action IN ('reschedule', 'reschedule_occurrence') AND EXISTS ( \
-           SELECT 1 FROM occurrence o JOIN meeting m ON m.id = o.meeting_id \
-           WHERE o.meeting_id = e.meeting_id AND {period})"
-    );
-    let row = db.conn.query_one_raw(sql.statement(text)).await?;
+    let covered = Query::select()
+        .expr(Expr::val(1))
+        .from_as(Alias::new("occurrence"), Alias::new("o"))
+        .join_as(
+            JoinType::InnerJoin,
+            Alias::new("meeting"),
+            Alias::new("m"),
+            col("m", "id").equals((Alias::new("o"), Alias::new("meeting_id"))),
+        )
+        .and_where(col("o", "meeting_id").equals((Alias::new("e"), Alias::new("meeting_id"))))
+        .cond_where(period_where(f))
+        .to_owned();
+    let q = Query::select()
+        .expr_as(
+            Expr::cust("COUNT(*)").cast_as(Alias::new("BIGINT")),
+            Alias::new("n"),
+        )
+        .from_as(Alias::new("meeting_event"), Alias::new("e"))
+        .and_where(col("e", "action").is_in(["reschedule", "reschedule_occurrence"]))
+        .and_where(Expr::exists(covered))
+        .to_owned();
+    let row = db.conn.query_one_raw(db.backend().build(&q)).await?;
     Ok(match row {
         Some(r) => r.try_get("", "n")?,
         None => 0,
@@ -151,11 +166,10 @@ pub(super) async fn standing(
     rows: &[DayRow],
     by_office_day: bool,
 ) -> Result<StandingByDay> {
-    let mut sql = Sql::new(db.backend());
-    let days = days_cte(&mut sql, rows);
-    let mut period = period_where(&mut sql, f);
+    let backend = db.backend();
+    let mut period = period_where(f);
     if by_office_day {
-        period = format!("{period} AND {}", on_days(&mut sql, rows));
+        period = period.add(on_days(rows));
     }
     let standing = codes(&[
         MeetingStatus::Cancelled.code(),
@@ -175,78 +189,123 @@ pub(super) async fn standing(
         "o.status = '{approved}' AND o.room_id IS NOT NULL \
          AND o.starts_at < d.close_at AND o.ends_at > d.open_at"
     );
-    let minutes = sql.minutes(
-        &sql.greatest("o.starts_at", "d.open_at"),
-        &sql.least("o.ends_at", "d.close_at"),
-    );
     let spill =
         format!("o.status = '{approved}' AND o.room_id IS NOT NULL AND o.ends_at > d.spill_at");
-    let from = format!(
-        "WITH {days} SELECT {{cols}} FROM d CROSS JOIN occurrence o \
-         JOIN meeting m ON m.id = o.meeting_id \
-         LEFT JOIN (SELECT meeting_id, MIN(uploaded_at) AS first_at FROM document \
-                    GROUP BY meeting_id) fu ON fu.meeting_id = o.meeting_id \
-         WHERE o.starts_at >= d.lo AND o.starts_at < d.hi AND {period} \
-         AND o.status NOT IN ({standing})"
-    );
+    let first_upload = Query::select()
+        .column(Alias::new("meeting_id"))
+        .expr_as(
+            Func::min(Expr::col(Alias::new("uploaded_at"))),
+            Alias::new("first_at"),
+        )
+        .from(Alias::new("document"))
+        .group_by_col(Alias::new("meeting_id"))
+        .to_owned();
+    // The standing occurrences of the days with their meeting and first document.
+    let from = |select: &mut SelectStatement| {
+        occurrences_on_days(
+            select,
+            period
+                .clone()
+                .add(Expr::cust(format!("o.status NOT IN ({standing})"))),
+        );
+        select.join_subquery(
+            JoinType::LeftJoin,
+            first_upload.clone(),
+            Alias::new("fu"),
+            col("fu", "meeting_id").equals((Alias::new("o"), Alias::new("meeting_id"))),
+        );
+    };
     let documents_rule = format!("m.kind IN ({regular}) AND o.status <> '{draft}'");
-    let (keys, document_sums, documents) = match by_office_day {
+    let case = |when: &str| -> Expr {
+        Expr::case(Expr::cust(when.to_string()), 1)
+            .finally(0)
+            .into()
+    };
+    let (keys, documents): (&[&str], Vec<(&str, Expr)>) = match by_office_day {
         // Whether a missing document is late depends on the day the report is read.
         true => (
-            "room_id, dn",
-            &["docs_late", "docs_missing"][..],
-            format!(
-                "CASE WHEN {documents_rule} AND fu.first_at >= d.doc_after \
-                 THEN 1 ELSE 0 END AS docs_late, \
-                 CASE WHEN {documents_rule} AND fu.first_at IS NULL \
-                 THEN 1 ELSE 0 END AS docs_missing"
-            ),
+            &["room_id", "dn"],
+            vec![
+                (
+                    "docs_late",
+                    case(&format!("{documents_rule} AND fu.first_at >= d.doc_after")),
+                ),
+                (
+                    "docs_missing",
+                    case(&format!("{documents_rule} AND fu.first_at IS NULL")),
+                ),
+            ],
         ),
         false => (
-            "room_id, wk, mo",
-            &["late_doc"][..],
-            format!(
-                "CASE WHEN {documents_rule} \
-                 AND ((fu.first_at IS NULL AND d.doc_overdue = 1) OR fu.first_at >= d.doc_after) \
-                 THEN 1 ELSE 0 END AS late_doc"
-            ),
+            &["room_id", "wk", "mo"],
+            vec![(
+                "late_doc",
+                case(&format!(
+                    "{documents_rule} \
+                     AND ((fu.first_at IS NULL AND d.doc_overdue = 1) OR fu.first_at >= d.doc_after)"
+                )),
+            )],
         ),
     };
     // Each row's figures first, then their sums by the keys. SQLite sorts the rows it groups,
     // and a sorted row now holds the keys and a few integers instead of the dozen timestamps
     // and codes the figures are computed from: 195-230 -> 139-160 ms for the per-week query on
-    // the report bench. `LIMIT -1` (no limit) keeps SQLite from flattening the subquery back
-    // into the grouping; PostgreSQL hashes the groups either way.
-    let per_row = format!(
-        "o.room_id AS room_id, d.dn AS dn, d.wk AS wk, d.mo AS mo, \
-         CASE WHEN m.submitted_at >= d.reg_after THEN 1 ELSE 0 END AS late_reg, {documents}, \
-         CASE WHEN {booked} THEN {minutes} ELSE 0 END AS booked, \
-         CASE WHEN {booked} THEN 1 ELSE 0 END AS bookings, \
-         CASE WHEN {spill} THEN 1 ELSE 0 END AS spills"
-    );
-    let fence = match db.backend() {
-        DbBackend::Sqlite => " LIMIT -1",
-        _ => "",
-    };
-    let sums = ["late_reg"]
-        .iter()
-        .chain(document_sums)
-        .chain(&["booked", "bookings", "spills"])
-        .map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let grouped = format!(
-        "SELECT {keys}, {sums} FROM ({}{fence}) r GROUP BY {keys}",
-        from.replace("{cols}", &per_row)
-    );
+    // the report bench. A LIMIT (as good as none) keeps SQLite from flattening the subquery
+    // back into the grouping; PostgreSQL hashes the groups either way.
+    let mut per_row = Query::select();
+    per_row
+        .expr_as(col("o", "room_id"), Alias::new("room_id"))
+        .expr_as(col("d", "dn"), Alias::new("dn"))
+        .expr_as(col("d", "wk"), Alias::new("wk"))
+        .expr_as(col("d", "mo"), Alias::new("mo"))
+        .expr_as(
+            case("m.submitted_at >= d.reg_after"),
+            Alias::new("late_reg"),
+        );
+    let mut sums = vec!["late_reg"];
+    for (name, e) in documents {
+        per_row.expr_as(e, Alias::new(name));
+        sums.push(name);
+    }
+    per_row
+        .expr_as(
+            Expr::case(Expr::cust(booked.clone()), booked_minutes(backend)).finally(0),
+            Alias::new("booked"),
+        )
+        .expr_as(case(&booked), Alias::new("bookings"))
+        .expr_as(case(&spill), Alias::new("spills"));
+    sums.extend(["booked", "bookings", "spills"]);
+    from(&mut per_row);
+    if backend == DbBackend::Sqlite {
+        per_row.limit(i64::MAX as u64);
+    }
+    let mut grouped = Query::select();
+    for k in keys {
+        grouped.column(Alias::new(*k)).group_by_col(Alias::new(*k));
+    }
+    for s in sums {
+        grouped.expr_as(
+            Func::sum(Expr::col(Alias::new(s))).cast_as(Alias::new("BIGINT")),
+            Alias::new(s),
+        );
+    }
+    grouped.from_subquery(per_row, Alias::new("r"));
     let span = if by_office_day {
         Span::of(rows)
     } else {
         Span::Period
     };
-    let rows = query_all(db, sql.statement(grouped), span).await?;
-    let cols = "d.dn AS dn, o.room_id AS room_id, o.starts_at AS starts_at, o.ends_at AS ends_at";
-    let spilling = sql.statement(from.replace("{cols}", cols) + &format!(" AND {spill}"));
+    let with = days_table(rows);
+    let rows = query_all(db, backend.build(&grouped.with(with.clone())), span).await?;
+    let mut spilling = Query::select();
+    spilling
+        .expr_as(col("d", "dn"), Alias::new("dn"))
+        .expr_as(col("o", "room_id"), Alias::new("room_id"))
+        .expr_as(col("o", "starts_at"), Alias::new("starts_at"))
+        .expr_as(col("o", "ends_at"), Alias::new("ends_at"));
+    from(&mut spilling);
+    spilling.and_where(Expr::cust(spill));
+    let spilling = backend.build(&spilling.with(with));
     Ok(StandingByDay { rows, spilling })
 }
 
@@ -287,28 +346,53 @@ pub(super) async fn names(db: &Db) -> Result<Names> {
 /// over the lead times alone (whole seconds): carrying the two instants through it cost more
 /// than the rest of the query.
 pub(super) async fn lead_time(db: &Db, f: &ReportFilter) -> Result<LeadTime> {
-    let mut sql = Sql::new(db.backend());
-    // The agency is the meeting's own: asked of the outer row, so that the occurrences'
-    // subquery needs no join.
-    let agency = match f.agency_id {
-        Some(a) => format!(" AND m.requesting_agency_id = {}", sql.bind(a)),
-        None => String::new(),
-    };
     let unfiltered = ReportFilter {
         agency_id: None,
         ..f.clone()
     };
-    let period = period_where(&mut sql, &unfiltered);
-    let lead = sql.seconds("m.submitted_at", "m.decided_at");
-    let text = format!(
-        "SELECT t.lead AS lead, t.rn AS rn, t.n AS n FROM ( \
-           SELECT lead, ROW_NUMBER() OVER (ORDER BY lead) AS rn, COUNT(*) OVER () AS n FROM ( \
-             SELECT CAST({lead} AS BIGINT) AS lead FROM meeting m \
-             WHERE m.submitted_at IS NOT NULL AND m.decided_at IS NOT NULL{agency} \
-             AND m.id IN (SELECT o.meeting_id FROM occurrence o WHERE {period})) l \
-         ) t WHERE t.rn IN ((t.n + 1) / 2, (9 * t.n + 9) / 10, (9 * t.n + 9) / 10 + 1)"
-    );
-    let rows = query_all(db, sql.statement(text), Span::Period).await?;
+    let covered = Query::select()
+        .column((Alias::new("o"), Alias::new("meeting_id")))
+        .from_as(Alias::new("occurrence"), Alias::new("o"))
+        .cond_where(period_where(&unfiltered))
+        .to_owned();
+    let mut leads = Query::select();
+    leads
+        .expr_as(
+            seconds(
+                db.backend(),
+                col("m", "submitted_at"),
+                col("m", "decided_at"),
+            )
+            .cast_as(Alias::new("BIGINT")),
+            Alias::new("lead"),
+        )
+        .from_as(Alias::new("meeting"), Alias::new("m"))
+        .and_where(col("m", "submitted_at").is_not_null())
+        .and_where(col("m", "decided_at").is_not_null())
+        .and_where(col("m", "id").in_subquery(covered));
+    // The agency is the meeting's own: asked of the outer row, so that the occurrences'
+    // subquery needs no join.
+    if let Some(a) = f.agency_id {
+        leads.and_where(col("m", "requesting_agency_id").eq(a));
+    }
+    // Window functions by rank: written as text (one place, no values).
+    let ranked = Query::select()
+        .column(Alias::new("lead"))
+        .expr_as(
+            Expr::cust("ROW_NUMBER() OVER (ORDER BY lead)"),
+            Alias::new("rn"),
+        )
+        .expr_as(Expr::cust("COUNT(*) OVER ()"), Alias::new("n"))
+        .from_subquery(leads, Alias::new("l"))
+        .to_owned();
+    let q = Query::select()
+        .columns([Alias::new("lead"), Alias::new("rn"), Alias::new("n")])
+        .from_subquery(ranked, Alias::new("t"))
+        .and_where(Expr::cust(
+            "t.rn IN ((t.n + 1) / 2, (9 * t.n + 9) / 10, (9 * t.n + 9) / 10 + 1)",
+        ))
+        .to_owned();
+    let rows = query_all(db, db.backend().build(&q), Span::Period).await?;
     let mut n = 0usize;
     let mut at_rank: HashMap<usize, f64> = HashMap::new();
     for row in rows {

@@ -1,88 +1,70 @@
-//! The text of the report's SQL: bound values, the conditions of a period, the days as a table.
+//! The report's statements, built with sea-query: it numbers the bound values for each backend
+//! and writes GREATEST/LEAST as SQLite's MAX/MIN. Raw text remains for the fragments that only
+//! compare columns (CASE sums over the days table) and for the per-backend difference of two
+//! instants, which sea-query has no function for.
 
 use super::*;
+use sea_orm::sea_query::{
+    Alias, Asterisk, CommonTableExpression, Condition, Expr, ExprTrait, Func, JoinType, Query,
+    SelectStatement, ValueTuple, WithClause,
+};
 
-/// SQL text with its bound values, numbered placeholders for either backend.
-pub(super) struct Sql {
-    pub(super) backend: DbBackend,
-    pub(super) values: Vec<sea_orm::Value>,
+/// Column `c` of the table named `t` in the statement (o: occurrence, m: meeting, d: days).
+pub(super) fn col(t: &'static str, c: &'static str) -> Expr {
+    Expr::col((Alias::new(t), Alias::new(c)))
 }
 
-impl Sql {
-    pub(super) fn new(backend: DbBackend) -> Self {
-        Sql {
-            backend,
-            values: Vec::new(),
-        }
+/// Whole seconds from `a` to `b` (stored instants have no fractions, see clock::now).
+/// On SQLite through julianday (a double: exact to well under a millisecond in this era,
+/// so rounding gives the seconds), a third of the cost of strftime('%s') per row.
+pub(super) fn seconds(backend: DbBackend, a: Expr, b: Expr) -> Expr {
+    match backend {
+        DbBackend::Postgres => Expr::cust_with_exprs("EXTRACT(EPOCH FROM ($2 - $1))", [a, b]),
+        _ => Expr::cust_with_exprs(
+            "CAST(ROUND((julianday(?) - julianday(?)) * 86400) AS INTEGER)",
+            [b, a],
+        ),
     }
+}
 
-    /// Binds `v` and returns its placeholder.
-    pub(super) fn bind(&mut self, v: impl Into<sea_orm::Value>) -> String {
-        self.values.push(v.into());
-        match self.backend {
-            DbBackend::Postgres => format!("${}", self.values.len()),
-            _ => format!("?{}", self.values.len()),
-        }
+/// Whole minutes from `a` to `b` (b after a), truncated as chrono's `num_minutes`.
+pub(super) fn minutes(backend: DbBackend, a: Expr, b: Expr) -> Expr {
+    let s = seconds(backend, a, b);
+    match backend {
+        DbBackend::Postgres => Expr::cust_with_exprs("FLOOR($1 / 60)", [s]),
+        _ => Expr::cust_with_exprs("? / 60", [s]),
     }
+}
 
-    pub(super) fn statement(&self, sql: String) -> Statement {
-        Statement::from_sql_and_values(self.backend, sql, self.values.clone())
-    }
-
-    /// Whole seconds from `a` to `b` (stored instants have no fractions, see clock::now).
-    /// On SQLite through julianday (a double: exact to well under a millisecond in this era,
-    /// so rounding gives the seconds), a third of the cost of strftime('%s') per row.
-    pub(super) fn seconds(&self, a: &str, b: &str) -> String {
-        match self.backend {
-            DbBackend::Postgres => format!("EXTRACT(EPOCH FROM ({b} - {a}))"),
-            _ => format!("CAST(ROUND((julianday({b}) - julianday({a})) * 86400) AS INTEGER)"),
-        }
-    }
-
-    /// Whole minutes from `a` to `b` (b after a), truncated as chrono's `num_minutes`.
-    pub(super) fn minutes(&self, a: &str, b: &str) -> String {
-        match self.backend {
-            DbBackend::Postgres => format!("FLOOR({} / 60)", self.seconds(a, b)),
-            _ => format!("{} / 60", self.seconds(a, b)),
-        }
-    }
-
-    pub(super) fn least(&self, a: &str, b: &str) -> String {
-        match self.backend {
-            DbBackend::Postgres => format!("LEAST({a}, {b})"),
-            _ => format!("MIN({a}, {b})"),
-        }
-    }
-
-    pub(super) fn greatest(&self, a: &str, b: &str) -> String {
-        match self.backend {
-            DbBackend::Postgres => format!("GREATEST({a}, {b})"),
-            _ => format!("MAX({a}, {b})"),
-        }
-    }
+/// The office minutes an approved booking takes of day `d`.
+pub(super) fn booked_minutes(backend: DbBackend) -> Expr {
+    minutes(
+        backend,
+        Func::greatest([col("o", "starts_at"), col("d", "open_at")]).into(),
+        Func::least([col("o", "ends_at"), col("d", "close_at")]).into(),
+    )
 }
 
 /// The conditions every figure shares: occurrence `o` of meeting `m` starting in the period,
 /// with the filters.
-pub(super) fn period_where(sql: &mut Sql, f: &ReportFilter) -> String {
-    let mut w = format!(
-        "o.starts_at >= {} AND o.starts_at < {}",
-        sql.bind(f.start()),
-        sql.bind(f.end())
-    );
+pub(super) fn period_where(f: &ReportFilter) -> Condition {
+    let mut c = Condition::all()
+        .add(col("o", "starts_at").gte(f.start()))
+        .add(col("o", "starts_at").lt(f.end()));
     if let Some(a) = f.agency_id {
-        w += &format!(" AND m.requesting_agency_id = {}", sql.bind(a));
+        c = c.add(col("m", "requesting_agency_id").eq(a));
     }
     if let Some(r) = f.room_id {
-        w += &format!(" AND o.room_id = {}", sql.bind(r));
+        c = c.add(col("o", "room_id").eq(r));
     }
-    if let Some(c) = f.chair_id {
-        w += &format!(" AND o.chair_id = {}", sql.bind(c));
+    if let Some(ch) = f.chair_id {
+        c = c.add(col("o", "chair_id").eq(ch));
     }
-    w
+    c
 }
 
-/// `'a', 'b'` for an IN list of codes (constants of our own, never user input).
+/// `'a', 'b'` for an IN list of codes (constants of our own, never user input), written into
+/// the text rather than bound: the planner sees which statuses and kinds are meant.
 pub(super) fn codes(list: &[&str]) -> String {
     list.iter()
         .map(|c| format!("'{c}'"))
@@ -136,7 +118,7 @@ impl Span {
 /// it PostgreSQL's planner knows how many occurrences the days hold (it cannot tell from the
 /// join to `d`), and reads their meetings by key instead of hashing the whole table (9 days
 /// on the report bench: 71 -> 30 ms).
-pub(super) fn on_days(sql: &mut Sql, days: &[DayRow]) -> String {
+pub(super) fn on_days(days: &[DayRow]) -> Condition {
     let mut runs: Vec<(NaiveDate, NaiveDate)> = Vec::new();
     for r in days {
         match runs.last_mut() {
@@ -144,46 +126,86 @@ pub(super) fn on_days(sql: &mut Sql, days: &[DayRow]) -> String {
             _ => runs.push((r.day, r.day)),
         }
     }
-    let ranges: Vec<String> = runs
-        .iter()
-        .map(|(first, last)| {
-            let end = local_midnight(last.succ_opt().unwrap_or(*last));
-            format!(
-                "(o.starts_at >= {} AND o.starts_at < {})",
-                sql.bind(local_midnight(*first)),
-                sql.bind(end)
-            )
-        })
-        .collect();
-    format!("({})", ranges.join(" OR "))
+    runs.iter().fold(Condition::any(), |any, (first, last)| {
+        let end = local_midnight(last.succ_opt().unwrap_or(*last));
+        any.add(
+            Condition::all()
+                .add(col("o", "starts_at").gte(local_midnight(*first)))
+                .add(col("o", "starts_at").lt(end)),
+        )
+    })
 }
 
 /// The days as a table `d` the occurrences join by their start (an index range on
 /// `starts_at` per day): each day's number, bounds, week and month and the values of its
 /// [`DayRow`], so that SQL only compares instants.
-pub(super) fn days_cte(sql: &mut Sql, days: &[DayRow]) -> String {
+pub(super) fn days_table(days: &[DayRow]) -> WithClause {
     let today = clock::office_date(clock::now());
-    let mut rows = Vec::new();
-    for r in days {
-        let next = r.day.succ_opt().unwrap_or(r.day);
-        let row = [
-            sql.bind(r.day.num_days_from_ce()),
-            sql.bind(local_midnight(r.day)),
-            sql.bind(local_midnight(next)),
-            sql.bind(clock::week_start(r.day).num_days_from_ce()),
-            sql.bind(month_start(r.day).num_days_from_ce()),
-            sql.bind(r.open),
-            sql.bind(r.close),
-            sql.bind(r.spill_at),
-            sql.bind(r.reg_after),
-            sql.bind(local_midnight(r.doc_due + Duration::days(1))),
-            sql.bind(i32::from(today > r.doc_due)),
-        ];
-        rows.push(format!("({})", row.join(", ")));
-    }
-    format!(
-        "d(dn, lo, hi, wk, mo, open_at, close_at, spill_at, reg_after, doc_after, doc_overdue) AS \
-         (VALUES {})",
-        rows.join(", ")
-    )
+    let rows: Vec<ValueTuple> = days
+        .iter()
+        .map(|r| {
+            let next = r.day.succ_opt().unwrap_or(r.day);
+            ValueTuple::Many(vec![
+                r.day.num_days_from_ce().into(),
+                local_midnight(r.day).into(),
+                local_midnight(next).into(),
+                clock::week_start(r.day).num_days_from_ce().into(),
+                month_start(r.day).num_days_from_ce().into(),
+                r.open.into(),
+                r.close.into(),
+                r.spill_at.into(),
+                r.reg_after.into(),
+                local_midnight(r.doc_due + Duration::days(1)).into(),
+                i32::from(today > r.doc_due).into(),
+            ])
+        })
+        .collect();
+    let values = Query::select()
+        .column(Asterisk)
+        .from_values(rows, Alias::new("v"))
+        .to_owned();
+    let columns = [
+        "dn",
+        "lo",
+        "hi",
+        "wk",
+        "mo",
+        "open_at",
+        "close_at",
+        "spill_at",
+        "reg_after",
+        "doc_after",
+        "doc_overdue",
+    ];
+    let cte = CommonTableExpression::new()
+        .table_name(Alias::new("d"))
+        .columns(columns.map(Alias::new))
+        .query(values)
+        .to_owned();
+    WithClause::new().cte(cte).to_owned()
+}
+
+/// `FROM d CROSS JOIN occurrence o JOIN meeting m`: each occurrence starting on a day of `d`
+/// (and matching `period`), with its meeting.
+pub(super) fn occurrences_on_days(select: &mut SelectStatement, period: Condition) {
+    select
+        .from(Alias::new("d"))
+        .join_as(
+            JoinType::CrossJoin,
+            Alias::new("occurrence"),
+            Alias::new("o"),
+            Expr::cust("TRUE"),
+        )
+        .join_as(
+            JoinType::InnerJoin,
+            Alias::new("meeting"),
+            Alias::new("m"),
+            col("m", "id").equals((Alias::new("o"), Alias::new("meeting_id"))),
+        )
+        .cond_where(
+            Condition::all()
+                .add(col("o", "starts_at").gte(col("d", "lo")))
+                .add(col("o", "starts_at").lt(col("d", "hi")))
+                .add(period),
+        );
 }
