@@ -23,28 +23,29 @@ pub(super) fn csv_field(v: &str) -> String {
 /// The report as rows of a table: the Vietnamese headers "Nhóm, Mục, Giá trị", then one row
 /// per figure. What the CSV and the xlsx files hold.
 pub fn rows(r: &Report) -> Vec<[String; 3]> {
-    let mut rows: Vec<[String; 3]> = vec![["Nhóm".into(), "Mục".into(), "Giá trị".into()]];
+    let w = |key: &str| vietnamese(&format!("report.export.{key}"));
+    let mut rows: Vec<[String; 3]> = vec![[w("group"), w("item"), w("value")]];
     let dmy = |d: NaiveDate| d.format("%d/%m/%Y").to_string();
     let mut row = |group: &str, item: String, value: String| {
-        rows.push([group.into(), item, value]);
+        rows.push([w(group), item, value]);
     };
-    row("Kỳ báo cáo", "Từ ngày".into(), dmy(r.filter.from));
-    row("Kỳ báo cáo", "Đến ngày".into(), dmy(r.filter.to));
-    row("Tổng số", "Cuộc họp (lượt)".into(), r.total.to_string());
+    row("period", w("from"), dmy(r.filter.from));
+    row("period", w("to"), dmy(r.filter.to));
+    row("total", w("meetings"), r.total.to_string());
     for (group, counts) in [
-        ("Theo trạng thái", &r.by_status),
-        ("Theo đơn vị đăng ký", &r.by_agency),
-        ("Theo chủ trì", &r.by_chair),
-        ("Theo phòng họp", &r.by_room),
-        ("Theo loại", &r.by_kind),
+        ("by_status", &r.by_status),
+        ("by_agency", &r.by_agency),
+        ("by_chair", &r.by_chair),
+        ("by_room", &r.by_room),
+        ("by_kind", &r.by_kind),
     ] {
         for c in counts {
             row(group, c.label.clone(), c.count.to_string());
         }
     }
     for (group, list) in [
-        ("Sử dụng phòng theo tuần", &r.utilisation_weekly),
-        ("Sử dụng phòng theo tháng", &r.utilisation_monthly),
+        ("weekly", &r.utilisation_weekly),
+        ("monthly", &r.utilisation_monthly),
     ] {
         for u in list {
             row(
@@ -55,33 +56,15 @@ pub fn rows(r: &Report) -> Vec<[String; 3]> {
         }
     }
     let hours = |h: Option<f64>| h.map(|h| format!("{h:.2}")).unwrap_or_default();
-    row(
-        "Thời gian duyệt (giờ)",
-        "Số cuộc họp đã quyết định".into(),
-        r.lead_time.decided.to_string(),
-    );
-    row(
-        "Thời gian duyệt (giờ)",
-        "Trung vị".into(),
-        hours(r.lead_time.median_hours),
-    );
-    row(
-        "Thời gian duyệt (giờ)",
-        "Phân vị 90".into(),
-        hours(r.lead_time.p90_hours),
-    );
-    row(
-        "Chậm hạn",
-        "Đăng ký muộn".into(),
-        r.late_registrations.to_string(),
-    );
-    row(
-        "Chậm hạn",
-        "Tài liệu gửi muộn".into(),
-        r.late_documents.to_string(),
-    );
-    row("Thay đổi", "Hủy".into(), r.cancellations.to_string());
-    row("Thay đổi", "Dời lịch".into(), r.reschedules.to_string());
+    let lead = &r.lead_time;
+    row("lead_time", w("decided"), lead.decided.to_string());
+    row("lead_time", w("median"), hours(lead.median_hours));
+    row("lead_time", w("p90"), hours(lead.p90_hours));
+    let late = r.late_registrations.to_string();
+    row("late", w("late_registrations"), late);
+    row("late", w("late_documents"), r.late_documents.to_string());
+    row("changes", w("cancellations"), r.cancellations.to_string());
+    row("changes", w("reschedules"), r.reschedules.to_string());
     rows
 }
 
@@ -107,7 +90,7 @@ pub fn to_xlsx(r: &Report) -> Result<Vec<u8>> {
     let fail = |e: rust_xlsxwriter::XlsxError| Error::Internal(format!("xlsx: {e}"));
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
-    sheet.set_name("Báo cáo").map_err(fail)?;
+    sheet.set_name(vietnamese("report.sheet")).map_err(fail)?;
     let bold = Format::new().set_bold();
     for (i, row) in rows(r).iter().enumerate() {
         let i = i as u32;

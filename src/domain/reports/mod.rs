@@ -240,31 +240,22 @@ pub(super) fn month_end(first: NaiveDate) -> NaiveDate {
         .unwrap_or(first)
 }
 
-/// The Vietnamese name of a status, as in the office's words.
-pub fn status_vi(s: MeetingStatus) -> &'static str {
-    match s {
-        MeetingStatus::Draft => "Nháp",
-        MeetingStatus::Pending => "Chờ duyệt",
-        MeetingStatus::Reviewed => "Đã thẩm định",
-        MeetingStatus::Returned => "Trả lại để bổ sung",
-        MeetingStatus::Approved => "Đã duyệt",
-        MeetingStatus::Rejected => "Từ chối",
-        MeetingStatus::Cancelled => "Đã hủy",
-        MeetingStatus::Withdrawn => "Đã rút",
-    }
+/// The office's name of a status, from the locale files: a report's labels are in Vietnamese,
+/// the language the office reports in (the page translates them by their key).
+pub fn status_vi(s: MeetingStatus) -> String {
+    vietnamese(&format!("status.{}", s.code()))
 }
 
-/// The Vietnamese name of a kind of meeting.
-pub fn kind_vi(k: MeetingKind) -> &'static str {
-    match k {
-        MeetingKind::Hop => "Họp",
-        MeetingKind::HoiNghi => "Hội nghị",
-        MeetingKind::LamViec => "Làm việc",
-        MeetingKind::TiepKhach => "Tiếp khách",
-        MeetingKind::TiepKhachNuocNgoai => "Tiếp khách nước ngoài",
-        MeetingKind::TrucTuyen => "Trực tuyến",
-        MeetingKind::CongTac => "Đi công tác",
-    }
+/// The office's name of a kind of meeting, from the locale files.
+pub fn kind_vi(k: MeetingKind) -> String {
+    vietnamese(&format!("kind.{}", k.code()))
+}
+
+/// A word of the locale files in Vietnamese (reports and their files are in the office's language).
+fn vietnamese(key: &str) -> String {
+    crate::i18n::translations()
+        .text(crate::i18n::Lang::Vi, key)
+        .to_string()
 }
 
 #[cfg(test)]

@@ -6,8 +6,8 @@ use super::*;
 #[derive(Default)]
 pub(super) struct Tally {
     pub(super) total: i64,
-    pub(super) by_status: BTreeMap<&'static str, (&'static str, i64)>,
-    pub(super) by_kind: BTreeMap<&'static str, (&'static str, i64)>,
+    pub(super) by_status: BTreeMap<&'static str, (String, i64)>,
+    pub(super) by_kind: BTreeMap<&'static str, (String, i64)>,
     pub(super) by_agency: BTreeMap<i32, i64>,
     pub(super) by_chair: BTreeMap<Option<i32>, i64>,
     pub(super) by_room: BTreeMap<Option<i32>, i64>,
@@ -24,7 +24,7 @@ impl Tally {
         self.total += n;
         self.by_status
             .entry(status.code())
-            .or_insert((status_vi(status), 0))
+            .or_insert_with(|| (status_vi(status), 0))
             .1 += n;
         if status == MeetingStatus::Cancelled {
             self.cancellations += n;
@@ -34,7 +34,7 @@ impl Tally {
     pub(super) fn kind(&mut self, kind: MeetingKind, n: i64) {
         self.by_kind
             .entry(kind.code())
-            .or_insert((kind_vi(kind), 0))
+            .or_insert_with(|| (kind_vi(kind), 0))
             .1 += n;
     }
 
@@ -75,12 +75,12 @@ impl Tally {
         calendar: &Calendar,
         settings: &Settings,
     ) -> Report {
-        let coded = |m: BTreeMap<&str, (&str, i64)>| -> Vec<Count> {
+        let coded = |m: BTreeMap<&str, (String, i64)>| -> Vec<Count> {
             sorted(
                 m.into_iter()
                     .map(|(k, (label, count))| Count {
                         key: k.into(),
-                        label: label.into(),
+                        label,
                         count,
                     })
                     .collect(),
@@ -152,8 +152,8 @@ impl Tally {
                 &agencies,
                 "",
             ),
-            by_chair: by_id(self.by_chair, &persons, "Không có chủ trì"),
-            by_room: by_id(self.by_room, &rooms, "Ngoài phòng họp"),
+            by_chair: by_id(self.by_chair, &persons, &vietnamese("report.no_chair")),
+            by_room: by_id(self.by_room, &rooms, &vietnamese("report.outside_rooms")),
             utilisation_weekly: shares(self.booked_week, true),
             utilisation_monthly: shares(self.booked_month, false),
             lead_time: self.lead_time,
