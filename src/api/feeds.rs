@@ -186,15 +186,6 @@ pub struct CreatedToken {
     pub webcal_url: String,
 }
 
-/// `webcal://` form of an http(s) URL.
-pub fn webcal(url: &str) -> String {
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-        .unwrap_or(url);
-    format!("webcal://{rest}")
-}
-
 #[utoipa::path(request_body = FeedTokenInput, tag = "feeds", responses((status = 201, description = "done", body = CreatedToken), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[post("/api/v1/feed-tokens", data = "<body>")]
 pub async fn create_token(
@@ -210,7 +201,7 @@ pub async fn create_token(
         Status::Created,
         Json(CreatedToken {
             token: token.into(),
-            webcal_url: webcal(&url),
+            webcal_url: tokens::webcal(&url),
             url,
             secret,
         }),
@@ -257,7 +248,7 @@ mod tests {
         assert!(!accepts_gzip("gzip;q=0, identity"));
         assert!(!accepts_gzip("identity"));
         assert_eq!(
-            webcal("https://lich.example.gov.vn/feeds/ab.ics"),
+            crate::feeds::tokens::webcal("https://lich.example.gov.vn/feeds/ab.ics"),
             "webcal://lich.example.gov.vn/feeds/ab.ics"
         );
     }

@@ -263,9 +263,9 @@ fn etags_of(bytes: &[u8]) -> (String, String) {
     (format!("\"{digest}\""), format!("\"{digest}-gz\""))
 }
 
-/// RFC 9110 §5.6.7 IMF-fixdate.
+/// RFC 9110 §5.6.7 IMF-fixdate, written by `httpdate`, which also reads the request's dates.
 pub fn http_date(t: DateTime<Utc>) -> String {
-    t.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
+    httpdate::fmt_http_date(t.into())
 }
 
 fn gzip(bytes: &[u8]) -> Option<Arc<[u8]>> {

@@ -225,3 +225,12 @@ async fn revoke_reached(db: &Db, by: &Caller, id: i32, everyone: bool) -> Result
     a.update(&db.conn).await?;
     Ok(())
 }
+
+/// `webcal://` form of an http(s) URL.
+pub fn webcal(url: &str) -> String {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .unwrap_or(url);
+    format!("webcal://{rest}")
+}

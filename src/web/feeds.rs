@@ -9,7 +9,6 @@
 
 use super::csrf::{CsrfForm, NoFields};
 use super::page::{choices, optional_id, Choice, Field, FormView, Page, Viewer};
-use crate::api::feeds::webcal;
 use crate::auth::{session, token_hash, Caller};
 use crate::config::{AppConfig, DEFAULT_PUBLIC_URL};
 use crate::db::Db;
@@ -17,6 +16,7 @@ use crate::domain::clock::OFFICE_TZ;
 use crate::domain::{agencies, persons, rooms};
 use crate::error::escape_html;
 use crate::feeds::cache::FeedCache;
+use crate::feeds::tokens::webcal;
 use crate::feeds::tokens::{self, FeedTokenInput, FeedTokenView};
 use crate::{Error, Result};
 use entity::{agency, person, FeedScope};
