@@ -38,11 +38,13 @@ pub async fn today(db: &Db) -> Result<Vec<LobbyRoom>> {
     let from =
         clock::local_to_utc(OFFICE_TZ, day.and_hms_opt(0, 0, 0).unwrap_or_default()).unwrap_or(now);
     let to = from + Duration::days(1);
-    let rooms = room::Entity::find()
-        .filter(room::Column::Bookable.eq(true))
-        .order_by_asc(room::Column::SortOrder)
-        .all(&db.conn)
-        .await?;
+    let reference = crate::domain::reference::current(db).await?;
+    let rooms: Vec<room::Model> = reference
+        .rooms_in_order()
+        .into_iter()
+        .filter(|r| r.bookable)
+        .cloned()
+        .collect();
     let occurrences = occurrence::Entity::find()
         .filter(occurrence::Column::Status.eq(MeetingStatus::Approved))
         .filter(occurrence::Column::StartsAt.lt(to))
@@ -59,12 +61,8 @@ pub async fn today(db: &Db) -> Result<Vec<LobbyRoom>> {
         .into_iter()
         .map(|m| (m.id, m))
         .collect();
-    let persons: HashMap<i32, person::Model> = person::Entity::find()
-        .all(&db.conn)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
+    let persons: HashMap<i32, &person::Model> =
+        reference.persons().iter().map(|p| (p.id, p)).collect();
     Ok(rooms
         .into_iter()
         .map(|r| {

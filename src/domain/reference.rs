@@ -1,6 +1,7 @@
-//! The reference data a conflict check and find-a-time consult: persons (and so each agency's
-//! head), rooms with their equipment, equipment, closures and make-up working days. They change
-//! a few times a month and are read by every check, so they are kept in memory.
+//! The reference data a conflict check, find-a-time, the feeds and the reports consult:
+//! agencies, persons (and so each agency's head), rooms with their equipment, equipment,
+//! closures, make-up working days and the accounts' display names. They change a few times a
+//! month and are read by every check, so they are kept in memory.
 //!
 //! Triggers bump a counter (`reference_version`, migration m20261128_000012) in the transaction
 //! that changes any of these tables. The copy is tagged with the count it was loaded under and
@@ -13,8 +14,8 @@ use crate::db::Db;
 use crate::domain::working_days::Calendar;
 use crate::Result;
 use chrono::NaiveDate;
-use entity::{closure, equipment, person, room, working_day_exception};
-use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder, Statement};
+use entity::{account, agency, closure, equipment, person, room, working_day_exception};
+use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder, QuerySelect, Statement};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, RwLock};
 
@@ -31,6 +32,12 @@ pub struct Person {
 pub struct Reference {
     pub version: i64,
     persons: HashMap<i32, Person>,
+    /// Every person, by sort order.
+    person_rows: Vec<person::Model>,
+    /// Every agency, by sort order.
+    agencies: Vec<agency::Model>,
+    /// Account → display name (nothing else of an account is kept).
+    account_names: HashMap<i32, String>,
     /// agency → its head: its first active person by sort order.
     heads: HashMap<i32, i32>,
     rooms: HashMap<i32, (room::Model, Vec<equipment::Model>)>,
@@ -52,6 +59,27 @@ impl Reference {
     pub fn headed_by(&self, person: i32) -> Option<i32> {
         let agency = self.persons.get(&person)?.agency_id;
         (self.head_of(agency) == Some(person)).then_some(agency)
+    }
+
+    /// Every person, by sort order.
+    pub fn persons(&self) -> &[person::Model] {
+        &self.person_rows
+    }
+
+    /// Every agency, by sort order.
+    pub fn agencies(&self) -> &[agency::Model] {
+        &self.agencies
+    }
+
+    pub fn account_name(&self, id: i32) -> Option<&str> {
+        self.account_names.get(&id).map(String::as_str)
+    }
+
+    /// Every room, by sort order.
+    pub fn rooms_in_order(&self) -> Vec<&room::Model> {
+        let mut rooms: Vec<&room::Model> = self.rooms.values().map(|(r, _)| r).collect();
+        rooms.sort_by_key(|r| (r.sort_order, r.id));
+        rooms
     }
 
     pub fn room(&self, id: i32) -> Option<&(room::Model, Vec<equipment::Model>)> {
@@ -84,10 +112,19 @@ impl Reference {
     }
 
     async fn load<C: ConnectionTrait>(db: &C, version: i64) -> Result<Self> {
-        let (persons, rooms, equipment, closures, worked) = rocket::tokio::try_join!(
+        let (persons, agencies, accounts, rooms, equipment, closures, worked) = rocket::tokio::try_join!(
             person::Entity::find()
                 .order_by_asc(person::Column::SortOrder)
                 .order_by_asc(person::Column::Id)
+                .all(db),
+            agency::Entity::find()
+                .order_by_asc(agency::Column::SortOrder)
+                .order_by_asc(agency::Column::Id)
+                .all(db),
+            account::Entity::find()
+                .select_only()
+                .columns([account::Column::Id, account::Column::DisplayName])
+                .into_tuple::<(i32, String)>()
                 .all(db),
             room::Entity::find()
                 .find_with_related(equipment::Entity)
@@ -103,7 +140,7 @@ impl Reference {
         Ok(Reference {
             version,
             persons: persons
-                .into_iter()
+                .iter()
                 .map(|p| {
                     let label = format!("{} ({})", p.full_name, p.position);
                     (
@@ -116,6 +153,9 @@ impl Reference {
                 })
                 .collect(),
             heads,
+            person_rows: persons,
+            agencies,
+            account_names: accounts.into_iter().collect(),
             rooms: rooms.into_iter().map(|(r, e)| (r.id, (r, e))).collect(),
             equipment: equipment.into_iter().map(|e| (e.id, e)).collect(),
             closures,

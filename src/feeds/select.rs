@@ -14,6 +14,7 @@
 //! owner's (the requesting agency's).
 
 use crate::db::Db;
+use crate::domain::reference;
 use crate::domain::settings::Settings;
 use crate::domain::visibility::{self, Viewer};
 use crate::Result;
@@ -282,27 +283,12 @@ pub async fn select(
         });
     }
 
-    // The directory tables are small (a province's agencies, leaders and rooms) and read only
-    // when a feed is rebuilt.
+    // The directory: the reference data kept in memory (domain::reference).
+    let r = reference::current(db).await?;
     let directory = Directory {
-        persons: person::Entity::find()
-            .all(&db.conn)
-            .await?
-            .into_iter()
-            .map(|p| (p.id, p))
-            .collect(),
-        rooms: room::Entity::find()
-            .all(&db.conn)
-            .await?
-            .into_iter()
-            .map(|r| (r.id, r))
-            .collect(),
-        agencies: agency::Entity::find()
-            .all(&db.conn)
-            .await?
-            .into_iter()
-            .map(|a| (a.id, a))
-            .collect(),
+        persons: r.persons().iter().map(|p| (p.id, p.clone())).collect(),
+        rooms: r.rooms().map(|(room, _)| (room.id, room.clone())).collect(),
+        agencies: r.agencies().iter().map(|a| (a.id, a.clone())).collect(),
     };
     Ok(FeedData {
         spec,

@@ -7,14 +7,13 @@ use crate::api::reports::{answer, ReportAnswer, ReportQuery};
 use crate::auth::OfficeStaff;
 use crate::db::Db;
 use crate::domain::reports::{self, Count, ReportFilter, Utilisation};
-use crate::domain::{clock, settings};
+use crate::domain::{clock, reference, settings};
 use crate::Result;
 use chrono::{Datelike, Months, NaiveDate};
-use entity::{agency, person, room};
+use entity::agency;
 use rocket::get;
 use rocket::State;
 use rocket_dyn_templates::Template;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{json, Value};
 
 /// Width of the longest bar, in SVG user units.
@@ -111,31 +110,23 @@ fn query_of(f: &ReportFilter, from: NaiveDate, to: NaiveDate) -> String {
 /// The filter's choices: every agency, room and leader, the chosen one selected.
 async fn filter_choices(db: &Db, f: &ReportQuery<'_>) -> Result<Value> {
     let pick = |v: Option<i32>| v.map(|v| vec![v.to_string()]).unwrap_or_default();
+    let r = reference::current(db).await?;
+    let mut agencies: Vec<&agency::Model> = r.agencies().iter().collect();
+    agencies.sort_by(|a, b| a.name.cmp(&b.name));
     let agencies: Vec<Choice> = choices(
-        agency::Entity::find()
-            .order_by_asc(agency::Column::Name)
-            .all(&db.conn)
-            .await?
-            .into_iter()
-            .map(|a| (a.id, a.name)),
+        agencies.into_iter().map(|a| (a.id, a.name.clone())),
         &pick(f.agency_id),
     );
     let rooms: Vec<Choice> = choices(
-        room::Entity::find()
-            .order_by_asc(room::Column::SortOrder)
-            .all(&db.conn)
-            .await?
+        r.rooms_in_order()
             .into_iter()
-            .map(|r| (r.id, r.name)),
+            .map(|r| (r.id, r.name.clone())),
         &pick(f.room_id),
     );
     let leaders: Vec<Choice> = choices(
-        person::Entity::find()
-            .filter(person::Column::IsLeader.eq(true))
-            .order_by_asc(person::Column::SortOrder)
-            .all(&db.conn)
-            .await?
-            .into_iter()
+        r.persons()
+            .iter()
+            .filter(|p| p.is_leader)
             .map(|p| (p.id, format!("{} – {}", p.full_name, p.position))),
         &pick(f.chair_id),
     );

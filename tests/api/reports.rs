@@ -720,3 +720,55 @@ async fn the_days_kept_in_memory_follow_every_change_a_report_reads() {
         assert_eq!(emptied.total, 0);
     }
 }
+
+/// Agencies and accounts are kept in memory with the rest of the reference data
+/// (`domain::reference`); a change written straight into the database, as another instance
+/// sharing it would, is seen at the next read, and a sign-in reloads nothing.
+#[rocket::async_test]
+async fn agencies_and_accounts_changed_by_another_instance_are_seen() {
+    use lichhop::domain::reference;
+    let app = spawn_app().await;
+    let o = month(&app).await;
+    let db = app.db();
+    let agency_label = |r: &Value| {
+        r["by_agency"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["key"] == o.agency_a.to_string())
+            .map(|c| c["label"].as_str().unwrap().to_string())
+    };
+    let query = "from=2027-03-01&to=2027-03-31";
+    let (s, before) = report(&app, &o.staff, query).await;
+    assert_eq!(s, Status::Ok, "{before}");
+    assert!(agency_label(&before).is_some_and(|l| !l.contains("Đổi tên")));
+    let account = o.clerk_a.account.id;
+    let kept = reference::current(db).await.unwrap();
+    assert_eq!(
+        kept.account_name(account),
+        Some(o.clerk_a.account.display_name.as_str())
+    );
+
+    let sql = |text: String| async move { db.conn.execute_unprepared(&text).await.unwrap() };
+    // A sign-in's time is not reference data: the copy stays.
+    sql(format!(
+        "UPDATE account SET last_sign_in_at = created_at WHERE id = {account}"
+    ))
+    .await;
+    assert_eq!(reference::version(&db.conn).await.unwrap(), kept.version);
+
+    sql(format!(
+        "UPDATE agency SET name = 'Sở Đổi tên' WHERE id = {}",
+        o.agency_a
+    ))
+    .await;
+    sql(format!(
+        "UPDATE account SET display_name = 'Văn thư mới' WHERE id = {account}"
+    ))
+    .await;
+    let (_, after) = report(&app, &o.staff, query).await;
+    assert_eq!(agency_label(&after).as_deref(), Some("Sở Đổi tên"));
+    let fresh = reference::current(db).await.unwrap();
+    assert!(fresh.version > kept.version);
+    assert_eq!(fresh.account_name(account), Some("Văn thư mới"));
+}

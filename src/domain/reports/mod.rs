@@ -41,7 +41,7 @@ use crate::domain::settings::Settings;
 use crate::domain::working_days::Calendar;
 use crate::{Error, Result};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
-use entity::{agency, meeting, occurrence, person, room, MeetingKind, MeetingStatus};
+use entity::{meeting, occurrence, MeetingKind, MeetingStatus};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryResult, QuerySelect,
     RelationTrait, Statement, TransactionTrait,

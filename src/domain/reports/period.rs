@@ -317,24 +317,21 @@ pub(super) type Names = (
 
 /// The names of agencies, persons (with their position) and rooms.
 pub(super) async fn names(db: &Db) -> Result<Names> {
-    let conn = &db.conn;
-    let agencies = agency::Entity::find()
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|a| (a.id, a.name))
+    let r = crate::domain::reference::current(db).await?;
+    let agencies = r
+        .agencies()
+        .iter()
+        .map(|a| (a.id, a.name.clone()))
         .collect();
-    let persons = person::Entity::find()
-        .all(conn)
-        .await?
-        .into_iter()
+    let persons = r
+        .persons()
+        .iter()
         .map(|p| (p.id, format!("{} {}", p.position, p.full_name)))
         .collect();
-    let rooms = room::Entity::find()
-        .all(conn)
-        .await?
+    let rooms = r
+        .rooms_in_order()
         .into_iter()
-        .map(|r| (r.id, r.name))
+        .map(|r| (r.id, r.name.clone()))
         .collect();
     Ok((agencies, persons, rooms))
 }
