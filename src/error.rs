@@ -264,6 +264,19 @@ impl Error {
         }
     }
 
+    /// A 404 naming what was not found: the locale message `msg.not_found.<thing>`.
+    pub fn missing(thing: &str) -> Self {
+        Error::NotFound(Msg::t(&format!("msg.not_found.{thing}"), &[]))
+    }
+
+    /// A 409 with `code` and the locale message `key`, its `{name}` placeholders filled.
+    pub fn conflict_t(code: &'static str, key: &str, args: &[(&str, &str)]) -> Self {
+        Error::Conflict {
+            code,
+            msg: Msg::t(key, args),
+        }
+    }
+
     pub fn not_found(what_vi: &str, what_en: &str) -> Self {
         Error::NotFound(Msg::new(
             format!("Không tìm thấy {what_vi}."),

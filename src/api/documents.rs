@@ -203,11 +203,11 @@ async fn readable_document(
 ) -> Result<document::Model> {
     let d = documents::find(db, id).await?;
     if meeting.is_some_and(|m| m != d.meeting_id) {
-        return Err(Error::not_found("tài liệu", "Document"));
+        return Err(Error::missing("document"));
     }
     documents::readable(db, actor, d.meeting_id)
         .await
-        .map_err(|_| Error::not_found("tài liệu", "Document"))?;
+        .map_err(|_| Error::missing("document"))?;
     Ok(d)
 }
 

@@ -155,7 +155,7 @@ pub async fn feed(
     cond: Conditional<'_>,
     file: &str,
 ) -> Result<FeedResponse> {
-    let not_found = || Error::not_found("lịch", "Feed");
+    let not_found = || Error::missing("feed");
     let name = file.strip_suffix(".ics").ok_or_else(not_found)?;
     let (probe, public) = if name == "public" {
         (feeds.probe_public(db).await?, true)

@@ -119,7 +119,7 @@ pub async fn revoke(db: &State<Db>, caller: Caller, id: i32) -> Result<Status> {
         .one(&db.conn)
         .await?
         .filter(|t| t.account_id == caller.id() || caller.role() == Role::Admin)
-        .ok_or_else(|| Error::not_found("mã truy cập", "Token"))?;
+        .ok_or_else(|| Error::missing("token"))?;
     if token.revoked_at.is_none() {
         let mut active: api_token::ActiveModel = token.into();
         active.revoked_at = Set(Some(clock::now()));

@@ -291,7 +291,7 @@ impl AgencyScope {
         if self.allows(agency_id) {
             Ok(())
         } else {
-            Err(Error::not_found("cuộc họp", "Meeting"))
+            Err(Error::missing("meeting"))
         }
     }
 }

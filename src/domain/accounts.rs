@@ -80,7 +80,7 @@ pub async fn get(db: &Db, id: i32) -> Result<account::Model> {
     account::Entity::find_by_id(id)
         .one(&db.conn)
         .await?
-        .ok_or_else(|| Error::not_found("tài khoản", "Account"))
+        .ok_or_else(|| Error::missing("account"))
 }
 
 pub async fn create(db: &Db, input: NewAccount) -> Result<account::Model> {

@@ -52,7 +52,7 @@ pub async fn get(db: &Db, id: i32) -> Result<agency::Model> {
     agency::Entity::find_by_id(id)
         .one(&db.conn)
         .await?
-        .ok_or_else(|| Error::not_found("đơn vị", "Agency"))
+        .ok_or_else(|| Error::missing("agency"))
 }
 
 /// Creates (`id` None) or replaces an agency after checking the input.

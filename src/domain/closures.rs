@@ -104,7 +104,7 @@ pub async fn delete(db: &Db, id: i32) -> Result<()> {
     let _w = db.write_guard().await;
     let res = closure::Entity::delete_by_id(id).exec(&db.conn).await?;
     if res.rows_affected == 0 {
-        return Err(Error::not_found("ngày tạm dừng", "Closure"));
+        return Err(Error::missing("closure"));
     }
     Ok(())
 }
@@ -286,7 +286,7 @@ pub async fn delete_working_day(db: &Db, id: i32) -> Result<()> {
         .exec(&db.conn)
         .await?;
     if res.rows_affected == 0 {
-        return Err(Error::not_found("ngày làm bù", "Make-up working day"));
+        return Err(Error::missing("working_day"));
     }
     Ok(())
 }

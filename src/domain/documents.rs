@@ -231,12 +231,12 @@ pub async fn readable(db: &Db, actor: &Actor, meeting_id: i32) -> Result<meeting
     let m = meeting::Entity::find_by_id(meeting_id)
         .one(&db.conn)
         .await?
-        .ok_or_else(|| Error::not_found("cuộc họp", "Meeting"))?;
+        .ok_or_else(|| Error::missing("meeting"))?;
     if may_upload(actor, &m) {
         return Ok(m);
     }
     let Some(agency) = actor.agency_id else {
-        return Err(Error::not_found("cuộc họp", "Meeting"));
+        return Err(Error::missing("meeting"));
     };
     let of_agency = sea_orm::sea_query::Query::select()
         .column(person::Column::Id)
@@ -256,7 +256,7 @@ pub async fn readable(db: &Db, actor: &Actor, meeting_id: i32) -> Result<meeting
     if invited {
         Ok(m)
     } else {
-        Err(Error::not_found("cuộc họp", "Meeting"))
+        Err(Error::missing("meeting"))
     }
 }
 
@@ -295,7 +295,7 @@ pub async fn find(db: &Db, id: i32) -> Result<document::Model> {
     document::Entity::find_by_id(id)
         .one(&db.conn)
         .await?
-        .ok_or_else(|| Error::not_found("tài liệu", "Document"))
+        .ok_or_else(|| Error::missing("document"))
 }
 
 /// Removes the row; the stored content goes too when no other row shares it.

@@ -262,17 +262,9 @@ fn event_row(
 pub fn booking_error(e: DbErr) -> Error {
     let text = e.to_string();
     if text.contains(migration::ROOM_OVERLAP) {
-        Error::conflict(
-            "room_overlap",
-            "Lịch họp này đã trùng với một cuộc họp đã duyệt trong cùng phòng họp.",
-            "This meeting overlaps an approved meeting in the same room.",
-        )
+        Error::conflict_t("room_overlap", "msg.meetings.room_overlap", &[])
     } else if text.contains(migration::CHAIR_OVERLAP) {
-        Error::conflict(
-            "chair_overlap",
-            "Người chủ trì đã có một cuộc họp đã duyệt trùng thời gian.",
-            "The chair already has an approved meeting at that time.",
-        )
+        Error::conflict_t("chair_overlap", "msg.meetings.chair_overlap", &[])
     } else {
         Error::from(e)
     }

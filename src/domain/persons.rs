@@ -61,7 +61,7 @@ pub async fn get(db: &Db, id: i32) -> Result<person::Model> {
     person::Entity::find_by_id(id)
         .one(&db.conn)
         .await?
-        .ok_or_else(|| Error::not_found("cán bộ", "Person"))
+        .ok_or_else(|| Error::missing("person"))
 }
 
 pub async fn save(db: &Db, id: Option<i32>, input: PersonInput) -> Result<person::Model> {

@@ -95,11 +95,9 @@ pub async fn get(db: &Db, id: i32) -> Result<RoomView> {
     let room = room::Entity::find_by_id(id)
         .one(&db.conn)
         .await?
-        .ok_or_else(|| Error::not_found("phòng họp", "Room"))?;
+        .ok_or_else(|| Error::missing("room"))?;
     let mut views = with_equipment(db, vec![room]).await?;
-    views
-        .pop()
-        .ok_or_else(|| Error::not_found("phòng họp", "Room"))
+    views.pop().ok_or_else(|| Error::missing("room"))
 }
 
 /// Creates or replaces a room and its equipment, in one transaction.

@@ -6,6 +6,7 @@ use crate::domain::meetings::{self, exdates_json, record_event, sync_occurrences
 use crate::domain::recurrence;
 use crate::domain::registration::{self, must_exist, parse_time, Actor};
 use crate::domain::{clock, publication};
+use crate::error::Msg;
 use crate::{Error, Result};
 use chrono::NaiveDate;
 use entity::*;
@@ -40,10 +41,8 @@ async fn occurrence_on<C: ConnectionTrait>(
         .into_iter()
         .find(|o| o.recurrence_id.with_timezone(&tz).date_naive() == date)
         .ok_or_else(|| {
-            Error::not_found(
-                &format!("lần họp ngày {date}"),
-                &format!("Occurrence on {date}"),
-            )
+            let date = date.to_string();
+            Error::NotFound(Msg::t("msg.not_found.occurrence_on", &[("date", &date)]))
         })
 }
 
@@ -97,10 +96,10 @@ async fn after_occurrence_change<C: ConnectionTrait>(
 /// A cancelled occurrence is neither cancelled again nor moved.
 fn not_cancelled(o: &occurrence::Model) -> Result<()> {
     if o.status == MeetingStatus::Cancelled {
-        return Err(Error::conflict(
+        return Err(Error::conflict_t(
             "already_cancelled",
-            "Lần họp này đã hủy.",
-            "This occurrence is already cancelled.",
+            "msg.series.already_cancelled",
+            &[],
         ));
     }
     Ok(())
@@ -328,7 +327,7 @@ pub async fn split(db: &Db, actor: &Actor, id: i32, from: NaiveDate) -> Result<m
     let head = meeting::Entity::find_by_id(m.id)
         .one(&txn)
         .await?
-        .ok_or_else(|| Error::not_found("cuộc họp", "Meeting"))?;
+        .ok_or_else(|| Error::missing("meeting"))?;
     sync_occurrences(&txn, &head, true).await?;
     sync_occurrences(&txn, &tail, true).await?;
     let note = format!(

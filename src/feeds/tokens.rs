@@ -152,7 +152,7 @@ pub async fn renew_own(db: &Db, by: &Caller, id: i32) -> Result<(feed_token::Mod
         .one(&db.conn)
         .await?
         .filter(|t| t.created_by == Some(by.id()) && t.revoked_at.is_none())
-        .ok_or_else(|| Error::not_found("lịch đăng ký", "Feed token"))?;
+        .ok_or_else(|| Error::missing("feed_token"))?;
     let input = FeedTokenInput {
         scope: old.scope,
         person_id: old.person_id,
@@ -214,7 +214,7 @@ async fn revoke_reached(db: &Db, by: &Caller, id: i32, everyone: bool) -> Result
     let found = feed_token::Entity::find_by_id(id).one(&db.conn).await?;
     let t = match found {
         Some(t) if everyone || t.created_by == Some(by.id()) => t,
-        _ => return Err(Error::not_found("lịch đăng ký", "Feed token")),
+        _ => return Err(Error::missing("feed_token")),
     };
     if t.revoked_at.is_some() {
         return Ok(());

@@ -363,7 +363,7 @@ async fn closure_year(db: &Db, id: i32) -> Result<i32> {
         .one(&db.conn)
         .await?
         .map(|c| c.starts_on.year())
-        .ok_or_else(|| Error::not_found("ngày tạm dừng", "Closure"))
+        .ok_or_else(|| Error::missing("closure"))
 }
 
 #[post("/quan-tri/ngay-le/<year>", data = "<_form>")]
@@ -444,7 +444,7 @@ pub async fn remove_working_day(
         .one(&db.conn)
         .await?
         .map(|d| d.on_date.year())
-        .ok_or_else(|| Error::not_found("ngày làm bù", "Make-up working day"))?;
+        .ok_or_else(|| Error::missing("working_day"))?;
     closures::delete_working_day(db, id).await?;
     Ok(back(year, "xoa-lam-bu"))
 }

@@ -730,12 +730,13 @@ async fn agencies_and_accounts_changed_by_another_instance_are_seen() {
     let app = spawn_app().await;
     let o = month(&app).await;
     let db = app.db();
+    let agency_key = o.agency_a.to_string();
     let agency_label = |r: &Value| {
         r["by_agency"]
             .as_array()
             .unwrap()
             .iter()
-            .find(|c| c["key"] == o.agency_a.to_string())
+            .find(|c| c["key"] == agency_key.as_str())
             .map(|c| c["label"].as_str().unwrap().to_string())
     };
     let query = "from=2027-03-01&to=2027-03-31";

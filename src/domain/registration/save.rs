@@ -31,7 +31,7 @@ pub async fn create(db: &Db, actor: &Actor, input: MeetingInput) -> Result<meeti
 pub async fn get(db: &Db, actor: &Actor, id: i32) -> Result<meeting::Model> {
     match meeting::Entity::find_by_id(id).one(&db.conn).await? {
         Some(m) if actor.may_see(&m) => Ok(m),
-        _ => Err(Error::not_found("cuộc họp", "Meeting")),
+        _ => Err(Error::missing("meeting")),
     }
 }
 
@@ -126,7 +126,7 @@ pub async fn update(
     let saved = meeting::Entity::find_by_id(id)
         .one(&txn)
         .await?
-        .ok_or_else(|| Error::not_found("cuộc họp", "Meeting"))?;
+        .ok_or_else(|| Error::missing("meeting"))?;
     sync_occurrences(&txn, &saved, true).await?;
     replace_attendees_and_equipment(&txn, id, &new).await?;
     record_event(

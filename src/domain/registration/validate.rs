@@ -262,10 +262,9 @@ pub async fn validate<C: ConnectionTrait>(
                 Invitee::Agency(g)
             }
             _ => {
-                return Err(Error::validation(
+                return Err(Error::invalid(
                     &format!("attendees[{i}]"),
-                    "Mỗi thành phần là một người (person_id) hoặc một đơn vị (agency_id).",
-                    "Each attendee is a person (person_id) or an agency (agency_id).",
+                    "msg.registration.each_attendee_is_a_person_or",
                 ))
             }
         };

@@ -75,20 +75,18 @@ impl ReportFilter {
         chair_id: Option<i32>,
     ) -> Result<Self> {
         if to < from {
-            return Err(Error::validation(
+            return Err(Error::invalid(
                 "to",
-                "Ngày kết thúc phải từ ngày bắt đầu trở đi.",
-                "The end date must not be before the start date.",
+                "msg.reports.the_end_date_must_not_be_before",
             ));
         }
         let limit = from
             .checked_add_months(chrono::Months::new(MAX_MONTHS))
             .unwrap_or(from);
         if to >= limit {
-            return Err(Error::validation(
+            return Err(Error::invalid(
                 "to",
-                "Kỳ báo cáo dài tối đa 2 năm.",
-                "A report covers at most 2 years.",
+                "msg.reports.a_report_covers_at_most_2_years",
             ));
         }
         Ok(ReportFilter {
