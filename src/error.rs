@@ -264,6 +264,14 @@ impl Error {
         }
     }
 
+    /// A refusal of `field` with the locale message `key`, its `{name}` placeholders filled.
+    pub fn invalid_with(field: &str, key: &str, args: &[(&str, &str)]) -> Self {
+        Error::Validation {
+            field: field.to_string(),
+            msg: Msg::t(key, args),
+        }
+    }
+
     /// A 404 naming what was not found: the locale message `msg.not_found.<thing>`.
     pub fn missing(thing: &str) -> Self {
         Error::NotFound(Msg::t(&format!("msg.not_found.{thing}"), &[]))

@@ -81,11 +81,7 @@ fn parse_status(status: Option<&str>) -> Result<Option<MeetingStatus>> {
     match status.filter(|s| !s.is_empty()) {
         None => Ok(None),
         Some(s) => MeetingStatus::from_code(s).map(Some).ok_or_else(|| {
-            Error::validation(
-                "status",
-                format!("Trạng thái «{s}» không tồn tại."),
-                format!("Unknown status {s:?}."),
-            )
+            Error::invalid_with("status", "msg.meetings.unknown_status", &[("status", s)])
         }),
     }
 }
@@ -95,13 +91,9 @@ pub fn parse_date(field: &str, v: Option<&str>) -> Result<Option<chrono::NaiveDa
     let Some(v) = v.filter(|v| !v.is_empty()) else {
         return Ok(None);
     };
-    v.parse().map(Some).map_err(|_| {
-        Error::validation(
-            field,
-            format!("Ngày «{v}» không hợp lệ (dạng 2026-12-07)."),
-            format!("Invalid date {v:?} (expected 2026-12-07)."),
-        )
-    })
+    v.parse()
+        .map(Some)
+        .map_err(|_| Error::invalid_with(field, "msg.meetings.invalid_date", &[("value", v)]))
 }
 
 /// A required `YYYY-MM-DD` path or body value.
@@ -156,10 +148,10 @@ pub async fn list(
         page: match page.unwrap_or(0) {
             p if p <= MAX_PAGE => p,
             _ => {
-                return Err(Error::validation(
+                return Err(Error::invalid_with(
                     "page",
-                    format!("Số trang tối đa là {MAX_PAGE}."),
-                    format!("The page number is at most {MAX_PAGE}."),
+                    "msg.meetings.page_at_most",
+                    &[("max", &MAX_PAGE.to_string())],
                 ))
             }
         },

@@ -35,11 +35,7 @@ pub const SLOT_MINUTES: i64 = 30;
 const YEARS: std::ops::RangeInclusive<i32> = 1990..=2200;
 
 fn bad_week(field: &str, value: &str) -> Error {
-    Error::validation(
-        field,
-        format!("Tuần «{value}» không hợp lệ (dạng 2026-W48 hoặc 2026-11-23)."),
-        format!("Invalid week {value:?} (expected 2026-W48 or 2026-11-23)."),
-    )
+    Error::invalid_with(field, "msg.calendars.invalid_week", &[("value", value)])
 }
 
 /// The Monday of a week named "2026-W48" (ISO 8601) or by any of its dates ("2026-11-25").
@@ -71,13 +67,7 @@ pub fn parse_week(field: &str, value: &str) -> Result<NaiveDate> {
 
 /// A day as "2026-11-25".
 pub fn parse_day(field: &str, value: &str) -> Result<NaiveDate> {
-    let bad = || {
-        Error::validation(
-            field,
-            format!("Ngày «{value}» không hợp lệ (dạng 2026-11-25)."),
-            format!("Invalid date {value:?} (expected 2026-11-25)."),
-        )
-    };
+    let bad = || Error::invalid_with(field, "msg.calendars.invalid_day", &[("value", value)]);
     let d: NaiveDate = value.trim().parse().map_err(|_| bad())?;
     if !YEARS.contains(&d.year()) {
         return Err(bad());

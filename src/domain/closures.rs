@@ -66,10 +66,10 @@ pub async fn create(db: &Db, by: i32, input: ClosureInput) -> Result<closure::Mo
         ));
     }
     if ends_on - input.starts_on > Duration::days(MAX_CLOSURE_DAYS) {
-        return Err(Error::validation(
+        return Err(Error::invalid_with(
             "ends_on",
-            format!("Một lần tạm dừng không dài quá {MAX_CLOSURE_DAYS} ngày."),
-            format!("A closure may not last more than {MAX_CLOSURE_DAYS} days."),
+            "msg.closures.a_closure_lasts_at_most",
+            &[("days", &MAX_CLOSURE_DAYS.to_string())],
         ));
     }
     let reason = reason_of(&input.reason)?;

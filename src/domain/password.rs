@@ -49,10 +49,10 @@ pub fn verify(password: &str, stored: &str) -> bool {
 /// The office's password rule: at least 10 characters and not the username.
 pub fn check_strength(field: &str, password: &str, username: &str) -> Result<()> {
     if password.chars().count() < MIN_LENGTH {
-        return Err(Error::validation(
+        return Err(Error::invalid_with(
             field,
-            format!("Mật khẩu phải có ít nhất {MIN_LENGTH} ký tự."),
-            format!("The password must have at least {MIN_LENGTH} characters."),
+            "msg.password.at_least_characters",
+            &[("min", &MIN_LENGTH.to_string())],
         ));
     }
     if password.eq_ignore_ascii_case(username) {

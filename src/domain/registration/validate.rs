@@ -50,11 +50,7 @@ pub fn parse_zone(field: &str, name: Option<&str>) -> Result<Tz> {
     match name.map(str::trim).filter(|n| !n.is_empty()) {
         None => Ok(clock::OFFICE_TZ),
         Some(n) => n.parse::<Tz>().map_err(|_| {
-            Error::validation(
-                field,
-                format!("Múi giờ «{n}» không tồn tại."),
-                format!("Unknown time zone {n:?}."),
-            )
+            Error::invalid_with(field, "msg.registration.unknown_time_zone", &[("zone", n)])
         }),
     }
 }
@@ -62,13 +58,7 @@ pub fn parse_zone(field: &str, name: Option<&str>) -> Result<Tz> {
 /// "2026-12-07T08:00" (local in `tz`) or RFC 3339 with offset.
 pub fn parse_time(field: &str, value: &str, tz: Tz) -> Result<DateTime<Utc>> {
     let v = value.trim();
-    let bad = || {
-        Error::validation(
-            field,
-            format!("Thời gian «{v}» không hợp lệ (dạng 2026-12-07T08:00)."),
-            format!("Invalid time {v:?} (expected 2026-12-07T08:00)."),
-        )
-    };
+    let bad = || Error::invalid_with(field, "msg.registration.invalid_time", &[("value", v)]);
     let t = if let Ok(t) = DateTime::parse_from_rfc3339(v) {
         t.with_timezone(&Utc)
     } else {
@@ -77,13 +67,10 @@ pub fn parse_time(field: &str, value: &str, tz: Tz) -> Result<DateTime<Utc>> {
             .or_else(|_| NaiveDateTime::parse_from_str(v, "%Y-%m-%d %H:%M"))
             .map_err(|_| bad())?;
         clock::local_to_utc(tz, local).ok_or_else(|| {
-            Error::validation(
+            Error::invalid_with(
                 field,
-                format!(
-                    "Giờ «{v}» không tồn tại ở múi giờ {} (chuyển giờ mùa hè).",
-                    tz.name()
-                ),
-                format!("{v} does not exist in {} (daylight-saving gap).", tz.name()),
+                "msg.registration.time_in_dst_gap",
+                &[("value", v), ("zone", tz.name())],
             )
         })?
     };
@@ -105,17 +92,17 @@ pub(crate) fn check_span(starts_at: DateTime<Utc>, ends_at: DateTime<Utc>) -> Re
         ));
     }
     if ends_at - starts_at < Duration::minutes(MIN_MINUTES) {
-        return Err(Error::validation(
+        return Err(Error::invalid_with(
             "ends_at",
-            format!("Cuộc họp phải dài ít nhất {MIN_MINUTES} phút."),
-            format!("A meeting lasts at least {MIN_MINUTES} minutes."),
+            "msg.registration.a_meeting_lasts_at_least",
+            &[("minutes", &MIN_MINUTES.to_string())],
         ));
     }
     if ends_at - starts_at > Duration::days(MAX_DAYS) {
-        return Err(Error::validation(
+        return Err(Error::invalid_with(
             "ends_at",
-            format!("Một lần họp không dài quá {MAX_DAYS} ngày."),
-            format!("One occurrence may not last more than {MAX_DAYS} days."),
+            "msg.registration.one_occurrence_lasts_at_most",
+            &[("days", &MAX_DAYS.to_string())],
         ));
     }
     Ok(())
@@ -148,10 +135,10 @@ pub async fn equipment_by_code<C: ConnectionTrait>(db: &C, codes: &[String]) -> 
             .one(db)
             .await?
             .ok_or_else(|| {
-                Error::validation(
+                Error::invalid_with(
                     &format!("equipment[{i}]"),
-                    format!("Không có thiết bị «{code}»."),
-                    format!("Unknown equipment {code:?}."),
+                    "msg.registration.unknown_equipment",
+                    &[("code", code)],
                 )
             })?;
         if !ids.contains(&e.id) {
@@ -220,10 +207,10 @@ pub async fn validate<C: ConnectionTrait>(
     if let Some(id) = input.room_id {
         let r = must_exist::<_, room::Entity>(db, "room_id", id).await?;
         if !r.bookable {
-            return Err(Error::validation(
+            return Err(Error::invalid_with(
                 "room_id",
-                format!("Phòng «{}» không nhận đăng ký.", r.name),
-                format!("Room {:?} cannot be booked.", r.name),
+                "msg.registration.room_not_bookable",
+                &[("room", &r.name)],
             ));
         }
     }
