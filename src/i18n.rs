@@ -146,6 +146,12 @@ pub fn translations() -> Arc<Translations> {
         .clone()
 }
 
+/// A word of the locale files in Vietnamese, for text that is Vietnamese whoever reads it (the
+/// reports the office sends upward, the names inside a refusal's Vietnamese message).
+pub fn vietnamese(key: &str) -> String {
+    translations().text(Lang::Vi, key).to_string()
+}
+
 pub fn lang_code(lang: Lang) -> &'static str {
     match lang {
         Lang::Vi => "vi",

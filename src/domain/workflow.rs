@@ -44,17 +44,8 @@ impl Action {
     }
 
     /// The Vietnamese name of the action, as the office says it.
-    pub fn label_vi(self) -> &'static str {
-        match self {
-            Action::Submit => "Gửi duyệt",
-            Action::Review => "Thẩm định",
-            Action::Return => "Trả lại để bổ sung",
-            Action::Approve => "Duyệt",
-            Action::Reject => "Từ chối",
-            Action::Reschedule => "Dời lịch",
-            Action::Cancel => "Hủy",
-            Action::Withdraw => "Rút đăng ký",
-        }
+    pub fn label_vi(self) -> String {
+        crate::i18n::vietnamese(&format!("action.{}", self.code()))
     }
 
     /// Statuses the action may start from.
@@ -88,18 +79,9 @@ impl Action {
     }
 }
 
-/// Vietnamese name of a status, as shown to users.
-pub fn status_label_vi(s: MeetingStatus) -> &'static str {
-    match s {
-        Draft => "Nháp",
-        Pending => "Chờ duyệt",
-        Reviewed => "Đã thẩm định",
-        Returned => "Trả lại để bổ sung",
-        Approved => "Đã duyệt",
-        Rejected => "Từ chối",
-        Cancelled => "Đã hủy",
-        Withdrawn => "Đã rút",
-    }
+/// Vietnamese name of a status, as shown to users (from the locale files).
+pub fn status_label_vi(s: MeetingStatus) -> String {
+    crate::i18n::vietnamese(&format!("status.{}", s.code()))
 }
 
 /// The status after `action`, or a 409 naming both.

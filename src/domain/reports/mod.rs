@@ -34,6 +34,9 @@ use sql::*;
 pub use tally::percentile;
 use tally::*;
 
+use crate::domain::workflow::status_label_vi as status_vi;
+use crate::i18n::vietnamese;
+
 use crate::db::Db;
 use crate::domain::clock::{self, OFFICE_TZ};
 use crate::domain::documents;
@@ -238,22 +241,10 @@ pub(super) fn month_end(first: NaiveDate) -> NaiveDate {
         .unwrap_or(first)
 }
 
-/// The office's name of a status, from the locale files: a report's labels are in Vietnamese,
-/// the language the office reports in (the page translates them by their key).
-pub fn status_vi(s: MeetingStatus) -> String {
-    vietnamese(&format!("status.{}", s.code()))
-}
-
-/// The office's name of a kind of meeting, from the locale files.
+/// The office's name of a kind of meeting, from the locale files: a report's labels are in
+/// Vietnamese, the language the office reports in (the page translates them by their key).
 pub fn kind_vi(k: MeetingKind) -> String {
     vietnamese(&format!("kind.{}", k.code()))
-}
-
-/// A word of the locale files in Vietnamese (reports and their files are in the office's language).
-fn vietnamese(key: &str) -> String {
-    crate::i18n::translations()
-        .text(crate::i18n::Lang::Vi, key)
-        .to_string()
 }
 
 #[cfg(test)]
