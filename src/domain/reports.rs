@@ -22,7 +22,7 @@ use crate::db::Db;
 use crate::domain::clock::{self, OFFICE_TZ};
 use crate::domain::documents;
 use crate::domain::settings::Settings;
-use crate::domain::working_days::Calendar;
+use crate::domain::working_days::{self, Calendar};
 use crate::{Error, Result};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
 use entity::{agency, meeting, occurrence, person, room, MeetingKind, MeetingStatus};
@@ -365,14 +365,12 @@ impl DayRow {
             (Some(o), Some(c)) if working => (Some(o), Some(c)),
             _ => (None, None),
         };
-        let lead = s.registration_lead_working_days;
         DayRow {
             day,
             open,
             close,
             spill_at: at(next, s.office_opens),
-            reg_after: (lead > 0)
-                .then(|| local_midnight(calendar.deadline(day, lead) + Duration::days(1))),
+            reg_after: working_days::late_from(calendar, day, s).map(|(from, _)| from),
             doc_due: calendar.deadline(day, s.documents_lead_working_days),
         }
     }

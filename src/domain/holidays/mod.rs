@@ -56,4 +56,4 @@ mod lunar;
 mod rules;
 
 pub use lunar::{lunar_to_solar, solar_to_lunar, LunarDate};
-pub use rules::{is_public_holiday, public_holidays, Holiday};
+pub use rules::{days_off, is_public_holiday, public_holidays, Holiday, NationalDaySecond};
