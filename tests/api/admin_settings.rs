@@ -17,6 +17,12 @@ fn settings_form<'a>(changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> 
         ("cutoff_time", "16:00"),
         ("cancelled_in_feeds_days", "30"),
         ("max_document_mib", "20"),
+        ("province_name", "Thanh Hóa"),
+        ("place_name", "Thanh Hóa"),
+        ("signer_capacity", "TL. CHỦ TỊCH"),
+        ("signer_position", "CHÁNH VĂN PHÒNG"),
+        ("signer_name", "Nguyễn Văn An"),
+        ("recipients", "Như trên\nLưu: VT"),
     ];
     for (name, value) in changes {
         match fields.iter_mut().find(|(n, _)| n == name) {
