@@ -65,7 +65,7 @@ impl Default for Settings {
             place_name: "Thanh Hóa".into(),
             signer_capacity: "TL. CHỦ TỊCH".into(),
             signer_position: "CHÁNH VĂN PHÒNG".into(),
-            signer_name: "Nguyễn Văn An".into(),
+            signer_name: "Võ Quốc Hùng".into(),
             recipients: [
                 "Thường trực Tỉnh ủy (b/c)",
                 "Thường trực HĐND tỉnh (b/c)",

@@ -86,6 +86,28 @@ async fn the_week_downloads_as_an_official_docx_with_every_row_the_header_and_th
     let docx = res.into_bytes().await.unwrap();
     assert!(docx.starts_with(b"PK"), "a zip package");
 
+    // The page links to it; its print view carries the same heading and signature block, and
+    // each cell its column's name (the phone shows cards).
+    let page = app
+        .client
+        .get("/lich-cong-tac?tuan=2027-03-01")
+        .dispatch()
+        .await;
+    let page = page.into_string().await.unwrap();
+    for expected in [
+        "href=\"/lich-cong-tac/2027-03-01/docx\"",
+        "class=\"official-heading print-only\"",
+        "UBND TỈNH THANH HÓA",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "LỊCH CÔNG TÁC TUẦN",
+        "TL. CHỦ TỊCH",
+        "Võ Quốc Hùng",
+        "data-label=\"Thời gian\"",
+        "data-label=\"Địa điểm\"",
+    ] {
+        assert!(page.contains(expected), "{expected} in the page");
+    }
+
     let bad = app
         .client
         .get("/lich-cong-tac/tuan-nao/docx")
@@ -126,7 +148,7 @@ async fn the_week_downloads_as_an_official_docx_with_every_row_the_header_and_th
         "- Lưu: VT.",
         "TL. CHỦ TỊCH",
         "CHÁNH VĂN PHÒNG",
-        "Nguyễn Văn An",
+        "Võ Quốc Hùng",
         "Thứ Hai",
         "01/03",
         "Chủ nhật",
