@@ -1,5 +1,6 @@
 //! The reference data a conflict check and find-a-time consult: persons (and so each agency's
-//! head), rooms with their equipment, equipment, closures and make-up working days. They change
+//! head), rooms with their equipment, equipment, closures, make-up working days and the chosen
+//! second National Day days. They change
 //! a few times a month and are read by every check, so they are kept in memory.
 //!
 //! Triggers bump a counter (`reference_version`, migration m20261128_000012) in the transaction
@@ -10,10 +11,12 @@
 //! stale copy.
 
 use crate::db::Db;
+use crate::domain::holidays::NationalDaySecond;
+use crate::domain::working_days;
 use crate::domain::working_days::Calendar;
 use crate::Result;
 use chrono::NaiveDate;
-use entity::{closure, equipment, person, room, working_day_exception};
+use entity::{closure, equipment, national_day_choice, person, room, working_day_exception};
 use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder, Statement};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, RwLock};
@@ -37,6 +40,7 @@ pub struct Reference {
     equipment: HashMap<i32, equipment::Model>,
     closures: Vec<closure::Model>,
     worked: HashSet<NaiveDate>,
+    national: HashMap<i32, NationalDaySecond>,
 }
 
 impl Reference {
@@ -80,11 +84,11 @@ impl Reference {
             .filter(|d| (from..=to).contains(*d))
             .copied()
             .collect();
-        Calendar::new(from, to, closures, worked)
+        Calendar::new(from, to, closures, worked).with_national_days(self.national.clone())
     }
 
     async fn load<C: ConnectionTrait>(db: &C, version: i64) -> Result<Self> {
-        let (persons, rooms, equipment, closures, worked) = rocket::tokio::try_join!(
+        let (persons, rooms, equipment, closures, worked, national) = rocket::tokio::try_join!(
             person::Entity::find()
                 .order_by_asc(person::Column::SortOrder)
                 .order_by_asc(person::Column::Id)
@@ -95,6 +99,7 @@ impl Reference {
             equipment::Entity::find().all(db),
             closure::Entity::find().all(db),
             working_day_exception::Entity::find().all(db),
+            national_day_choice::Entity::find().all(db),
         )?;
         let mut heads = HashMap::new();
         for p in persons.iter().filter(|p| p.active) {
@@ -120,6 +125,7 @@ impl Reference {
             equipment: equipment.into_iter().map(|e| (e.id, e)).collect(),
             closures,
             worked: worked.into_iter().map(|w| w.on_date).collect(),
+            national: working_days::national_days(national),
         })
     }
 }

@@ -12,9 +12,18 @@ use crate::domain::holidays::{self, Holiday, NationalDaySecond};
 use crate::domain::settings::Settings;
 use crate::Result;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc, Weekday};
-use entity::{closure, ClosureKind};
-use sea_orm::{ConnectionTrait, DbBackend, Statement};
+use entity::{closure, national_day_choice, ClosureKind};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Statement};
 use std::collections::{HashMap, HashSet};
+
+/// The administrator's choices of the second National Day day, by year.
+pub fn national_days(
+    rows: impl IntoIterator<Item = national_day_choice::Model>,
+) -> HashMap<i32, NationalDaySecond> {
+    rows.into_iter()
+        .filter_map(|r| Some((r.year, NationalDaySecond::from_day(r.second_day as u32)?)))
+        .collect()
+}
 
 /// The calendar over a range of dates, loaded once (two indexed queries), then answered in memory.
 /// Outside the loaded range only the computed rules (weekends, public holidays) apply.
@@ -66,7 +75,11 @@ impl Calendar {
                 created_at: row.try_get("", "created_at")?,
             });
         }
-        Ok(Self::new(from, to, closures, worked))
+        let chosen = national_day_choice::Entity::find()
+            .filter(national_day_choice::Column::Year.between(from.year(), to.year()))
+            .all(db)
+            .await?;
+        Ok(Self::new(from, to, closures, worked).with_national_days(national_days(chosen)))
     }
 
     pub fn new(

@@ -179,6 +179,8 @@ const TABLE: &[(&str, &str, Rule, Body)] = &[
     ("GET",    "/api/v1/working-days",             AnySignedIn, Body::None),
     ("POST",   "/api/v1/working-days",             Admin,       Json("{}")),
     ("DELETE", "/api/v1/working-days/<id>",        Admin,       Body::None),
+    ("GET",    "/api/v1/national-days",            AnySignedIn, Body::None),
+    ("PUT",    "/api/v1/national-days/<year>",     Admin,       Json(r#"{"second_day":3}"#)),
     ("POST",   "/api/v1/meetings/<id>/documents",  AgencyA,     Body::Multipart("tai-lieu.pdf")),
     ("GET",    "/api/v1/meetings/<id>/documents",  AgencyA,     Body::None),
     ("GET",    "/api/v1/documents/due",            AnySignedIn, Body::None),
