@@ -491,8 +491,23 @@ async fn compensatory_days_and_the_chosen_national_day_reach_the_conflict_check(
         (s, list),
         (Status::Ok, json!([{"year": 2027, "second_day": 3}]))
     );
-    // Back to 1 September.
-    let (s, _, _) = choose(json!({"second_day": 1}), 2027).await;
-    assert_eq!(s, Status::Ok);
+    // Back to 1 September, on the closures page; the page lists the compensatory days.
+    let mut admin = admin_browser(&app).await;
+    let refused = admin
+        .post("/quan-tri/quoc-khanh/2027", &[("second_day", "2")])
+        .await;
+    assert_eq!(refused.status, Status::UnprocessableEntity);
+    assert!(refused.body.contains("ngày 1 hoặc ngày 3 tháng 9"));
+    let saved = admin
+        .post("/quan-tri/quoc-khanh/2027", &[("second_day", "1")])
+        .await;
+    assert_eq!(saved.status, Status::SeeOther);
     assert_eq!(conflict_kinds(&app, &o, "2027-09-01").await, ["holiday"]);
+    let page = admin.get("/quan-tri/ngay-nghi?nam=2027").await;
+    assert!(page.body.contains("Nghỉ bù Ngày Quốc tế Lao động"));
+    assert!(page.body.contains("03/05/2027"));
+    assert!(
+        page.body.contains(r#"<option value="1" selected>"#),
+        "1/9 chosen"
+    );
 }

@@ -217,6 +217,7 @@ const TABLE: &[(&str, &str, Rule, Body)] = &[
     ("POST",   "/quan-tri/ngay-nghi",              Admin,       Form("starts_on=")),
     ("POST",   "/quan-tri/ngay-nghi/<id>/xoa",     Admin,       Form("")),
     ("POST",   "/quan-tri/ngay-le/<year>", Admin,     Form("")),
+    ("POST",   "/quan-tri/quoc-khanh/<year>", Admin,  Form("second_day=3")),
     ("POST",   "/quan-tri/ngay-nghi/nhap-ics",     Admin,       Body::Upload("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")),
     ("POST",   "/quan-tri/ngay-lam-bu",            Admin,       Form("on_date=")),
     ("POST",   "/quan-tri/ngay-lam-bu/<id>/xoa",   Admin,       Form("")),
