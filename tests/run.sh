@@ -20,4 +20,19 @@ if [ ! -x tests/ical-clients/.venv/bin/python ]; then
   }
   tests/ical-clients/.venv/bin/pip install -q -r tests/ical-clients/requirements.txt
 fi
+# LibreOffice (headless) and poppler's pdftotext read the official .docx of the weekly schedule
+# as a person would see it (tests/api/schedule_document.rs). If they cannot be installed, that
+# test says so and is skipped; otherwise it must pass.
+if ! command -v soffice >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1; then
+  { apt-get update -qq &&
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      libreoffice-writer-nogui poppler-utils; } ||
+  { apt-get update -qq &&
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      libreoffice-writer poppler-utils; } ||
+    echo "tests/run.sh: could not install LibreOffice and poppler-utils: the .docx test is skipped" >&2
+fi
+if command -v soffice >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1; then
+  export LICHHOP_REQUIRE_OFFICE=1
+fi
 exec cargo test "$@"

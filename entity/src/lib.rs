@@ -13,6 +13,7 @@ pub mod meeting;
 pub mod meeting_attendee;
 pub mod meeting_equipment;
 pub mod meeting_event;
+pub mod national_day_choice;
 pub mod occurrence;
 pub mod person;
 pub mod room;

@@ -1,17 +1,17 @@
-//! `/api/v1/closures` and `/api/v1/working-days`: the office's calendar. Anyone signed in reads
+//! `/api/v1/closures`, `/api/v1/working-days` and `/api/v1/national-days`: the office's calendar. Anyone signed in reads
 //! it (forms and find-a-time use it); only the administrator changes it.
 
 use crate::api::json::JsonBody;
 use crate::api::meetings::parse_date;
-use crate::api::types::{all, Closure, HolidaysEntered, WorkingDayException};
+use crate::api::types::{all, Closure, HolidaysEntered, NationalDayChoice, WorkingDayException};
 use crate::auth::{Admin, Caller};
 use crate::db::Db;
-use crate::domain::closures::{self, ClosureInput, WorkingDayInput};
+use crate::domain::closures::{self, ClosureInput, NationalDayInput, WorkingDayInput};
 use crate::Result;
 use rocket::http::Status;
 use rocket::serde::json::Json;
 use rocket::State;
-use rocket::{delete, get, post};
+use rocket::{delete, get, post, put};
 
 #[utoipa::path(tag = "closures", responses((status = 200, description = "done", body = Vec<Closure>), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[get("/api/v1/closures?<from>&<to>")]
@@ -82,6 +82,32 @@ pub async fn delete_working_day(_by: Admin, db: &State<Db>, id: i32) -> Result<S
     Ok(Status::NoContent)
 }
 
+/// The years whose second National Day day was chosen; any other year takes 1 September.
+#[utoipa::path(tag = "closures", responses((status = 200, description = "done", body = Vec<NationalDayChoice>), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[get("/api/v1/national-days")]
+pub async fn national_days(
+    _caller: Caller,
+    db: &State<Db>,
+) -> Result<Json<Vec<NationalDayChoice>>> {
+    Ok(Json(all(closures::national_days(db).await?)))
+}
+
+/// The government's choice of the second National Day day of `year` (1 or 3 September).
+#[utoipa::path(request_body = NationalDayInput, tag = "closures", params(("year" = i32, Path)), responses((status = 200, description = "done", body = NationalDayChoice), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[put("/api/v1/national-days/<year>", data = "<body>")]
+pub async fn choose_national_day(
+    _by: Admin,
+    db: &State<Db>,
+    year: i32,
+    body: JsonBody<NationalDayInput>,
+) -> Result<Json<NationalDayChoice>> {
+    Ok(Json(
+        closures::choose_national_day(db, year, body.0)
+            .await?
+            .into(),
+    ))
+}
+
 pub fn routes() -> Vec<rocket::Route> {
     rocket::routes![
         list,
@@ -90,6 +116,8 @@ pub fn routes() -> Vec<rocket::Route> {
         holidays,
         working_days,
         add_working_day,
-        delete_working_day
+        delete_working_day,
+        national_days,
+        choose_national_day
     ]
 }

@@ -72,6 +72,8 @@ use utoipa::{Modify, OpenApi};
         closures::working_days,
         closures::add_working_day,
         closures::delete_working_day,
+        closures::national_days,
+        closures::choose_national_day,
         conflicts::check_draft,
         conflicts::of_meeting,
         availability::find,

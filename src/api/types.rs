@@ -394,6 +394,22 @@ impl From<entity::working_day_exception::Model> for WorkingDayException {
     }
 }
 
+/// The second National Day day the government chose for a year (1 or 3 September).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct NationalDayChoice {
+    pub year: i32,
+    pub second_day: i32,
+}
+
+impl From<entity::national_day_choice::Model> for NationalDayChoice {
+    fn from(m: entity::national_day_choice::Model) -> Self {
+        NationalDayChoice {
+            year: m.year,
+            second_day: m.second_day,
+        }
+    }
+}
+
 /// A publication of one week's schedule: revision 0 is "phát hành", N is "Điều chỉnh lần N".
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SchedulePublication {

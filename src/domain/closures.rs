@@ -1,11 +1,12 @@
 //! Closures (days the office or a room takes no meetings) and make-up working days, as the
-//! administrator enters them; Vietnam's public holidays of a year entered in one step.
+//! administrator enters them; Vietnam's public holidays of a year entered in one step; the
+//! second National Day day the government chose for a year (1 or 3 September).
 
 use crate::db::Db;
 use crate::domain::{clock, holidays};
 use crate::{Error, Result};
 use chrono::{Duration, NaiveDate};
-use entity::{closure, room, working_day_exception, ClosureKind};
+use entity::{closure, national_day_choice, room, working_day_exception, ClosureKind};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::{Deserialize, Serialize};
 
@@ -289,4 +290,53 @@ pub async fn delete_working_day(db: &Db, id: i32) -> Result<()> {
         return Err(Error::missing("working_day"));
     }
     Ok(())
+}
+
+/// The second National Day day of a year: 1 or 3 (September).
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NationalDayInput {
+    pub second_day: i32,
+}
+
+/// The years whose second National Day day was chosen (the others take 1 September).
+pub async fn national_days(db: &Db) -> Result<Vec<national_day_choice::Model>> {
+    Ok(national_day_choice::Entity::find()
+        .order_by_asc(national_day_choice::Column::Year)
+        .all(&db.conn)
+        .await?)
+}
+
+/// Records the government's choice of the second National Day day of `year`; the calendar
+/// (deadlines, find-a-time, lateness, compensatory days) follows it at once.
+pub async fn choose_national_day(
+    db: &Db,
+    year: i32,
+    input: NationalDayInput,
+) -> Result<national_day_choice::Model> {
+    if !(2000..=2100).contains(&year) {
+        return Err(Error::invalid(
+            "year",
+            "msg.closures.the_year_must_be_between_2000",
+        ));
+    }
+    if holidays::NationalDaySecond::from_day(input.second_day.max(0) as u32).is_none() {
+        return Err(Error::invalid(
+            "second_day",
+            "msg.closures.the_second_national_day_day_is_1_or_3",
+        ));
+    }
+    let _w = db.write_guard().await;
+    let row = national_day_choice::ActiveModel {
+        year: Set(year),
+        second_day: Set(input.second_day),
+    };
+    let saved = match national_day_choice::Entity::find_by_id(year)
+        .one(&db.conn)
+        .await?
+    {
+        Some(_) => row.update(&db.conn).await?,
+        None => row.insert(&db.conn).await?,
+    };
+    Ok(saved)
 }

@@ -5,8 +5,9 @@ use crate::db::Db;
 use crate::domain::clock::{self, OFFICE_TZ};
 use crate::domain::registration::{self, Actor, Collision};
 use crate::domain::settings::Settings;
-use crate::domain::working_days::Calendar;
+use crate::domain::working_days::{self, Calendar, LateBecause};
 use crate::domain::{auth_events, calendars, documents, publication};
+use crate::error::Msg;
 use crate::Result;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use entity::*;
@@ -243,7 +244,7 @@ async fn colliding(
     Ok(out)
 }
 
-/// Requests submitted after their registration deadline (the same rule as the conflict check).
+/// Requests submitted too late (the one rule of [`working_days::is_late`], as the conflict check).
 async fn late(
     db: &Db,
     list: &[meeting::Model],
@@ -257,36 +258,42 @@ async fn late(
     ) else {
         return Ok(vec![]);
     };
-    if lead <= 0 {
-        return Ok(vec![]);
-    }
     let cal = Calendar::load(
         &db.conn,
-        clock::office_date(first) - Duration::days(lead * 3 + 30),
+        clock::office_date(first) - Duration::days(lead.max(0) * 3 + 30),
         clock::office_date(last),
     )
     .await?;
+    let dmy = |d: NaiveDate| d.format("%d/%m/%Y").to_string();
     Ok(list
         .iter()
         .filter_map(|m| {
-            let submitted = clock::office_date(m.submitted_at?);
+            let submitted_at = m.submitted_at?;
             let date = clock::office_date(m.starts_at);
-            let deadline = cal.deadline(date, lead);
-            (submitted > deadline).then(|| {
-                let mut item = agencies.item(m);
-                let dmy = |d: NaiveDate| d.format("%d/%m/%Y").to_string();
-                item.note_vi = Some(format!(
-                    "Gửi ngày {}, hạn chót {}.",
-                    dmy(submitted),
-                    dmy(deadline)
-                ));
-                item.note_en = Some(format!(
-                    "Sent on {}, deadline {}.",
-                    dmy(submitted),
-                    dmy(deadline)
-                ));
-                item
-            })
+            let why = working_days::is_late(&cal, date, submitted_at, settings)?;
+            let submitted = dmy(clock::office_date(submitted_at));
+            let mut item = agencies.item(m);
+            let note = match why {
+                LateBecause::Lead { deadline, .. } => Msg::t(
+                    "msg.dashboard.sent_on_deadline",
+                    &[("sent", &submitted), ("deadline", &dmy(deadline))],
+                ),
+                LateBecause::Cutoff { at } => Msg::t(
+                    "msg.dashboard.sent_on_after_the_cutoff",
+                    &[
+                        ("sent", &submitted),
+                        (
+                            "cutoff",
+                            &at.with_timezone(&OFFICE_TZ)
+                                .format("%H:%M %d/%m/%Y")
+                                .to_string(),
+                        ),
+                    ],
+                ),
+            };
+            item.note_vi = Some(note.vi);
+            item.note_en = Some(note.en);
+            Some(item)
         })
         .collect())
 }

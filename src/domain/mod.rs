@@ -23,6 +23,7 @@ pub mod reference;
 pub mod registration;
 pub mod reports;
 pub mod rooms;
+pub mod schedule_document;
 pub mod series;
 pub mod settings;
 pub mod validate;

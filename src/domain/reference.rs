@@ -1,6 +1,7 @@
 //! The reference data a conflict check, find-a-time, the feeds and the reports consult:
 //! agencies, persons (and so each agency's head), rooms with their equipment, equipment,
-//! closures, make-up working days and the accounts' display names. They change a few times a
+//! closures, make-up working days, the chosen second National Day days and the accounts'
+//! display names. They change a few times a
 //! month and are read by every check, so they are kept in memory.
 //!
 //! Triggers bump a counter (`reference_version`, migration m20261128_000012) in the transaction
@@ -11,10 +12,14 @@
 //! stale copy.
 
 use crate::db::Db;
+use crate::domain::holidays::NationalDaySecond;
+use crate::domain::working_days;
 use crate::domain::working_days::Calendar;
 use crate::Result;
 use chrono::NaiveDate;
-use entity::{account, agency, closure, equipment, person, room, working_day_exception};
+use entity::{
+    account, agency, closure, equipment, national_day_choice, person, room, working_day_exception,
+};
 use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder, QuerySelect, Statement};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, RwLock};
@@ -44,6 +49,7 @@ pub struct Reference {
     equipment: HashMap<i32, equipment::Model>,
     closures: Vec<closure::Model>,
     worked: HashSet<NaiveDate>,
+    national: HashMap<i32, NationalDaySecond>,
 }
 
 impl Reference {
@@ -108,11 +114,11 @@ impl Reference {
             .filter(|d| (from..=to).contains(*d))
             .copied()
             .collect();
-        Calendar::new(from, to, closures, worked)
+        Calendar::new(from, to, closures, worked).with_national_days(self.national.clone())
     }
 
     async fn load<C: ConnectionTrait>(db: &C, version: i64) -> Result<Self> {
-        let (persons, agencies, accounts, rooms, equipment, closures, worked) = rocket::tokio::try_join!(
+        let (persons, agencies, accounts, rooms, equipment, closures, worked, national) = rocket::tokio::try_join!(
             person::Entity::find()
                 .order_by_asc(person::Column::SortOrder)
                 .order_by_asc(person::Column::Id)
@@ -132,6 +138,7 @@ impl Reference {
             equipment::Entity::find().all(db),
             closure::Entity::find().all(db),
             working_day_exception::Entity::find().all(db),
+            national_day_choice::Entity::find().all(db),
         )?;
         let mut heads = HashMap::new();
         for p in persons.iter().filter(|p| p.active) {
@@ -160,6 +167,7 @@ impl Reference {
             equipment: equipment.into_iter().map(|e| (e.id, e)).collect(),
             closures,
             worked: worked.into_iter().map(|w| w.on_date).collect(),
+            national: working_days::national_days(national),
         })
     }
 }

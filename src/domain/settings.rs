@@ -35,6 +35,16 @@ pub struct Settings {
     pub cancelled_in_feeds_days: i64,
     /// Largest meeting document, in MiB.
     pub max_document_mib: u64,
+    /// The official weekly schedule (.docx, print view), NĐ 30/2020/NĐ-CP: the province in
+    /// "UBND TỈNH …", the place of the date line ("Thanh Hóa, ngày … tháng … năm …"), who signs
+    /// and in what capacity ("TL. CHỦ TỊCH" over "CHÁNH VĂN PHÒNG"), and the recipients
+    /// ("Nơi nhận:", one per line).
+    pub province_name: String,
+    pub place_name: String,
+    pub signer_capacity: String,
+    pub signer_position: String,
+    pub signer_name: String,
+    pub recipients: Vec<String>,
 }
 
 impl Default for Settings {
@@ -51,6 +61,20 @@ impl Default for Settings {
             staff_may_approve: false,
             cancelled_in_feeds_days: 30,
             max_document_mib: 20,
+            province_name: "Thanh Hóa".into(),
+            place_name: "Thanh Hóa".into(),
+            signer_capacity: "TL. CHỦ TỊCH".into(),
+            signer_position: "CHÁNH VĂN PHÒNG".into(),
+            signer_name: "Võ Quốc Hùng".into(),
+            recipients: [
+                "Thường trực Tỉnh ủy (b/c)",
+                "Thường trực HĐND tỉnh (b/c)",
+                "Chủ tịch, các PCT UBND tỉnh",
+                "Các sở, ban, ngành",
+                "Lưu: VT",
+            ]
+            .map(String::from)
+            .to_vec(),
         }
     }
 }
@@ -93,6 +117,27 @@ impl Settings {
             return Err(Error::invalid(
                 "cutoff_weekday",
                 "msg.settings.weekday_from_1_monday_to_7",
+            ));
+        }
+        for (field, v) in [
+            ("province_name", &self.province_name),
+            ("place_name", &self.place_name),
+            ("signer_capacity", &self.signer_capacity),
+            ("signer_position", &self.signer_position),
+            ("signer_name", &self.signer_name),
+        ] {
+            if v.trim().is_empty() || v.chars().count() > 120 || v.chars().any(char::is_control) {
+                return Err(Error::invalid(field, "msg.settings.one_line_of_1_to_120"));
+            }
+        }
+        if self.recipients.len() > 20
+            || self.recipients.iter().any(|r| {
+                r.trim().is_empty() || r.chars().count() > 200 || r.chars().any(char::is_control)
+            })
+        {
+            return Err(Error::invalid(
+                "recipients",
+                "msg.settings.up_to_20_recipients",
             ));
         }
         if !(1..=200).contains(&self.max_document_mib) {

@@ -7,7 +7,7 @@ use super::csrf::{CsrfForm, CsrfUpload, NoFields};
 use super::page::{choices, optional_id, Choice, Field, FormView, Page, Viewer};
 use crate::auth::Admin;
 use crate::db::Db;
-use crate::domain::closures::{self, ClosureInput, WorkingDayInput};
+use crate::domain::closures::{self, ClosureInput, NationalDayInput, WorkingDayInput};
 use crate::domain::{clock, holidays, rooms};
 use crate::error::Lang;
 use crate::feeds::import;
@@ -86,6 +86,13 @@ pub struct WorkingDayForm {
     pub note: String,
 }
 
+/// The second National Day day of the page's year: "1" or "3" (September).
+#[derive(FromForm, Default)]
+pub struct NationalDayForm {
+    #[field(default = String::new())]
+    pub second_day: String,
+}
+
 /// The page's forms, one of them possibly refused.
 #[derive(Default)]
 struct Forms {
@@ -99,6 +106,7 @@ enum Which {
     Closure,
     WorkingDay,
     Holidays,
+    NationalDay,
     Import,
 }
 
@@ -137,8 +145,15 @@ async fn render(
             })
         })
         .collect();
-    // The computed holidays, and whether an office-wide closure already covers each.
-    let holidays: Vec<Value> = holidays::public_holidays(year)
+    // The computed days off (compensatory ones and the chosen National Day day included), and
+    // whether an office-wide closure already covers each.
+    let chosen = closures::national_days(db)
+        .await?
+        .into_iter()
+        .find(|c| c.year == year)
+        .and_then(|c| holidays::NationalDaySecond::from_day(c.second_day.max(0) as u32))
+        .unwrap_or_default();
+    let holidays: Vec<Value> = holidays::days_off(year, chosen)
         .into_iter()
         .map(|h| {
             let entered = list
@@ -220,6 +235,24 @@ async fn render(
             .heading("closures.holidays.enter_title"),
         ),
         (
+            Which::NationalDay,
+            FormView::new(
+                format!("/quan-tri/quoc-khanh/{year}"),
+                "common.save",
+                vec![Field::select(
+                    "second_day",
+                    "closures.national_day.second_day",
+                    choices(
+                        [1, 3].map(|d| (d, format!("closures.national_day.day_{d}"))),
+                        &[chosen.day().to_string()],
+                    ),
+                )
+                .translated()
+                .hint("closures.national_day.hint")],
+            )
+            .heading("closures.national_day.title"),
+        ),
+        (
             Which::WorkingDay,
             FormView::new(
                 "/quan-tri/ngay-lam-bu",
@@ -258,7 +291,8 @@ async fn render(
             }
         }
     }
-    let [closure_form, holidays_form, make_up_form, import_form] = views.map(|(_, v)| v);
+    let [closure_form, holidays_form, national_day_form, make_up_form, import_form] =
+        views.map(|(_, v)| v);
     Ok(viewer.render(
         "closures.html",
         TITLE,
@@ -272,6 +306,7 @@ async fn render(
             "make_up": make_up,
             "closure_form": closure_form,
             "holidays_form": holidays_form,
+            "national_day_form": national_day_form,
             "make_up_form": make_up_form,
             "import_form": import_form,
         }),
@@ -301,7 +336,15 @@ async fn refused(
     }
 }
 
-const DONE: &[&str] = &["them", "xoa", "ngay-le", "lam-bu", "xoa-lam-bu", "nhap"];
+const DONE: &[&str] = &[
+    "them",
+    "xoa",
+    "ngay-le",
+    "quoc-khanh",
+    "lam-bu",
+    "xoa-lam-bu",
+    "nhap",
+];
 
 #[get("/quan-tri/ngay-nghi?<nam>&<da>")]
 pub async fn page(
@@ -386,6 +429,37 @@ pub async fn enter_holidays(
                 e,
             )
             .await
+        }
+    }
+}
+
+/// The government's choice of the second National Day day of `year`.
+#[post("/quan-tri/quoc-khanh/<year>", data = "<form>")]
+pub async fn choose_national_day(
+    _by: Admin,
+    db: &State<Db>,
+    viewer: Viewer,
+    year: i32,
+    form: CsrfForm<NationalDayForm>,
+) -> Submitted {
+    let chosen = match form.0.second_day.trim().parse() {
+        Ok(second_day) => {
+            closures::choose_national_day(db, year, NationalDayInput { second_day }).await
+        }
+        Err(_) => Err(Error::invalid(
+            "second_day",
+            "msg.closures.the_second_national_day_day_is_1_or_3",
+        )),
+    };
+    match chosen {
+        Ok(_) => Ok(Ok(back(year, "quoc-khanh"))),
+        Err(e) => {
+            let year = if (2000..=2100).contains(&year) {
+                year
+            } else {
+                this_year()
+            };
+            refused(db, &viewer, year, Forms::default(), Which::NationalDay, e).await
         }
     }
 }
@@ -491,6 +565,7 @@ pub fn routes() -> Vec<rocket::Route> {
         add,
         remove,
         enter_holidays,
+        choose_national_day,
         add_working_day,
         remove_working_day,
         import_ics

@@ -17,6 +17,7 @@ pub mod repeat;
 pub mod reports;
 pub mod request_form;
 pub mod schedule;
+pub mod schedule_document;
 pub mod security;
 pub mod settings;
 pub mod sign_in;
@@ -73,6 +74,7 @@ pub fn routes() -> Vec<rocket::Route> {
     let mut all = sign_in::routes();
     all.extend(admin::routes());
     all.extend(schedule::routes());
+    all.extend(schedule_document::routes());
     all.extend(meetings::routes());
     all.extend(lobby::routes());
     all.extend(reports::routes());

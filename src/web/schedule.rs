@@ -4,7 +4,7 @@
 
 use super::page::Viewer;
 use crate::db::Db;
-use crate::domain::{calendars, clock, weekly_schedule};
+use crate::domain::{calendars, clock, schedule_document, weekly_schedule};
 use crate::Result;
 use rocket::get;
 use rocket::State;
@@ -24,6 +24,8 @@ pub async fn weekly(
         None => clock::week_start(clock::office_date(clock::now())),
     };
     let schedule = weekly_schedule::for_week(db, week).await?;
+    // The official heading and signature block, for the print view (as in the .docx).
+    let document = schedule_document::issued_today(db, &schedule, viewer.lang).await?;
     // The weekday's name comes from the page's language file.
     let mut schedule = serde_json::to_value(schedule).unwrap_or_default();
     if let Some(days) = schedule["days"].as_array_mut() {
@@ -41,6 +43,7 @@ pub async fn weekly(
             "embed": embed,
             "this_week": this_week,
             "is_this_week": week == this_week,
+            "document": document,
         }),
     ))
 }

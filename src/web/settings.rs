@@ -41,6 +41,19 @@ pub struct SettingsForm {
     pub cancelled_in_feeds_days: String,
     #[field(default = String::new())]
     pub max_document_mib: String,
+    #[field(default = String::new())]
+    pub province_name: String,
+    #[field(default = String::new())]
+    pub place_name: String,
+    #[field(default = String::new())]
+    pub signer_capacity: String,
+    #[field(default = String::new())]
+    pub signer_position: String,
+    #[field(default = String::new())]
+    pub signer_name: String,
+    /// One recipient per line.
+    #[field(default = String::new())]
+    pub recipients: String,
 }
 
 /// A time typed as HH:MM (what `<input type="time">` sends), or HH:MM:SS.
@@ -73,6 +86,12 @@ impl SettingsForm {
             staff_may_approve: s.staff_may_approve,
             cancelled_in_feeds_days: s.cancelled_in_feeds_days.to_string(),
             max_document_mib: s.max_document_mib.to_string(),
+            province_name: s.province_name.clone(),
+            place_name: s.place_name.clone(),
+            signer_capacity: s.signer_capacity.clone(),
+            signer_position: s.signer_position.clone(),
+            signer_name: s.signer_name.clone(),
+            recipients: s.recipients.join("\n"),
         }
     }
 
@@ -99,6 +118,18 @@ impl SettingsForm {
                 &self.cancelled_in_feeds_days,
             )?,
             max_document_mib: whole("max_document_mib", &self.max_document_mib)?,
+            province_name: self.province_name.trim().to_string(),
+            place_name: self.place_name.trim().to_string(),
+            signer_capacity: self.signer_capacity.trim().to_string(),
+            signer_position: self.signer_position.trim().to_string(),
+            signer_name: self.signer_name.trim().to_string(),
+            recipients: self
+                .recipients
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(String::from)
+                .collect(),
         })
     }
 
@@ -166,6 +197,32 @@ impl SettingsForm {
             )
             .required()
             .hint("settings.max_document_mib_hint"),
+            Field::text(
+                "province_name",
+                "settings.province_name",
+                &self.province_name,
+            )
+            .required()
+            .hint("settings.province_name_hint"),
+            Field::text("place_name", "settings.place_name", &self.place_name)
+                .required()
+                .hint("settings.place_name_hint"),
+            Field::text(
+                "signer_capacity",
+                "settings.signer_capacity",
+                &self.signer_capacity,
+            )
+            .required()
+            .hint("settings.signer_capacity_hint"),
+            Field::text(
+                "signer_position",
+                "settings.signer_position",
+                &self.signer_position,
+            )
+            .required(),
+            Field::text("signer_name", "settings.signer_name", &self.signer_name).required(),
+            Field::textarea("recipients", "settings.recipients", &self.recipients)
+                .hint("settings.recipients_hint"),
         ];
         FormView::new(PATH, "common.save", fields)
     }

@@ -17,6 +17,12 @@ fn settings_form<'a>(changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> 
         ("cutoff_time", "16:00"),
         ("cancelled_in_feeds_days", "30"),
         ("max_document_mib", "20"),
+        ("province_name", "Thanh Hóa"),
+        ("place_name", "Thanh Hóa"),
+        ("signer_capacity", "TL. CHỦ TỊCH"),
+        ("signer_position", "CHÁNH VĂN PHÒNG"),
+        ("signer_name", "Nguyễn Văn An"),
+        ("recipients", "Như trên\nLưu: VT"),
     ];
     for (name, value) in changes {
         match fields.iter_mut().find(|(n, _)| n == name) {
@@ -429,4 +435,79 @@ async fn closures_are_imported_from_an_ics_file_on_the_page() {
         )
         .await;
     assert!(list.as_array().unwrap().is_empty());
+}
+
+/// Compensatory days off reach the conflict check, and the administrator's choice of the
+/// second National Day day (1 or 3 September) moves the holiday at once.
+#[rocket::async_test]
+async fn compensatory_days_and_the_chosen_national_day_reach_the_conflict_check() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    // 01/05/2027 is a Saturday: Monday 03/05 is off (nghỉ bù).
+    assert_eq!(conflict_kinds(&app, &o, "2027-05-03").await, ["holiday"]);
+    assert_eq!(conflict_kinds(&app, &o, "2027-09-01").await, ["holiday"]);
+    assert!(conflict_kinds(&app, &o, "2027-09-03").await.is_empty());
+
+    let choose = |body: serde_json::Value, year: i32| {
+        let app = &app;
+        let admin = &o.admin;
+        async move {
+            app.call(
+                Method::Put,
+                &format!("/api/v1/national-days/{year}"),
+                Some(admin),
+                Some(&body),
+                &[],
+            )
+            .await
+        }
+    };
+    let (s, _, e) = choose(json!({"second_day": 2}), 2027).await;
+    assert_eq!(
+        (s, e["field"].as_str()),
+        (Status::UnprocessableEntity, Some("second_day"))
+    );
+    let (s, _, e) = choose(json!({"second_day": 3}), 1999).await;
+    assert_eq!(
+        (s, e["field"].as_str()),
+        (Status::UnprocessableEntity, Some("year"))
+    );
+    for _ in 0..2 {
+        let (s, _, v) = choose(json!({"second_day": 3}), 2027).await;
+        assert_eq!((s, v), (Status::Ok, json!({"year": 2027, "second_day": 3})));
+    }
+    assert!(conflict_kinds(&app, &o, "2027-09-01").await.is_empty());
+    assert_eq!(conflict_kinds(&app, &o, "2027-09-03").await, ["holiday"]);
+    let (s, _, list) = app
+        .call(
+            Method::Get,
+            "/api/v1/national-days",
+            Some(&o.clerk_a),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(
+        (s, list),
+        (Status::Ok, json!([{"year": 2027, "second_day": 3}]))
+    );
+    // Back to 1 September, on the closures page; the page lists the compensatory days.
+    let mut admin = admin_browser(&app).await;
+    let refused = admin
+        .post("/quan-tri/quoc-khanh/2027", &[("second_day", "2")])
+        .await;
+    assert_eq!(refused.status, Status::UnprocessableEntity);
+    assert!(refused.body.contains("ngày 1 hoặc ngày 3 tháng 9"));
+    let saved = admin
+        .post("/quan-tri/quoc-khanh/2027", &[("second_day", "1")])
+        .await;
+    assert_eq!(saved.status, Status::SeeOther);
+    assert_eq!(conflict_kinds(&app, &o, "2027-09-01").await, ["holiday"]);
+    let page = admin.get("/quan-tri/ngay-nghi?nam=2027").await;
+    assert!(page.body.contains("Nghỉ bù Ngày Quốc tế Lao động"));
+    assert!(page.body.contains("03/05/2027"));
+    assert!(
+        page.body.contains(r#"<option value="1" selected>"#),
+        "1/9 chosen"
+    );
 }

@@ -432,6 +432,12 @@ async fn every_resource_has_the_fields_of_its_table_and_no_secret() {
         "staff_may_approve",
         "cancelled_in_feeds_days",
         "max_document_mib",
+        "province_name",
+        "place_name",
+        "signer_capacity",
+        "signer_position",
+        "signer_name",
+        "recipients",
     ]
     .map(String::from)
     .into();

@@ -425,3 +425,39 @@ async fn regular_meetings_flag_missing_and_late_documents() {
         .await;
     assert_eq!(v["due"]["flag"]["kind"], "documents_late", "{v}");
 }
+
+/// Compensatory days off (Bộ luật Lao động 2019, art. 112): Giỗ Tổ on Sunday 26/04/2026 gives
+/// Monday 27/04 off, 1/5/2027 on a Saturday gives Monday 3/5 off; documents deadlines skip them.
+#[rocket::async_test]
+async fn documents_deadlines_skip_compensatory_days_off() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    for (day, due) in [
+        // Tuesday 28/04/2026, 3 working days: 24, 23, 22 (27 is off) → 22/04.
+        ("2026-04-28", "2026-04-22"),
+        // Wednesday 05/05/2027: 4/5, then 29/04 and 28/04 (30/4 to 3/5 are off) → 28/04.
+        ("2027-05-05", "2027-04-28"),
+    ] {
+        // The office records the meeting (2026 is past for an agency).
+        let body = json!({
+            "title": "Họp bàn kế hoạch đầu tư công",
+            "kind": "hop",
+            "starts_at": format!("{day}T08:00"),
+            "ends_at": format!("{day}T10:00"),
+            "requesting_agency_id": o.agency_a,
+            "attendees": [{"agency_id": o.agency_b}],
+        });
+        let (id, _) = app.create(&o.staff, &body).await;
+        let (s, _, v) = app
+            .call(
+                Method::Get,
+                &format!("/api/v1/meetings/{id}/documents"),
+                Some(&o.staff),
+                None,
+                &[],
+            )
+            .await;
+        assert_eq!(s, Status::Ok, "{v}");
+        assert_eq!(v["due"]["due_on"], due, "{day}: {v}");
+    }
+}

@@ -37,6 +37,7 @@ mod reports;
 mod request_form;
 mod request_form_fields;
 mod schedule;
+mod schedule_document;
 mod series;
 mod weekly_page;
 mod workflow;

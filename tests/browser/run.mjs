@@ -186,7 +186,10 @@ for (const file of readdirSync(more).filter((f) => f.endsWith('.mjs')).sort()) {
 
 let passed = 0;
 let failed = 0;
+// SCENARIOS=<words>: only the scenarios whose name contains them (to rerun one area).
+const only = process.env.SCENARIOS;
 for (const { name, fn } of scenarios) {
+  if (only && !name.includes(only)) continue;
   try {
     await fn();
     passed += 1;

@@ -411,8 +411,8 @@ pub async fn check(
     late_registration(
         &draft.slots,
         &calendar,
-        submitted,
-        settings.registration_lead_working_days,
+        draft.submitted_at,
+        settings,
         &mut out,
     );
 

@@ -10,7 +10,8 @@ use crate::domain::reference::Reference;
 use crate::domain::registration::MAX_DAYS;
 use crate::domain::settings::Settings;
 use crate::domain::visibility::Viewer;
-use crate::domain::working_days::Calendar;
+use crate::domain::working_days::{self, Calendar, LateBecause};
+use crate::error::Msg;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
 use entity::*;
 use std::collections::HashSet;
@@ -285,30 +286,43 @@ pub(super) fn calendar_conflicts(
     }
 }
 
-/// Late registration: each occurrence (in order) whose deadline, `lead` working days before it,
-/// is earlier than `submitted`.
+/// Late registration: each occurrence (in order) that `submitted` comes too late for, by the
+/// one rule of [`working_days::is_late`] (lead working days, weekly cut-off).
 pub(super) fn late_registration(
     slots: &[DraftSlot],
     calendar: &Calendar,
-    submitted: NaiveDate,
-    lead: i64,
+    submitted: DateTime<Utc>,
+    settings: &Settings,
     out: &mut Vec<Conflict>,
 ) {
-    if lead <= 0 {
-        return;
-    }
     for slot in slots {
         let date = slot.date();
-        let deadline = calendar.deadline(date, lead);
-        if submitted <= deadline {
-            break; // later occurrences have later deadlines
-        }
+        let Some(why) = working_days::is_late(calendar, date, submitted, settings) else {
+            break; // later occurrences are late from later instants
+        };
+        let (vi, en) = match why {
+            LateBecause::Lead { deadline, lead } => (
+                format!("Đăng ký muộn: cuộc họp ngày {} phải đăng ký trước ít nhất {lead} ngày làm việc (hạn chót {}).", dmy(date), dmy(deadline)),
+                format!("Late registration: the meeting on {} had to be registered at least {lead} working days before (deadline {}).", dmy(date), dmy(deadline)),
+            ),
+            LateBecause::Cutoff { at } => {
+                let msg = Msg::t(
+                    "msg.conflicts.late_after_the_weekly_cutoff",
+                    &[
+                        ("date", &dmy(date)),
+                        ("week", &dmy(clock::week_start(date))),
+                        ("cutoff", &local(at)),
+                    ],
+                );
+                (msg.vi, msg.en)
+            }
+        };
         out.push(Conflict::new(
             Kind::LateRegistration,
             Severity::Warning,
             Some(date),
-            format!("Đăng ký muộn: cuộc họp ngày {} phải đăng ký trước ít nhất {lead} ngày làm việc (hạn chót {}).", dmy(date), dmy(deadline)),
-            format!("Late registration: the meeting on {} had to be registered at least {lead} working days before (deadline {}).", dmy(date), dmy(deadline)),
+            vi,
+            en,
         ));
     }
 }
@@ -504,23 +518,42 @@ mod tests {
     fn registering_after_the_deadline_is_late_for_each_occurrence_past_it() {
         let cal = calendar(vec![]);
         // Thursday 10 and Monday 14 December: two working days before are Monday 8 and
-        // Thursday 10.
+        // Thursday 10; the cut-off for the week of the 14th is Thursday 10 at 16:00.
         let slots = [
             slot(at(2026, 12, 10, 9, 0), at(2026, 12, 10, 10, 0), None),
             slot(at(2026, 12, 14, 9, 0), at(2026, 12, 14, 10, 0), None),
         ];
         let late = |submitted, lead| {
             let mut out = Vec::new();
-            late_registration(&slots, &cal, submitted, lead, &mut out);
-            out.iter().map(|c| c.date).collect::<Vec<_>>()
+            let s = Settings {
+                registration_lead_working_days: lead,
+                ..Settings::default()
+            };
+            late_registration(&slots, &cal, submitted, &s, &mut out);
+            out.iter()
+                .map(|c| (c.date, c.message_vi.contains("chốt đăng ký")))
+                .collect::<Vec<_>>()
         };
-        assert_eq!(late(day(2026, 12, 9), 2), [Some(day(2026, 12, 10))]);
+        let past_cutoff = Some(day(2026, 12, 14));
         assert_eq!(
-            late(day(2026, 12, 11), 2),
-            [Some(day(2026, 12, 10)), Some(day(2026, 12, 14))]
+            late(at(2026, 12, 9, 9, 0), 2),
+            [(Some(day(2026, 12, 10)), true)],
+            "the week of the 10th closed on Thursday 3"
         );
-        assert_eq!(late(day(2026, 12, 8), 2), []);
-        assert_eq!(late(day(2026, 12, 11), 0), []);
+        assert_eq!(
+            late(at(2026, 12, 10, 16, 30), 2),
+            [(Some(day(2026, 12, 10)), true), (past_cutoff, true)]
+        );
+        assert_eq!(
+            late(at(2026, 12, 11, 8, 0), 0),
+            [(Some(day(2026, 12, 10)), true), (past_cutoff, true)]
+        );
+        assert_eq!(late(at(2026, 12, 3, 15, 0), 2), []);
+        assert_eq!(
+            late(at(2026, 12, 3, 9, 0), 6),
+            [(Some(day(2026, 12, 10)), false)],
+            "6 working days before the 10th is the 2nd, before the cut-off"
+        );
     }
 
     #[test]

@@ -45,6 +45,8 @@
 //!
 //! [`public_holidays`] lists the days off of Labour Code 2019 (Bộ luật Lao động
 //! 2019), article 112, clause 1. See its documentation for the conventions used.
+//! [`days_off`] adds the compensatory days off (nghỉ bù) for fixed holidays falling on a
+//! weekend, with the second National Day day as chosen for the year.
 //!
 //! # Files
 //!
@@ -56,4 +58,4 @@ mod lunar;
 mod rules;
 
 pub use lunar::{lunar_to_solar, solar_to_lunar, LunarDate};
-pub use rules::{is_public_holiday, public_holidays, Holiday};
+pub use rules::{days_off, is_public_holiday, public_holidays, Holiday, NationalDaySecond};

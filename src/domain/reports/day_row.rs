@@ -26,14 +26,12 @@ impl DayRow {
             (Some(o), Some(c)) if working => (Some(o), Some(c)),
             _ => (None, None),
         };
-        let lead = s.registration_lead_working_days;
         DayRow {
             day,
             open,
             close,
             spill_at: at(next, s.office_opens),
-            reg_after: (lead > 0)
-                .then(|| local_midnight(calendar.deadline(day, lead) + Duration::days(1))),
+            reg_after: working_days::late_from(calendar, day, s).map(|(from, _)| from),
             doc_due: calendar.deadline(day, s.documents_lead_working_days),
         }
     }

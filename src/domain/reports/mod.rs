@@ -41,7 +41,7 @@ use crate::db::Db;
 use crate::domain::clock::{self, OFFICE_TZ};
 use crate::domain::documents;
 use crate::domain::settings::Settings;
-use crate::domain::working_days::Calendar;
+use crate::domain::working_days::{self, Calendar};
 use crate::{Error, Result};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
 use entity::{meeting, occurrence, MeetingKind, MeetingStatus};
