@@ -34,6 +34,8 @@ use utoipa::{Modify, OpenApi};
         meetings::split,
         meetings::occurrences_between,
         schedule::week,
+        schedule::revisions,
+        schedule::draft,
         schedule::publish,
         tokens::create,
         tokens::list,

@@ -419,6 +419,27 @@ impl From<entity::schedule_publication::Model> for SchedulePublication {
     }
 }
 
+/// One revision of a week as the public may list it: 0 is the first issue.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ScheduleRevision {
+    pub revision: i32,
+    /// "Điều chỉnh lần N" for an adjustment.
+    pub label: Option<String>,
+    pub published_at: DateTime<Utc>,
+    pub note: Option<String>,
+}
+
+impl From<entity::schedule_publication::Model> for ScheduleRevision {
+    fn from(m: entity::schedule_publication::Model) -> Self {
+        ScheduleRevision {
+            revision: m.revision,
+            label: (m.revision > 0).then(|| format!("Điều chỉnh lần {}", m.revision)),
+            published_at: m.published_at,
+            note: m.note,
+        }
+    }
+}
+
 /// A meeting document (tài liệu họp).
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Document {

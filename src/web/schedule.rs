@@ -1,29 +1,61 @@
 //! `/lich-cong-tac`: the public weekly work schedule of leaders, as provincial portals publish it.
-//! Public on purpose (only approved public meetings are in it); `?embed=1` drops the page chrome
-//! so the portal can frame it; printable.
+//! Public on purpose: it shows the latest published revision of the week (or `?ban=N`), never
+//! live data; `?embed=1` drops the page chrome so the portal can frame it; `?lanh-dao=<id>`
+//! keeps one leader's rows; office roles add `?xem-truoc=1` to see the live draft, labelled.
 
 use super::page::Viewer;
 use crate::db::Db;
-use crate::domain::{calendars, clock, weekly_schedule};
-use crate::Result;
+use crate::domain::{calendars, clock, publication};
+use crate::{Error, Result};
+use rocket::form::FromForm;
 use rocket::get;
 use rocket::State;
 use rocket_dyn_templates::Template;
 use serde_json::json;
 
-#[get("/lich-cong-tac?<tuan>&<embed>")]
-pub async fn weekly(
-    db: &State<Db>,
-    viewer: Viewer,
-    tuan: Option<&str>,
-    embed: Option<&str>,
-) -> Result<Template> {
-    let week = match tuan.filter(|t| !t.is_empty()) {
+#[derive(FromForm, Default)]
+pub struct WeekQuery {
+    tuan: Option<String>,
+    embed: Option<String>,
+    ban: Option<String>,
+    #[field(name = "lanh-dao")]
+    lanh_dao: Option<String>,
+    #[field(name = "xem-truoc")]
+    xem_truoc: Option<String>,
+}
+
+fn number(field: &str, value: Option<&str>) -> Result<Option<i32>> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => v
+            .parse::<i32>()
+            .ok()
+            .filter(|n| *n >= 0)
+            .map(Some)
+            .ok_or_else(|| Error::invalid(field, "publication.bad_number")),
+    }
+}
+
+#[get("/lich-cong-tac?<q..>")]
+pub async fn weekly(db: &State<Db>, viewer: Viewer, q: WeekQuery) -> Result<Template> {
+    let week = match q.tuan.as_deref().filter(|t| !t.is_empty()) {
         // Any date of the week ("2026-11-25") or its ISO name ("2026-W48"), as the calendars take.
         Some(t) => calendars::parse_week("tuan", t)?,
         None => clock::week_start(clock::office_date(clock::now())),
     };
-    let schedule = weekly_schedule::for_week(db, week).await?;
+    let ban = number("ban", q.ban.as_deref())?;
+    let leader = number("lanh-dao", q.lanh_dao.as_deref())?;
+    let office = viewer.caller.as_ref().is_some_and(|c| c.is_office());
+    let preview = office && q.xem_truoc.as_deref() == Some("1");
+    let schedule = if preview {
+        publication::preview(db, week, leader).await?
+    } else {
+        publication::published(db, week, ban, leader).await?
+    };
+    let revisions: Vec<i32> = match schedule.latest_revision {
+        Some(n) => (0..=n).collect(),
+        None => vec![],
+    };
     // The weekday's name comes from the page's language file.
     let mut schedule = serde_json::to_value(schedule).unwrap_or_default();
     if let Some(days) = schedule["days"].as_array_mut() {
@@ -32,7 +64,7 @@ pub async fn weekly(
         }
     }
     let this_week = clock::week_start(clock::office_date(clock::now()));
-    let embed = embed == Some("1");
+    let embed = q.embed.as_deref() == Some("1");
     Ok(viewer.render(
         "weekly_schedule.html",
         "schedule.title",
@@ -41,6 +73,9 @@ pub async fn weekly(
             "embed": embed,
             "this_week": this_week,
             "is_this_week": week == this_week,
+            "office": office,
+            "revisions": revisions,
+            "leader": leader,
         }),
     ))
 }

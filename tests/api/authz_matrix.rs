@@ -139,6 +139,8 @@ const TABLE: &[(&str, &str, Rule, Body)] = &[
     ("POST",   "/api/v1/meetings/<id>/split",      AgencyA,     Json(r#"{"from":"2027-05-10"}"#)),
     // The weekly schedule and the API's own description
     ("GET",    "/api/v1/schedule/<week>",          Public,      Body::None),
+    ("GET",    "/api/v1/schedule/<week>/revisions", Public,     Body::None),
+    ("GET",    "/api/v1/schedule/<week>/draft",    Office,      Body::None),
     ("POST",   "/api/v1/schedule/<week>/publish",  Approver,    Body::None),
     ("GET",    "/api/openapi.json",                Public,      Body::None),
     ("GET",    "/lich-cong-tac",                   Public,      Body::None),

@@ -71,6 +71,26 @@ async fn the_week_reads_like_the_portal_in_vietnamese_and_english() {
     )
     .await;
 
+    // Not published yet: the public page says so and lists nothing.
+    let html = app
+        .get("/lich-cong-tac?tuan=2027-03-03")
+        .await
+        .into_string()
+        .await
+        .unwrap();
+    assert!(html.contains("chưa phát hành"));
+    assert!(
+        !html.contains("ngân sách"),
+        "an unpublished week lists nothing"
+    );
+    // The office previews the draft, clearly labelled.
+    let mut staff = app.signed_in(&o.staff).await;
+    let preview = staff
+        .get("/lich-cong-tac?tuan=2027-03-01&xem-truoc=1")
+        .await;
+    assert!(preview.body.contains("Bản xem trước") && preview.body.contains("ngân sách"));
+    app.publish(&o, "2027-03-01").await;
+
     let res = app
         .client
         .get("/lich-cong-tac?tuan=2027-03-03")
@@ -103,7 +123,6 @@ async fn the_week_reads_like_the_portal_in_vietnamese_and_english() {
         "(Giấy mời riêng)",
         "Tuần trước",
         "Tuần sau",
-        "chưa phát hành",
     ] {
         assert!(html.contains(expected), "missing {expected:?}");
     }
@@ -113,17 +132,7 @@ async fn the_week_reads_like_the_portal_in_vietnamese_and_english() {
         "internal meetings never reach the public page"
     );
 
-    // Published, then adjusted.
-    let (s, _, _) = app
-        .call(
-            Method::Post,
-            "/api/v1/schedule/2027-03-01/publish",
-            Some(&o.approver),
-            None,
-            &[],
-        )
-        .await;
-    assert_eq!(s, Status::Created);
+    // An approval changes the public page only once published, as "Điều chỉnh lần 1".
     approve_on(
         &app,
         &o,
@@ -142,11 +151,28 @@ async fn the_week_reads_like_the_portal_in_vietnamese_and_english() {
         .into_string()
         .await
         .unwrap();
+    assert!(!html.contains("tiếp công dân") && !html.contains("Điều chỉnh lần"));
+    app.publish(&o, "2027-03-01").await;
+    let html = app
+        .get("/lich-cong-tac?tuan=2027-03-01")
+        .await
+        .into_string()
+        .await
+        .unwrap();
+    assert!(html.contains("Điều chỉnh lần 1"));
     assert!(
-        html.contains("Điều chỉnh lần 1"),
-        "an approval in a published week is an adjustment"
+        html.contains("(Mới)</strong> Bổ sung: tiếp công dân"),
+        "the new row is marked"
     );
     assert!(html.contains("Cập nhật lần cuối:"));
+    // The first issue stays readable.
+    let first = app
+        .get("/lich-cong-tac?tuan=2027-03-01&ban=0")
+        .await
+        .into_string()
+        .await
+        .unwrap();
+    assert!(!first.contains("tiếp công dân") && first.contains("Phát hành lần đầu"));
 
     // English, and the embeddable form for the portal.
     let res = app
