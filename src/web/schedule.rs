@@ -3,13 +3,16 @@
 //! live data; `?embed=1` drops the page chrome so the portal can frame it; `?lanh-dao=<id>`
 //! keeps one leader's rows; office roles add `?xem-truoc=1` to see the live draft, labelled.
 
+use super::csrf::CsrfForm;
 use super::page::Viewer;
+use crate::auth::Approver;
 use crate::db::Db;
 use crate::domain::{calendars, clock, publication};
 use crate::{Error, Result};
 use rocket::form::FromForm;
-use rocket::get;
+use rocket::response::Redirect;
 use rocket::State;
+use rocket::{get, post};
 use rocket_dyn_templates::Template;
 use serde_json::json;
 
@@ -46,6 +49,10 @@ pub async fn weekly(db: &State<Db>, viewer: Viewer, q: WeekQuery) -> Result<Temp
     let ban = number("ban", q.ban.as_deref())?;
     let leader = number("lanh-dao", q.lanh_dao.as_deref())?;
     let office = viewer.caller.as_ref().is_some_and(|c| c.is_office());
+    let approver = viewer
+        .caller
+        .as_ref()
+        .is_some_and(|c| matches!(c.role(), entity::Role::OfficeApprover | entity::Role::Admin));
     let preview = office && q.xem_truoc.as_deref() == Some("1");
     let schedule = if preview {
         publication::preview(db, week, leader).await?
@@ -74,12 +81,39 @@ pub async fn weekly(db: &State<Db>, viewer: Viewer, q: WeekQuery) -> Result<Temp
             "this_week": this_week,
             "is_this_week": week == this_week,
             "office": office,
+            "approver": approver,
             "revisions": revisions,
             "leader": leader,
         }),
     ))
 }
 
+#[derive(FromForm, Default)]
+pub struct PublishForm {
+    #[field(default = String::new())]
+    tuan: String,
+    #[field(default = String::new())]
+    note: String,
+}
+
+/// "Phát hành lịch tuần" / "Phát hành điều chỉnh" from the dashboard or the preview: the
+/// publication row records who issued which revision, when, with the note.
+#[post("/lich-cong-tac/phat-hanh", data = "<form>")]
+pub async fn publish(
+    db: &State<Db>,
+    by: Approver,
+    form: CsrfForm<PublishForm>,
+) -> Result<Redirect> {
+    let form = form.0;
+    let week = calendars::parse_week("tuan", &form.tuan)?;
+    let note = Some(form.note).filter(|n| !n.trim().is_empty());
+    let saved = publication::publish(db, by.id(), week, note).await?;
+    Ok(Redirect::to(format!(
+        "/lich-cong-tac?tuan={}&ban={}",
+        saved.week_start, saved.revision
+    )))
+}
+
 pub fn routes() -> Vec<rocket::Route> {
-    rocket::routes![weekly]
+    rocket::routes![weekly, publish]
 }

@@ -144,6 +144,7 @@ const TABLE: &[(&str, &str, Rule, Body)] = &[
     ("POST",   "/api/v1/schedule/<week>/publish",  Approver,    Body::None),
     ("GET",    "/api/openapi.json",                Public,      Body::None),
     ("GET",    "/lich-cong-tac",                   Public,      Body::None),
+    ("POST",   "/lich-cong-tac/phat-hanh",         Approver,    Form("tuan=2027-05-03")),
     ("GET",    "/man-hinh",                        Public,      Body::None),
     // Pages of meeting requests
     ("GET",    "/cuoc-hop/<id>",                   AgencyA,     Body::None),
