@@ -10,11 +10,15 @@ use crate::db::Db;
 use crate::domain::{calendars, clock, publication};
 use crate::{Error, Result};
 use rocket::form::FromForm;
-use rocket::response::Redirect;
+use rocket::http::{Header, Status};
+use rocket::request::{FromRequest, Outcome, Request};
+use rocket::response::status::Custom;
+use rocket::response::{Redirect, Responder};
 use rocket::State;
 use rocket::{get, post};
 use rocket_dyn_templates::Template;
 use serde_json::json;
+use sha2::{Digest, Sha256};
 
 #[derive(FromForm, Default)]
 pub struct WeekQuery {
@@ -39,8 +43,65 @@ fn number(field: &str, value: Option<&str>) -> Result<Option<i32>> {
     }
 }
 
+/// The copy a client has (`If-None-Match`).
+pub struct IfNoneMatch(Option<String>);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for IfNoneMatch {
+    type Error = std::convert::Infallible;
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        Outcome::Success(IfNoneMatch(
+            req.headers().get_one("If-None-Match").map(str::to_string),
+        ))
+    }
+}
+
+impl IfNoneMatch {
+    fn matches(&self, etag: &str) -> bool {
+        self.0.as_deref().is_some_and(|inm| {
+            inm.split(',')
+                .any(|t| t.trim().trim_start_matches("W/") == etag || t.trim() == "*")
+        })
+    }
+}
+
+#[derive(Responder)]
+pub enum WeekPage {
+    Page(Template, Header<'static>, Header<'static>),
+    Fresh(Custom<()>, Header<'static>, Header<'static>),
+    Personal(Template),
+}
+
+/// A citizen's page depends only on the published revision, the address, the language and the
+/// current week (for "Tuần này"), so the ETag is computed from those without rendering: one
+/// small query answers a revalidation with 304. Signed-in pages carry a name and are not tagged.
+fn etag_of(viewer: &Viewer, published: Option<i32>, this_week: chrono::NaiveDate) -> String {
+    let key = format!(
+        "{}|{}|{:?}|{published:?}|{this_week}",
+        env!("CARGO_PKG_VERSION"),
+        viewer.here,
+        viewer.lang
+    );
+    format!("\"{}\"", hex::encode(&Sha256::digest(key.as_bytes())[..16]))
+}
+
+fn cache_headers(etag: String) -> (Header<'static>, Header<'static>) {
+    (
+        Header::new("ETag", etag),
+        // Each browser keeps its copy and revalidates with the ETag; shared caches do not keep
+        // it, since an anonymous answer may set the visitor's own CSRF cookie.
+        Header::new("Cache-Control", "private, no-cache"),
+    )
+}
+
 #[get("/lich-cong-tac?<q..>")]
-pub async fn weekly(db: &State<Db>, viewer: Viewer, q: WeekQuery) -> Result<Template> {
+pub async fn weekly(
+    db: &State<Db>,
+    viewer: Viewer,
+    q: WeekQuery,
+    inm: IfNoneMatch,
+) -> Result<WeekPage> {
     let week = match q.tuan.as_deref().filter(|t| !t.is_empty()) {
         // Any date of the week ("2026-11-25") or its ISO name ("2026-W48"), as the calendars take.
         Some(t) => calendars::parse_week("tuan", t)?,
@@ -48,6 +109,18 @@ pub async fn weekly(db: &State<Db>, viewer: Viewer, q: WeekQuery) -> Result<Temp
     };
     let ban = number("ban", q.ban.as_deref())?;
     let leader = number("lanh-dao", q.lanh_dao.as_deref())?;
+    let this_week = clock::week_start(clock::office_date(clock::now()));
+    let etag = match viewer.caller {
+        None => {
+            let latest = publication::latest(&db.conn, week).await?;
+            Some(etag_of(&viewer, latest.map(|p| p.id), this_week))
+        }
+        Some(_) => None,
+    };
+    if let Some(tag) = etag.as_ref().filter(|t| inm.matches(t)) {
+        let (e, c) = cache_headers(tag.clone());
+        return Ok(WeekPage::Fresh(Custom(Status::NotModified, ()), e, c));
+    }
     let office = viewer.caller.as_ref().is_some_and(|c| c.is_office());
     let approver = viewer
         .caller
@@ -70,9 +143,8 @@ pub async fn weekly(db: &State<Db>, viewer: Viewer, q: WeekQuery) -> Result<Temp
             day["weekday_key"] = json!(format!("weekday.{}", day["weekday"]));
         }
     }
-    let this_week = clock::week_start(clock::office_date(clock::now()));
     let embed = q.embed.as_deref() == Some("1");
-    Ok(viewer.render(
+    let page = viewer.render(
         "weekly_schedule.html",
         "schedule.title",
         json!({
@@ -85,7 +157,14 @@ pub async fn weekly(db: &State<Db>, viewer: Viewer, q: WeekQuery) -> Result<Temp
             "revisions": revisions,
             "leader": leader,
         }),
-    ))
+    );
+    Ok(match etag {
+        Some(tag) => {
+            let (e, c) = cache_headers(tag);
+            WeekPage::Page(page, e, c)
+        }
+        None => WeekPage::Personal(page),
+    })
 }
 
 #[derive(FromForm, Default)]

@@ -306,6 +306,16 @@ async fn the_admin_sees_failed_sign_ins_and_what_the_system_holds() {
     assert!(en.body.contains("Failed sign-ins (last 24 hours)"));
 }
 
+/// The dashboard's row of next week's publication.
+async fn next_week_row(approver: &mut Browser<'_>) -> String {
+    let page = approver.get("/viec-can-lam").await;
+    page.body
+        .split("<tr")
+        .find(|r| r.contains("Tuần sau"))
+        .unwrap()
+        .to_string()
+}
+
 #[rocket::async_test]
 async fn the_approver_previews_the_differences_and_publishes_from_the_dashboard() {
     let app = spawn_app().await;
@@ -320,13 +330,7 @@ async fn the_approver_previews_the_differences_and_publishes_from_the_dashboard(
         .await;
 
     let mut approver = signed_in(&app, &o.approver).await;
-    let page = approver.get("/viec-can-lam").await;
-    let row = page
-        .body
-        .split("<tr")
-        .find(|r| r.contains("Tuần sau"))
-        .unwrap()
-        .to_string();
+    let row = next_week_row(&mut approver).await;
     assert!(row.contains("Chưa phát hành"), "{row}");
     let preview_link = format!("/lich-cong-tac?tuan={next_week}&amp;xem-truoc=1");
     assert!(
@@ -352,13 +356,7 @@ async fn the_approver_previews_the_differences_and_publishes_from_the_dashboard(
     // A second meeting: the dashboard counts one unpublished change, the preview marks it.
     app.approved(&o, &o.clerk_a, &body("Tiếp công dân định kỳ", 14))
         .await;
-    let page = approver.get("/viec-can-lam").await;
-    let row = page
-        .body
-        .split("<tr")
-        .find(|r| r.contains("Tuần sau"))
-        .unwrap()
-        .to_string();
+    let row = next_week_row(&mut approver).await;
     assert!(
         row.contains("Đã phát hành") && row.contains("<td>1</td>"),
         "{row}"

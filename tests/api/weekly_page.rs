@@ -214,3 +214,85 @@ async fn the_week_reads_like_the_portal_in_vietnamese_and_english() {
     assert_eq!(res.status(), Status::UnprocessableEntity);
     assert!(res.into_string().await.unwrap().contains("tuan"));
 }
+
+#[rocket::async_test]
+async fn the_public_page_and_embed_answer_304_until_the_next_publication() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    approve_on(
+        &app,
+        &o,
+        "Họp thường kỳ",
+        "public",
+        "2027-03-01T08:00",
+        "2027-03-01T09:00",
+        1,
+    )
+    .await;
+    app.publish(&o, "2027-03-01").await;
+    for path in [
+        "/lich-cong-tac?tuan=2027-03-01",
+        "/lich-cong-tac?tuan=2027-03-01&embed=1",
+    ] {
+        let res = app.client.get(path).dispatch().await;
+        assert_eq!(res.status(), Status::Ok);
+        let etag = res.headers().get_one("ETag").expect("an ETag").to_string();
+        assert!(res.into_string().await.unwrap().contains("Họp thường kỳ"));
+        let again = app
+            .client
+            .get(path)
+            .header(Header::new("If-None-Match", etag.clone()))
+            .dispatch()
+            .await;
+        assert_eq!(again.status(), Status::NotModified, "{path}");
+        assert_eq!(again.headers().get_one("ETag"), Some(etag.as_str()));
+        assert!(again.into_string().await.unwrap_or_default().is_empty());
+        // English is another representation.
+        let en = app
+            .client
+            .get(path)
+            .header(Header::new("Accept-Language", "en"))
+            .header(Header::new("If-None-Match", etag.clone()))
+            .dispatch()
+            .await;
+        assert_eq!(en.status(), Status::Ok);
+    }
+    // A decision alone changes nothing public; the next publication does.
+    let path = "/lich-cong-tac?tuan=2027-03-01";
+    let etag = app
+        .client
+        .get(path)
+        .dispatch()
+        .await
+        .headers()
+        .get_one("ETag")
+        .unwrap()
+        .to_string();
+    approve_on(
+        &app,
+        &o,
+        "Tiếp công dân",
+        "public",
+        "2027-03-02T08:00",
+        "2027-03-02T09:00",
+        1,
+    )
+    .await;
+    let res = app
+        .client
+        .get(path)
+        .header(Header::new("If-None-Match", etag.clone()))
+        .dispatch()
+        .await;
+    assert_eq!(res.status(), Status::NotModified);
+    app.publish(&o, "2027-03-01").await;
+    let res = app
+        .client
+        .get(path)
+        .header(Header::new("If-None-Match", etag.clone()))
+        .dispatch()
+        .await;
+    assert_eq!(res.status(), Status::Ok);
+    assert_ne!(res.headers().get_one("ETag"), Some(etag.as_str()));
+    assert!(res.into_string().await.unwrap().contains("Tiếp công dân"));
+}
