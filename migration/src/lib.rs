@@ -12,6 +12,7 @@ mod m20261128_000012_reference_version;
 mod m20261128_000013_report_day;
 mod m20261206_000020_feed_stamp;
 mod m20261206_000021_publication_snapshot;
+mod m20261206_000022_other_attendees;
 pub use m20261127_000002_booking_guarantees::{CHAIR_OVERLAP, ROOM_OVERLAP};
 
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000013_report_day::Migration),
             Box::new(m20261206_000020_feed_stamp::Migration),
             Box::new(m20261206_000021_publication_snapshot::Migration),
+            Box::new(m20261206_000022_other_attendees::Migration),
         ]
     }
 }

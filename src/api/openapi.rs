@@ -24,6 +24,7 @@ use utoipa::{Modify, OpenApi};
         meetings::submit,
         meetings::withdraw,
         meetings::review,
+        meetings::follower,
         meetings::return_for_changes,
         meetings::approve,
         meetings::reject,

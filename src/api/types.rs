@@ -192,6 +192,8 @@ pub struct Meeting {
     pub preparing_agency_id: Option<i32>,
     /// LĐVP theo dõi.
     pub follower_id: Option<i32>,
+    /// Thành phần khác, free text.
+    pub other_attendees: Option<String>,
     /// Ghi chú, e.g. "(Giấy mời riêng)".
     pub note: Option<String>,
     pub decision_note: Option<String>,
@@ -231,6 +233,7 @@ impl From<entity::meeting::Model> for Meeting {
             needs_interpreter: m.needs_interpreter,
             preparing_agency_id: m.preparing_agency_id,
             follower_id: m.follower_id,
+            other_attendees: m.other_attendees,
             note: m.note,
             decision_note: m.decision_note,
             sequence: m.sequence,

@@ -302,7 +302,7 @@ pub async fn draft_rows<C: ConnectionTrait>(db: &C, week: NaiveDate) -> Result<V
                     chair: chair.clone(),
                     leaders: leaders.clone(),
                     attendees: names.clone(),
-                    other_attendees: None,
+                    other_attendees: m.other_attendees.clone(),
                     location: location.clone(),
                     preparing_agency: m
                         .preparing_agency_id

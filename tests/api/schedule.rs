@@ -390,3 +390,124 @@ async fn publications_at_the_same_moment_get_consecutive_revisions() {
     got.sort();
     assert_eq!(got, vec![2, 3, 4, 5], "never two of one number");
 }
+
+#[rocket::async_test]
+async fn other_attendees_and_the_office_follower_show_in_the_row_and_a_leader_filter_keeps_theirs()
+{
+    let app = spawn_app().await;
+    let o = app.office().await;
+    let body = json!({
+        "title": "Hội nghị triển khai nhiệm vụ năm 2027", "chair_id": o.leaders[0],
+        "room_id": o.rooms[1], "starts_at": "2027-03-02T08:00", "ends_at": "2027-03-02T11:00",
+        "visibility": "public", "submit": true,
+        "attendees": [{"person_id": o.leaders[1], "role": "required"}],
+        "other_attendees": "Lãnh đạo các sở, ngành liên quan",
+    });
+    let id = app.approved(&o, &o.clerk_a, &body).await;
+    let other = app
+        .approved(&o, &o.clerk_a, &json!({
+            "title": "Làm việc với UBND phường", "chair_id": o.leaders[2], "room_id": o.rooms[2],
+            "starts_at": "2027-03-02T14:00", "ends_at": "2027-03-02T15:00", "visibility": "public", "submit": true,
+        }))
+        .await;
+    let (_, _, persons) = app
+        .call(Method::Get, "/api/v1/persons", Some(&o.staff), None, &[])
+        .await;
+    let persons = persons.get("items").unwrap_or(&persons).clone();
+    let lan = persons
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["full_name"] == "Đặng Thu Lan")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+
+    // Office staff name the follower; an agency may not; an unknown person names the field.
+    let path = format!("/api/v1/meetings/{id}/follower");
+    let (s, _, _) = app
+        .call(
+            Method::Put,
+            &path,
+            Some(&o.clerk_a),
+            Some(&json!({"follower_id": lan})),
+            &[],
+        )
+        .await;
+    assert_eq!(s, Status::Forbidden);
+    let (s, _, e) = app
+        .call(
+            Method::Put,
+            &path,
+            Some(&o.staff),
+            Some(&json!({"follower_id": 999999})),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        (s, e["field"].as_str()),
+        (Status::UnprocessableEntity, Some("follower_id"))
+    );
+    let (s, _, m) = app
+        .call(
+            Method::Put,
+            &path,
+            Some(&o.staff),
+            Some(&json!({"follower_id": lan})),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        (s, m["follower_id"].as_i64()),
+        (Status::Ok, Some(lan)),
+        "{m}"
+    );
+    assert_eq!(m["other_attendees"], "Lãnh đạo các sở, ngành liên quan");
+
+    // The meeting's page shows both; the page form sets the follower too.
+    let mut staff = app.signed_in(&o.staff).await;
+    let page = staff.get(&format!("/cuoc-hop/{other}")).await;
+    assert!(page
+        .body
+        .contains(&format!("action=\"/cuoc-hop/{other}/theo-doi\"")));
+    let done = staff
+        .post(
+            &format!("/cuoc-hop/{other}/theo-doi"),
+            &[("follower_id", &lan.to_string())],
+        )
+        .await;
+    assert_eq!(done.status, Status::SeeOther, "{}", done.body);
+    let page = staff.get(&format!("/cuoc-hop/{id}")).await;
+    assert!(page.body.contains("LĐVP theo dõi") && page.body.contains("Đặng Thu Lan — Phó Chánh"));
+    assert!(page.body.contains("Lãnh đạo các sở, ngành liên quan"));
+
+    app.publish(&o, "2027-03-01").await;
+    let week = week_of(&app, "/api/v1/schedule/2027-03-01", None).await;
+    let rows = items(&week, 1);
+    assert_eq!(rows.len(), 2);
+    assert_eq!(
+        rows[0]["other_attendees"],
+        "Lãnh đạo các sở, ngành liên quan"
+    );
+    assert_eq!(rows[0]["follower"], "Đặng Thu Lan");
+    assert_eq!(rows[1]["follower"], "Đặng Thu Lan");
+    assert!(rows[0]["attendees"][0]
+        .as_str()
+        .unwrap()
+        .starts_with("Trần Thị Bình — "));
+    // The attending leader's filter keeps the meeting they must attend, not the other.
+    let html = app
+        .get(&format!(
+            "/lich-cong-tac?tuan=2027-03-01&lanh-dao={}",
+            o.leaders[1]
+        ))
+        .await
+        .into_string()
+        .await
+        .unwrap();
+    assert!(html.contains("Hội nghị triển khai nhiệm vụ năm 2027"));
+    assert!(!html.contains("Làm việc với UBND phường"));
+    assert!(html.contains("<td>Đặng Thu Lan</td>"), "the LĐVP column");
+    let res = app.get("/lich-cong-tac?tuan=2027-03-01&lanh-dao=abc").await;
+    assert_eq!(res.status(), Status::UnprocessableEntity);
+}
