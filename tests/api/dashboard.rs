@@ -391,6 +391,14 @@ async fn the_approver_previews_the_differences_and_publishes_from_the_dashboard(
         .await
         .unwrap();
     assert!(public.contains("Điều chỉnh lần 1") && public.contains("Tiếp công dân định kỳ"));
+    // The leaders' week offers the same preview to the approver.
+    let leaders = approver
+        .get(&format!("/lich-lanh-dao?tuan={next_week}"))
+        .await;
+    assert!(
+        leaders.body.contains(&preview_link)
+            && leaders.body.contains("Xem trước và phát hành điều chỉnh")
+    );
     // Staff may preview but not publish.
     let mut staff = signed_in(&app, &o.staff).await;
     let preview = staff.get(&preview_link.replace("&amp;", "&")).await;
