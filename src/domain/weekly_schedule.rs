@@ -392,7 +392,8 @@ pub fn compare(
     current
 }
 
-/// Of the meetings whose rows left the week, those that still stand after it (postponed).
+/// Of the meetings whose rows left the week, those put off rather than cancelled: still
+/// approved, with no occurrence of this week cancelled, and standing after the week.
 pub async fn standing_later<C: ConnectionTrait>(
     db: &C,
     week: NaiveDate,
@@ -401,21 +402,34 @@ pub async fn standing_later<C: ConnectionTrait>(
     if meeting_ids.is_empty() {
         return Ok(HashSet::new());
     }
-    let end = clock::local_to_utc(
-        OFFICE_TZ,
-        (week + Duration::days(7))
-            .and_hms_opt(0, 0, 0)
-            .unwrap_or_default(),
-    )
-    .unwrap_or_default();
-    Ok(occurrence::Entity::find()
-        .filter(occurrence::Column::MeetingId.is_in(meeting_ids))
-        .filter(occurrence::Column::Status.eq(MeetingStatus::Approved))
-        .filter(occurrence::Column::StartsAt.gte(end))
+    let at = |d: NaiveDate| {
+        clock::local_to_utc(OFFICE_TZ, d.and_hms_opt(0, 0, 0).unwrap_or_default())
+            .unwrap_or_default()
+    };
+    let (from, end) = (at(week), at(week + Duration::days(7)));
+    let approved: HashSet<i32> = meeting::Entity::find()
+        .filter(meeting::Column::Id.is_in(meeting_ids.clone()))
+        .filter(meeting::Column::Status.eq(MeetingStatus::Approved))
         .all(db)
         .await?
         .into_iter()
+        .map(|m| m.id)
+        .collect();
+    let occurrences = occurrence::Entity::find()
+        .filter(occurrence::Column::MeetingId.is_in(meeting_ids))
+        .all(db)
+        .await?;
+    let cancelled_here: HashSet<i32> = occurrences
+        .iter()
+        .filter(|o| o.status == MeetingStatus::Cancelled)
+        .filter(|o| o.recurrence_id >= from && o.recurrence_id < end)
         .map(|o| o.meeting_id)
+        .collect();
+    Ok(occurrences
+        .iter()
+        .filter(|o| o.status == MeetingStatus::Approved && o.starts_at >= end)
+        .map(|o| o.meeting_id)
+        .filter(|m| approved.contains(m) && !cancelled_here.contains(m))
         .collect())
 }
 

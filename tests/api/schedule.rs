@@ -328,9 +328,37 @@ async fn a_revision_marks_new_and_cancelled_rows_and_rows_are_the_leaders() {
     .await;
     let draft = week_of(&app, "/api/v1/schedule/2027-03-01/draft", Some(&o.staff)).await;
     assert_eq!(draft["changes"], 3);
+    // One session of a weekly series cancelled is "(Hủy)", though the series goes on.
+    let mut weekly = meeting(
+        "Giao ban tuần",
+        Some(o.leaders[3]),
+        "2027-02-22T16:00",
+        "2027-02-22T17:00",
+    );
+    weekly["rrule"] = json!("FREQ=WEEKLY;COUNT=4");
+    weekly["room_id"] = json!(o.rooms[3]);
+    let series = app.approved(&o, &o.clerk_a, &weekly).await;
     assert_eq!(app.publish(&o, "2027-03-01").await, 1);
+    let (s, v) = app
+        .act(
+            &o.approver,
+            series,
+            "occurrences/2027-03-01/cancel",
+            json!({"reason": "Trùng lịch tiếp khách"}),
+        )
+        .await;
+    assert_eq!(s, Status::Ok, "{v}");
+    assert_eq!(app.publish(&o, "2027-03-01").await, 2);
     let week = week_of(&app, "/api/v1/schedule/2027-03-01", None).await;
-    assert_eq!(week["changes"], 3);
+    assert_eq!(
+        items(&week, 0)
+            .iter()
+            .find(|r| r["title"] == "Giao ban tuần")
+            .map(|r| r["mark"].clone()),
+        Some(json!("cancelled"))
+    );
+    let week = week_of(&app, "/api/v1/schedule/2027-03-01?ban=1", None).await;
+    assert_eq!(week["changes"], 4, "three changes and the series' new row");
     let mark_of = |day: usize, title: &str| {
         items(&week, day)
             .into_iter()
@@ -353,7 +381,7 @@ async fn a_revision_marks_new_and_cancelled_rows_and_rows_are_the_leaders() {
     );
 
     // The following revision no longer carries the cancelled rows.
-    assert_eq!(app.publish(&o, "2027-03-01").await, 2);
+    assert_eq!(app.publish(&o, "2027-03-01").await, 3);
     let week = week_of(&app, "/api/v1/schedule/2027-03-01", None).await;
     assert_eq!(week["changes"], 0);
     assert_eq!(
