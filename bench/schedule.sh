@@ -90,5 +90,7 @@ ours_200=$(rate "$base$path")
 nginx_200=$(rate "http://127.0.0.1:$nginx_port$path")
 ours_304=$(rate "$base$path" "If-None-Match: $etag")
 nginx_304=$(rate "http://127.0.0.1:$nginx_port$path" "If-None-Match: $etag")
+# The machine may be shared: the load says how much the figures can be trusted.
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 echo "200: lichhop $ours_200 req/s, nginx $nginx_200 req/s, ratio $(python3 -c "print(round($ours_200/$nginx_200, 3))")"
 echo "304: lichhop $ours_304 req/s, nginx $nginx_304 req/s, ratio $(python3 -c "print(round($ours_304/$nginx_304, 3))")"
