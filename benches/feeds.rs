@@ -202,6 +202,7 @@ async fn run(workers: usize) {
                             needs_interpreter: false,
                             preparing_agency_id: Some(agency),
                             follower_id: None,
+                            other_attendees: None,
                             note: None,
                             attendees: vec![NewAttendee {
                                 who: Invitee::Agency(agency),

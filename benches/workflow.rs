@@ -383,6 +383,7 @@ async fn load_decade(db: &lichhop::db::Db) -> (i32, i32) {
             needs_interpreter: Set(false),
             preparing_agency_id: Set(None),
             follower_id: Set(None),
+            other_attendees: Set(None),
             note: Set(None),
             decision_note: Set(None),
             sequence: Set(0),

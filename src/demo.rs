@@ -785,6 +785,7 @@ pub async fn load(db: &Db) -> Result<String> {
                 needs_interpreter: foreign,
                 preparing_agency_id: Some(agency_id),
                 follower_id: Some(persons[6 + n % 2]),
+                other_attendees: None,
                 note: plan.note.map(Into::into),
                 attendees,
                 equipment_ids: if foreign {

@@ -83,6 +83,7 @@ locale_areas!(
     "import",
     "messages",
     "schedule_document",
+    "publication",
 );
 
 #[derive(Debug)]

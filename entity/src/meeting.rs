@@ -38,6 +38,8 @@ pub struct Model {
     pub preparing_agency_id: Option<i32>,
     /// LĐVP theo dõi.
     pub follower_id: Option<i32>,
+    /// Thành phần khác: invited beyond the listed persons and agencies, free text.
+    pub other_attendees: Option<String>,
     /// Ghi chú, e.g. "(Giấy mời riêng)".
     pub note: Option<String>,
     pub decision_note: Option<String>,

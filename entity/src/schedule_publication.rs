@@ -13,6 +13,8 @@ pub struct Model {
     pub published_by: i32,
     pub published_at: chrono::DateTime<chrono::Utc>,
     pub note: Option<String>,
+    /// The rows the public saw in this revision, as JSON (see domain::weekly_schedule).
+    pub snapshot: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

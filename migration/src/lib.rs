@@ -11,6 +11,8 @@ mod m20261128_000011_event_action_index;
 mod m20261128_000012_reference_version;
 mod m20261128_000013_report_day;
 mod m20261206_000020_feed_stamp;
+mod m20261206_000021_publication_snapshot;
+mod m20261206_000022_other_attendees;
 mod m20261206_000025_national_day_choice;
 mod m20261206_000033_reference_accounts;
 pub use m20261127_000002_booking_guarantees::{CHAIR_OVERLAP, ROOM_OVERLAP};
@@ -30,6 +32,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000012_reference_version::Migration),
             Box::new(m20261128_000013_report_day::Migration),
             Box::new(m20261206_000020_feed_stamp::Migration),
+            Box::new(m20261206_000021_publication_snapshot::Migration),
+            Box::new(m20261206_000022_other_attendees::Migration),
             Box::new(m20261206_000025_national_day_choice::Migration),
             Box::new(m20261206_000033_reference_accounts::Migration),
         ]

@@ -16,8 +16,8 @@ use rocket::http::{Header, Status};
 use rocket::request::{FromRequest, Outcome, Request};
 use rocket::serde::json::Json;
 use rocket::State;
-use rocket::{get, patch, post};
-use serde::Serialize;
+use rocket::{get, patch, post, put};
+use serde::{Deserialize, Serialize};
 
 impl From<&Caller> for Actor {
     fn from(c: &Caller) -> Self {
@@ -281,6 +281,26 @@ pub async fn review(
     decide(&by.0, db, id, Action::Review, body).await
 }
 
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FollowerInput {
+    /// The person who follows the meeting (LĐVP theo dõi); null clears it.
+    pub follower_id: Option<i32>,
+}
+
+/// "LĐVP theo dõi", named by office staff while reviewing.
+#[utoipa::path(request_body = FollowerInput, tag = "meetings", responses((status = 200, description = "who follows the meeting", body = Meeting), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[put("/api/v1/meetings/<id>/follower", data = "<body>")]
+pub async fn follower(
+    by: OfficeStaff,
+    db: &State<Db>,
+    id: i32,
+    body: JsonBody<FollowerInput>,
+) -> Result<Json<Meeting>> {
+    let saved = crate::domain::follower::set(db, by.0.id(), id, body.0.follower_id).await?;
+    Ok(Json(saved.into()))
+}
+
 #[utoipa::path(request_body = DecisionInput, tag = "meetings", responses((status = 200, description = "return for changes", body = Decision), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[post("/api/v1/meetings/<id>/return", data = "<body>")]
 pub async fn return_for_changes(
@@ -436,6 +456,7 @@ pub fn routes() -> Vec<rocket::Route> {
         submit,
         withdraw,
         review,
+        follower,
         return_for_changes,
         approve,
         reject,

@@ -1,11 +1,12 @@
-//! `/api/v1/schedule`: the weekly work schedule (public JSON) and its publication.
+//! `/api/v1/schedule`: the weekly work schedule as published (public JSON), its revisions, the
+//! office's preview of the draft, and publishing.
 
 use crate::api::json::JsonBody;
-use crate::api::types::SchedulePublication;
-use crate::auth::Approver;
+use crate::api::types::{SchedulePublication, ScheduleRevision};
+use crate::auth::{Approver, OfficeStaff};
 use crate::db::Db;
 use crate::domain::publication;
-use crate::domain::weekly_schedule::{self, WeeklySchedule};
+use crate::domain::weekly_schedule::WeeklySchedule;
 use crate::Result;
 use rocket::http::Status;
 use rocket::serde::json::Json;
@@ -13,12 +14,34 @@ use rocket::State;
 use rocket::{get, post};
 use serde::Deserialize;
 
-/// Public on purpose: only approved public meetings are in it.
-#[utoipa::path(tag = "schedule", responses((status = 200, description = "the weekly work schedule", body = WeeklySchedule), (status = "4XX", description = "refused", body = crate::error::ErrorBody)))]
-#[get("/api/v1/schedule/<week>")]
-pub async fn week(db: &State<Db>, week: &str) -> Result<Json<WeeklySchedule>> {
+/// Public on purpose: the latest published revision of the week (or revision `ban`), never
+/// live data; an unpublished week has `published: false` and no rows.
+#[utoipa::path(tag = "schedule", params(("week" = String, Path, description = "any date of the week"), ("ban" = Option<i32>, Query, description = "a revision of the week")), responses((status = 200, description = "the weekly work schedule as published", body = WeeklySchedule), (status = "4XX", description = "refused", body = crate::error::ErrorBody)))]
+#[get("/api/v1/schedule/<week>?<ban>")]
+pub async fn week(db: &State<Db>, week: &str, ban: Option<i32>) -> Result<Json<WeeklySchedule>> {
     let week = publication::parse_week("week", week)?;
-    Ok(Json(weekly_schedule::for_week(db, week).await?))
+    Ok(Json(publication::published(db, week, ban, None).await?))
+}
+
+/// Public: every revision of the week, first issue first.
+#[utoipa::path(tag = "schedule", responses((status = 200, description = "the week's revisions", body = Vec<ScheduleRevision>), (status = "4XX", description = "refused", body = crate::error::ErrorBody)))]
+#[get("/api/v1/schedule/<week>/revisions")]
+pub async fn revisions(db: &State<Db>, week: &str) -> Result<Json<Vec<ScheduleRevision>>> {
+    let week = publication::parse_week("week", week)?;
+    let all = publication::revisions(db, week).await?;
+    Ok(Json(all.into_iter().map(ScheduleRevision::from).collect()))
+}
+
+/// The office's preview: the live draft marked against the latest revision.
+#[utoipa::path(tag = "schedule", responses((status = 200, description = "what publishing now would issue", body = WeeklySchedule), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[get("/api/v1/schedule/<week>/draft")]
+pub async fn draft(
+    _staff: OfficeStaff,
+    db: &State<Db>,
+    week: &str,
+) -> Result<Json<WeeklySchedule>> {
+    let week = publication::parse_week("week", week)?;
+    Ok(Json(publication::preview(db, week, None).await?))
 }
 
 #[derive(Deserialize, Default, utoipa::ToSchema)]
@@ -43,5 +66,5 @@ pub async fn publish(
 }
 
 pub fn routes() -> Vec<rocket::Route> {
-    rocket::routes![week, publish]
+    rocket::routes![week, revisions, draft, publish]
 }

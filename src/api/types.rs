@@ -192,6 +192,8 @@ pub struct Meeting {
     pub preparing_agency_id: Option<i32>,
     /// LĐVP theo dõi.
     pub follower_id: Option<i32>,
+    /// Thành phần khác, free text.
+    pub other_attendees: Option<String>,
     /// Ghi chú, e.g. "(Giấy mời riêng)".
     pub note: Option<String>,
     pub decision_note: Option<String>,
@@ -231,6 +233,7 @@ impl From<entity::meeting::Model> for Meeting {
             needs_interpreter: m.needs_interpreter,
             preparing_agency_id: m.preparing_agency_id,
             follower_id: m.follower_id,
+            other_attendees: m.other_attendees,
             note: m.note,
             decision_note: m.decision_note,
             sequence: m.sequence,
@@ -429,6 +432,27 @@ impl From<entity::schedule_publication::Model> for SchedulePublication {
             week_start: m.week_start,
             revision: m.revision,
             published_by: m.published_by,
+            published_at: m.published_at,
+            note: m.note,
+        }
+    }
+}
+
+/// One revision of a week as the public may list it: 0 is the first issue.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ScheduleRevision {
+    pub revision: i32,
+    /// "Điều chỉnh lần N" for an adjustment.
+    pub label: Option<String>,
+    pub published_at: DateTime<Utc>,
+    pub note: Option<String>,
+}
+
+impl From<entity::schedule_publication::Model> for ScheduleRevision {
+    fn from(m: entity::schedule_publication::Model) -> Self {
+        ScheduleRevision {
+            revision: m.revision,
+            label: (m.revision > 0).then(|| format!("Điều chỉnh lần {}", m.revision)),
             published_at: m.published_at,
             note: m.note,
         }

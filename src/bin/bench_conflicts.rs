@@ -208,6 +208,7 @@ async fn fill(db: &Db, r: &Reference, n: usize) {
                 needs_interpreter: Set(false),
                 preparing_agency_id: Set(None),
                 follower_id: Set(None),
+                other_attendees: Set(None),
                 note: Set(None),
                 decision_note: Set(None),
                 sequence: Set(0),

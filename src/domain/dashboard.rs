@@ -81,6 +81,13 @@ pub struct WeekState {
     /// Adjustments since the first publication (Điều chỉnh lần N).
     pub adjustments: i32,
     pub updated_at: Option<String>,
+    /// Who issued the latest revision.
+    pub published_by: Option<String>,
+    /// Rows the next publication would mark (new, changed, postponed, cancelled).
+    pub changes: usize,
+    /// The registration cut-off before the week (settings `cutoff_weekday`, `cutoff_time`) has
+    /// passed and the week is still not published.
+    pub overdue: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Default)]
@@ -386,8 +393,24 @@ pub async fn staff(db: &Db, actor: &Actor, settings: &Settings) -> Result<Dashbo
     })
 }
 
-async fn week_state(db: &Db, key: &'static str, week: NaiveDate) -> Result<WeekState> {
+async fn week_state(
+    db: &Db,
+    key: &'static str,
+    week: NaiveDate,
+    settings: &Settings,
+) -> Result<WeekState> {
     let latest = publication::latest(&db.conn, week).await?;
+    let published_by = match &latest {
+        Some(p) => account::Entity::find_by_id(p.published_by)
+            .one(&db.conn)
+            .await?
+            .map(|a| a.display_name),
+        None => None,
+    };
+    // The cut-off falls in the week before: Thursday 16:00 by default.
+    let cutoff_day =
+        week - Duration::days(7) + Duration::days(i64::from(settings.cutoff_weekday) - 1);
+    let cutoff = clock::local_to_utc(OFFICE_TZ, cutoff_day.and_time(settings.cutoff_time));
     Ok(WeekState {
         key,
         monday: week,
@@ -396,7 +419,10 @@ async fn week_state(db: &Db, key: &'static str, week: NaiveDate) -> Result<WeekS
         to_text: (week + Duration::days(6)).format("%d/%m/%Y").to_string(),
         published: latest.is_some(),
         adjustments: latest.as_ref().map_or(0, |p| p.revision),
-        updated_at: latest.map(|p| when(p.published_at)),
+        updated_at: latest.as_ref().map(|p| when(p.published_at)),
+        published_by,
+        changes: publication::unpublished_changes(db, week).await?,
+        overdue: latest.is_none() && cutoff.is_some_and(|c| clock::now() >= c),
     })
 }
 
@@ -411,6 +437,7 @@ pub async fn approver(db: &Db, actor: &Actor) -> Result<Dashboard> {
     let waiting = waiting(db, actor, now).await?;
     let collisions = colliding(db, &waiting, &[MeetingStatus::Approved], &agencies).await?;
     let this_week = clock::week_start(clock::office_date(now));
+    let settings = crate::domain::settings::load(db).await?;
     Ok(Dashboard {
         sections: vec![
             Section::new(
@@ -430,8 +457,14 @@ pub async fn approver(db: &Db, actor: &Actor) -> Result<Dashboard> {
             ),
         ],
         weeks: vec![
-            week_state(db, "dashboard.this_week", this_week).await?,
-            week_state(db, "dashboard.next_week", this_week + Duration::days(7)).await?,
+            week_state(db, "dashboard.this_week", this_week, &settings).await?,
+            week_state(
+                db,
+                "dashboard.next_week",
+                this_week + Duration::days(7),
+                &settings,
+            )
+            .await?,
         ],
         ..Default::default()
     })

@@ -12,6 +12,7 @@ pub mod codes;
 pub mod conflicts;
 pub mod dashboard;
 pub mod documents;
+pub mod follower;
 pub mod holidays;
 pub mod lobby;
 pub mod meetings;

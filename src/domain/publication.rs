@@ -1,12 +1,17 @@
-//! Publishing the weekly work schedule (lịch công tác tuần): the first publication of a week is
-//! "phát hành"; every later change to an approved meeting of a published week is recorded as
-//! "Điều chỉnh lần N" with its time, as provincial portals show it.
+//! Publishing the weekly work schedule (lịch công tác tuần). Revision 0 is the first issue
+//! ("phát hành"); each later publication is "Điều chỉnh lần N". A publication stores a snapshot
+//! of exactly the rows the public sees, marked against the previous revision, so the public
+//! page, its embed and the API serve what was issued, and every revision stays readable.
+//! Decisions change the live draft only; the office sees the difference as unpublished changes.
 
 use crate::db::Db;
-use crate::domain::clock;
+use crate::domain::clock::{self, OFFICE_TZ};
+use crate::domain::weekly_schedule::{
+    self as schedule, week_heading_vi, ScheduleItem, WeeklySchedule,
+};
 use crate::{Error, Result};
-use chrono::{DateTime, Duration, NaiveDate, Utc};
-use entity::{schedule_publication, MeetingStatus};
+use chrono::{Duration, NaiveDate};
+use entity::schedule_publication;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
     SqlErr,
@@ -36,76 +41,190 @@ pub async fn latest<C: ConnectionTrait>(
         .await?)
 }
 
-async fn append<C: ConnectionTrait>(
-    db: &C,
-    week: NaiveDate,
-    by: i32,
-    note: Option<String>,
-) -> Result<schedule_publication::Model> {
-    let revision = latest(db, week).await?.map(|p| p.revision + 1).unwrap_or(0);
-    schedule_publication::ActiveModel {
-        week_start: Set(week),
-        revision: Set(revision),
-        published_by: Set(by),
-        published_at: Set(clock::now()),
-        note: Set(note),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .map_err(|e| match e.sql_err() {
-        // Two publications of one week at the same instant: the other one won.
-        Some(SqlErr::UniqueConstraintViolation(_)) => Error::conflict(
-            "publication_busy",
-            "Lịch tuần vừa được người khác cập nhật; hãy thử lại.",
-            "The week was just updated by someone else; try again.",
-        ),
-        _ => Error::from(e),
-    })
+/// Every publication of a week, first issue first.
+pub async fn revisions(db: &Db, week: NaiveDate) -> Result<Vec<schedule_publication::Model>> {
+    Ok(schedule_publication::Entity::find()
+        .filter(schedule_publication::Column::WeekStart.eq(week))
+        .order_by_asc(schedule_publication::Column::Revision)
+        .all(&db.conn)
+        .await?)
 }
 
-/// Publishes the week (phát hành), or records an adjustment when it was published already.
+fn rows_of(p: &schedule_publication::Model) -> Result<Vec<ScheduleItem>> {
+    match &p.snapshot {
+        Some(json) => serde_json::from_str(json)
+            .map_err(|e| Error::Internal(format!("snapshot of publication {}: {e}", p.id))),
+        None => Ok(vec![]),
+    }
+}
+
+/// The draft marked against the latest revision: what publishing now would issue.
+async fn next_rows<C: ConnectionTrait>(
+    db: &C,
+    week: NaiveDate,
+    previous: Option<&schedule_publication::Model>,
+) -> Result<Vec<ScheduleItem>> {
+    let draft = schedule::draft_rows(db, week).await?;
+    let Some(previous) = previous else {
+        // The first issue has nothing to differ from.
+        return Ok(draft);
+    };
+    let old = rows_of(previous)?;
+    let gone: Vec<i32> = old
+        .iter()
+        .filter(|r| !draft.iter().any(|d| d.key == r.key))
+        .map(|r| r.meeting_id)
+        .collect();
+    let later = schedule::standing_later(db, week, gone).await?;
+    Ok(schedule::compare(&old, draft, &later))
+}
+
+const BUSY: &str = "publication_busy";
+
+/// Publishes the week: the first time revision 0, later the next "Điều chỉnh lần N". Two
+/// publications at once both read revision N-1; the unique (week, revision) index lets one
+/// insert N and the other fails, then reads again and inserts N+1.
 pub async fn publish(
     db: &Db,
     by: i32,
     week: NaiveDate,
     note: Option<String>,
 ) -> Result<schedule_publication::Model> {
-    let _w = db.write_guard().await;
-    let txn = db.begin_write().await?;
-    let saved = append(&txn, week, by, note).await?;
-    txn.commit().await?;
-    Ok(saved)
-}
-
-/// Called inside a decision's transaction: every published week the change touches gets its
-/// next "Điều chỉnh lần N".
-pub async fn record_adjustments<C: ConnectionTrait>(
-    db: &C,
-    by: i32,
-    touched: &[(DateTime<Utc>, MeetingStatus)],
-    note: &str,
-) -> Result<()> {
-    let mut weeks: Vec<NaiveDate> = touched
-        .iter()
-        .map(|(t, _)| clock::week_start(clock::office_date(*t)))
-        .collect();
-    weeks.sort();
-    weeks.dedup();
-    for week in weeks {
-        if latest(db, week).await?.is_some() {
-            append(db, week, by, Some(note.to_string())).await?;
+    let week = clock::week_start(week);
+    let note = crate::domain::validate::optional("note", note.as_deref(), 2000)?;
+    let mut tries = 0;
+    loop {
+        let outcome = db
+            .write(|| async {
+                let txn = db.begin_write().await?;
+                let previous = latest(&txn, week).await?;
+                let rows = next_rows(&txn, week, previous.as_ref()).await?;
+                let snapshot = serde_json::to_string(&rows)
+                    .map_err(|e| Error::Internal(format!("snapshot: {e}")))?;
+                let saved = schedule_publication::ActiveModel {
+                    week_start: Set(week),
+                    revision: Set(previous.map_or(0, |p| p.revision + 1)),
+                    published_by: Set(by),
+                    published_at: Set(clock::now()),
+                    note: Set(note.clone()),
+                    snapshot: Set(Some(snapshot)),
+                    ..Default::default()
+                }
+                .insert(&txn)
+                .await
+                .map_err(|e| match e.sql_err() {
+                    Some(SqlErr::UniqueConstraintViolation(_)) => Error::conflict(
+                        BUSY,
+                        "Lịch tuần vừa được người khác phát hành; hãy thử lại.",
+                        "The week was just published by someone else; try again.",
+                    ),
+                    _ => Error::from(e),
+                })?;
+                txn.commit().await?;
+                Ok(saved)
+            })
+            .await;
+        match outcome {
+            Err(e) if e.code() == BUSY && tries < 5 => tries += 1,
+            outcome => return outcome,
         }
     }
-    Ok(())
 }
 
-/// "Từ ngày 14/07/2025 đến ngày 20/07/2025".
-pub fn week_heading_vi(week: NaiveDate) -> String {
-    let end = week + Duration::days(6);
-    format!(
-        "Từ ngày {} đến ngày {}",
-        week.format("%d/%m/%Y"),
-        end.format("%d/%m/%Y")
-    )
+/// What the public sees of a week: the latest revision (or revision `ban`), never live data.
+pub async fn published(
+    db: &Db,
+    week: NaiveDate,
+    ban: Option<i32>,
+    leader: Option<i32>,
+) -> Result<WeeklySchedule> {
+    let week = clock::week_start(week);
+    let newest = latest(&db.conn, week).await?;
+    let shown = match ban {
+        Some(n) if newest.as_ref().is_some_and(|p| p.revision != n) => {
+            schedule_publication::Entity::find()
+                .filter(schedule_publication::Column::WeekStart.eq(week))
+                .filter(schedule_publication::Column::Revision.eq(n))
+                .one(&db.conn)
+                .await?
+        }
+        Some(_) if newest.is_none() => None,
+        _ => newest.clone(),
+    };
+    if ban.is_some() && shown.is_none() {
+        return Err(Error::NotFound(crate::error::Msg::t(
+            "publication.no_revision",
+            &[],
+        )));
+    }
+    let rows = match &shown {
+        Some(p) => rows_of(p)?,
+        None => vec![],
+    };
+    Ok(view(
+        week,
+        rows,
+        shown.as_ref(),
+        newest.map(|p| p.revision),
+        leader,
+        false,
+    ))
+}
+
+/// The live draft marked against the latest revision, for the office only.
+pub async fn preview(db: &Db, week: NaiveDate, leader: Option<i32>) -> Result<WeeklySchedule> {
+    let week = clock::week_start(week);
+    let newest = latest(&db.conn, week).await?;
+    let rows = next_rows(&db.conn, week, newest.as_ref()).await?;
+    let revision = newest.as_ref().map(|p| p.revision);
+    Ok(view(week, rows, newest.as_ref(), revision, leader, true))
+}
+
+/// How many rows publishing now would mark (0 when the week was never issued).
+pub async fn unpublished_changes(db: &Db, week: NaiveDate) -> Result<usize> {
+    let Some(newest) = latest(&db.conn, week).await? else {
+        return Ok(0);
+    };
+    Ok(next_rows(&db.conn, week, Some(&newest))
+        .await?
+        .iter()
+        .filter(|r| r.mark.is_some())
+        .count())
+}
+
+fn view(
+    week: NaiveDate,
+    rows: Vec<ScheduleItem>,
+    shown: Option<&schedule_publication::Model>,
+    latest_revision: Option<i32>,
+    leader: Option<i32>,
+    preview: bool,
+) -> WeeklySchedule {
+    let changes = rows.iter().filter(|r| r.mark.is_some()).count();
+    let when = |p: &schedule_publication::Model| {
+        p.published_at
+            .with_timezone(&OFFICE_TZ)
+            .format("%H:%M %d/%m/%Y")
+            .to_string()
+    };
+    WeeklySchedule {
+        week_start: week,
+        heading: week_heading_vi(week),
+        from_text: week.format("%d/%m/%Y").to_string(),
+        to_text: (week + Duration::days(6)).format("%d/%m/%Y").to_string(),
+        previous_week: week - Duration::days(7),
+        next_week: week + Duration::days(7),
+        published: latest_revision.is_some(),
+        preview,
+        revision: shown.map(|p| p.revision),
+        latest_revision,
+        revision_label: shown
+            .filter(|p| p.revision > 0)
+            .map(|p| format!("Điều chỉnh lần {}", p.revision)),
+        updated_at_text: shown.map(when),
+        last_updated: shown.map(|p| format!("Cập nhật lần cuối: {}", when(p))),
+        note: shown.and_then(|p| p.note.clone()),
+        changes,
+        days: schedule::arrange(week, rows, leader),
+    }
 }

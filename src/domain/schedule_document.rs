@@ -4,11 +4,12 @@
 //! "Nơi nhận:" and the signature block. A4 landscape, Times New Roman.
 //!
 //! [`ScheduleDocument`] is a plain struct holding every word the file shows, so the layout
-//! knows nothing of where the rows come from; [`of_week`] fills it (today from the week's live
-//! schedule; from the published snapshot once there is one).
+//! knows nothing of where the rows come from; [`of_week`] fills it from a published revision
+//! of the week (the public sees nothing else).
 
 use crate::db::Db;
-use crate::domain::weekly_schedule::{self, WeeklySchedule};
+use crate::domain::publication;
+use crate::domain::weekly_schedule::WeeklySchedule;
 use crate::domain::{clock, settings};
 use crate::i18n::{translations, Lang};
 use crate::{Error, Result};
@@ -284,7 +285,7 @@ pub fn from_schedule(
                 ..DocumentRow::default()
             });
         }
-        for &i in day.morning.iter().chain(&day.afternoon) {
+        for &i in day.morning.iter().chain(&day.afternoon).chain(&day.evening) {
             let Some(item) = day.items.get(i) else {
                 continue;
             };
@@ -302,8 +303,12 @@ pub fn from_schedule(
                 chair: item.chair.clone().unwrap_or_default(),
                 attendees: item.attendees.join("; "),
                 place: item.location.clone().unwrap_or_default(),
-                follower: String::new(),
-                mark: item.note.clone().unwrap_or_default(),
+                follower: item.follower.clone().unwrap_or_default(),
+                mark: [item.mark_text.clone(), item.note.clone()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" "),
             });
         }
     }
@@ -372,9 +377,9 @@ pub async fn issued_today(
     ))
 }
 
-/// The .docx of the week holding `week`, as the public schedule shows it today.
-pub async fn of_week(db: &Db, week: NaiveDate) -> Result<Vec<u8>> {
-    let schedule = weekly_schedule::for_week(db, week).await?;
+/// The .docx of the week holding `week`: its latest published revision, or revision `ban`.
+pub async fn of_week(db: &Db, week: NaiveDate, ban: Option<i32>) -> Result<Vec<u8>> {
+    let schedule = publication::published(db, week, ban, None).await?;
     // The official document is issued in Vietnamese.
     issued_today(db, &schedule, Lang::Vi).await?.to_docx()
 }

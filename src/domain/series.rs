@@ -2,10 +2,10 @@
 //! occurrence from a date on (the series is split in two, as calendar clients do).
 
 use crate::db::Db;
+use crate::domain::clock;
 use crate::domain::meetings::{self, exdates_json, record_event, sync_occurrences, zone_of};
 use crate::domain::recurrence;
 use crate::domain::registration::{self, must_exist, parse_time, Actor};
-use crate::domain::{clock, publication};
 use crate::error::Msg;
 use crate::{Error, Result};
 use chrono::NaiveDate;
@@ -65,31 +65,19 @@ async fn touch_meeting<C: ConnectionTrait>(db: &C, id: i32) -> Result<()> {
 }
 
 /// What every change to one occurrence also does: the meeting's sequence and version go up (feeds
-/// and editors see it), the audit trail records it, and a published week counts an adjustment.
-#[allow(clippy::too_many_arguments)]
+/// and editors see it) and the audit trail records it. A published week changes only when the
+/// office publishes its next revision.
 async fn after_occurrence_change<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
     m: &meeting::Model,
     o: &occurrence::Model,
     action: &str,
-    verb_vi: &str,
     note: Option<String>,
-    touched: &[(chrono::DateTime<chrono::Utc>, MeetingStatus)],
 ) -> Result<()> {
     touch_meeting(db, m.id).await?;
     meetings::record_occurrence_event(db, m.id, o.id, actor.account_id, action, m.status, note)
         .await?;
-    if m.status == MeetingStatus::Approved {
-        let date = o.recurrence_id.with_timezone(&zone_of(m)).date_naive();
-        let what = format!(
-            "{verb_vi} buổi {} của cuộc họp #{} «{}»",
-            date.format("%d/%m/%Y"),
-            m.id,
-            m.title
-        );
-        publication::record_adjustments(db, actor.account_id, touched, &what).await?;
-    }
     Ok(())
 }
 
@@ -137,9 +125,7 @@ pub async fn cancel_occurrence(
             &m,
             &o,
             "cancel_occurrence",
-            "Hủy",
             Some(format!("{date}: {reason}")),
-            &[(o.starts_at, o.status)],
         )
         .await?;
         txn.commit().await?;
@@ -228,9 +214,7 @@ pub async fn reschedule_occurrence(
             &m,
             &o,
             "reschedule_occurrence",
-            "Dời",
             change.reason.clone(),
-            &[(o.starts_at, o.status), (starts_at, o.status)],
         )
         .await?;
         txn.commit().await?;

@@ -6,7 +6,7 @@ use super::page::{Page, Viewer};
 use crate::auth::{Caller, OfficeStaff};
 use crate::db::Db;
 use crate::domain::registration::Actor;
-use crate::domain::{calendars, clock, settings};
+use crate::domain::{calendars, clock, publication, settings};
 use crate::Result;
 use chrono::NaiveDate;
 use rocket::get;
@@ -96,12 +96,25 @@ pub async fn leaders_week(
         &viewer,
     )?;
     let calendar = calendars::leaders_week(db, &Actor::from(&staff.0), week).await?;
+    // The approver publishes the week from its preview (the first issue or an adjustment).
+    let approver = matches!(
+        staff.0.role(),
+        entity::Role::OfficeApprover | entity::Role::Admin
+    );
+    let publish = match approver {
+        true => Some(json!({
+            "week": week,
+            "published": publication::latest(&db.conn, week).await?.is_some(),
+        })),
+        false => None,
+    };
     let page = viewer.render(
         "calendar_week.html",
         "calendar.leaders.title",
         json!({
             "calendar": calendar,
             "base": "/lich-lanh-dao",
+            "publish": publish,
             "by_room": false,
             "row_heading": "calendar.leader",
             "office": true,

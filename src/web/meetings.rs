@@ -10,7 +10,7 @@ use crate::db::Db;
 use crate::domain::clock::OFFICE_TZ;
 use crate::domain::registration::{self, Actor, DecisionInput, MeetingFilter};
 use crate::domain::workflow::{self, Action};
-use crate::domain::{documents, settings};
+use crate::domain::{documents, follower, settings};
 use crate::error::Lang;
 use crate::Result;
 use entity::*;
@@ -250,6 +250,16 @@ pub(super) async fn meeting_page(
     );
     let blocked = undecided && super::request_form::errors_of(db, &m).await? > 0;
     let documents = documents_section(db, caller, viewer.lang, &m, doc_error).await?;
+    // Office staff name who follows the meeting (LĐVP theo dõi) while reviewing it.
+    let followers: Vec<Value> = if caller.is_office() {
+        follower::choices(db, caller.account.agency_id)
+            .await?
+            .into_iter()
+            .map(|p| json!({"value": p.id, "label": format!("{} — {}", p.full_name, p.position), "selected": Some(p.id) == m.follower_id}))
+            .collect()
+    } else {
+        vec![]
+    };
     Ok(viewer.render(
         "meeting.html",
         "meeting.title",
@@ -277,6 +287,8 @@ pub(super) async fn meeting_page(
                     viewer.lang,
                 )),
                 "note": m.note,
+                "other_attendees": m.other_attendees,
+                "follower": m.follower_id.and_then(|f| persons.get(&f)).map(|p| format!("{} — {}", p.full_name, p.position)),
                 "decision_note": m.decision_note,
                 "preparation": m.preparation,
                 "needs_interpreter": m.needs_interpreter,
@@ -285,6 +297,8 @@ pub(super) async fn meeting_page(
             "occurrences": occurrences,
             "history": history,
             "decisions": decisions,
+            "followers": followers,
+            "follower_action": format!("/cuoc-hop/{id}/theo-doi"),
             "notice": notice,
             "documents": documents,
             "edit_href": may_edit.then(|| format!("/cuoc-hop/{id}/sua")),
@@ -546,8 +560,28 @@ async fn agency_names(db: &Db) -> Result<HashMap<i32, String>> {
         .collect())
 }
 
+#[derive(FromForm, Default)]
+pub struct FollowerForm {
+    #[field(default = String::new())]
+    pub follower_id: String,
+}
+
+/// "LĐVP theo dõi" from the meeting's page.
+#[post("/cuoc-hop/<id>/theo-doi", data = "<form>")]
+pub async fn set_follower(
+    db: &State<Db>,
+    by: OfficeStaff,
+    id: i32,
+    form: CsrfForm<FollowerForm>,
+) -> Result<Redirect> {
+    let chosen = super::page::optional_id("follower_id", &form.0.follower_id)?;
+    follower::set(db, by.0.id(), id, chosen).await?;
+    Ok(Redirect::to(format!("/cuoc-hop/{id}?done=1")))
+}
+
 pub fn routes() -> Vec<rocket::Route> {
     rocket::routes![
+        set_follower,
         show,
         submit,
         withdraw,

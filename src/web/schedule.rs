@@ -1,29 +1,141 @@
 //! `/lich-cong-tac`: the public weekly work schedule of leaders, as provincial portals publish it.
-//! Public on purpose (only approved public meetings are in it); `?embed=1` drops the page chrome
-//! so the portal can frame it; printable.
+//! Public on purpose: it shows the latest published revision of the week (or `?ban=N`), never
+//! live data; `?embed=1` drops the page chrome so the portal can frame it; `?lanh-dao=<id>`
+//! keeps one leader's rows; office roles add `?xem-truoc=1` to see the live draft, labelled.
 
+use super::csrf::CsrfForm;
 use super::page::Viewer;
+use crate::auth::Approver;
 use crate::db::Db;
-use crate::domain::{calendars, clock, schedule_document, weekly_schedule};
-use crate::Result;
-use rocket::get;
+use crate::domain::{calendars, clock, publication, schedule_document};
+use crate::{Error, Result};
+use rocket::form::FromForm;
+use rocket::http::{Header, Status};
+use rocket::request::{FromRequest, Outcome, Request};
+use rocket::response::status::Custom;
+use rocket::response::{Redirect, Responder};
 use rocket::State;
+use rocket::{get, post};
 use rocket_dyn_templates::Template;
 use serde_json::json;
+use sha2::{Digest, Sha256};
 
-#[get("/lich-cong-tac?<tuan>&<embed>")]
+#[derive(FromForm, Default)]
+pub struct WeekQuery {
+    tuan: Option<String>,
+    embed: Option<String>,
+    ban: Option<String>,
+    #[field(name = "lanh-dao")]
+    lanh_dao: Option<String>,
+    #[field(name = "xem-truoc")]
+    xem_truoc: Option<String>,
+}
+
+pub(crate) fn number(field: &str, value: Option<&str>) -> Result<Option<i32>> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => v
+            .parse::<i32>()
+            .ok()
+            .filter(|n| *n >= 0)
+            .map(Some)
+            .ok_or_else(|| Error::invalid(field, "publication.bad_number")),
+    }
+}
+
+/// The copy a client has (`If-None-Match`).
+pub struct IfNoneMatch(Option<String>);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for IfNoneMatch {
+    type Error = std::convert::Infallible;
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        Outcome::Success(IfNoneMatch(
+            req.headers().get_one("If-None-Match").map(str::to_string),
+        ))
+    }
+}
+
+impl IfNoneMatch {
+    fn matches(&self, etag: &str) -> bool {
+        self.0.as_deref().is_some_and(|inm| {
+            inm.split(',')
+                .any(|t| t.trim().trim_start_matches("W/") == etag || t.trim() == "*")
+        })
+    }
+}
+
+#[derive(Responder)]
+pub enum WeekPage {
+    Page(Template, Header<'static>, Header<'static>),
+    Fresh(Custom<()>, Header<'static>, Header<'static>),
+    Personal(Template),
+}
+
+/// A citizen's page depends only on the published revision, the address, the language and the
+/// current week (for "Tuần này"), so the ETag is computed from those without rendering: one
+/// small query answers a revalidation with 304. Signed-in pages carry a name and are not tagged.
+fn etag_of(viewer: &Viewer, published: Option<i32>, this_week: chrono::NaiveDate) -> String {
+    let key = format!(
+        "{}|{}|{:?}|{published:?}|{this_week}",
+        env!("CARGO_PKG_VERSION"),
+        viewer.here,
+        viewer.lang
+    );
+    format!("\"{}\"", hex::encode(&Sha256::digest(key.as_bytes())[..16]))
+}
+
+fn cache_headers(etag: String) -> (Header<'static>, Header<'static>) {
+    (
+        Header::new("ETag", etag),
+        // Each browser keeps its copy and revalidates with the ETag; shared caches do not keep
+        // it, since an anonymous answer may set the visitor's own CSRF cookie.
+        Header::new("Cache-Control", "private, no-cache"),
+    )
+}
+
+#[get("/lich-cong-tac?<q..>")]
 pub async fn weekly(
     db: &State<Db>,
     viewer: Viewer,
-    tuan: Option<&str>,
-    embed: Option<&str>,
-) -> Result<Template> {
-    let week = match tuan.filter(|t| !t.is_empty()) {
+    q: WeekQuery,
+    inm: IfNoneMatch,
+) -> Result<WeekPage> {
+    let week = match q.tuan.as_deref().filter(|t| !t.is_empty()) {
         // Any date of the week ("2026-11-25") or its ISO name ("2026-W48"), as the calendars take.
         Some(t) => calendars::parse_week("tuan", t)?,
         None => clock::week_start(clock::office_date(clock::now())),
     };
-    let schedule = weekly_schedule::for_week(db, week).await?;
+    let ban = number("ban", q.ban.as_deref())?;
+    let leader = number("lanh-dao", q.lanh_dao.as_deref())?;
+    let this_week = clock::week_start(clock::office_date(clock::now()));
+    let etag = match viewer.caller {
+        None => {
+            let latest = publication::latest(&db.conn, week).await?;
+            Some(etag_of(&viewer, latest.map(|p| p.id), this_week))
+        }
+        Some(_) => None,
+    };
+    if let Some(tag) = etag.as_ref().filter(|t| inm.matches(t)) {
+        let (e, c) = cache_headers(tag.clone());
+        return Ok(WeekPage::Fresh(Custom(Status::NotModified, ()), e, c));
+    }
+    let office = viewer.caller.as_ref().is_some_and(|c| c.is_office());
+    let approver = viewer
+        .caller
+        .as_ref()
+        .is_some_and(|c| matches!(c.role(), entity::Role::OfficeApprover | entity::Role::Admin));
+    let preview = office && q.xem_truoc.as_deref() == Some("1");
+    let schedule = if preview {
+        publication::preview(db, week, leader).await?
+    } else {
+        publication::published(db, week, ban, leader).await?
+    };
+    let revisions: Vec<i32> = match schedule.latest_revision {
+        Some(n) => (0..=n).collect(),
+        None => vec![],
+    };
     // The official heading and signature block, for the print view (as in the .docx).
     let document = schedule_document::issued_today(db, &schedule, viewer.lang).await?;
     // The weekday's name comes from the page's language file.
@@ -33,9 +145,8 @@ pub async fn weekly(
             day["weekday_key"] = json!(format!("weekday.{}", day["weekday"]));
         }
     }
-    let this_week = clock::week_start(clock::office_date(clock::now()));
-    let embed = embed == Some("1");
-    Ok(viewer.render(
+    let embed = q.embed.as_deref() == Some("1");
+    let page = viewer.render(
         "weekly_schedule.html",
         "schedule.title",
         json!({
@@ -44,10 +155,47 @@ pub async fn weekly(
             "this_week": this_week,
             "is_this_week": week == this_week,
             "document": document,
+            "office": office,
+            "approver": approver,
+            "revisions": revisions,
+            "leader": leader,
         }),
-    ))
+    );
+    Ok(match etag {
+        Some(tag) => {
+            let (e, c) = cache_headers(tag);
+            WeekPage::Page(page, e, c)
+        }
+        None => WeekPage::Personal(page),
+    })
+}
+
+#[derive(FromForm, Default)]
+pub struct PublishForm {
+    #[field(default = String::new())]
+    tuan: String,
+    #[field(default = String::new())]
+    note: String,
+}
+
+/// "Phát hành lịch tuần" / "Phát hành điều chỉnh" from the dashboard or the preview: the
+/// publication row records who issued which revision, when, with the note.
+#[post("/lich-cong-tac/phat-hanh", data = "<form>")]
+pub async fn publish(
+    db: &State<Db>,
+    by: Approver,
+    form: CsrfForm<PublishForm>,
+) -> Result<Redirect> {
+    let form = form.0;
+    let week = calendars::parse_week("tuan", &form.tuan)?;
+    let note = Some(form.note).filter(|n| !n.trim().is_empty());
+    let saved = publication::publish(db, by.id(), week, note).await?;
+    Ok(Redirect::to(format!(
+        "/lich-cong-tac?tuan={}&ban={}",
+        saved.week_start, saved.revision
+    )))
 }
 
 pub fn routes() -> Vec<rocket::Route> {
-    rocket::routes![weekly]
+    rocket::routes![weekly, publish]
 }

@@ -15,11 +15,13 @@ pub struct DocxFile {
 }
 
 /// `week`: any date of the week ("2026-12-09") or its ISO name ("2026-W50").
-#[get("/lich-cong-tac/<week>/docx")]
-pub async fn docx(db: &State<Db>, week: &str) -> Result<DocxFile> {
+/// `ban`: a published revision (the latest when absent).
+#[get("/lich-cong-tac/<week>/docx?<ban>")]
+pub async fn docx(db: &State<Db>, week: &str, ban: Option<&str>) -> Result<DocxFile> {
     let monday = calendars::parse_week("week", week)?;
+    let ban = super::schedule::number("ban", ban)?;
     Ok(DocxFile {
-        bytes: schedule_document::of_week(db, monday).await?,
+        bytes: schedule_document::of_week(db, monday, ban).await?,
         content_type: ContentType::new(
             "application",
             "vnd.openxmlformats-officedocument.wordprocessingml.document",

@@ -418,7 +418,7 @@ async fn every_resource_has_the_fields_of_its_table_and_no_secret() {
     r.fields(
         "publication",
         &v,
-        &columns::<schedule_publication::Entity>(&[], &[]),
+        &columns::<schedule_publication::Entity>(&["snapshot"], &[]),
     );
     let v = r.get("/api/v1/settings", &o.clerk_a).await;
     let settings: BTreeSet<String> = [

@@ -309,3 +309,103 @@ async fn the_admin_sees_failed_sign_ins_and_what_the_system_holds() {
     let en = admin.get("/viec-can-lam").await;
     assert!(en.body.contains("Failed sign-ins (last 24 hours)"));
 }
+
+/// The dashboard's row of next week's publication.
+async fn next_week_row(approver: &mut Browser<'_>) -> String {
+    let page = approver.get("/viec-can-lam").await;
+    page.body
+        .split("<tr")
+        .find(|r| r.contains("Tuần sau"))
+        .unwrap()
+        .to_string()
+}
+
+#[rocket::async_test]
+async fn the_approver_previews_the_differences_and_publishes_from_the_dashboard() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    let next_week = clock::week_start(clock::office_date(clock::now())) + Duration::days(7);
+    let at = |h: u32| format!("{}T{h:02}:00", next_week + Duration::days(1));
+    let body = |title: &str, h: u32| {
+        json!({"title": title, "chair_id": o.leaders[0], "room_id": o.rooms[1],
+        "starts_at": at(h), "ends_at": at(h + 1), "visibility": "public", "submit": true})
+    };
+    app.approved(&o, &o.clerk_a, &body("Họp giao ban đầu tuần", 8))
+        .await;
+
+    let mut approver = signed_in(&app, &o.approver).await;
+    let row = next_week_row(&mut approver).await;
+    assert!(row.contains("Chưa phát hành"), "{row}");
+    let preview_link = format!("/lich-cong-tac?tuan={next_week}&amp;xem-truoc=1");
+    assert!(
+        row.contains(&preview_link) && row.contains("Xem trước và phát hành lịch tuần"),
+        "{row}"
+    );
+    let preview = approver.get(&preview_link.replace("&amp;", "&")).await;
+    assert!(
+        preview.body.contains("Bản xem trước") && preview.body.contains("Họp giao ban đầu tuần")
+    );
+    assert!(preview.body.contains("Phát hành lịch tuần</button>"));
+    let done = approver
+        .post(
+            "/lich-cong-tac/phat-hanh",
+            &[
+                ("tuan", &next_week.to_string()),
+                ("note", "Phát hành theo NĐ 138"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, Status::SeeOther, "{}", done.body);
+
+    // A second meeting: the dashboard counts one unpublished change, the preview marks it.
+    app.approved(&o, &o.clerk_a, &body("Tiếp công dân định kỳ", 14))
+        .await;
+    let row = next_week_row(&mut approver).await;
+    assert!(
+        row.contains("Đã phát hành") && row.contains("<td>1</td>"),
+        "{row}"
+    );
+    assert!(row.contains("Xem trước và phát hành điều chỉnh"), "{row}");
+    let preview = approver.get(&preview_link.replace("&amp;", "&")).await;
+    assert!(
+        preview
+            .body
+            .contains("(Mới)</strong> Tiếp công dân định kỳ"),
+        "the difference is marked"
+    );
+    assert!(preview.body.contains("Phát hành điều chỉnh</button>"));
+    // The public still sees the first issue, with its note.
+    let public = app
+        .get(&format!("/lich-cong-tac?tuan={next_week}"))
+        .await
+        .into_string()
+        .await
+        .unwrap();
+    assert!(public.contains("Phát hành theo NĐ 138") && !public.contains("Tiếp công dân định kỳ"));
+    approver
+        .post(
+            "/lich-cong-tac/phat-hanh",
+            &[("tuan", &next_week.to_string()), ("note", "")],
+        )
+        .await;
+    let public = app
+        .get(&format!("/lich-cong-tac?tuan={next_week}"))
+        .await
+        .into_string()
+        .await
+        .unwrap();
+    assert!(public.contains("Điều chỉnh lần 1") && public.contains("Tiếp công dân định kỳ"));
+    // The leaders' week offers the same preview to the approver.
+    let leaders = approver
+        .get(&format!("/lich-lanh-dao?tuan={next_week}"))
+        .await;
+    assert!(
+        leaders.body.contains(&preview_link)
+            && leaders.body.contains("Xem trước và phát hành điều chỉnh")
+    );
+    // Staff may preview but not publish.
+    let mut staff = signed_in(&app, &o.staff).await;
+    let preview = staff.get(&preview_link.replace("&amp;", "&")).await;
+    assert!(preview.body.contains("Bản xem trước"));
+    assert!(!preview.body.contains("Phát hành điều chỉnh</button>"));
+}

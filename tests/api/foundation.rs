@@ -204,6 +204,7 @@ fn sample(room: i32, chair: i32, agency: i32, by: i32, start_h: u32, minutes: i6
         needs_interpreter: false,
         preparing_agency_id: None,
         follower_id: None,
+        other_attendees: None,
         note: None,
         attendees: vec![],
         equipment_ids: vec![],

@@ -455,6 +455,22 @@ impl TestApp {
         id
     }
 
+    /// Has the office's approver publish the week of `date` ("2027-03-01"); returns the
+    /// revision issued.
+    pub async fn publish(&self, o: &Office, date: &str) -> i64 {
+        let (s, _, p) = self
+            .call(
+                rocket::http::Method::Post,
+                &format!("/api/v1/schedule/{date}/publish"),
+                Some(&o.approver),
+                None,
+                &[],
+            )
+            .await;
+        assert_eq!(s, Status::Created, "{p}");
+        p["revision"].as_i64().unwrap()
+    }
+
     /// Registers `body` as `who` (as it says: draft or submitted); returns id and ETag.
     pub async fn create(&self, who: &Principal, body: &Value) -> (i64, String) {
         let (s, etag, m) = self

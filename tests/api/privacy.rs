@@ -399,6 +399,8 @@ async fn public_output_names_people_without_their_addresses_or_phones() {
         "visibility": "public", "submit": true, "requesting_agency_id": o.agency_a});
     // Registered by the office for agency A: 19:00 today may already be past in Hà Nội.
     app.approved(&o, &o.staff, &body).await;
+    // The public schedule shows what was published.
+    app.publish(&o, &week.to_string()).await;
     let chair = {
         use sea_orm::EntityTrait;
         entity::person::Entity::find_by_id(o.leaders[0])

@@ -69,6 +69,8 @@ async fn the_week_downloads_as_an_official_docx_with_every_row_the_header_and_th
         app.approved(&o, &o.clerk_a, &meeting(&o, title, starts, ends, 1))
             .await;
     }
+    // The document is a published revision: the first issue of the week.
+    assert_eq!(app.publish(&o, "2027-03-01").await, 0);
     let res = app
         .client
         .get("/lich-cong-tac/2027-03-03/docx")

@@ -71,6 +71,26 @@ async fn the_week_reads_like_the_portal_in_vietnamese_and_english() {
     )
     .await;
 
+    // Not published yet: the public page says so and lists nothing.
+    let html = app
+        .get("/lich-cong-tac?tuan=2027-03-03")
+        .await
+        .into_string()
+        .await
+        .unwrap();
+    assert!(html.contains("chưa phát hành"));
+    assert!(
+        !html.contains("ngân sách"),
+        "an unpublished week lists nothing"
+    );
+    // The office previews the draft, clearly labelled.
+    let mut staff = app.signed_in(&o.staff).await;
+    let preview = staff
+        .get("/lich-cong-tac?tuan=2027-03-01&xem-truoc=1")
+        .await;
+    assert!(preview.body.contains("Bản xem trước") && preview.body.contains("ngân sách"));
+    app.publish(&o, "2027-03-01").await;
+
     let res = app
         .client
         .get("/lich-cong-tac?tuan=2027-03-03")
@@ -103,7 +123,6 @@ async fn the_week_reads_like_the_portal_in_vietnamese_and_english() {
         "(Giấy mời riêng)",
         "Tuần trước",
         "Tuần sau",
-        "chưa phát hành",
     ] {
         assert!(html.contains(expected), "missing {expected:?}");
     }
@@ -113,17 +132,7 @@ async fn the_week_reads_like_the_portal_in_vietnamese_and_english() {
         "internal meetings never reach the public page"
     );
 
-    // Published, then adjusted.
-    let (s, _, _) = app
-        .call(
-            Method::Post,
-            "/api/v1/schedule/2027-03-01/publish",
-            Some(&o.approver),
-            None,
-            &[],
-        )
-        .await;
-    assert_eq!(s, Status::Created);
+    // An approval changes the public page only once published, as "Điều chỉnh lần 1".
     approve_on(
         &app,
         &o,
@@ -142,11 +151,28 @@ async fn the_week_reads_like_the_portal_in_vietnamese_and_english() {
         .into_string()
         .await
         .unwrap();
+    assert!(!html.contains("tiếp công dân") && !html.contains("Điều chỉnh lần"));
+    app.publish(&o, "2027-03-01").await;
+    let html = app
+        .get("/lich-cong-tac?tuan=2027-03-01")
+        .await
+        .into_string()
+        .await
+        .unwrap();
+    assert!(html.contains("Điều chỉnh lần 1"));
     assert!(
-        html.contains("Điều chỉnh lần 1"),
-        "an approval in a published week is an adjustment"
+        html.contains("(Mới)</strong> Bổ sung: tiếp công dân"),
+        "the new row is marked"
     );
     assert!(html.contains("Cập nhật lần cuối:"));
+    // The first issue stays readable.
+    let first = app
+        .get("/lich-cong-tac?tuan=2027-03-01&ban=0")
+        .await
+        .into_string()
+        .await
+        .unwrap();
+    assert!(!first.contains("tiếp công dân") && first.contains("Phát hành lần đầu"));
 
     // English, and the embeddable form for the portal.
     let res = app
@@ -187,4 +213,86 @@ async fn the_week_reads_like_the_portal_in_vietnamese_and_english() {
         .await;
     assert_eq!(res.status(), Status::UnprocessableEntity);
     assert!(res.into_string().await.unwrap().contains("tuan"));
+}
+
+#[rocket::async_test]
+async fn the_public_page_and_embed_answer_304_until_the_next_publication() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    approve_on(
+        &app,
+        &o,
+        "Họp thường kỳ",
+        "public",
+        "2027-03-01T08:00",
+        "2027-03-01T09:00",
+        1,
+    )
+    .await;
+    app.publish(&o, "2027-03-01").await;
+    for path in [
+        "/lich-cong-tac?tuan=2027-03-01",
+        "/lich-cong-tac?tuan=2027-03-01&embed=1",
+    ] {
+        let res = app.client.get(path).dispatch().await;
+        assert_eq!(res.status(), Status::Ok);
+        let etag = res.headers().get_one("ETag").expect("an ETag").to_string();
+        assert!(res.into_string().await.unwrap().contains("Họp thường kỳ"));
+        let again = app
+            .client
+            .get(path)
+            .header(Header::new("If-None-Match", etag.clone()))
+            .dispatch()
+            .await;
+        assert_eq!(again.status(), Status::NotModified, "{path}");
+        assert_eq!(again.headers().get_one("ETag"), Some(etag.as_str()));
+        assert!(again.into_string().await.unwrap_or_default().is_empty());
+        // English is another representation.
+        let en = app
+            .client
+            .get(path)
+            .header(Header::new("Accept-Language", "en"))
+            .header(Header::new("If-None-Match", etag.clone()))
+            .dispatch()
+            .await;
+        assert_eq!(en.status(), Status::Ok);
+    }
+    // A decision alone changes nothing public; the next publication does.
+    let path = "/lich-cong-tac?tuan=2027-03-01";
+    let etag = app
+        .client
+        .get(path)
+        .dispatch()
+        .await
+        .headers()
+        .get_one("ETag")
+        .unwrap()
+        .to_string();
+    approve_on(
+        &app,
+        &o,
+        "Tiếp công dân",
+        "public",
+        "2027-03-02T08:00",
+        "2027-03-02T09:00",
+        1,
+    )
+    .await;
+    let res = app
+        .client
+        .get(path)
+        .header(Header::new("If-None-Match", etag.clone()))
+        .dispatch()
+        .await;
+    assert_eq!(res.status(), Status::NotModified);
+    app.publish(&o, "2027-03-01").await;
+    let res = app
+        .client
+        .get(path)
+        .header(Header::new("If-None-Match", etag.clone()))
+        .dispatch()
+        .await;
+    assert_eq!(res.status(), Status::Ok);
+    assert_ne!(res.headers().get_one("ETag"), Some(etag.as_str()));
+    assert!(res.into_string().await.unwrap().contains("Tiếp công dân"));
 }

@@ -145,10 +145,8 @@ pub async fn decide(
                 .err()
                 .unwrap_or_else(|| stale(current.version, current.version + 1)));
         };
-        // The rows are read once: what they were (for the adjustments) and, from what the sync
-        // wrote, what they are (for the adjustments and the collisions).
+        // The rows are read once; the sync returns what they are now (for the collisions).
         let existing = meetings::occurrences_of(&txn, id).await?;
-        let before: Vec<_> = existing.iter().map(|o| (o.starts_at, o.status)).collect();
         let after = match meetings::sync_occurrences_from(&txn, &saved, bump, existing).await {
             Ok(rows) => rows,
             Err(Error::Conflict { code, msg })
@@ -169,17 +167,6 @@ pub async fn decide(
             reason.clone(),
         )
         .await?;
-        if current.status == MeetingStatus::Approved || target == MeetingStatus::Approved {
-            let mut touched = before;
-            touched.extend(after.iter().map(|o| (o.starts_at, o.status)));
-            let note = format!(
-                "{} cuộc họp #{} «{}»",
-                action.label_vi(),
-                saved.id,
-                saved.title
-            );
-            crate::domain::publication::record_adjustments(&txn, actor_id, &touched, &note).await?;
-        }
         let collisions = if target == MeetingStatus::Approved {
             let found = collisions_among(
                 &txn,

@@ -58,6 +58,9 @@ pub struct MeetingInput {
     pub needs_interpreter: bool,
     #[serde(default)]
     pub preparing_agency_id: Option<i32>,
+    /// Thành phần khác, e.g. "Lãnh đạo các sở, ngành liên quan".
+    #[serde(default)]
+    pub other_attendees: Option<String>,
     #[serde(default)]
     pub note: Option<String>,
     #[serde(default)]

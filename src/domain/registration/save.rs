@@ -105,6 +105,10 @@ pub async fn update(
             meeting::Column::PreparingAgencyId,
             Expr::value(new.preparing_agency_id),
         )
+        .col_expr(
+            meeting::Column::OtherAttendees,
+            Expr::value(new.other_attendees.clone()),
+        )
         .col_expr(meeting::Column::Note, Expr::value(new.note.clone()))
         .col_expr(meeting::Column::Status, Expr::value(status.code()))
         .col_expr(

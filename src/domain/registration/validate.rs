@@ -314,6 +314,7 @@ pub async fn validate<C: ConnectionTrait>(
         // The registering agency usually prepares its meeting ("Sở … chuẩn bị nội dung").
         preparing_agency_id: input.preparing_agency_id.or(Some(requesting_agency_id)),
         follower_id: None,
+        other_attendees: text("other_attendees", input.other_attendees, MAX_TITLE)?,
         note: text("note", input.note, MAX_TITLE)?,
         attendees,
         equipment_ids,

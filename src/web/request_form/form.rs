@@ -42,6 +42,8 @@ pub struct RequestForm {
     #[field(default = String::new())]
     pub agenda: String,
     #[field(default = String::new())]
+    pub other_attendees: String,
+    #[field(default = String::new())]
     pub note: String,
     #[field(default = false)]
     pub submit: bool,
@@ -128,6 +130,7 @@ impl RequestForm {
         out.extend([
             ("expected_attendance", self.expected_attendance.clone()),
             ("agenda", self.agenda.clone()),
+            ("other_attendees", self.other_attendees.clone()),
             ("note", self.note.clone()),
             ("online_link", self.online_link.clone()),
             ("preparation", self.preparation.clone()),
@@ -236,6 +239,7 @@ impl RequestForm {
             equipment: equipment.into_iter().map(|e| e.code).collect(),
             expected_attendance: opt(m.expected_attendance),
             agenda: m.agenda.clone().unwrap_or_default(),
+            other_attendees: m.other_attendees.clone().unwrap_or_default(),
             note: m.note.clone().unwrap_or_default(),
             version: m.version.to_string(),
             meeting_id: m.id.to_string(),
@@ -390,6 +394,7 @@ pub(super) fn request_input(
         ends_at: format!("{}T{}", f.day.trim(), f.end.trim()),
         visibility: Visibility::from_code(&f.visibility),
         expected_attendance: number("expected_attendance", &f.expected_attendance)?,
+        other_attendees: Some(f.other_attendees.clone()),
         note: Some(f.note.clone()),
         equipment: f.equipment.clone(),
         submit: f.submit,

@@ -189,6 +189,12 @@ pub(super) async fn request_form_view(
             "request_form.needs_interpreter",
             f.needs_interpreter,
         ),
+        Field::text(
+            "other_attendees",
+            "meeting.other_attendees",
+            &f.other_attendees,
+        )
+        .hint("meeting.other_attendees_hint"),
         Field::text("note", "meeting.note", &f.note),
         Field::select(
             "visibility",
