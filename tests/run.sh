@@ -20,4 +20,9 @@ if [ ! -x tests/ical-clients/.venv/bin/python ]; then
   }
   tests/ical-clients/.venv/bin/pip install -q -r tests/ical-clients/requirements.txt
 fi
+# A real SMTP server for the notification tests (tests/api/notifications.rs).
+if [ ! -x tests/smtp-sink/.venv/bin/python ]; then
+  python3 -m venv tests/smtp-sink/.venv
+  tests/smtp-sink/.venv/bin/pip install -q -r tests/smtp-sink/requirements.txt
+fi
 exec cargo test "$@"

@@ -11,6 +11,7 @@ mod m20261128_000011_event_action_index;
 mod m20261128_000012_reference_version;
 mod m20261128_000013_report_day;
 mod m20261206_000020_feed_stamp;
+mod m20261206_000028_notifications;
 pub use m20261127_000002_booking_guarantees::{CHAIR_OVERLAP, ROOM_OVERLAP};
 
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000012_reference_version::Migration),
             Box::new(m20261128_000013_report_day::Migration),
             Box::new(m20261206_000020_feed_stamp::Migration),
+            Box::new(m20261206_000028_notifications::Migration),
         ]
     }
 }

@@ -15,6 +15,7 @@ pub mod documents;
 pub mod holidays;
 pub mod lobby;
 pub mod meetings;
+pub mod notifications;
 pub mod password;
 pub mod persons;
 pub mod publication;

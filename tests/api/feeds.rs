@@ -140,7 +140,7 @@ fn prop<'a>(ev: &'a [String], name: &str) -> Option<&'a str> {
 }
 
 /// RFC 5545 §3.1 at the byte level: CRLF only, ≤ 75 octets a line, UTF-8 never split.
-fn assert_wire_format(ics: &[u8]) {
+pub(crate) fn assert_wire_format(ics: &[u8]) {
     let text = std::str::from_utf8(ics).expect("UTF-8");
     assert!(text.ends_with("\r\n"));
     for (i, line) in text.split("\r\n").enumerate() {
@@ -704,16 +704,7 @@ fn run_client(program: &str, args: &[&str], ics: &[u8]) -> Vec<Value> {
         .unwrap_or_else(|e| panic!("cannot run {program}: {e}; {INSTALL}"));
     child.stdin.take().unwrap().write_all(ics).unwrap();
     let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{program} {args:?} failed: {}\n{INSTALL}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice::<Value>(&out.stdout)
-        .unwrap()
-        .as_array()
-        .unwrap()
-        .clone()
+    json_list_of(&out, &format!("{program} {args:?} ({INSTALL})"))
 }
 
 fn require_clients() {

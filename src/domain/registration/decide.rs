@@ -9,6 +9,7 @@ use super::validate::{check_span, must_exist, parse_time, text, MAX_TEXT};
 use crate::db::Db;
 use crate::domain::clock;
 use crate::domain::meetings::{self, record_event};
+use crate::domain::notifications;
 use crate::domain::workflow::{self, Action};
 use crate::{Error, Result};
 use entity::*;
@@ -169,6 +170,15 @@ pub async fn decide(
             reason.clone(),
         )
         .await?;
+        notifications::tell(
+            db,
+            &txn,
+            &saved,
+            action.code(),
+            current.status,
+            reason.as_deref(),
+        )
+        .await?;
         if current.status == MeetingStatus::Approved || target == MeetingStatus::Approved {
             let mut touched = before;
             touched.extend(after.iter().map(|o| (o.starts_at, o.status)));
@@ -219,7 +229,9 @@ pub async fn decide(
             collisions,
         })
     };
-    db.write(attempt).await
+    let decision = db.write(attempt).await?;
+    notifications::wake(db);
+    Ok(decision)
 }
 
 /// After the database refused a booking: find the approved meetings it collides with, and on

@@ -1,0 +1,262 @@
+//! Telling people (issue #17): decisions write the outbox in their own transaction, the sender
+//! delivers it to a real SMTP server (aiosmtpd), and what arrives is read with Python's `email`
+//! and `icalendar`.
+
+use crate::helpers::*;
+use rocket::http::Status;
+use serde_json::{json, Value};
+
+fn request(o: &Office, invitees: &[i32], visibility: &str) -> Value {
+    let attendees: Vec<Value> = invitees
+        .iter()
+        .map(|p| json!({"person_id": p, "role": "required"}))
+        .collect();
+    json!({
+        "title": "Họp rà soát tiến độ dự án đường ven biển",
+        "agenda": "Báo cáo tiến độ; kiến nghị",
+        "kind": "hop",
+        "chair_id": o.leaders[1],
+        "room_id": o.rooms[0],
+        "starts_at": "2027-03-09T08:00",
+        "ends_at": "2027-03-09T10:30",
+        "visibility": visibility,
+        "expected_attendance": 10,
+        "attendees": attendees,
+    })
+}
+
+async fn with_sink() -> (SmtpSink, TestApp) {
+    let sink = SmtpSink::start();
+    let app = spawn_app_with(&sink.settings()).await;
+    (sink, app)
+}
+
+async fn person_email(app: &TestApp, id: i32) -> String {
+    use sea_orm::EntityTrait;
+    entity::person::Entity::find_by_id(id)
+        .one(&app.db().conn)
+        .await
+        .unwrap()
+        .unwrap()
+        .email
+        .unwrap()
+}
+
+async fn give_email(app: &TestApp, who: &Principal, email: &str) {
+    use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
+    let mut a = who.account.clone().into_active_model();
+    a.email = Set(Some(email.into()));
+    a.update(&app.db().conn).await.unwrap();
+}
+
+fn to_of<'a>(msgs: &'a [Value], address: &str) -> Vec<&'a Value> {
+    msgs.iter()
+        .filter(|m| m["to"].as_str().unwrap_or("").contains(address))
+        .collect()
+}
+
+#[rocket::async_test]
+async fn clerks_staff_and_invitees_are_told_each_decision_with_itip_invitations() {
+    let (sink, app) = with_sink().await;
+    let o = app.office().await;
+    give_email(&app, &o.clerk_a, "vanthu.stc@example.vn").await;
+    give_email(&app, &o.staff, "chuyenvien@example.vn").await;
+    let invitee = app.head_of(o.agency_b).await;
+    let invitee_mail = person_email(&app, invitee).await;
+    let chair_mail = person_email(&app, o.leaders[1]).await;
+
+    // Submitted: the clerk hears it was received, the office's staff that it waits.
+    let id = app
+        .submitted(&o.clerk_a, request(&o, &[invitee], "confidential"))
+        .await;
+    let msgs = sink.wait_for(2).await;
+    let clerk = to_of(&msgs, "vanthu.stc@example.vn");
+    assert_eq!(clerk.len(), 1, "{msgs:?}");
+    assert!(clerk[0]["subject"]
+        .as_str()
+        .unwrap()
+        .starts_with("Đã nhận đăng ký họp"));
+    assert_eq!(
+        clerk[0]["raw_subject_ascii"], true,
+        "UTF-8 subject is RFC 2047 encoded"
+    );
+    assert_eq!(to_of(&msgs, "chuyenvien@example.vn").len(), 1, "{msgs:?}");
+
+    // Approved: the clerk hears it with room and time; the chair and the invitee get an iTIP
+    // REQUEST with the feed's UID.
+    app.approve(&o.approver, id).await;
+    let (_, _, meeting) = app
+        .call(
+            rocket::http::Method::Get,
+            &format!("/api/v1/meetings/{id}"),
+            Some(&o.approver),
+            None,
+            &[],
+        )
+        .await;
+    let uid = meeting["uid"].as_str().unwrap().to_string();
+    let msgs = sink.wait_for(5).await;
+    let approved = to_of(&msgs, "vanthu.stc@example.vn");
+    assert_eq!(approved.len(), 2);
+    let text = approved[1]["text"].as_str().unwrap();
+    assert!(text.contains("09/03/2027 08:00"), "{text}");
+    assert!(approved[1]["calendars"].as_array().unwrap().is_empty());
+    for address in [&invitee_mail, &chair_mail] {
+        let got = to_of(&msgs, address);
+        assert_eq!(got.len(), 1, "{address}: {msgs:?}");
+        let m = got[0];
+        for part in [
+            "multipart/mixed",
+            "multipart/alternative",
+            "text/plain",
+            "text/html",
+            "text/calendar",
+        ] {
+            assert!(
+                m["parts"].as_array().unwrap().iter().any(|p| p == part),
+                "{part} in {:?}",
+                m["parts"]
+            );
+        }
+        assert_eq!(m["attachments"][0]["filename"], "invite.ics");
+        let cal = &m["calendars"][0];
+        assert_eq!(cal["params"]["method"], "REQUEST");
+        assert_eq!(
+            cal["params"]["charset"].as_str().unwrap().to_lowercase(),
+            "utf-8"
+        );
+        assert_eq!(cal["method"], "REQUEST");
+        let ev = &cal["events"][0];
+        assert_eq!(ev["uid"], uid.as_str());
+        assert_eq!(ev["dtstart"], "2027-03-09T08:00:00+07:00");
+        assert_eq!(ev["dtstart_tzid"], "Asia/Ho_Chi_Minh");
+        assert_eq!(ev["organizer"], "mailto:vanphong@ubnd.example.vn");
+        // Invitees see a confidential meeting's details.
+        assert_eq!(ev["summary"], "Họp rà soát tiến độ dự án đường ven biển");
+        let attendee = ev["attendees"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["address"] == format!("mailto:{invitee_mail}"))
+            .expect("the invitee is an ATTENDEE");
+        assert_eq!(attendee["partstat"], "NEEDS-ACTION");
+        crate::feeds::assert_wire_format(cal["raw"].as_str().unwrap().as_bytes());
+    }
+    let first_sequence = to_of(&msgs, &invitee_mail)[0]["calendars"][0]["events"][0]["sequence"]
+        .as_i64()
+        .unwrap();
+
+    // Moved: an updated REQUEST with a higher SEQUENCE; then cancelled: a CANCEL.
+    let (s, v) = app
+        .act(
+            &o.approver,
+            id,
+            "reschedule",
+            json!({"starts_at": "2027-03-10T14:00", "ends_at": "2027-03-10T15:00"}),
+        )
+        .await;
+    assert_eq!(s, Status::Ok, "{v}");
+    let (s, v) = app
+        .act(
+            &o.approver,
+            id,
+            "cancel",
+            json!({"reason": "Lãnh đạo đi công tác"}),
+        )
+        .await;
+    assert_eq!(s, Status::Ok, "{v}");
+    let msgs = sink.wait_for(11).await;
+    let to_invitee = to_of(&msgs, &invitee_mail);
+    assert_eq!(to_invitee.len(), 3, "{to_invitee:?}");
+    let moved = &to_invitee[1]["calendars"][0];
+    assert_eq!(moved["method"], "REQUEST");
+    assert_eq!(moved["events"][0]["dtstart"], "2027-03-10T14:00:00+07:00");
+    let moved_sequence = moved["events"][0]["sequence"].as_i64().unwrap();
+    assert!(moved_sequence > first_sequence);
+    let cancelled = &to_invitee[2]["calendars"][0];
+    assert_eq!(cancelled["params"]["method"], "CANCEL");
+    assert_eq!(cancelled["method"], "CANCEL");
+    assert_eq!(cancelled["events"][0]["uid"], uid.as_str());
+    assert_eq!(cancelled["events"][0]["status"], "CANCELLED");
+    assert!(cancelled["events"][0]["sequence"].as_i64().unwrap() > moved_sequence);
+    let clerk = to_of(&msgs, "vanthu.stc@example.vn");
+    let last = clerk.last().unwrap();
+    assert!(last["text"]
+        .as_str()
+        .unwrap()
+        .contains("Lãnh đạo đi công tác"));
+
+    // Every row was sent once, each with its own Message-ID, which is what arrived.
+    let rows = app.outbox_settled().await;
+    assert!(rows.iter().all(|r| r.status == "sent" && r.attempts == 1));
+    let mut ids: Vec<&str> = msgs
+        .iter()
+        .map(|m| m["message_id"].as_str().unwrap())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), msgs.len());
+    assert_eq!(rows.len(), msgs.len());
+}
+
+#[rocket::async_test]
+async fn a_permanent_refusal_fails_at_once_and_a_temporary_one_is_retried_until_sent() {
+    let (sink, app) = with_sink().await;
+    let o = app.office().await;
+    give_email(&app, &o.clerk_a, "vanthu.stc@example.vn").await;
+
+    sink.answer(Some("550 5.1.1 Mailbox unavailable"));
+    app.submitted(&o.clerk_a, request(&o, &[], "public")).await;
+    let rows = app.outbox_settled().await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].status, "failed");
+    assert_eq!(rows[0].attempts, 1, "a 5xx is not retried");
+    assert!(rows[0].last_answer.as_deref().unwrap().contains("550"));
+
+    sink.answer(Some("451 4.3.0 Try again later"));
+    app.submitted(&o.clerk_a, request(&o, &[], "public")).await;
+    // Wait until the relay has refused it at least once, then let it accept.
+    let mut refused = false;
+    for _ in 0..100 {
+        let rows = app.outbox().await;
+        if rows[1]
+            .last_answer
+            .as_deref()
+            .is_some_and(|a| a.contains("451"))
+        {
+            refused = true;
+            break;
+        }
+        rocket::tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(refused, "{:?}", app.outbox().await);
+    sink.answer(None);
+    let rows = app.outbox_settled().await;
+    assert_eq!(rows[1].status, "sent", "{:?}", rows[1]);
+    assert!(rows[1].attempts >= 2);
+    let msgs = sink.messages();
+    assert_eq!(
+        msgs.len(),
+        1,
+        "the refused one never arrived, the retried one once"
+    );
+    assert_eq!(msgs[0]["message_id"], rows[1].message_id.as_str());
+}
+
+#[rocket::async_test]
+async fn without_a_relay_nothing_is_queued_and_the_inbox_still_tells() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    give_email(&app, &o.clerk_a, "vanthu.stc@example.vn").await;
+    let id = app.submitted(&o.clerk_a, request(&o, &[], "public")).await;
+    app.approve(&o.approver, id).await;
+    assert!(app.outbox().await.is_empty());
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let inbox = entity::notification::Entity::find()
+        .filter(entity::notification::Column::AccountId.eq(o.clerk_a.account.id))
+        .all(&app.db().conn)
+        .await
+        .unwrap();
+    let kinds: Vec<&str> = inbox.iter().map(|n| n.kind.as_str()).collect();
+    assert_eq!(kinds, ["received", "approve"]);
+}
