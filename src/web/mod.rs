@@ -12,6 +12,7 @@ pub mod feeds;
 pub mod i18n;
 pub mod lobby;
 pub mod meetings;
+pub mod notifications;
 pub mod page;
 pub mod repeat;
 pub mod reports;
@@ -53,6 +54,7 @@ pub const TEMPLATES: &[(&str, &str)] = template_files![
     "form_one" => "form_one",
     "feeds.html" => "feeds",
     "closures.html" => "closures",
+    "notifications.html" => "notifications",
 ];
 
 /// The template engine with our templates and the `t` helper.
@@ -83,5 +85,6 @@ pub fn routes() -> Vec<rocket::Route> {
     all.extend(settings::routes());
     all.extend(closures::routes());
     all.extend(documents::routes());
+    all.extend(notifications::routes());
     all
 }

@@ -91,6 +91,10 @@ const TABLE: &[(&str, &str, Rule, Body)] = &[
     ("GET",    "/static/lichhop.css",              Public,      Body::None),
     ("GET",    "/static/lobby.js",                 Public,      Body::None),
     ("GET",    "/tai-khoan",                       AnySignedIn, Body::None),
+    ("GET",    "/thong-bao",                       AnySignedIn, Body::None),
+    ("POST",   "/thong-bao/da-doc",                AnySignedIn, Form("")),
+    ("GET",    "/api/v1/notifications",            AnySignedIn, Body::None),
+    ("POST",   "/api/v1/notifications/read",       AnySignedIn, Json("{}")),
     ("POST",   "/tai-khoan/dang-xuat-moi-noi",     AnySignedIn, Form("")),
 
     ("GET",    "/tai-khoan/mat-khau",              AnySignedIn, Body::None),

@@ -260,3 +260,79 @@ async fn without_a_relay_nothing_is_queued_and_the_inbox_still_tells() {
     let kinds: Vec<&str> = inbox.iter().map(|n| n.kind.as_str()).collect();
     assert_eq!(kinds, ["received", "approve"]);
 }
+
+#[rocket::async_test]
+async fn the_inbox_lists_each_decision_counts_unread_and_marks_read() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    let id = app.submitted(&o.clerk_a, request(&o, &[], "public")).await;
+    app.approve(&o.approver, id).await;
+
+    // The API: newest first, worded, linked to the meeting; the other agency hears nothing.
+    let path = "/api/v1/notifications";
+    let (s, _, inbox) = app
+        .call(rocket::http::Method::Get, path, Some(&o.clerk_a), None, &[])
+        .await;
+    assert_eq!(s, Status::Ok, "{inbox}");
+    assert_eq!(inbox["unread"], 2);
+    let items = inbox["items"].as_array().unwrap();
+    assert_eq!(items[0]["kind"], "approve");
+    assert_eq!(items[0]["meeting_id"], id);
+    assert!(items[0]["text"]
+        .as_str()
+        .unwrap()
+        .contains("09/03/2027 08:00"));
+    assert!(items[0]["text_en"]
+        .as_str()
+        .unwrap()
+        .contains("is approved"));
+    let (_, _, other) = app
+        .call(rocket::http::Method::Get, path, Some(&o.clerk_b), None, &[])
+        .await;
+    assert_eq!(other["unread"], 0);
+    assert!(other["items"].as_array().unwrap().is_empty());
+    let (_, _, staff) = app
+        .call(rocket::http::Method::Get, path, Some(&o.staff), None, &[])
+        .await;
+    assert_eq!(staff["items"][0]["kind"], "new_request");
+
+    // Another account cannot mark the clerk's entry; the clerk can.
+    let first = json!({"id": items[0]["id"]});
+    let read = "/api/v1/notifications/read";
+    let post = rocket::http::Method::Post;
+    let (_, _, v) = app
+        .call(post, read, Some(&o.clerk_b), Some(&first), &[])
+        .await;
+    assert_eq!(v["marked"], 0);
+    let (_, _, v) = app
+        .call(post, read, Some(&o.clerk_a), Some(&first), &[])
+        .await;
+    assert_eq!(v["marked"], 1);
+    let (s, _, v) = app
+        .call(post, read, Some(&o.clerk_a), Some(&json!({"id": "x"})), &[])
+        .await;
+    assert_eq!(
+        (s, v["field"].as_str()),
+        (Status::UnprocessableEntity, Some("id"))
+    );
+
+    // The page: the header counts what is unread; marking all read empties the count.
+    let mut b = app.signed_in(&o.clerk_a).await;
+    let page = b.get("/thong-bao").await;
+    assert_eq!(page.status, Status::Ok);
+    assert!(
+        page.body.contains(r#"<span class="badge""#),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(&format!(r#"href="/cuoc-hop/{id}""#)));
+    assert!(page.body.contains("đã được duyệt"));
+    let done = b.post("/thong-bao/da-doc", &[]).await;
+    assert_eq!(done.status, Status::SeeOther, "{}", done.body);
+    let page = b.get("/thong-bao").await;
+    assert!(!page.body.contains(r#"<span class="badge""#));
+    let (_, _, v) = app
+        .call(rocket::http::Method::Get, path, Some(&o.clerk_a), None, &[])
+        .await;
+    assert_eq!(v["unread"], 0);
+}
