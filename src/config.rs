@@ -356,3 +356,14 @@ fn write_private(path: &Path, contents: &str) -> Result<()> {
     file.write_all(contents.as_bytes())
         .map_err(|e| Error::Config(format!("{}: {e}", path.display())))
 }
+
+#[cfg(test)]
+mod smtp_url_tests {
+    #[test]
+    fn a_relay_is_shown_without_its_user_password_or_options() {
+        let url =
+            super::SmtpUrl("smtps://vanphong:mat%40khau@mail.example.vn:465?tls=wrapper".into());
+        assert_eq!(format!("{url:?}"), "smtps://mail.example.vn:465");
+        assert_eq!(super::redact_url("smtp://relay:25"), "smtp://relay:25");
+    }
+}

@@ -365,6 +365,9 @@ fn queued(
 pub async fn queue_test(db: &Db, email: &str) -> Result<()> {
     let email = usable(Some(email))
         .ok_or_else(|| crate::Error::invalid("email", "msg.notify.an_e_mail_address_is_needed"))?;
+    if !db.kept::<MailSwitch>().on() {
+        return Err(crate::Error::invalid("email", "msg.notify.e_mail_is_off"));
+    }
     let lang = Lang::Vi;
     let subject = Msg::t("notify.subject.test", &[]).pick(lang).to_string();
     let row = queued(
@@ -449,7 +452,10 @@ pub async fn resend(db: &Db, id: i32) -> Result<()> {
         .write(|| async { Ok(q.clone().exec(&db.conn).await?.rows_affected) })
         .await?;
     if n == 0 {
-        return Err(crate::Error::not_found("thư", "Message"));
+        return Err(crate::Error::invalid(
+            "id",
+            "msg.notify.no_failed_message_with_this_id",
+        ));
     }
     wake(db);
     Ok(())

@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod lobby;
 pub mod meetings;
 pub mod notifications;
+pub mod outbox;
 pub mod page;
 pub mod repeat;
 pub mod reports;
@@ -55,6 +56,7 @@ pub const TEMPLATES: &[(&str, &str)] = template_files![
     "feeds.html" => "feeds",
     "closures.html" => "closures",
     "notifications.html" => "notifications",
+    "outbox.html" => "outbox",
 ];
 
 /// The template engine with our templates and the `t` helper.
@@ -86,5 +88,6 @@ pub fn routes() -> Vec<rocket::Route> {
     all.extend(closures::routes());
     all.extend(documents::routes());
     all.extend(notifications::routes());
+    all.extend(outbox::routes());
     all
 }

@@ -336,3 +336,87 @@ async fn the_inbox_lists_each_decision_counts_unread_and_marks_read() {
         .await;
     assert_eq!(v["unread"], 0);
 }
+
+#[rocket::async_test]
+async fn the_admin_sees_the_outbox_sends_a_test_and_resends_a_failed_message() {
+    // Without a relay the page says e-mail is off and a test message is refused.
+    let app = spawn_app().await;
+    let o = app.office().await;
+    let mut b = app.signed_in(&o.admin).await;
+    let page = b.get("/quan-tri/thu-di").await;
+    assert_eq!(page.status, Status::Ok);
+    assert!(page.body.contains("đang tắt"), "{}", page.body);
+    let refused = b
+        .post(
+            "/quan-tri/thu-di/thu-thu",
+            &[("email", "vanphong@example.vn")],
+        )
+        .await;
+    assert_eq!(refused.status, Status::UnprocessableEntity);
+    drop(b);
+    drop(app);
+
+    let sink = SmtpSink::start();
+    let mut settings = sink.settings();
+    // The page names the relay's host only (config::redact_url drops a password too).
+    settings[0].1 = json!(format!("smtp://127.0.0.1:{}?tls=opportunistic", sink.port));
+    let app = spawn_app_with(&settings).await;
+    let o = app.office().await;
+    let mut b = app.signed_in(&o.admin).await;
+    let page = b.get("/quan-tri/thu-di").await;
+    assert!(page.body.contains("smtp://127.0.0.1"), "{}", page.body);
+    assert!(!page.body.contains("opportunistic"));
+
+    // An invalid address is refused naming the field; a valid one arrives.
+    let refused = b
+        .post(
+            "/quan-tri/thu-di/thu-thu",
+            &[("email", "khong-phai-dia-chi")],
+        )
+        .await;
+    assert_eq!(refused.status, Status::UnprocessableEntity);
+    assert!(refused.body.contains("khong-phai-dia-chi"));
+    let sent = b
+        .post(
+            "/quan-tri/thu-di/thu-thu",
+            &[("email", "kiemtra@example.vn")],
+        )
+        .await;
+    assert_eq!(sent.status, Status::SeeOther, "{}", sent.body);
+    let msgs = sink.wait_for(1).await;
+    assert!(msgs[0]["to"]
+        .as_str()
+        .unwrap()
+        .ends_with("<kiemtra@example.vn>"));
+
+    // Refused for good, shown with the relay's answer, then sent again by "Gửi lại".
+    sink.answer(Some("550 5.7.1 Relaying denied"));
+    b.post(
+        "/quan-tri/thu-di/thu-thu",
+        &[("email", "kiemtra@example.vn")],
+    )
+    .await;
+    let rows = app.outbox_settled().await;
+    assert_eq!(rows[1].status, "failed");
+    let page = b.get("/quan-tri/thu-di").await;
+    assert!(page.body.contains("Relaying denied"), "{}", page.body);
+    assert!(page.body.contains("Gửi lại"));
+    sink.answer(None);
+    let again = b
+        .post(
+            "/quan-tri/thu-di/gui-lai",
+            &[("id", &rows[1].id.to_string())],
+        )
+        .await;
+    assert_eq!(again.status, Status::SeeOther, "{}", again.body);
+    let msgs = sink.wait_for(2).await;
+    assert_eq!(msgs[1]["message_id"], rows[1].message_id.as_str());
+    // A message that did not fail cannot be sent again.
+    let twice = b
+        .post(
+            "/quan-tri/thu-di/gui-lai",
+            &[("id", &rows[0].id.to_string())],
+        )
+        .await;
+    assert_eq!(twice.status, Status::UnprocessableEntity);
+}
