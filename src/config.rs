@@ -89,6 +89,14 @@ pub struct AppConfig {
     /// Temporary failures after which a message is marked failed.
     #[serde(default = "default_mail_max_attempts")]
     pub mail_max_attempts: i32,
+    /// How long an instance's claim on a message holds; after it, a message whose instance
+    /// died is sent by another. Keep it above the relay's timeout (30 s).
+    #[serde(default = "default_mail_lease_seconds")]
+    pub mail_lease_seconds: i64,
+}
+
+fn default_mail_lease_seconds() -> i64 {
+    120
 }
 
 /// The relay's URL, which may carry a password: its Debug form shows the host only.

@@ -26,8 +26,6 @@ use sea_orm::{
 
 /// Rows claimed at once.
 const BATCH: i64 = 20;
-/// How long a claim holds: longer than one send may take (the transport's timeout).
-const LEASE_SECONDS: i64 = 120;
 const SMTP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 /// The longest wait between two attempts.
 const MAX_BACKOFF_MS: i64 = 6 * 3600 * 1000;
@@ -70,7 +68,7 @@ async fn run(db: &Db, config: &AppConfig, transport: &Transport) {
     let poll = std::time::Duration::from_millis(config.mail_poll_ms.max(10));
     loop {
         loop {
-            match claim(db).await {
+            match claim(db, config.mail_lease_seconds).await {
                 Ok(rows) if rows.is_empty() => break,
                 Ok(rows) => {
                     for row in rows {
@@ -93,9 +91,9 @@ async fn run(db: &Db, config: &AppConfig, transport: &Transport) {
 }
 
 /// Claims up to [`BATCH`] due rows for this instance.
-async fn claim(db: &Db) -> crate::Result<Vec<outbox::Model>> {
+async fn claim(db: &Db, lease_seconds: i64) -> crate::Result<Vec<outbox::Model>> {
     let now = clock::now();
-    let until = now + Duration::seconds(LEASE_SECONDS);
+    let until = now + Duration::seconds(lease_seconds.max(1));
     let backend = db.backend();
     let sql = match backend {
         DbBackend::Postgres => {

@@ -562,14 +562,26 @@ impl Drop for RunningServer {
 }
 
 pub async fn serve(data_dir: &std::path::Path, database_url: &str) -> RunningServer {
+    serve_with(data_dir, database_url, &[]).await
+}
+
+/// [`serve`] with extra configuration keys (e.g. [`SmtpSink::settings`]).
+pub async fn serve_with(
+    data_dir: &std::path::Path,
+    database_url: &str,
+    settings: &[(&str, Value)],
+) -> RunningServer {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
-    let figment = test_figment(data_dir, database_url)
+    let mut figment = test_figment(data_dir, database_url)
         .merge(("address", "127.0.0.1"))
         .merge(("port", port));
+    for (key, value) in settings {
+        figment = figment.merge((*key, value.clone()));
+    }
     let rocket = lichhop::app::build(figment)
         .await
         .unwrap()
@@ -608,13 +620,18 @@ fn sink_python() -> std::path::PathBuf {
 
 impl SmtpSink {
     pub fn start() -> SmtpSink {
-        use std::io::BufRead;
-        let dir = tempfile::tempdir().expect("temp dir");
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
             .unwrap()
             .port();
+        SmtpSink::start_on(port)
+    }
+
+    /// The sink on a given port (e.g. where a relay was expected but absent).
+    pub fn start_on(port: u16) -> SmtpSink {
+        use std::io::BufRead;
+        let dir = tempfile::tempdir().expect("temp dir");
         let script =
             std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/smtp-sink/sink.py");
         let mut child = std::process::Command::new(sink_python())

@@ -420,3 +420,123 @@ async fn the_admin_sees_the_outbox_sends_a_test_and_resends_a_failed_message() {
         .await;
     assert_eq!(twice.status, Status::UnprocessableEntity);
 }
+
+/// Every outbox row was sent, once: the sink holds exactly one copy of each Message-ID.
+async fn each_sent_once(app: &TestApp, sink: &SmtpSink) {
+    let rows = app.outbox_settled().await;
+    let msgs = sink.wait_for(rows.len()).await;
+    // A late duplicate would arrive after the rows settled: give it time to show.
+    rocket::tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let msgs = if sink.messages().len() > msgs.len() {
+        sink.messages()
+    } else {
+        msgs
+    };
+    let mut arrived: Vec<&str> = msgs
+        .iter()
+        .map(|m| m["message_id"].as_str().unwrap())
+        .collect();
+    arrived.sort();
+    let mut written: Vec<&str> = rows.iter().map(|r| r.message_id.as_str()).collect();
+    written.sort();
+    assert_eq!(arrived, written, "each message arrived once");
+    assert!(rows.iter().all(|r| r.status == "sent"), "{rows:?}");
+}
+
+#[rocket::async_test]
+async fn two_instances_deliver_two_hundred_messages_each_exactly_once() {
+    let sink = SmtpSink::start();
+    let mut settings = sink.settings();
+    settings.push(("mail_poll_ms", 20.into()));
+    let app = spawn_app_with(&settings).await;
+    let servers = [
+        serve_with(app.data_dir.path(), &app.database_url, &settings).await,
+        serve_with(app.data_dir.path(), &app.database_url, &settings).await,
+    ];
+    // Queued as the admin's test messages are: 200 rows, each due at once, while three
+    // senders (this app's and the two servers') claim them.
+    for i in 0..200 {
+        lichhop::domain::notifications::queue_test(app.db(), &format!("nguoinhan{i}@example.vn"))
+            .await
+            .unwrap();
+    }
+    each_sent_once(&app, &sink).await;
+    assert!(app.outbox().await.iter().all(|r| r.attempts == 1));
+    drop(servers);
+}
+
+/// A free loopback port, with nothing listening on it yet.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The server binary on `port`, sending to a relay at `smtp_port`.
+fn start_binary(app: &TestApp, port: u16, smtp_port: u16) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_lichhop"))
+        .arg("serve")
+        .current_dir(app.data_dir.path())
+        .env("DATABASE_URL", &app.database_url)
+        .env("LICHHOP_DATA_DIR", app.data_dir.path())
+        .env("LICHHOP_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        .env("ROCKET_CONFIG", app.data_dir.path().join("none.toml"))
+        .env("ROCKET_ADDRESS", "127.0.0.1")
+        .env("ROCKET_PORT", port.to_string())
+        .env("LICHHOP_SMTP_URL", format!("smtp://127.0.0.1:{smtp_port}"))
+        .env("LICHHOP_MAIL_POLL_MS", "50")
+        .env("LICHHOP_MAIL_RETRY_MS", "100")
+        .env("LICHHOP_MAIL_MAX_ATTEMPTS", "1000")
+        .env("LICHHOP_MAIL_LEASE_SECONDS", "2")
+        .env("LICHHOP_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the server binary starts")
+}
+
+async fn until_listening(port: u16) -> std::net::SocketAddr {
+    let addr: std::net::SocketAddr = ([127, 0, 0, 1], port).into();
+    for _ in 0..300 {
+        if rocket::tokio::net::TcpStream::connect(addr).await.is_ok() {
+            return addr;
+        }
+        rocket::tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the server did not listen on {port}");
+}
+
+#[rocket::async_test]
+async fn killed_between_the_decision_and_the_sending_a_restarted_server_sends_each_once() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    give_email(&app, &o.clerk_a, "vanthu.stc@example.vn").await;
+    let invitee = app.head_of(o.agency_b).await;
+    let id = app
+        .submitted(&o.clerk_a, request(&o, &[invitee], "public"))
+        .await;
+    // No relay listens yet: what the decision writes cannot leave.
+    let smtp_port = free_port();
+    let port = free_port();
+    let mut server = start_binary(&app, port, smtp_port);
+    let addr = until_listening(port).await;
+    let path = format!("/api/v1/meetings/{id}/approve");
+    let (s, body) = http(addr, "POST", &path, &o.approver.token, "{}").await;
+    assert_eq!(s, 200, "{body}");
+    // kill -9 right after the commit.
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let written = app.outbox().await;
+    assert!(written.len() >= 3, "clerk, chair, invitee: {written:?}");
+    assert!(written.iter().all(|r| r.status != "sent"));
+
+    // The relay comes up on that port; the restarted server sends what was committed, once.
+    let sink = SmtpSink::start_on(smtp_port);
+    let mut server = start_binary(&app, port, smtp_port);
+    until_listening(port).await;
+    each_sent_once(&app, &sink).await;
+    server.kill().unwrap();
+    server.wait().unwrap();
+}
