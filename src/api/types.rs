@@ -29,6 +29,10 @@ pub struct Account {
     pub disabled: bool,
     pub created_at: DateTime<Utc>,
     pub last_sign_in_at: Option<DateTime<Utc>>,
+    /// Where its e-mail goes (else its person's address).
+    pub email: Option<String>,
+    /// E-mail on, or the inbox in the app only.
+    pub email_notifications: bool,
 }
 
 impl From<entity::account::Model> for Account {
@@ -43,6 +47,8 @@ impl From<entity::account::Model> for Account {
             disabled: m.disabled,
             created_at: m.created_at,
             last_sign_in_at: m.last_sign_in_at,
+            email: m.email,
+            email_notifications: m.email_notifications,
         }
     }
 }

@@ -92,6 +92,7 @@ const TABLE: &[(&str, &str, Rule, Body)] = &[
     ("GET",    "/static/lobby.js",                 Public,      Body::None),
     ("GET",    "/tai-khoan",                       AnySignedIn, Body::None),
     ("GET",    "/thong-bao",                       AnySignedIn, Body::None),
+    ("POST",   "/tai-khoan/thu-dien-tu",           AnySignedIn, Form("email=")),
     ("GET",    "/quan-tri/thu-di",                 Admin,       Body::None),
     ("POST",   "/quan-tri/thu-di/thu-thu",         Admin,       Form("email=khong-hop-le")),
     ("POST",   "/quan-tri/thu-di/gui-lai",         Admin,       Form("id=999999")),

@@ -540,3 +540,76 @@ async fn killed_between_the_decision_and_the_sending_a_restarted_server_sends_ea
     server.kill().unwrap();
     server.wait().unwrap();
 }
+
+#[rocket::async_test]
+async fn each_account_chooses_its_address_and_whether_it_gets_e_mail() {
+    let (sink, app) = with_sink().await;
+    let o = app.office().await;
+
+    // The clerk's own page: an invalid address is refused beside its field, a valid one kept.
+    let mut b = app.signed_in(&o.clerk_a).await;
+    let refused = b
+        .post(
+            "/tai-khoan/thu-dien-tu",
+            &[("email", "vanthu@"), ("email_notifications", "true")],
+        )
+        .await;
+    assert_eq!(refused.status, Status::UnprocessableEntity);
+    assert!(
+        refused.body.contains(r#"value="vanthu@""#),
+        "{}",
+        refused.body
+    );
+    let saved = b
+        .post(
+            "/tai-khoan/thu-dien-tu",
+            &[
+                ("email", "vanthu.stc@example.vn"),
+                ("email_notifications", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, Status::Ok, "{}", saved.body);
+    assert!(saved.body.contains(r#"value="vanthu.stc@example.vn""#));
+
+    // The admin's API refuses an invalid address naming the field, and shows the choice.
+    let path = format!("/api/v1/accounts/{}", o.clerk_b.account.id);
+    let patch = rocket::http::Method::Patch;
+    let bad = json!({"email": "khong hop le@example.vn"});
+    let (s, _, v) = app
+        .call(patch, &path, Some(&o.admin), Some(&bad), &[])
+        .await;
+    assert_eq!(
+        (s, v["field"].as_str()),
+        (Status::UnprocessableEntity, Some("email"))
+    );
+    let good = json!({"email": "vanthu.syt@example.vn", "email_notifications": false});
+    let (s, _, v) = app
+        .call(patch, &path, Some(&o.admin), Some(&good), &[])
+        .await;
+    assert_eq!(s, Status::Ok, "{v}");
+    assert_eq!(v["email"], "vanthu.syt@example.vn");
+    assert_eq!(v["email_notifications"], false);
+
+    // Clerk A gets e-mail; clerk B, who chose the inbox only, gets none but sees it in the app.
+    app.submitted(&o.clerk_a, request(&o, &[], "public")).await;
+    app.submitted(&o.clerk_b, request(&o, &[], "public")).await;
+    let rows = app.outbox_settled().await;
+    assert!(rows
+        .iter()
+        .any(|r| r.recipient_email == "vanthu.stc@example.vn"));
+    assert!(rows
+        .iter()
+        .all(|r| r.recipient_email != "vanthu.syt@example.vn"));
+    sink.wait_for(rows.len()).await;
+    let (_, _, inbox) = app
+        .call(
+            rocket::http::Method::Get,
+            "/api/v1/notifications",
+            Some(&o.clerk_b),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(inbox["items"][0]["kind"], "received");
+}
