@@ -682,7 +682,7 @@ async fn a_room_feed_cancels_an_occurrence_moved_to_another_room() {
 // Independent parsers
 // ---------------------------------------------------------------------------
 
-fn clients_dir() -> PathBuf {
+pub(crate) fn clients_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/ical-clients")
 }
 
@@ -691,7 +691,7 @@ const INSTALL: &str = "install the test parsers first:\n  (cd tests/ical-clients
      tests/ical-clients/.venv/bin/pip install -r tests/ical-clients/requirements.txt";
 
 /// Runs a parser script on the feed; its JSON list of occurrences.
-fn run_client(program: &str, args: &[&str], ics: &[u8]) -> Vec<Value> {
+pub(crate) fn run_client(program: &str, args: &[&str], ics: &[u8]) -> Vec<Value> {
     use std::io::Write;
     use std::process::{Command, Stdio};
     let mut child = Command::new(program)
@@ -707,7 +707,7 @@ fn run_client(program: &str, args: &[&str], ics: &[u8]) -> Vec<Value> {
     json_list_of(&out, &format!("{program} {args:?} ({INSTALL})"))
 }
 
-fn require_clients() {
+pub(crate) fn require_clients() {
     let dir = clients_dir();
     assert!(
         dir.join("node_modules/ical.js").exists(),
@@ -719,8 +719,8 @@ fn require_clients() {
     );
 }
 
-const FROM: &str = "2027-01-01T00:00:00Z";
-const TO: &str = "2028-01-01T00:00:00Z";
+pub(crate) const FROM: &str = "2027-01-01T00:00:00Z";
+pub(crate) const TO: &str = "2028-01-01T00:00:00Z";
 
 #[rocket::async_test]
 async fn thunderbird_and_python_clients_expand_every_feed_like_we_do() {

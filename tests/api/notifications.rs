@@ -140,7 +140,25 @@ async fn clerks_staff_and_invitees_are_told_each_decision_with_itip_invitations(
             .find(|a| a["address"] == format!("mailto:{invitee_mail}"))
             .expect("the invitee is an ATTENDEE");
         assert_eq!(attendee["partstat"], "NEEDS-ACTION");
-        crate::feeds::assert_wire_format(cal["raw"].as_str().unwrap().as_bytes());
+        let raw = cal["raw"].as_str().unwrap().as_bytes();
+        crate::feeds::assert_wire_format(raw);
+        // The feed tests' independent readers (Thunderbird's ical.js; Python's icalendar with
+        // recurring-ical-events) see the one occurrence, at 08:00 in Hà Nội.
+        crate::feeds::require_clients();
+        for (program, script) in [("node", "expand.mjs"), (".venv/bin/python", "expand.py")] {
+            let program = match program.strip_prefix('.') {
+                Some(_) => crate::feeds::clients_dir()
+                    .join(program)
+                    .display()
+                    .to_string(),
+                None => program.to_string(),
+            };
+            let args = [script, crate::feeds::FROM, crate::feeds::TO];
+            let seen = crate::feeds::run_client(&program, &args, raw);
+            assert_eq!(seen.len(), 1, "{script}: {seen:?}");
+            assert_eq!(seen[0]["start"], "2027-03-09T01:00:00Z", "{script}");
+            assert_eq!(seen[0]["uid"], uid.as_str(), "{script}");
+        }
     }
     let first_sequence = to_of(&msgs, &invitee_mail)[0]["calendars"][0]["events"][0]["sequence"]
         .as_i64()
