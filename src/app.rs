@@ -84,6 +84,16 @@ pub async fn build(figment: Figment) -> Result<Rocket<Build>> {
         }
         AdminBootstrap::Present => {}
     }
+    db.kept::<crate::domain::notifications::MailSwitch>()
+        .set(config.smtp_url.is_some());
+    let _already_set = db
+        .kept::<crate::domain::notifications::Calendars>()
+        .0
+        .set(Box::new(crate::feeds::render::ItipWriter {
+            public_url: config.public_url.clone(),
+            organizer_address: config.mail_from.clone(),
+            organizer_name: config.mail_from_name.clone(),
+        }));
     let deadlines = config.deadlines();
     let feed_recheck = std::time::Duration::from_millis(config.feed_recheck_ms);
     let feed_entries = config.feed_cache_entries;
@@ -98,6 +108,7 @@ pub async fn build(figment: Figment) -> Result<Rocket<Build>> {
         .attach(rocket::shield::Shield::new())
         .attach(web::security::SecurityHeaders)
         .attach(web::templates())
+        .attach(crate::mail::sender())
         .register("/", web::catchers::catchers())
         .mount("/", deadline::bounded(api::routes(), deadlines))
         .mount("/", deadline::bounded(web::routes(), deadlines)))

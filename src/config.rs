@@ -70,6 +70,76 @@ pub struct AppConfig {
     pub request_timeout_ms: u64,
     #[serde(default = "default_upload_timeout_ms")]
     pub upload_timeout_ms: u64,
+    /// The office's mail relay (`smtp://host:25`, `smtps://user:pass@host:465`,
+    /// `smtp://host:587?tls=required` for STARTTLS). None: no e-mail, the in-app inbox only.
+    /// Never logged: it may carry a password.
+    #[serde(default)]
+    pub smtp_url: Option<SmtpUrl>,
+    /// The office mailbox messages come from, and the ORGANIZER of invitations.
+    #[serde(default = "default_mail_from")]
+    pub mail_from: String,
+    #[serde(default = "default_mail_from_name")]
+    pub mail_from_name: String,
+    /// How often (ms) the sender looks for due messages when not woken by a decision.
+    #[serde(default = "default_mail_poll_ms")]
+    pub mail_poll_ms: u64,
+    /// The first wait (ms) after a temporary failure; each further failure doubles it.
+    #[serde(default = "default_mail_retry_ms")]
+    pub mail_retry_ms: u64,
+    /// Temporary failures after which a message is marked failed.
+    #[serde(default = "default_mail_max_attempts")]
+    pub mail_max_attempts: i32,
+    /// How long an instance's claim on a message holds; after it, a message whose instance
+    /// died is sent by another. Keep it above the relay's timeout (30 s).
+    #[serde(default = "default_mail_lease_seconds")]
+    pub mail_lease_seconds: i64,
+}
+
+fn default_mail_lease_seconds() -> i64 {
+    120
+}
+
+/// The relay's URL, which may carry a password: its Debug form shows the host only.
+#[derive(Clone, Deserialize)]
+#[serde(transparent)]
+pub struct SmtpUrl(pub String);
+
+impl std::fmt::Debug for SmtpUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&crate::config::redact_url(&self.0))
+    }
+}
+
+/// A URL without its user and password (for logs and pages).
+pub fn redact_url(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let host = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
+            let host = host.split(['?', '/']).next().unwrap_or(host);
+            format!("{scheme}://{host}")
+        }
+        None => "?".into(),
+    }
+}
+
+fn default_mail_from() -> String {
+    "lichhop@localhost.localdomain".into()
+}
+
+fn default_mail_from_name() -> String {
+    "Văn phòng UBND tỉnh".into()
+}
+
+fn default_mail_poll_ms() -> u64 {
+    2_000
+}
+
+fn default_mail_retry_ms() -> u64 {
+    30_000
+}
+
+fn default_mail_max_attempts() -> i32 {
+    8
 }
 
 /// The database's time limits, as [`crate::db::connect`] applies them.
@@ -293,4 +363,15 @@ fn write_private(path: &Path, contents: &str) -> Result<()> {
         .map_err(|e| Error::Config(format!("{}: {e}", path.display())))?;
     file.write_all(contents.as_bytes())
         .map_err(|e| Error::Config(format!("{}: {e}", path.display())))
+}
+
+#[cfg(test)]
+mod smtp_url_tests {
+    #[test]
+    fn a_relay_is_shown_without_its_user_password_or_options() {
+        let url =
+            super::SmtpUrl("smtps://vanphong:mat%40khau@mail.example.vn:465?tls=wrapper".into());
+        assert_eq!(format!("{url:?}"), "smtps://mail.example.vn:465");
+        assert_eq!(super::redact_url("smtp://relay:25"), "smtp://relay:25");
+    }
 }

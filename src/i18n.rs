@@ -84,6 +84,7 @@ locale_areas!(
     "messages",
     "schedule_document",
     "publication",
+    "notify",
 );
 
 #[derive(Debug)]

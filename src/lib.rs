@@ -17,6 +17,7 @@ pub mod domain;
 pub mod error;
 pub mod feeds;
 pub mod i18n;
+pub mod mail;
 pub mod shutdown;
 pub mod web;
 

@@ -35,4 +35,9 @@ fi
 if command -v soffice >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1; then
   export LICHHOP_REQUIRE_OFFICE=1
 fi
+# A real SMTP server for the notification tests (tests/api/notifications.rs).
+if [ ! -x tests/smtp-sink/.venv/bin/python ]; then
+  python3 -m venv tests/smtp-sink/.venv
+  tests/smtp-sink/.venv/bin/pip install -q -r tests/smtp-sink/requirements.txt
+fi
 exec cargo test "$@"

@@ -30,6 +30,7 @@ LAYERS = [
     ["web"],
     ["api"],
     ["body"],
+    ["mail"],
     ["feeds"],
     ["auth"],
     ["domain"],

@@ -20,6 +20,10 @@ pub struct Model {
     pub session_epoch: i32,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub last_sign_in_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Where e-mail goes; else the linked person's address.
+    pub email: Option<String>,
+    /// The account's choice: e-mail on, or the inbox in the app only.
+    pub email_notifications: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -14,6 +14,7 @@ mod m20261206_000020_feed_stamp;
 mod m20261206_000021_publication_snapshot;
 mod m20261206_000022_other_attendees;
 mod m20261206_000025_national_day_choice;
+mod m20261206_000028_notifications;
 mod m20261206_000033_reference_accounts;
 pub use m20261127_000002_booking_guarantees::{CHAIR_OVERLAP, ROOM_OVERLAP};
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000021_publication_snapshot::Migration),
             Box::new(m20261206_000022_other_attendees::Migration),
             Box::new(m20261206_000025_national_day_choice::Migration),
+            Box::new(m20261206_000028_notifications::Migration),
             Box::new(m20261206_000033_reference_accounts::Migration),
         ]
     }

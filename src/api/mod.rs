@@ -12,6 +12,7 @@ pub mod health;
 pub mod import;
 pub mod json;
 pub mod meetings;
+pub mod notifications;
 pub mod openapi;
 pub mod reports;
 pub mod schedule;
@@ -26,6 +27,7 @@ pub fn routes() -> Vec<rocket::Route> {
     all.extend(account::routes());
     all.extend(admin::routes());
     all.extend(meetings::routes());
+    all.extend(notifications::routes());
     all.extend(schedule::routes());
     all.extend(openapi::routes());
     all.extend(settings::routes());

@@ -3,7 +3,7 @@
 
 use crate::api::{
     account, admin, availability, closures, conflicts, documents, feeds, health, import, meetings,
-    reports, schedule, settings, tokens,
+    notifications, reports, schedule, settings, tokens,
 };
 use rocket::serde::json::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -86,6 +86,8 @@ use utoipa::{Modify, OpenApi};
         documents::delete,
         documents::due,
         reports::report,
+        notifications::list,
+        notifications::mark_read,
     ),
     modifiers(&BearerAuth, &MeetingLinks)
 )]

@@ -29,6 +29,10 @@ pub struct Account {
     pub disabled: bool,
     pub created_at: DateTime<Utc>,
     pub last_sign_in_at: Option<DateTime<Utc>>,
+    /// Where its e-mail goes (else its person's address).
+    pub email: Option<String>,
+    /// E-mail on, or the inbox in the app only.
+    pub email_notifications: bool,
 }
 
 impl From<entity::account::Model> for Account {
@@ -43,6 +47,8 @@ impl From<entity::account::Model> for Account {
             disabled: m.disabled,
             created_at: m.created_at,
             last_sign_in_at: m.last_sign_in_at,
+            email: m.email,
+            email_notifications: m.email_notifications,
         }
     }
 }
@@ -562,4 +568,48 @@ impl From<entity::auth_event::Model> for AuthEvent {
             detail: m.detail,
         }
     }
+}
+
+/// One entry of the caller's inbox: what happened to which meeting, worded in both languages.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Notification {
+    pub id: i32,
+    /// received, return, approve, reject, reschedule, cancel, new_request, invitation, …
+    pub kind: String,
+    pub meeting_id: Option<i32>,
+    /// The sentence in Vietnamese.
+    pub text: String,
+    pub text_en: String,
+    pub created_at: DateTime<Utc>,
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+impl From<entity::notification::Model> for Notification {
+    fn from(n: entity::notification::Model) -> Self {
+        let facts: crate::domain::notifications::Facts =
+            serde_json::from_str(&n.facts).unwrap_or_default();
+        let key = format!("notify.lead.{}", n.kind);
+        Notification {
+            text: facts.text(&key, crate::error::Lang::Vi),
+            text_en: facts.text(&key, crate::error::Lang::En),
+            id: n.id,
+            kind: n.kind,
+            meeting_id: n.meeting_id,
+            created_at: n.created_at,
+            read_at: n.read_at,
+        }
+    }
+}
+
+/// The caller's inbox, newest first (at most 200), and how many entries are unread.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Inbox {
+    pub unread: u64,
+    pub items: Vec<Notification>,
+}
+
+/// How many entries a mark-as-read changed.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct MarkedRead {
+    pub marked: u64,
 }

@@ -38,6 +38,12 @@ pub struct AccountChanges {
     pub display_name: Option<String>,
     #[serde(default)]
     pub disabled: Option<bool>,
+    /// Where the account's e-mail goes (null: to its person's address, if any).
+    #[serde(default, deserialize_with = "crate::domain::validate::present")]
+    pub email: Option<Option<String>>,
+    /// E-mail on, or the inbox in the app only.
+    #[serde(default)]
+    pub email_notifications: Option<bool>,
 }
 
 /// Lower-case letters, digits, '.', '_' and '-', 3 to 64 characters (stored lower-case).
@@ -144,6 +150,13 @@ pub async fn update(
         Some(name) => validate::required("display_name", name, 200)?,
         None => current.display_name.clone(),
     };
+    let email = match &changes.email {
+        Some(e) => validate::email("email", e.as_deref())?,
+        None => current.email.clone(),
+    };
+    let email_notifications = changes
+        .email_notifications
+        .unwrap_or(current.email_notifications);
     let newly_disabled = disabled && !current.disabled;
     let username = current.username.clone();
     let epoch = current.session_epoch;
@@ -152,6 +165,8 @@ pub async fn update(
     active.agency_id = Set(agency_id);
     active.display_name = Set(display_name);
     active.disabled = Set(disabled);
+    active.email = Set(email);
+    active.email_notifications = Set(email_notifications);
     if newly_disabled {
         active.session_epoch = Set(epoch + 1);
     }
@@ -253,4 +268,15 @@ pub async fn change_password(
         ));
     }
     set_password(db, acc, new_password, kind::PASSWORD_CHANGED).await
+}
+
+/// The account holder's own choice: the address e-mail goes to (refused, naming `email`, when
+/// it is not one) and whether e-mail is sent at all.
+pub async fn set_mail(db: &Db, id: i32, email: Option<&str>, on: bool) -> Result<account::Model> {
+    let email = validate::email("email", email.filter(|e| !e.trim().is_empty()))?;
+    let mut active: account::ActiveModel = get(db, id).await?.into();
+    active.email = Set(email);
+    active.email_notifications = Set(on);
+    let _w = db.write_guard().await;
+    Ok(active.update(&db.conn).await?)
 }

@@ -15,6 +15,7 @@ use super::rfc5545::{
 };
 use super::select::{Directory, FeedData, Item, Scope, Shown};
 use crate::domain::meetings::{exdates_of, zone_of};
+use crate::domain::notifications::CalendarWriter;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use chrono_tz::Tz;
 use entity::{
@@ -22,7 +23,10 @@ use entity::{
 };
 use ical::generator::{IcalCalendar, IcalEvent};
 use ical::property::Property;
+use sea_orm::DatabaseTransaction;
 use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
 
 pub const PRODID: &str = "-//UBND tinh//lichhop//VI";
 /// How often clients should refetch (RFC 7986 REFRESH-INTERVAL, X-PUBLISHED-TTL).
@@ -98,6 +102,44 @@ pub fn calendar(feed: &FeedData, public_url: &str) -> IcalCalendar {
         events(&mut cal.events, feed, item, public_url);
     }
     cal
+}
+
+/// A meeting's iTIP message (RFC 5546): `method` REQUEST (an invitation, or its update with a
+/// higher SEQUENCE) or CANCEL, organized by the office mailbox. The events are the feed's
+/// (same UID, SEQUENCE, times, attendees), so a client that subscribes to a feed and receives
+/// the invitation sees one meeting.
+pub fn invitation(
+    feed: &FeedData,
+    public_url: &str,
+    method: &str,
+    organizer: (&str, &str),
+) -> String {
+    let full = calendar(feed, public_url);
+    let mut cal = new_calendar(PRODID);
+    cal.properties.push(raw_property("METHOD", method));
+    cal.timezones = full.timezones;
+    cal.events = full.events;
+    let (address, name) = organizer;
+    for ev in &mut cal.events {
+        for p in ev.properties.iter_mut() {
+            if p.name == "ORGANIZER" {
+                *p = with_params(
+                    raw_property("ORGANIZER", &format!("mailto:{address}")),
+                    &[("CN", name)],
+                );
+            }
+            if method == "CANCEL" && p.name == "STATUS" {
+                *p = raw_property("STATUS", Shown::Cancelled.ical());
+            }
+        }
+        if !ev.properties.iter().any(|p| p.name == "ORGANIZER") {
+            ev.properties.push(with_params(
+                raw_property("ORGANIZER", &format!("mailto:{address}")),
+                &[("CN", name)],
+            ));
+        }
+    }
+    write_calendar(&cal)
 }
 
 /// One occurrence's own facts, as a VEVENT shows them.
@@ -409,4 +451,33 @@ fn attendees(feed: &FeedData, item: &Item, slot: &Slot) -> Vec<Property> {
         ));
     }
     out
+}
+
+/// The feeds' writer as the domain's [`CalendarWriter`]: invitations written in the deciding
+/// transaction, organized by the office mailbox.
+pub struct ItipWriter {
+    pub public_url: String,
+    pub organizer_address: String,
+    pub organizer_name: String,
+}
+
+impl CalendarWriter for ItipWriter {
+    fn write<'a>(
+        &'a self,
+        txn: &'a DatabaseTransaction,
+        meeting_id: i32,
+        method: &'a str,
+    ) -> Pin<Box<dyn Future<Output = crate::Result<Option<String>>> + Send + 'a>> {
+        Box::pin(async move {
+            let Some(feed) = super::select::one_meeting(txn, meeting_id).await? else {
+                return Ok(None);
+            };
+            Ok(Some(invitation(
+                &feed,
+                &self.public_url,
+                method,
+                (&self.organizer_address, &self.organizer_name),
+            )))
+        })
+    }
 }

@@ -24,7 +24,9 @@ use entity::{
     Visibility,
 };
 use sea_orm::sea_query::Query;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use std::collections::HashMap;
 
 /// How far back a feed reaches: meetings whose last occurrence ended earlier are left out.
@@ -297,6 +299,77 @@ pub async fn select(
         directory,
         last_modified,
     })
+}
+
+/// One meeting with everything its invitation shows, in full (its invitees see a confidential
+/// meeting's details); None when it is gone.
+pub async fn one_meeting<C: ConnectionTrait>(db: &C, id: i32) -> Result<Option<FeedData>> {
+    let Some(m) = meeting::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
+    let occurrences = occurrence::Entity::find()
+        .filter(occurrence::Column::MeetingId.eq(id))
+        .order_by_asc(occurrence::Column::RecurrenceId)
+        .all(db)
+        .await?;
+    let attendees = meeting_attendee::Entity::find()
+        .filter(meeting_attendee::Column::MeetingId.eq(id))
+        .order_by_asc(meeting_attendee::Column::Id)
+        .all(db)
+        .await?;
+    let mut person_ids: Vec<i32> = attendees.iter().filter_map(|a| a.person_id).collect();
+    person_ids.extend(m.chair_id);
+    person_ids.extend(occurrences.iter().filter_map(|o| o.chair_id));
+    let mut agency_ids: Vec<i32> = attendees.iter().filter_map(|a| a.agency_id).collect();
+    agency_ids.push(m.requesting_agency_id);
+    agency_ids.extend(m.preparing_agency_id);
+    let mut room_ids: Vec<i32> = occurrences.iter().filter_map(|o| o.room_id).collect();
+    room_ids.extend(m.room_id);
+    let directory = Directory {
+        persons: by_id(
+            person::Entity::find().filter(person::Column::Id.is_in(person_ids)),
+            db,
+            |p: &person::Model| p.id,
+        )
+        .await?,
+        rooms: by_id(
+            room::Entity::find().filter(room::Column::Id.is_in(room_ids)),
+            db,
+            |r: &room::Model| r.id,
+        )
+        .await?,
+        agencies: by_id(
+            agency::Entity::find().filter(agency::Column::Id.is_in(agency_ids)),
+            db,
+            |a: &agency::Model| a.id,
+        )
+        .await?,
+    };
+    let last_modified = m.updated_at;
+    Ok(Some(FeedData {
+        spec: FeedSpec {
+            scope: Scope::Office,
+            include_tentative: true,
+        },
+        name: m.title.clone(),
+        items: vec![Item {
+            meeting: m,
+            shown: Shown::Confirmed,
+            busy_only: false,
+            occurrences,
+            attendees,
+        }],
+        directory,
+        last_modified,
+    }))
+}
+
+async fn by_id<E: EntityTrait, C: ConnectionTrait>(
+    q: sea_orm::Select<E>,
+    db: &C,
+    id: impl Fn(&E::Model) -> i32,
+) -> Result<HashMap<i32, E::Model>> {
+    Ok(q.all(db).await?.into_iter().map(|x| (id(&x), x)).collect())
 }
 
 /// MAX of a timestamp column (an index look-up when the column is indexed).

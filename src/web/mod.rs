@@ -12,6 +12,8 @@ pub mod feeds;
 pub mod i18n;
 pub mod lobby;
 pub mod meetings;
+pub mod notifications;
+pub mod outbox;
 pub mod page;
 pub mod repeat;
 pub mod reports;
@@ -54,6 +56,8 @@ pub const TEMPLATES: &[(&str, &str)] = template_files![
     "form_one" => "form_one",
     "feeds.html" => "feeds",
     "closures.html" => "closures",
+    "notifications.html" => "notifications",
+    "outbox.html" => "outbox",
 ];
 
 /// The template engine with our templates and the `t` helper.
@@ -85,5 +89,7 @@ pub fn routes() -> Vec<rocket::Route> {
     all.extend(settings::routes());
     all.extend(closures::routes());
     all.extend(documents::routes());
+    all.extend(notifications::routes());
+    all.extend(outbox::routes());
     all
 }

@@ -21,6 +21,8 @@ pub struct Viewer {
     pub here: String,
     /// Cookies set now must be Secure (served over TLS).
     pub secure: bool,
+    /// Unread entries of the signed-in account's inbox, for the header.
+    pub unread: u64,
 }
 
 #[rocket::async_trait]
@@ -28,9 +30,17 @@ impl<'r> FromRequest<'r> for Viewer {
     type Error = std::convert::Infallible;
 
     async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        let caller = auth::current(req).await;
+        let unread = match (&caller, req.rocket().state::<crate::db::Db>()) {
+            (Some(c), Some(db)) => crate::domain::notifications::unread(db, c.id())
+                .await
+                .unwrap_or(0),
+            _ => 0,
+        };
         Outcome::Success(Viewer {
             lang: Lang::of(req),
-            caller: auth::current(req).await,
+            caller,
+            unread,
             csrf: CsrfToken::of(req).0,
             here: req.uri().to_string(),
             secure: crate::auth::session::is_secure(req),
@@ -81,6 +91,7 @@ impl Viewer {
                 "role": role_key(c.role()),
                 "is_admin": c.role() == Role::Admin,
                 "is_office": c.is_office(),
+                "unread": self.unread,
             })
         });
         let mut ctx = json!({

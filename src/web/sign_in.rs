@@ -191,8 +191,61 @@ async fn account_page(
     Ok(viewer.render(
         "account.html",
         "account.title",
-        json!({ "agency": agency, "notice": notice }),
+        json!({
+            "agency": agency,
+            "notice": notice,
+            "mail": {
+                "email": caller.account.email,
+                "on": caller.account.email_notifications,
+            },
+        }),
     ))
+}
+
+#[derive(FromForm, Default)]
+pub struct MailForm {
+    #[field(default = String::new())]
+    pub csrf: String,
+    #[field(default = String::new())]
+    pub email: String,
+    #[field(default = false)]
+    pub email_notifications: bool,
+}
+
+/// The account holder's own address and e-mail choice; an invalid address is refused beside
+/// its field (422), with what was typed kept.
+#[rocket::post("/tai-khoan/thu-dien-tu", data = "<form>")]
+pub async fn mail_submit(
+    db: &State<Db>,
+    caller: Caller,
+    viewer: Viewer,
+    form: CsrfForm<MailForm>,
+) -> Result<Result<Template, Page>> {
+    let form = form.0;
+    match accounts::set_mail(db, caller.id(), Some(&form.email), form.email_notifications).await {
+        Ok(account) => {
+            let caller = Caller { account, ..caller };
+            Ok(Ok(account_page(
+                db,
+                &viewer,
+                &caller,
+                Some("account.mail_saved"),
+            )
+            .await?))
+        }
+        Err(e @ Error::Validation { .. }) => {
+            let page = viewer.render(
+                "account.html",
+                "account.title",
+                json!({
+                    "mail": { "email": form.email, "on": form.email_notifications },
+                    "mail_error": viewer.msg(&e),
+                }),
+            );
+            Ok(Err((Status::UnprocessableEntity, page)))
+        }
+        Err(e) => Err(e),
+    }
 }
 
 #[rocket::get("/tai-khoan")]
@@ -287,6 +340,7 @@ pub fn routes() -> Vec<rocket::Route> {
         stylesheet,
         account,
         password_page,
-        password_submit
+        password_submit,
+        mail_submit
     ]
 }

@@ -140,7 +140,7 @@ fn prop<'a>(ev: &'a [String], name: &str) -> Option<&'a str> {
 }
 
 /// RFC 5545 §3.1 at the byte level: CRLF only, ≤ 75 octets a line, UTF-8 never split.
-fn assert_wire_format(ics: &[u8]) {
+pub(crate) fn assert_wire_format(ics: &[u8]) {
     let text = std::str::from_utf8(ics).expect("UTF-8");
     assert!(text.ends_with("\r\n"));
     for (i, line) in text.split("\r\n").enumerate() {
@@ -682,7 +682,7 @@ async fn a_room_feed_cancels_an_occurrence_moved_to_another_room() {
 // Independent parsers
 // ---------------------------------------------------------------------------
 
-fn clients_dir() -> PathBuf {
+pub(crate) fn clients_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/ical-clients")
 }
 
@@ -691,7 +691,7 @@ const INSTALL: &str = "install the test parsers first:\n  (cd tests/ical-clients
      tests/ical-clients/.venv/bin/pip install -r tests/ical-clients/requirements.txt";
 
 /// Runs a parser script on the feed; its JSON list of occurrences.
-fn run_client(program: &str, args: &[&str], ics: &[u8]) -> Vec<Value> {
+pub(crate) fn run_client(program: &str, args: &[&str], ics: &[u8]) -> Vec<Value> {
     use std::io::Write;
     use std::process::{Command, Stdio};
     let mut child = Command::new(program)
@@ -704,19 +704,10 @@ fn run_client(program: &str, args: &[&str], ics: &[u8]) -> Vec<Value> {
         .unwrap_or_else(|e| panic!("cannot run {program}: {e}; {INSTALL}"));
     child.stdin.take().unwrap().write_all(ics).unwrap();
     let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{program} {args:?} failed: {}\n{INSTALL}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice::<Value>(&out.stdout)
-        .unwrap()
-        .as_array()
-        .unwrap()
-        .clone()
+    json_list_of(&out, &format!("{program} {args:?} ({INSTALL})"))
 }
 
-fn require_clients() {
+pub(crate) fn require_clients() {
     let dir = clients_dir();
     assert!(
         dir.join("node_modules/ical.js").exists(),
@@ -728,8 +719,8 @@ fn require_clients() {
     );
 }
 
-const FROM: &str = "2027-01-01T00:00:00Z";
-const TO: &str = "2028-01-01T00:00:00Z";
+pub(crate) const FROM: &str = "2027-01-01T00:00:00Z";
+pub(crate) const TO: &str = "2028-01-01T00:00:00Z";
 
 #[rocket::async_test]
 async fn thunderbird_and_python_clients_expand_every_feed_like_we_do() {

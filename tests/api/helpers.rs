@@ -578,14 +578,26 @@ impl Drop for RunningServer {
 }
 
 pub async fn serve(data_dir: &std::path::Path, database_url: &str) -> RunningServer {
+    serve_with(data_dir, database_url, &[]).await
+}
+
+/// [`serve`] with extra configuration keys (e.g. [`SmtpSink::settings`]).
+pub async fn serve_with(
+    data_dir: &std::path::Path,
+    database_url: &str,
+    settings: &[(&str, Value)],
+) -> RunningServer {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
-    let figment = test_figment(data_dir, database_url)
+    let mut figment = test_figment(data_dir, database_url)
         .merge(("address", "127.0.0.1"))
         .merge(("port", port));
+    for (key, value) in settings {
+        figment = figment.merge((*key, value.clone()));
+    }
     let rocket = lichhop::app::build(figment)
         .await
         .unwrap()
@@ -605,3 +617,158 @@ pub async fn serve(data_dir: &std::path::Path, database_url: &str) -> RunningSer
 }
 
 pub use crate::http_client::http;
+
+/// A real SMTP server (Python's aiosmtpd, `tests/smtp-sink/sink.py`) on a free loopback port,
+/// storing what it accepts in a folder; stopped when dropped.
+pub struct SmtpSink {
+    pub port: u16,
+    pub dir: tempfile::TempDir,
+    child: std::process::Child,
+}
+
+const SINK_INSTALL: &str = "install the SMTP sink first:\n  \
+     python3 -m venv tests/smtp-sink/.venv && \
+     tests/smtp-sink/.venv/bin/pip install -r tests/smtp-sink/requirements.txt";
+
+fn sink_python() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/smtp-sink/.venv/bin/python")
+}
+
+impl SmtpSink {
+    pub fn start() -> SmtpSink {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        SmtpSink::start_on(port)
+    }
+
+    /// The sink on a given port (e.g. where a relay was expected but absent).
+    pub fn start_on(port: u16) -> SmtpSink {
+        use std::io::BufRead;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let script =
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/smtp-sink/sink.py");
+        let mut child = std::process::Command::new(sink_python())
+            .arg(script)
+            .arg(dir.path())
+            .arg(port.to_string())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start the SMTP sink: {e}; {SINK_INSTALL}"));
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        assert_eq!(line.trim(), "ready", "the SMTP sink starts; {SINK_INSTALL}");
+        SmtpSink { port, dir, child }
+    }
+
+    /// The app's settings that send to this sink, retrying quickly.
+    pub fn settings(&self) -> Vec<(&'static str, Value)> {
+        vec![
+            (
+                "smtp_url",
+                Value::String(format!("smtp://127.0.0.1:{}", self.port)),
+            ),
+            (
+                "mail_from",
+                Value::String("vanphong@ubnd.example.vn".into()),
+            ),
+            ("mail_poll_ms", 100.into()),
+            ("mail_retry_ms", 100.into()),
+            ("mail_max_attempts", 4.into()),
+        ]
+    }
+
+    /// Makes the sink answer every message with `answer` (e.g. "451 4.3.0 Later"), or accept
+    /// again with None.
+    pub fn answer(&self, answer: Option<&str>) {
+        let path = self.dir.path().join("answer");
+        match answer {
+            Some(a) => std::fs::write(path, a).unwrap(),
+            None => {
+                let _ = std::fs::remove_file(path);
+            }
+        }
+    }
+
+    /// What arrived, parsed by Python's `email` and `icalendar` (`tests/smtp-sink/read.py`).
+    pub fn messages(&self) -> Vec<Value> {
+        let script =
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/smtp-sink/read.py");
+        let out = std::process::Command::new(sink_python())
+            .arg(script)
+            .arg(self.dir.path())
+            .output()
+            .expect("read.py runs");
+        json_list_of(&out, "read.py")
+    }
+
+    /// Waits (up to 20 s) until at least `n` messages arrived; returns them all.
+    pub async fn wait_for(&self, n: usize) -> Vec<Value> {
+        for _ in 0..200 {
+            let count = std::fs::read_dir(self.dir.path())
+                .unwrap()
+                .filter(|e| {
+                    e.as_ref()
+                        .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "eml"))
+                })
+                .count();
+            if count >= n {
+                return self.messages();
+            }
+            rocket::tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("the sink did not get {n} messages: {:?}", self.messages());
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl TestApp {
+    /// The outbox rows, oldest first.
+    pub async fn outbox(&self) -> Vec<entity::outbox::Model> {
+        use sea_orm::{EntityTrait, QueryOrder};
+        entity::outbox::Entity::find()
+            .order_by_asc(entity::outbox::Column::Id)
+            .all(&self.db().conn)
+            .await
+            .unwrap()
+    }
+
+    /// Waits (up to 20 s) until no outbox row is queued or sending; returns them all.
+    pub async fn outbox_settled(&self) -> Vec<entity::outbox::Model> {
+        for _ in 0..200 {
+            let rows = self.outbox().await;
+            if rows
+                .iter()
+                .all(|r| r.status == "sent" || r.status == "failed")
+            {
+                return rows;
+            }
+            rocket::tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("the outbox did not settle: {:?}", self.outbox().await);
+    }
+}
+
+/// The JSON list a test tool printed, after checking it succeeded (`what` names it on failure).
+pub fn json_list_of(out: &std::process::Output, what: &str) -> Vec<Value> {
+    assert!(
+        out.status.success(),
+        "{what} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice::<Value>(&out.stdout)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
+}

@@ -27,6 +27,7 @@ mod layers;
 mod lobby;
 mod meeting_pages;
 mod memory_bounds;
+mod notifications;
 mod openapi;
 mod outage;
 mod pages;

@@ -9,6 +9,7 @@ use super::validate::{check_span, must_exist, parse_time, text, MAX_TEXT};
 use crate::db::Db;
 use crate::domain::clock;
 use crate::domain::meetings::{self, record_event};
+use crate::domain::notifications;
 use crate::domain::workflow::{self, Action};
 use crate::{Error, Result};
 use entity::*;
@@ -167,6 +168,15 @@ pub async fn decide(
             reason.clone(),
         )
         .await?;
+        notifications::tell(
+            db,
+            &txn,
+            &saved,
+            action.code(),
+            current.status,
+            reason.as_deref(),
+        )
+        .await?;
         let collisions = if target == MeetingStatus::Approved {
             let found = collisions_among(
                 &txn,
@@ -206,7 +216,9 @@ pub async fn decide(
             collisions,
         })
     };
-    db.write(attempt).await
+    let decision = db.write(attempt).await?;
+    notifications::wake(db);
+    Ok(decision)
 }
 
 /// After the database refused a booking: find the approved meetings it collides with, and on

@@ -7,6 +7,7 @@ use crate::domain::clock;
 use crate::domain::meetings::{
     self, exdates_json, record_event, sync_occurrences, Invitee, NewMeeting,
 };
+use crate::domain::notifications;
 use crate::domain::workflow::{self, Action};
 use crate::{Error, Result};
 use entity::*;
@@ -22,7 +23,12 @@ pub async fn create(db: &Db, actor: &Actor, input: MeetingInput) -> Result<meeti
     let _w = db.write_guard().await;
     let txn = db.begin_write().await?;
     let saved = meetings::insert_then(&txn, new, then).await?;
+    if submitted {
+        let draft = MeetingStatus::Draft;
+        notifications::tell(db, &txn, &saved, "submit", draft, None).await?;
+    }
     txn.commit().await?;
+    notifications::wake(db);
     Ok(saved)
 }
 
@@ -154,8 +160,10 @@ pub async fn update(
             None,
         )
         .await?;
+        notifications::tell(db, &txn, &saved, "submit", current.status, None).await?;
     }
     txn.commit().await?;
+    notifications::wake(db);
     Ok(saved)
 }
 

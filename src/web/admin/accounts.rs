@@ -17,6 +17,10 @@ pub struct AccountForm {
     pub agency_id: String,
     #[field(default = false)]
     pub disabled: bool,
+    #[field(default = String::new())]
+    pub email: String,
+    #[field(default = false)]
+    pub email_notifications: bool,
 }
 
 pub(super) fn role_choices(selected: &str) -> Vec<Choice> {
@@ -62,6 +66,12 @@ impl AccountForm {
             lookups.agency_choices(&self.agency_id, true),
         ));
         if !creating {
+            fields.push(Field::email("email", "account.email", &self.email));
+            fields.push(Field::checkbox(
+                "email_notifications",
+                "account.email_notifications",
+                self.email_notifications,
+            ));
             fields.push(Field::checkbox(
                 "disabled",
                 "admin.accounts.disabled",
@@ -214,6 +224,8 @@ pub(super) async fn account_forms(
                 role: a.role.code().into(),
                 agency_id: a.agency_id.map(|i| i.to_string()).unwrap_or_default(),
                 disabled: a.disabled,
+                email: a.email.unwrap_or_default(),
+                email_notifications: a.email_notifications,
                 ..Default::default()
             }
         }
@@ -247,6 +259,8 @@ pub async fn account_update(
             agency_id: Some(optional_id("agency_id", &form.agency_id)?),
             display_name: Some(form.display_name.clone()),
             disabled: Some(form.disabled),
+            email: Some(Some(form.email.clone()).filter(|e| !e.trim().is_empty())),
+            email_notifications: Some(form.email_notifications),
         };
         accounts::update(db, by.id(), id, changes).await.map(|_| ())
     }

@@ -94,7 +94,7 @@ export default ({ scenario, check, browser, base, adminPassword, demoPassword, s
   }
 
   const everyone = ['/viec-can-lam', '/tai-khoan', '/tai-khoan/mat-khau', '/dang-ky', '/lich-phong',
-    '/lich-phong/ngay', '/lich-cong-tac', '/man-hinh', '/lich-cua-toi'];
+    '/lich-phong/ngay', '/lich-cong-tac', '/man-hinh', '/lich-cua-toi', '/thong-bao'];
   const office = async (page) => [...everyone, '/hang-doi', '/lich-lanh-dao', '/bao-cao',
     await firstLink(page, '/hang-doi', /^\/cuoc-hop\/\d+$/)];
 
@@ -119,7 +119,7 @@ export default ({ scenario, check, browser, base, adminPassword, demoPassword, s
   scenario('accessibility: the administrator\'s pages (axe, phone width)', async () => {
     await audit('admin', ['admin', adminPassword], async (page) => {
       const pages = ['/viec-can-lam', '/tai-khoan', '/quan-tri/nhat-ky-dang-nhap', '/quan-tri/cai-dat',
-        '/quan-tri/ngay-nghi', '/lich-cua-toi'];
+        '/quan-tri/ngay-nghi', '/lich-cua-toi', '/quan-tri/thu-di'];
       for (const area of ['tai-khoan', 'don-vi', 'can-bo', 'phong-hop']) {
         pages.push(`/quan-tri/${area}`, `/quan-tri/${area}/moi`,
           await firstLink(page, `/quan-tri/${area}`, new RegExp(`^/quan-tri/${area}/\\d+$`)));
