@@ -10,7 +10,7 @@ use crate::db::Db;
 use crate::domain::{accounts, agencies, auth_events, validate};
 use crate::{Error, Result};
 use rocket::form::FromForm;
-use rocket::http::{ContentType, Cookie, CookieJar, SameSite, Status};
+use rocket::http::{Cookie, CookieJar, SameSite, Status};
 use rocket::response::Redirect;
 use rocket::State;
 use rocket_dyn_templates::Template;
@@ -171,11 +171,6 @@ fn local_path(next: &str) -> Option<String> {
     valid.then_some(out)
 }
 
-#[rocket::get("/static/lichhop.css")]
-pub fn stylesheet() -> (ContentType, &'static str) {
-    (ContentType::CSS, include_str!("../../static/lichhop.css"))
-}
-
 // --- own account ---
 
 async fn account_page(
@@ -284,7 +279,6 @@ pub fn routes() -> Vec<rocket::Route> {
         sign_out,
         sign_out_everywhere,
         language,
-        stylesheet,
         account,
         password_page,
         password_submit

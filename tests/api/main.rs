@@ -38,5 +38,6 @@ mod request_form;
 mod request_form_fields;
 mod schedule;
 mod series;
+mod static_files;
 mod weekly_page;
 mod workflow;

@@ -37,7 +37,8 @@ use rocket_dyn_templates::Template;
 use serde_json::json;
 use view::{find_fields, repeat_fields, request_form_view};
 
-pub const SCRIPT: &str = "/static/request-form.js";
+/// The form's script, by its fingerprinted URL.
+pub const SCRIPT: &str = "request-form.js";
 
 /// Renders the form with what goes beside it; `refusal` is shown beside its field.
 async fn render(
@@ -73,7 +74,7 @@ async fn render(
             "rrule_kept": (!f.rrule_kept.is_empty()).then_some(&f.rrule_kept),
             "hints": hints,
             "slots": slots,
-            "script": SCRIPT,
+            "script": crate::web::assets::url(SCRIPT),
             "meeting_id": target.meeting_id(),
         }),
     ))
@@ -332,14 +333,6 @@ pub async fn find_for_meeting(
     ))
 }
 
-#[get("/static/request-form.js")]
-pub fn script() -> (ContentType, &'static str) {
-    (
-        ContentType::JavaScript,
-        include_str!("../../../static/request-form.js"),
-    )
-}
-
 /// How many conflicts block a saved request's approval (its page then offers find a time).
 pub async fn errors_of(db: &Db, m: &meeting::Model) -> Result<usize> {
     let s = settings::load(db).await?;
@@ -359,7 +352,6 @@ pub fn routes() -> Vec<rocket::Route> {
         update_request,
         check_live,
         find_live,
-        find_for_meeting,
-        script
+        find_for_meeting
     ]
 }
