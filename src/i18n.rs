@@ -82,6 +82,7 @@ locale_areas!(
     "input",
     "import",
     "messages",
+    "outcomes",
 );
 
 #[derive(Debug)]

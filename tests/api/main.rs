@@ -29,6 +29,7 @@ mod meeting_pages;
 mod memory_bounds;
 mod openapi;
 mod outage;
+mod outcomes;
 mod pages;
 mod privacy;
 mod quality_pages;

@@ -121,7 +121,7 @@ scenario('a clerk registers on the form, fixes a refusal; the approver approves 
   await approver.goto(meetingUrl);
   step = "await approver.getByRole('button', { nam";
   await approver.getByRole('button', { name: 'Duyệt', exact: true }).click();
-  await approver.getByText('Đã thực hiện.').waitFor();
+  await approver.getByText(/^Đã duyệt cuộc họp #\d+ «/).waitFor();
   check((await approver.content()).includes('Đã duyệt'), 'approved');
   await approver.screenshot({ path: `${shots}/cuoc-hop-da-duyet.png`, fullPage: true });
 

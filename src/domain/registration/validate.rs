@@ -222,7 +222,10 @@ pub async fn validate<C: ConnectionTrait>(
         if !r.bookable {
             return Err(Error::validation(
                 "room_id",
-                format!("Phòng «{}» không nhận đăng ký.", r.name),
+                format!(
+                    "{} không nhận đăng ký.",
+                    crate::domain::meetings::room_vi_subject(&r.name)
+                ),
                 format!("Room {:?} cannot be booked.", r.name),
             ));
         }

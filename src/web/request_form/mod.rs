@@ -196,7 +196,11 @@ async fn send(
         }
     };
     match saved {
-        Ok(m) => Ok(Ok(Redirect::to(format!("/cuoc-hop/{}?done=1", m.id)))),
+        Ok(m) => Ok(Ok(Redirect::to(format!(
+            "/cuoc-hop/{}?done={}",
+            m.id,
+            super::page::done_after_save(m.status)
+        )))),
         Err(e) if e.status().code < 500 && e.status() != Status::NotFound => {
             refused(page_field(e)).await
         }
