@@ -62,6 +62,9 @@ pub fn templates() -> impl Fairing {
     assets::init();
     Template::try_custom(move |engines| {
         let hb = &mut engines.handlebars;
+        // An indented `{{> field}}` would indent every line of a multi-line value too: a
+        // textarea's text gained two spaces a line on each refused save.
+        hb.set_prevent_indent(true);
         hb.register_helper("t", Box::new(i18n::TranslateHelper(translations.clone())));
         hb.register_helper("asset", assets::helper());
         for (name, text) in TEMPLATES {

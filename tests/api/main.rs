@@ -19,6 +19,7 @@ mod documents;
 mod english;
 mod feeds;
 mod feeds_page;
+mod form_input;
 mod foundation;
 mod hardening_feeds;
 mod hardening_input;

@@ -97,6 +97,7 @@ scenario('a clerk registers on the form, fixes a refusal; the approver approves 
   await clerk.locator('#f-room_id').selectOption({ index: 2 });
   step = "await clerk.getByLabel('Phạm vi công kha";
   await clerk.locator('#f-visibility').selectOption('public');
+  await clerk.getByLabel('Gửi duyệt ngay').check();
   await clerk.getByRole('button', { name: 'Lưu đăng ký' }).click();
   await clerk.getByText('Giờ kết thúc phải sau giờ bắt đầu.').waitFor();
   check(await clerk.locator('#f-title').inputValue() === title, 'the form keeps what was typed');

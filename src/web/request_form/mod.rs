@@ -98,8 +98,6 @@ async fn open(
             f = overlay(saved, f);
         }
         f.meeting_id = id.to_string();
-    } else if f.is_blank() {
-        f.submit = true;
     }
     let step = std::mem::take(&mut f.step);
     let (mut hints, mut slots, mut refusal) = (None, None, None);
@@ -218,14 +216,30 @@ pub async fn new_request(
     open(db, &by, &viewer, q, Target::New).await
 }
 
+/// A save whose session ran out answers the sign-in page carrying what was typed (as the form's
+/// own link, `open_path`), so nothing is lost; any other refusal of the guard stands.
+fn kept_for_sign_in(e: Error, viewer: &Viewer, f: &RequestForm, open_path: &str) -> Sent {
+    if e.status() != Status::Unauthorized {
+        return Err(e);
+    }
+    let keep = format!("{open_path}?{}", f.query());
+    Ok(Err((
+        Status::Unauthorized,
+        super::sign_in::sign_in_keeping(viewer, &keep),
+    )))
+}
+
 #[post("/dang-ky", data = "<form>")]
 pub async fn create_request(
     db: &State<Db>,
-    by: Caller,
+    by: std::result::Result<Caller, Error>,
     viewer: Viewer,
     form: CsrfForm<RequestForm>,
 ) -> Sent {
-    send(db, &by, &viewer, form.0, Target::New).await
+    match by {
+        Ok(by) => send(db, &by, &viewer, form.0, Target::New).await,
+        Err(e) => kept_for_sign_in(e, &viewer, &form.0, "/dang-ky/moi"),
+    }
 }
 
 #[get("/cuoc-hop/<id>/sua?<q..>")]
@@ -242,12 +256,15 @@ pub async fn edit_request(
 #[post("/cuoc-hop/<id>/sua", data = "<form>")]
 pub async fn update_request(
     db: &State<Db>,
-    by: AgencyClerk,
+    by: std::result::Result<AgencyClerk, Error>,
     viewer: Viewer,
     id: i32,
     form: CsrfForm<RequestForm>,
 ) -> Sent {
-    send(db, &by, &viewer, form.0, Target::Edit(id)).await
+    match by {
+        Ok(by) => send(db, &by, &viewer, form.0, Target::Edit(id)).await,
+        Err(e) => kept_for_sign_in(e, &viewer, &form.0, &format!("/cuoc-hop/{id}/sua")),
+    }
 }
 
 /// A refusal of the script's endpoints: always JSON, naming the field in the page's language.

@@ -68,6 +68,7 @@ export default function ({ scenario, check, api, token, mondayInWeeks, browser, 
     check(await clerk.locator('#conflict-hints .conflict-error').count() === 0, 'no error left');
     await clerk.screenshot({ path: `${shots}/dang-ky-da-chon-gio.png`, fullPage: true });
     setStep('submit');
+    await clerk.getByLabel('Gửi duyệt ngay').check();
     await clerk.getByRole('button', { name: 'Lưu đăng ký' }).click();
     await clerk.waitForURL(/\/cuoc-hop\/\d+/);
     check((await clerk.content()).includes('Chờ duyệt'), 'submitted for approval');
