@@ -310,7 +310,15 @@ pub(super) async fn meeting_page(
             | MeetingStatus::Reviewed
             | MeetingStatus::Returned
     );
-    let blocked = undecided && super::request_form::errors_of(db, &m).await? > 0;
+    let review = if undecided {
+        Some(super::request_form::review_hints(db, &m, viewer.lang).await?)
+    } else {
+        None
+    };
+    let blocked = review.as_ref().is_some_and(|r| r.errors > 0);
+    // The office sees every conflict and warning, each naming the other meeting once with a
+    // link; others see only that the request is blocked.
+    let review = review.filter(|_| caller.is_office());
     let documents = documents_section(db, caller, viewer.lang, &m, doc_error).await?;
     Ok(viewer.render(
         "meeting.html",
@@ -352,6 +360,7 @@ pub(super) async fn meeting_page(
             "documents": documents,
             "edit_href": may_edit.then(|| format!("/cuoc-hop/{id}/sua")),
             "find_href": blocked.then(|| format!("/cuoc-hop/{id}/tim-gio")),
+            "review": review,
         }),
     ))
 }
@@ -575,6 +584,20 @@ fn meeting_rows(
         .collect()
 }
 
+/// "1 lỗi, 2 lưu ý": only the counts there are ("0 lỗi" reads as a fault), or "Không có".
+fn counts(errors: usize, warnings: usize, lang: Lang) -> String {
+    let parts: Vec<String> = [("queue.errors", errors), ("queue.warnings", warnings)]
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(key, n)| Msg::t(key, &[("n", &n.to_string())]).pick(lang).to_string())
+        .collect();
+    if parts.is_empty() {
+        Msg::t("queue.clear", &[]).pick(lang).to_string()
+    } else {
+        parts.join(", ")
+    }
+}
+
 /// The office's review queue: requests waiting for a decision, soonest first.
 #[get("/hang-doi")]
 pub async fn queue(db: &State<Db>, by: OfficeStaff, viewer: Viewer) -> Result<Template> {
@@ -592,19 +615,22 @@ pub async fn queue(db: &State<Db>, by: OfficeStaff, viewer: Viewer) -> Result<Te
         );
     }
     waiting.sort_by_key(|m| m.starts_at);
-    // A request that cannot be approved as it stands says so; its page offers find a time.
-    let mut blocked = Vec::with_capacity(waiting.len());
+    // Per row what the check finds (errors, then warnings); a request that cannot be approved
+    // as it stands says so, and its page offers find a time.
+    let mut found = Vec::with_capacity(waiting.len());
     for m in &waiting {
-        blocked.push(super::request_form::errors_of(db, m).await? > 0);
+        let h = super::request_form::review_hints(db, m, viewer.lang).await?;
+        found.push((h.errors, h.warnings));
     }
     let agencies = agency_names(db).await?;
     let tr = super::i18n::translations();
     let mut rows = meeting_rows(waiting, &agencies, &tr, &viewer);
-    for (row, blocked) in rows.iter_mut().zip(blocked) {
-        if let (true, Some(status)) = (blocked, row.cells.last_mut()) {
+    for (row, (errors, warnings)) in rows.iter_mut().zip(found) {
+        if let (true, Some(status)) = (errors > 0, row.cells.last_mut()) {
             status.push_str(" — ");
             status.push_str(tr.text(viewer.lang, "request_form.queue_blocked"));
         }
+        row.cells.push(counts(errors, warnings, viewer.lang));
     }
     Ok(viewer.table(
         "queue.title",
@@ -614,6 +640,7 @@ pub async fn queue(db: &State<Db>, by: OfficeStaff, viewer: Viewer) -> Result<Te
                 "meeting.content",
                 "meeting.agency",
                 "meeting.status",
+                "queue.checks",
             ],
             editable: true,
             rows,

@@ -38,6 +38,7 @@ mod race;
 mod reports;
 mod request_form;
 mod request_form_fields;
+mod review;
 mod schedule;
 mod series;
 mod static_files;

@@ -63,7 +63,7 @@ pub(super) fn span(a: chrono::DateTime<chrono::Utc>, b: chrono::DateTime<chrono:
     )
 }
 
-pub(super) fn hints(found: Vec<Conflict>, lang: Lang) -> Hints {
+pub fn hints(found: Vec<Conflict>, lang: Lang) -> Hints {
     let tr = crate::web::i18n::translations();
     let errors = found
         .iter()

@@ -20,14 +20,15 @@ use super::page::{Page, Viewer};
 use crate::auth::{AgencyClerk, Caller};
 use crate::db::Db;
 use crate::domain::clock;
-use crate::domain::conflicts::{self, Severity};
+use crate::domain::conflicts;
 use crate::domain::registration::{self, Actor};
 use crate::domain::{settings, visibility, workflow};
 use crate::error::{Error, Lang};
 use crate::Result;
 use entity::*;
 use form::{number, page_field, request_input, RequestForm, Target};
-use hints::{check, find, span, Hints, Slots};
+pub use hints::Hints;
+use hints::{check, find, span, Slots};
 use rocket::http::{ContentType, Status};
 use rocket::response::Redirect;
 use rocket::serde::json::Json;
@@ -354,15 +355,14 @@ pub async fn find_for_meeting(
     ))
 }
 
-/// How many conflicts block a saved request's approval (its page then offers find a time).
-pub async fn errors_of(db: &Db, m: &meeting::Model) -> Result<usize> {
+/// Everything the check finds against a saved request as the office sees it (every meeting
+/// named), errors first and by date within each: for the reviewer's page and the queue. Only
+/// the counts may be shown to others.
+pub async fn review_hints(db: &Db, m: &meeting::Model, lang: Lang) -> Result<Hints> {
     let s = settings::load(db).await?;
-    // Only counted: nobody sees the other meetings here.
-    let (_, found) = conflicts::of_meeting(db, m, &s, visibility::Viewer::Office).await?;
-    Ok(found
-        .iter()
-        .filter(|c| c.severity == Severity::Error)
-        .count())
+    let (_, mut found) = conflicts::of_meeting(db, m, &s, visibility::Viewer::Office).await?;
+    found.sort_by_key(|c| c.severity);
+    Ok(hints::hints(found, lang))
 }
 
 pub fn routes() -> Vec<rocket::Route> {

@@ -21,6 +21,10 @@ export default function ({ scenario, check, api, token, mondayInWeeks, browser, 
     await page.waitForURL(/\/viec-can-lam/);
     await page.goto(`${base}/cuoc-hop/${id}`);
 
+    setStep('the check is in view');
+    check(await page.getByRole('heading', { name: 'Kết quả kiểm tra trùng lịch' }).isVisible(), 'the reviewer sees what the check finds');
+    check((await page.locator('#review-heading + .hint-summary').innerText()).length > 0, 'with a summary');
+
     setStep('the buttons differ');
     const colours = await page.evaluate(() => {
       const of = (cls) => {
