@@ -264,6 +264,22 @@ pub(super) async fn meeting_page(
         })
         .collect();
     let settings = settings::load(db).await?;
+    // Before the approve click: the pending requests approving will flag (room or chair).
+    let may_approve = Action::Approve.allowed_from().contains(&m.status)
+        && workflow::may(caller.role(), Action::Approve, &settings);
+    let flags: Vec<Value> = if may_approve {
+        registration::approval_preview(db, &actor, id)
+            .await?
+            .into_iter()
+            .filter(|c| c.status != MeetingStatus::Approved)
+            .map(|c| {
+                let dates: Vec<String> = c.dates.iter().map(|d| d.format("%d/%m/%Y").to_string()).collect();
+                json!({"id": c.meeting_id, "title": c.title, "on": format!("approve.on.{}", c.on), "dates": dates.join(", ")})
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let decisions: Vec<_> = DECISIONS
         .iter()
         .filter(|d| {
@@ -290,6 +306,7 @@ pub(super) async fn meeting_page(
                 "style": d.style,
                 "needs_reason": a.needs_reason(),
                 "offers_room": matches!(a, Action::Approve | Action::Review),
+                "flags": (*a == Action::Approve).then_some(&flags),
                 "rooms": room_choices,
                 "reason": mine.map(|r| r.reason.clone()),
                 "reason_error": field_error("reason"),

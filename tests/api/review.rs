@@ -83,3 +83,35 @@ async fn the_office_sees_every_conflict_errors_first_and_the_queue_counts_them()
         "by meeting date"
     );
 }
+
+#[rocket::async_test]
+async fn approve_shows_before_the_click_the_pending_requests_it_will_flag() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    let room = o.rooms[3];
+    let ours = app
+        .submitted(&o.clerk_a, json!({"title": "Họp rà soát ngân sách", "room_id": room, "starts_at": "2027-03-10T08:00", "ends_at": "2027-03-10T09:00"}))
+        .await;
+    let theirs = app
+        .submitted(&o.clerk_b, json!({"title": "Họp chuẩn bị tiêm chủng", "room_id": room, "starts_at": "2027-03-10T08:30", "ends_at": "2027-03-10T09:30"}))
+        .await;
+    let mut approver = app.signed_in(&o.approver).await;
+    let page = approver.get(&format!("/cuoc-hop/{ours}")).await;
+    let approve = page
+        .body
+        .split(&format!("action=\"/cuoc-hop/{ours}/duyet\""))
+        .nth(1)
+        .and_then(|f| f.split("</form>").next())
+        .unwrap_or_else(|| panic!("the approve form: {}", page.body));
+    assert!(approve.contains("sẽ đánh dấu trùng lịch"), "{approve}");
+    assert!(
+        approve.contains(&format!(
+            "<a href=\"/cuoc-hop/{theirs}\">#{theirs} «Họp chuẩn bị tiêm chủng»</a> — trùng phòng họp, 10/03/2027"
+        )),
+        "{approve}"
+    );
+    // Staff, who do not approve, are not shown it.
+    let mut staff = app.signed_in(&o.staff).await;
+    let page = staff.get(&format!("/cuoc-hop/{ours}")).await;
+    assert!(!page.body.contains("sẽ đánh dấu trùng lịch"));
+}
