@@ -85,6 +85,7 @@ locale_areas!(
     "schedule_document",
     "publication",
     "notify",
+    "outcomes",
 );
 
 #[derive(Debug)]

@@ -92,12 +92,8 @@
     h.conflicts.forEach(function (c) {
       var li = el("li", "conflict conflict-" + c.severity);
       li.appendChild(el("strong", null, c.label + ":"));
+      // The message names the other meeting (or "Bận") once.
       li.appendChild(document.createTextNode(" " + c.message));
-      if (c.meeting) {
-        li.appendChild(document.createTextNode(" "));
-        li.appendChild(el("span", "collides",
-          "(" + texts.collides + " «" + c.meeting.title + "», " + c.meeting.when + ")"));
-      }
       list.appendChild(li);
     });
     hintsBox.appendChild(list);

@@ -25,10 +25,11 @@ use std::io::Cursor;
 use std::sync::Arc;
 
 /// What a client said about the copy it has and the encodings it reads.
+/// Also the static files' (web::assets), which use the ETag and the encoding.
 pub struct Conditional<'r> {
-    if_none_match: Option<&'r str>,
-    if_modified_since: Option<DateTime<Utc>>,
-    gzip: bool,
+    pub if_none_match: Option<&'r str>,
+    pub if_modified_since: Option<DateTime<Utc>>,
+    pub gzip: bool,
 }
 
 #[rocket::async_trait]

@@ -55,6 +55,31 @@ pub struct NewAttendee {
 }
 
 /// A fresh iCalendar UID: random, stable for the meeting's life.
+/// A room named in a Vietnamese sentence: "Phòng họp số 1" and "Hội trường A" already say what
+/// they are and stand as they are; a bare name ("A3") becomes "phòng A3". Writing "Phòng {name}"
+/// gave "Phòng Phòng khách quốc tế".
+pub fn room_vi(name: &str) -> String {
+    let lower = name.trim_start().to_lowercase();
+    let says_what = ["phòng", "hội trường", "trụ sở"]
+        .iter()
+        .any(|k| lower.starts_with(k));
+    if says_what {
+        name.to_string()
+    } else {
+        format!("phòng {name}")
+    }
+}
+
+/// [`room_vi`] at the start of a sentence.
+pub fn room_vi_subject(name: &str) -> String {
+    let named = room_vi(name);
+    let mut chars = named.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => named,
+    }
+}
+
 pub fn new_uid() -> String {
     format!("{}@lichhop", uuid::Uuid::new_v4())
 }
@@ -414,4 +439,15 @@ pub async fn sync_occurrences_from<C: ConnectionTrait>(
         );
     }
     Ok(now_rows)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_room_is_named_once() {
+        assert_eq!(super::room_vi("Phòng khách quốc tế"), "Phòng khách quốc tế");
+        assert_eq!(super::room_vi("Hội trường A"), "Hội trường A");
+        assert_eq!(super::room_vi("A3"), "phòng A3");
+        assert_eq!(super::room_vi_subject("A3"), "Phòng A3");
+    }
 }

@@ -6,7 +6,7 @@
 //! always served as attachments.
 
 use super::csrf::{self, CsrfForm, NoFields};
-use super::meetings::meeting_page;
+use super::meetings::{meeting_page, Shown};
 use super::page::Viewer;
 use crate::api::documents::{self as api, Download};
 use crate::auth::Caller;
@@ -37,7 +37,11 @@ type Sent = Result<std::result::Result<Redirect, (Status, rocket_dyn_templates::
 /// The meeting's page again, with `e` beside the file field and the status it earned.
 async fn refused(db: &Db, caller: &Caller, viewer: &Viewer, id: i32, e: Error) -> Sent {
     let status = e.status();
-    let page = meeting_page(db, caller, viewer, id, None, None, Some(viewer.msg(&e))).await?;
+    let shown = Shown {
+        doc_error: Some(viewer.msg(&e)),
+        ..Default::default()
+    };
+    let page = meeting_page(db, caller, viewer, id, shown).await?;
     Ok(Err((status, page)))
 }
 

@@ -22,7 +22,7 @@ use crate::{Error, Result};
 use entity::{agency, person, FeedScope};
 use qrcode::render::svg;
 use qrcode::{EcLevel, QrCode};
-use rocket::http::{ContentType, Cookie, CookieJar, SameSite};
+use rocket::http::{Cookie, CookieJar, SameSite};
 use rocket::request::{FromRequest, Outcome, Request};
 use rocket::response::Redirect;
 use rocket::{get, post, FromForm, State};
@@ -450,18 +450,8 @@ pub async fn renew(
     Ok(show_once(jar, &viewer, token.id, &secret))
 }
 
-/// The page's progressive JavaScript (copy buttons, fields of the chosen kind): a file, since
-/// the CSP allows no inline script.
-#[get("/static/feeds.js")]
-pub fn script() -> (ContentType, &'static str) {
-    (
-        ContentType::JavaScript,
-        include_str!("../../static/feeds.js"),
-    )
-}
-
 pub fn routes() -> Vec<rocket::Route> {
-    rocket::routes![page, create, revoke, renew, script]
+    rocket::routes![page, create, revoke, renew]
 }
 
 #[cfg(test)]

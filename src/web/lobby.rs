@@ -8,7 +8,6 @@ use crate::domain::lobby;
 use crate::Result;
 use chrono::Datelike;
 use rocket::get;
-use rocket::http::ContentType;
 use rocket::State;
 use rocket_dyn_templates::Template;
 use serde_json::json;
@@ -31,15 +30,6 @@ pub async fn screen(db: &State<Db>, viewer: Viewer) -> Result<Template> {
     ))
 }
 
-/// The lobby's self-refresh with its pause button (a static file: the CSP allows no inline script).
-#[get("/static/lobby.js")]
-pub fn script() -> (ContentType, &'static str) {
-    (
-        ContentType::JavaScript,
-        include_str!("../../static/lobby.js"),
-    )
-}
-
 pub fn routes() -> Vec<rocket::Route> {
-    rocket::routes![screen, script]
+    rocket::routes![screen]
 }

@@ -4,14 +4,14 @@
 //! page's documents part is drawn here; its upload and removal routes are `super::documents`.
 
 use super::csrf::CsrfForm;
-use super::page::{room_with_capacity, Page, Row, TableView, Viewer};
+use super::page::{room_with_capacity, Page, TableView, ViewRow, Viewer, DONE_SAVED};
 use crate::auth::{AgencyClerk, Caller, Decider, OfficeStaff};
 use crate::db::Db;
 use crate::domain::clock::OFFICE_TZ;
 use crate::domain::registration::{self, Actor, DecisionInput, MeetingFilter};
 use crate::domain::workflow::{self, Action};
 use crate::domain::{documents, follower, settings};
-use crate::error::Lang;
+use crate::error::{Lang, Msg};
 use crate::Result;
 use entity::*;
 use rocket::http::Status;
@@ -29,16 +29,37 @@ fn when(t: chrono::DateTime<chrono::Utc>) -> String {
         .to_string()
 }
 
-/// The decisions shown as forms on a meeting's page: (route segment, action, label key).
-const DECISIONS: &[(&str, Action, &str)] = &[
-    ("gui-duyet", Action::Submit, "action.submit"),
-    ("tham-dinh", Action::Review, "action.review"),
-    ("tra-lai", Action::Return, "action.return"),
-    ("duyet", Action::Approve, "action.approve"),
-    ("tu-choi", Action::Reject, "action.reject"),
-    ("huy", Action::Cancel, "action.cancel"),
-    ("rut", Action::Withdraw, "action.withdraw"),
+/// A decision shown as a form on a meeting's page.
+struct Decision {
+    /// Its route: `/cuoc-hop/<id>/<segment>`, and `?done=<segment>` after it.
+    segment: &'static str,
+    action: Action,
+    label: &'static str,
+    /// What the page says once it is taken.
+    done: &'static str,
+    /// The button's class: approve, return, reject and cancel each look different.
+    style: &'static str,
+    /// Destructive: asked again before it is taken (a page, so it works without JavaScript).
+    confirm: Option<&'static str>,
+}
+
+#[rustfmt::skip]
+const DECISIONS: &[Decision] = &[
+    Decision { segment: "gui-duyet", action: Action::Submit, label: "action.submit", done: "done.submit", style: "primary", confirm: None },
+    Decision { segment: "tham-dinh", action: Action::Review, label: "action.review", done: "done.review", style: "primary", confirm: None },
+    Decision { segment: "tra-lai", action: Action::Return, label: "action.return", done: "done.return", style: "return", confirm: None },
+    Decision { segment: "duyet", action: Action::Approve, label: "action.approve", done: "done.approve", style: "approve", confirm: None },
+    Decision { segment: "tu-choi", action: Action::Reject, label: "action.reject", done: "done.reject", style: "reject", confirm: Some("confirm.reject") },
+    Decision { segment: "huy", action: Action::Cancel, label: "action.cancel", done: "done.cancel", style: "cancel", confirm: Some("confirm.cancel") },
+    Decision { segment: "rut", action: Action::Withdraw, label: "action.withdraw", done: "done.withdraw", style: "cancel", confirm: Some("confirm.withdraw") },
 ];
+
+fn decision(action: Action) -> &'static Decision {
+    DECISIONS
+        .iter()
+        .find(|d| d.action == action)
+        .unwrap_or(&DECISIONS[0])
+}
 
 /// "PDF", "Word"… from the stored content type.
 fn kind_label(content_type: &str) -> &'static str {
@@ -123,18 +144,56 @@ async fn documents_section(
     }))
 }
 
-/// A meeting's page; `refusal` is shown at the top, `doc_error` beside the document upload.
+/// What a meeting's page shows besides the meeting.
+#[derive(Default)]
+pub struct Shown {
+    /// A key of what was just done, filled with the meeting's number and title.
+    pub notice: Option<String>,
+    /// A refused decision, shown in its form.
+    pub refused: Option<Refused>,
+    /// A refused upload, shown beside the file field.
+    pub doc_error: Option<String>,
+    /// A destructive decision to confirm, at the top.
+    pub asking: Option<Asking>,
+}
+
+/// A destructive decision waiting for its confirmation, with what was typed for it.
+pub struct Asking {
+    action: Action,
+    form: DecisionForm,
+}
+
+/// A meeting's page with what `shown` adds.
 pub(super) async fn meeting_page(
     db: &Db,
     caller: &Caller,
     viewer: &Viewer,
     id: i32,
-    notice: Option<String>,
-    refused: Option<Refused>,
-    doc_error: Option<String>,
+    shown: Shown,
 ) -> Result<Template> {
+    let Shown {
+        notice,
+        refused,
+        doc_error,
+        asking,
+    } = shown;
     let actor = Actor::from(caller);
     let m = registration::get(db, &actor, id).await?;
+    let id_text = m.id.to_string();
+    let about = [("id", id_text.as_str()), ("title", m.title.as_str())];
+    let notice = notice.map(|key| Msg::t(&key, &about).pick(viewer.lang).to_string());
+    let confirm = asking.map(|a| {
+        let d = decision(a.action);
+        json!({
+            "question": Msg::t(d.confirm.unwrap_or(d.label), &about).pick(viewer.lang),
+            "action": format!("/cuoc-hop/{id}/{}", d.segment),
+            "label": d.label,
+            "style": d.style,
+            "reason": a.form.reason,
+            "room_id": a.form.room_id,
+            "back": format!("/cuoc-hop/{id}"),
+        })
+    });
     let agencies: HashMap<i32, String> = agency::Entity::find()
         .all(&db.conn)
         .await?
@@ -205,12 +264,30 @@ pub(super) async fn meeting_page(
         })
         .collect();
     let settings = settings::load(db).await?;
+    // Before the approve click: the pending requests approving will flag (room or chair).
+    let may_approve = Action::Approve.allowed_from().contains(&m.status)
+        && workflow::may(caller.role(), Action::Approve, &settings);
+    let flags: Vec<Value> = if may_approve {
+        registration::approval_preview(db, &actor, id)
+            .await?
+            .into_iter()
+            .filter(|c| c.status != MeetingStatus::Approved)
+            .map(|c| {
+                let dates: Vec<String> = c.dates.iter().map(|d| d.format("%d/%m/%Y").to_string()).collect();
+                json!({"id": c.meeting_id, "title": c.title, "on": format!("approve.on.{}", c.on), "dates": dates.join(", ")})
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let decisions: Vec<_> = DECISIONS
         .iter()
-        .filter(|(_, a, _)| {
-            a.allowed_from().contains(&m.status) && workflow::may(caller.role(), *a, &settings)
+        .filter(|d| {
+            d.action.allowed_from().contains(&m.status)
+                && workflow::may(caller.role(), d.action, &settings)
         })
-        .map(|(segment, a, label)| {
+        .map(|d| {
+            let (segment, a, label) = (d.segment, &d.action, d.label);
             // The refused decision keeps what was typed and shows its error beside the field.
             let mine = refused.as_ref().filter(|r| r.action == *a);
             let field_error = |f: &str| {
@@ -226,8 +303,10 @@ pub(super) async fn meeting_page(
             json!({
                 "action": format!("/cuoc-hop/{id}/{segment}"),
                 "label": label,
+                "style": d.style,
                 "needs_reason": a.needs_reason(),
                 "offers_room": matches!(a, Action::Approve | Action::Review),
+                "flags": (*a == Action::Approve).then_some(&flags),
                 "rooms": room_choices,
                 "reason": mine.map(|r| r.reason.clone()),
                 "reason_error": field_error("reason"),
@@ -248,7 +327,15 @@ pub(super) async fn meeting_page(
             | MeetingStatus::Reviewed
             | MeetingStatus::Returned
     );
-    let blocked = undecided && super::request_form::errors_of(db, &m).await? > 0;
+    let review = if undecided {
+        Some(super::request_form::review_hints(db, &m, viewer.lang).await?)
+    } else {
+        None
+    };
+    let blocked = review.as_ref().is_some_and(|r| r.errors > 0);
+    // The office sees every conflict and warning, each naming the other meeting once with a
+    // link; others see only that the request is blocked.
+    let review = review.filter(|_| caller.is_office());
     let documents = documents_section(db, caller, viewer.lang, &m, doc_error).await?;
     // Office staff name who follows the meeting (LĐVP theo dõi) while reviewing it.
     let followers: Vec<Value> = if caller.is_office() {
@@ -300,9 +387,11 @@ pub(super) async fn meeting_page(
             "followers": followers,
             "follower_action": format!("/cuoc-hop/{id}/theo-doi"),
             "notice": notice,
+            "confirm": confirm,
             "documents": documents,
             "edit_href": may_edit.then(|| format!("/cuoc-hop/{id}/sua")),
             "find_href": blocked.then(|| format!("/cuoc-hop/{id}/tim-gio")),
+            "review": review,
         }),
     ))
 }
@@ -317,11 +406,24 @@ pub async fn show(
     tai_lieu: Option<&str>,
 ) -> Result<Template> {
     let notice = match tai_lieu {
-        Some("them") => Some("documents.uploaded_notice".to_string()),
-        Some("xoa") => Some("documents.removed_notice".to_string()),
-        _ => done.map(|_| "meeting.done".to_string()),
+        Some("them") => Some("documents.uploaded_notice"),
+        Some("xoa") => Some("documents.removed_notice"),
+        _ => done.and_then(done_key),
     };
-    meeting_page(db, &caller, &viewer, id, notice, None, None).await
+    let notice = notice.map(str::to_string);
+    let shown = Shown {
+        notice,
+        ..Default::default()
+    };
+    meeting_page(db, &caller, &viewer, id, shown).await
+}
+
+/// What `?done=<segment>` says: the decision taken, or the request form's save (`luu`).
+fn done_key(segment: &str) -> Option<&'static str> {
+    match segment {
+        DONE_SAVED => Some("done.saved"),
+        s => DECISIONS.iter().find(|d| d.segment == s).map(|d| d.done),
+    }
 }
 
 #[derive(FromForm, Default)]
@@ -330,6 +432,9 @@ pub struct DecisionForm {
     pub reason: String,
     #[field(default = String::new())]
     pub room_id: String,
+    /// Set by the confirmation step of a destructive decision.
+    #[field(default = false)]
+    pub confirmed: bool,
 }
 
 type Decided = Result<std::result::Result<Redirect, Page>>;
@@ -352,13 +457,36 @@ async fn decide(
     action: Action,
     form: DecisionForm,
 ) -> Decided {
+    let d = decision(action);
     let input = DecisionInput {
         reason: Some(form.reason.clone()).filter(|r| !r.trim().is_empty()),
         room_id: form.room_id.trim().parse().ok(),
         ..Default::default()
     };
-    match registration::decide(db, &Actor::from(caller), id, action, input).await {
-        Ok(_) => Ok(Ok(Redirect::to(format!("/cuoc-hop/{id}?done=1")))),
+    let actor = Actor::from(caller);
+    // A destructive decision is asked again first, when it can be taken as typed; a refusal
+    // (a missing or too long reason) comes at once, beside the field.
+    let asks = d.confirm.is_some() && !form.confirmed;
+    let outcome = if asks {
+        registration::may_decide(db, &actor, id, action, &input).await
+    } else {
+        registration::decide(db, &actor, id, action, input)
+            .await
+            .map(|_| ())
+    };
+    match outcome {
+        Ok(()) if asks => {
+            let shown = Shown {
+                asking: Some(Asking { action, form }),
+                ..Default::default()
+            };
+            let page = meeting_page(db, caller, viewer, id, shown).await?;
+            Ok(Err((Status::Ok, page)))
+        }
+        Ok(()) => Ok(Ok(Redirect::to(format!(
+            "/cuoc-hop/{id}?done={}",
+            d.segment
+        )))),
         Err(e) if e.status().code < 500 && e.status() != Status::NotFound => {
             let status = e.status();
             let refused = Refused {
@@ -368,7 +496,11 @@ async fn decide(
                 message: viewer.msg(&e),
                 field: e.field().map(str::to_string),
             };
-            let page = meeting_page(db, caller, viewer, id, None, Some(refused), None).await?;
+            let shown = Shown {
+                refused: Some(refused),
+                ..Default::default()
+            };
+            let page = meeting_page(db, caller, viewer, id, shown).await?;
             Ok(Err((status, page)))
         }
         Err(e) => Err(e),
@@ -452,14 +584,23 @@ pub async fn cancel(
     decide(db, &by, &viewer, id, Action::Cancel, form.0).await
 }
 
+/// Rows linked "Xem" to the meeting's page, and "Sửa" where the viewer may still edit it.
 fn meeting_rows(
     list: Vec<meeting::Model>,
     agencies: &HashMap<i32, String>,
     tr: &super::i18n::Translations,
     viewer: &Viewer,
-) -> Vec<Row> {
+) -> Vec<ViewRow> {
+    let clerk = viewer
+        .caller
+        .as_ref()
+        .is_some_and(|c| c.role() == Role::AgencyClerk);
     list.into_iter()
-        .map(|m| Row {
+        .map(|m| ViewRow {
+            href: Some(format!("/cuoc-hop/{}", m.id)),
+            view: true,
+            edit: (clerk && workflow::editable(m.status))
+                .then(|| format!("/cuoc-hop/{}/sua", m.id)),
             cells: vec![
                 when(m.starts_at),
                 m.title,
@@ -470,9 +611,22 @@ fn meeting_rows(
                 tr.text(viewer.lang, &format!("status.{}", m.status.code()))
                     .to_string(),
             ],
-            href: Some(format!("/cuoc-hop/{}", m.id)),
         })
         .collect()
+}
+
+/// "1 lỗi, 2 lưu ý": only the counts there are ("0 lỗi" reads as a fault), or "Không có".
+fn counts(errors: usize, warnings: usize, lang: Lang) -> String {
+    let parts: Vec<String> = [("queue.errors", errors), ("queue.warnings", warnings)]
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(key, n)| Msg::t(key, &[("n", &n.to_string())]).pick(lang).to_string())
+        .collect();
+    if parts.is_empty() {
+        Msg::t("queue.clear", &[]).pick(lang).to_string()
+    } else {
+        parts.join(", ")
+    }
 }
 
 /// The office's review queue: requests waiting for a decision, soonest first.
@@ -492,19 +646,22 @@ pub async fn queue(db: &State<Db>, by: OfficeStaff, viewer: Viewer) -> Result<Te
         );
     }
     waiting.sort_by_key(|m| m.starts_at);
-    // A request that cannot be approved as it stands says so; its page offers find a time.
-    let mut blocked = Vec::with_capacity(waiting.len());
+    // Per row what the check finds (errors, then warnings); a request that cannot be approved
+    // as it stands says so, and its page offers find a time.
+    let mut found = Vec::with_capacity(waiting.len());
     for m in &waiting {
-        blocked.push(super::request_form::errors_of(db, m).await? > 0);
+        let h = super::request_form::review_hints(db, m, viewer.lang).await?;
+        found.push((h.errors, h.warnings));
     }
     let agencies = agency_names(db).await?;
     let tr = super::i18n::translations();
     let mut rows = meeting_rows(waiting, &agencies, &tr, &viewer);
-    for (row, blocked) in rows.iter_mut().zip(blocked) {
-        if let (true, Some(status)) = (blocked, row.cells.last_mut()) {
+    for (row, (errors, warnings)) in rows.iter_mut().zip(found) {
+        if let (true, Some(status)) = (errors > 0, row.cells.last_mut()) {
             status.push_str(" — ");
             status.push_str(tr.text(viewer.lang, "request_form.queue_blocked"));
         }
+        row.cells.push(counts(errors, warnings, viewer.lang));
     }
     Ok(viewer.table(
         "queue.title",
@@ -514,6 +671,7 @@ pub async fn queue(db: &State<Db>, by: OfficeStaff, viewer: Viewer) -> Result<Te
                 "meeting.content",
                 "meeting.agency",
                 "meeting.status",
+                "queue.checks",
             ],
             editable: true,
             rows,

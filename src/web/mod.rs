@@ -2,6 +2,7 @@
 //! catchers, security headers, CSRF protection, translations.
 
 pub mod admin;
+pub mod assets;
 pub mod calendars;
 pub mod catchers;
 pub mod closures;
@@ -60,12 +61,17 @@ pub const TEMPLATES: &[(&str, &str)] = template_files![
     "outbox.html" => "outbox",
 ];
 
-/// The template engine with our templates and the `t` helper.
+/// The template engine with our templates and the `t` and `asset` helpers.
 pub fn templates() -> impl Fairing {
     let translations = i18n::translations();
+    assets::init();
     Template::try_custom(move |engines| {
         let hb = &mut engines.handlebars;
+        // An indented `{{> field}}` would indent every line of a multi-line value too: a
+        // textarea's text gained two spaces a line on each refused save.
+        hb.set_prevent_indent(true);
         hb.register_helper("t", Box::new(i18n::TranslateHelper(translations.clone())));
+        hb.register_helper("asset", assets::helper());
         for (name, text) in TEMPLATES {
             hb.register_template_string(name, *text)?;
         }
@@ -76,6 +82,7 @@ pub fn templates() -> impl Fairing {
 /// Every page route.
 pub fn routes() -> Vec<rocket::Route> {
     let mut all = sign_in::routes();
+    all.extend(assets::routes());
     all.extend(admin::routes());
     all.extend(schedule::routes());
     all.extend(schedule_document::routes());

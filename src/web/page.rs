@@ -117,6 +117,20 @@ impl Viewer {
     }
 }
 
+/// `?done=` on a meeting's page after the request form saved without sending for approval.
+pub const DONE_SAVED: &str = "luu";
+
+/// `?done=` after the request form saved a request: sent for approval (the submit decision's
+/// segment, `web::meetings`), or only saved.
+pub fn done_after_save(status: entity::MeetingStatus) -> &'static str {
+    use entity::MeetingStatus::{Draft, Returned};
+    if matches!(status, Draft | Returned) {
+        DONE_SAVED
+    } else {
+        "gui-duyet"
+    }
+}
+
 /// A page answered with a status other than 200 (a refused form: 422, 401, 429…).
 pub type Page = (Status, Template);
 
@@ -317,13 +331,14 @@ impl FormView {
     }
 }
 
-/// A table page: column headings are translation keys; each row may link to its edit page.
+/// A table page: column headings are translation keys; each row may link to its edit page
+/// ([`Row`]) or to its page to view, and to edit where editing is allowed ([`ViewRow`]).
 #[derive(Debug, Clone, Serialize)]
-pub struct TableView {
+pub struct TableView<R = Row> {
     pub columns: Vec<&'static str>,
     /// True when rows link to an edit page (adds a column).
     pub editable: bool,
-    pub rows: Vec<Row>,
+    pub rows: Vec<R>,
     /// Link to the page that adds a row (and its translation key).
     pub new_href: Option<String>,
     pub new_label: Option<&'static str>,
@@ -335,13 +350,27 @@ pub struct Row {
     pub href: Option<String>,
 }
 
+/// A row linked "Xem" to its page, and "Sửa" to its edit page only where editing is allowed.
+#[derive(Debug, Clone, Serialize)]
+pub struct ViewRow {
+    pub cells: Vec<String>,
+    pub href: Option<String>,
+    pub view: bool,
+    pub edit: Option<String>,
+}
+
 impl Viewer {
-    pub fn table(&self, title: &str, table: TableView) -> Template {
+    pub fn table<R: Serialize>(&self, title: &str, table: TableView<R>) -> Template {
         self.table_saying(title, table, None)
     }
 
     /// A table page with a notice above it (the message after an action, as "Đã lưu.").
-    pub fn table_saying(&self, title: &str, table: TableView, notice: Option<&str>) -> Template {
+    pub fn table_saying<R: Serialize>(
+        &self,
+        title: &str,
+        table: TableView<R>,
+        notice: Option<&str>,
+    ) -> Template {
         // The "nothing here" row spans every column (handlebars has no arithmetic or `.length`).
         let span = table.columns.len() + usize::from(table.editable);
         self.render(

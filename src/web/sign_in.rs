@@ -10,7 +10,7 @@ use crate::db::Db;
 use crate::domain::{accounts, agencies, auth_events, validate};
 use crate::{Error, Result};
 use rocket::form::FromForm;
-use rocket::http::{ContentType, Cookie, CookieJar, SameSite, Status};
+use rocket::http::{Cookie, CookieJar, SameSite, Status};
 use rocket::response::Redirect;
 use rocket::State;
 use rocket_dyn_templates::Template;
@@ -25,19 +25,41 @@ pub struct SignInForm {
     pub username: String,
     #[field(default = String::new())]
     pub password: String,
+    /// A request form typed when the session ran out, as its path with its values: it comes
+    /// back filled after signing in.
+    #[field(default = String::new())]
+    pub keep: String,
 }
 
-fn sign_in_form(username: &str) -> FormView {
-    FormView::new(
-        "/dang-nhap",
-        "sign_in.submit",
-        vec![
-            Field::text("username", "sign_in.username", username)
-                .required()
-                .autocomplete("username"),
-            Field::password("password", "sign_in.password", "current-password"),
-        ],
+fn sign_in_form(username: &str, keep: &str) -> FormView {
+    let mut fields = vec![
+        Field::text("username", "sign_in.username", username)
+            .required()
+            .autocomplete("username"),
+        Field::password("password", "sign_in.password", "current-password"),
+    ];
+    if !keep.is_empty() {
+        fields.push(Field::text("keep", "sign_in.username", keep).of_kind("hidden"));
+    }
+    FormView::new("/dang-nhap", "sign_in.submit", fields)
+}
+
+/// The sign-in page answering a save whose session ran out: `keep` is the form's path with
+/// what was typed (the request form's own link), carried through the sign-in.
+pub fn sign_in_keeping(viewer: &Viewer, keep: &str) -> Template {
+    viewer.forms(
+        "sign_in.title",
+        vec![sign_in_form("", keep)],
+        Some("sign_in.session_expired_kept"),
     )
+}
+
+/// Where a kept form goes back to: only the request form's own pages.
+fn kept_path(keep: &str) -> Option<String> {
+    let path = local_path(keep)?;
+    let request_form = path.starts_with("/dang-ky/moi?")
+        || (path.starts_with("/cuoc-hop/") && path.contains("/sua?"));
+    request_form.then_some(path)
 }
 
 /// Where signing out leads: the sign-in page, saying that it was done.
@@ -52,7 +74,7 @@ pub fn sign_in_page(viewer: Viewer, da_dang_xuat: Option<&str>) -> Result<Templa
         return Err(Redirect::to(HOME));
     }
     let notice = da_dang_xuat.map(|_| "sign_in.signed_out");
-    Ok(viewer.forms("sign_in.title", vec![sign_in_form("")], notice))
+    Ok(viewer.forms("sign_in.title", vec![sign_in_form("", "")], notice))
 }
 
 /// Public on purpose (with CSRF): checks the credentials through the same throttled path as
@@ -79,7 +101,8 @@ pub async fn sign_in_submit(
         Ok(account) => {
             session::start(jar, &account, viewer.secure);
             CsrfToken::renew_in(jar, viewer.secure);
-            Ok(Ok(Redirect::to(HOME)))
+            let to = kept_path(&form.keep).unwrap_or_else(|| HOME.to_string());
+            Ok(Ok(Redirect::to(to)))
         }
         Err(
             e @ (Error::Unauthorized(_)
@@ -88,7 +111,8 @@ pub async fn sign_in_submit(
             | Error::Validation { .. }),
         ) => {
             let typed = validate::printable(&form.username);
-            let view = sign_in_form(&typed).refused(&e, &viewer);
+            let keep = kept_path(&form.keep).unwrap_or_default();
+            let view = sign_in_form(&typed, &keep).refused(&e, &viewer);
             Ok(Err((
                 e.status(),
                 viewer.forms("sign_in.title", vec![view], None),
@@ -169,11 +193,6 @@ fn local_path(next: &str) -> Option<String> {
     }
     let valid = rocket::http::uri::Origin::parse(&out).is_ok();
     valid.then_some(out)
-}
-
-#[rocket::get("/static/lichhop.css")]
-pub fn stylesheet() -> (ContentType, &'static str) {
-    (ContentType::CSS, include_str!("../../static/lichhop.css"))
 }
 
 // --- own account ---
@@ -337,7 +356,6 @@ pub fn routes() -> Vec<rocket::Route> {
         sign_out,
         sign_out_everywhere,
         language,
-        stylesheet,
         account,
         password_page,
         password_submit,

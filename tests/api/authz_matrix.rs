@@ -88,8 +88,7 @@ const TABLE: &[(&str, &str, Rule, Body)] = &[
     ("POST",   "/dang-nhap",                       Public,      Form("username=matrix&password=mat-khau-thu-nghiem")),
     ("POST",   "/dang-xuat",                       AnySignedIn, Form("")),
     ("GET",    "/ngon-ngu/<code>",                 Public,      Body::None),
-    ("GET",    "/static/lichhop.css",              Public,      Body::None),
-    ("GET",    "/static/lobby.js",                 Public,      Body::None),
+    ("GET",    "/static/<asset>",                  Public,      Body::None),
     ("GET",    "/tai-khoan",                       AnySignedIn, Body::None),
     ("GET",    "/thong-bao",                       AnySignedIn, Body::None),
     ("POST",   "/tai-khoan/thu-dien-tu",           AnySignedIn, Form("email=")),
@@ -159,13 +158,13 @@ const TABLE: &[(&str, &str, Rule, Body)] = &[
     // Pages of meeting requests
     ("GET",    "/cuoc-hop/<id>",                   AgencyA,     Body::None),
     ("POST",   "/cuoc-hop/<id>/gui-duyet",         AgencyA,     Form("")),
-    ("POST",   "/cuoc-hop/<id>/rut",               ClerkOfA,    Form("")),
+    ("POST",   "/cuoc-hop/<id>/rut",               ClerkOfA,    Form("confirmed=true")),
     ("POST",   "/cuoc-hop/<id>/tham-dinh",         Office,      Form("")),
     ("POST",   "/cuoc-hop/<id>/tra-lai",           Office,      Form("reason=B%E1%BB%95+sung")),
     ("POST",   "/cuoc-hop/<id>/duyet",             Approver,    Form("")),
     ("POST",   "/cuoc-hop/<id>/theo-doi",          Office,      Form("")),
-    ("POST",   "/cuoc-hop/<id>/tu-choi",           Approver,    Form("reason=Kh%C3%B4ng")),
-    ("POST",   "/cuoc-hop/<id>/huy",               Approver,    Form("reason=H%E1%BB%A7y")),
+    ("POST",   "/cuoc-hop/<id>/tu-choi",           Approver,    Form("reason=Kh%C3%B4ng&confirmed=true")),
+    ("POST",   "/cuoc-hop/<id>/huy",               Approver,    Form("reason=H%E1%BB%A7y&confirmed=true")),
     ("GET",    "/hang-doi",                        Office,      Body::None),
     ("GET",    "/dang-ky",                         AnySignedIn, Body::None),
     ("GET",    "/dang-ky/moi",                     AnySignedIn, Body::None),
@@ -180,7 +179,6 @@ const TABLE: &[(&str, &str, Rule, Body)] = &[
     ("POST",   "/cuoc-hop/<id>/tai-lieu",          AgencyA,     Body::PageMultipart("tai-lieu.pdf")),
     ("GET",    "/cuoc-hop/<id>/tai-lieu/<doc>",    AgencyA,     Body::None),
     ("POST",   "/cuoc-hop/<id>/tai-lieu/<doc>/xoa", AgencyARemoves, Form("")),
-    ("GET",    "/static/request-form.js",          Public,      Body::None),
     // Conflicts, find a time, closures and working days, documents
     ("POST",   "/api/v1/conflicts",                AnySignedIn, Json("{}")),
     ("GET",    "/api/v1/meetings/<id>/conflicts",  AgencyA,     Body::None),
@@ -222,7 +220,6 @@ const TABLE: &[(&str, &str, Rule, Body)] = &[
     ("POST",   "/lich-cua-toi",                    AnySignedIn, Form("scope=agency")),
     ("POST",   "/lich-cua-toi/<id>/cap-lai",       ClerkOfA,    Form("")),
     ("POST",   "/lich-cua-toi/<id>/thu-hoi",       ClerkOfA,    Form("")),
-    ("GET",    "/static/feeds.js",                 Public,      Body::None),
     // Settings and closures pages
     ("GET",    "/quan-tri/cai-dat",                Admin,       Body::None),
     ("POST",   "/quan-tri/cai-dat",                Admin,       Form("office_opens=x")),
@@ -351,6 +348,7 @@ impl Fixture {
             .replace("<week>", "2027-05-03")
             .replace("<year>", "2027")
             .replace("<file>", "public.ics")
+            .replace("<asset>", "lichhop.css")
     }
 }
 

@@ -104,10 +104,15 @@ async fn the_room_taken_by_an_approved_meeting_is_an_error_naming_it_and_nothing
     assert_eq!(c["meeting"]["id"], a);
     assert_eq!(c["meeting"]["title"], "Họp 2027-03-02 08:00");
     assert_eq!(c["room"]["id"], o.rooms[1]);
-    assert!(c["message_vi"]
-        .as_str()
-        .unwrap()
-        .contains("Lịch họp này đã trùng với phòng họp Phòng họp số 1"));
+    let message = c["message_vi"].as_str().unwrap();
+    assert!(
+        message.contains("Lịch họp này đã trùng với Phòng họp số 1 ("),
+        "the room named once, as it is called: {message}"
+    );
+    assert!(
+        !message.to_lowercase().contains("phòng họp phòng"),
+        "{message}"
+    );
 
     // 09:40 is within the 15-minute setup buffer after 09:30, and overlaps the pending request.
     let cs = check(
@@ -342,6 +347,10 @@ async fn a_room_too_small_or_without_the_equipment_is_flagged() {
         .as_str()
         .unwrap()
         .contains("seats 20, 35 are expected"));
+    assert!(of_kind(&cs, "capacity")[0]["message_vi"]
+        .as_str()
+        .unwrap()
+        .starts_with("Phòng họp số 5 chỉ có 20 chỗ"));
 }
 
 #[rocket::async_test]

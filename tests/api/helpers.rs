@@ -2,7 +2,7 @@
 
 use lichhop::db::Db;
 use rocket::figment::Figment;
-use rocket::http::{ContentType, Header, Status};
+use rocket::http::{ContentType, Header, Method, Status};
 use rocket::local::asynchronous::{Client, LocalResponse};
 use serde_json::Value;
 
@@ -469,6 +469,14 @@ impl TestApp {
             .await;
         assert_eq!(s, Status::Created, "{p}");
         p["revision"].as_i64().unwrap()
+    }
+
+    /// Meeting `id` as `who` reads it from the API.
+    pub async fn meeting_as(&self, who: &Principal, id: i64) -> Value {
+        let path = format!("/api/v1/meetings/{id}");
+        let (s, _, m) = self.call(Method::Get, &path, Some(who), None, &[]).await;
+        assert_eq!(s, Status::Ok, "{m}");
+        m
     }
 
     /// Registers `body` as `who` (as it says: draft or submitted); returns id and ETag.

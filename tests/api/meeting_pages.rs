@@ -65,8 +65,12 @@ async fn the_office_decides_from_the_queue_and_the_meeting_page() {
         .post(&format!("/cuoc-hop/{id}/duyet"), &[("room_id", &room)])
         .await;
     assert_eq!(done.status, Status::SeeOther, "{}", done.body);
-    let page = approver.get(&format!("/cuoc-hop/{id}?done=1")).await;
-    assert!(page.body.contains("Đã thực hiện."));
+    let page = approver.get(done.location.as_deref().unwrap()).await;
+    assert!(
+        page.body.contains(&format!("Đã duyệt cuộc họp #{id} «")),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("Đã duyệt"));
     assert!(page.body.contains("Phòng họp số 3"));
     for step in ["Tạo đăng ký", "Gửi duyệt", "Duyệt"] {

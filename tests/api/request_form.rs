@@ -83,7 +83,7 @@ async fn the_live_check_names_the_colliding_meeting_and_refuses_forgeries() {
     let mut clerk = app.signed_in(&o.clerk_a).await;
     let form = clerk.get("/dang-ky/moi").await;
     assert_eq!(form.status, Status::Ok);
-    assert!(form.body.contains("/static/request-form.js"));
+    assert!(form.body.contains("<script src=\"/static/request-form."));
     assert!(form.body.contains("aria-live=\"polite\""));
 
     let room_s = room.to_string();
@@ -529,8 +529,15 @@ async fn a_returned_request_is_edited_with_its_version_and_submitted_again() {
     assert!(page.body.contains(&format!("/cuoc-hop/{id}/gui-duyet")));
     let sent = clerk.post(&format!("/cuoc-hop/{id}/gui-duyet"), &[]).await;
     assert_eq!(sent.status, Status::SeeOther);
-    let page = clerk.get(&format!("/cuoc-hop/{id}?done=1")).await;
+    let page = clerk.get(sent.location.as_deref().unwrap()).await;
     assert!(page.body.contains("Chờ duyệt"), "{}", page.body);
+    assert!(
+        page.body.contains(&format!(
+            "Đã gửi duyệt đăng ký #{id} «Họp về giải phóng mặt bằng đợt 2»."
+        )),
+        "{}",
+        page.body
+    );
 }
 
 #[rocket::async_test]
@@ -559,10 +566,18 @@ async fn only_the_owning_agency_s_clerk_edits_and_a_withdrawn_request_is_not_edi
     let mut clerk = app.signed_in(&o.clerk_a).await;
     let page = clerk.get(&format!("/cuoc-hop/{id}")).await;
     assert!(page.body.contains(&format!("/cuoc-hop/{id}/rut")));
-    let done = clerk.post(&format!("/cuoc-hop/{id}/rut"), &[]).await;
+    // Withdrawing is asked again first, on a page (no JavaScript needed).
+    let asked = clerk.post(&format!("/cuoc-hop/{id}/rut"), &[]).await;
+    assert_eq!(asked.status, Status::Ok, "{}", asked.body);
+    assert!(asked.body.contains(&format!("Rút đăng ký #{id} «")));
+    assert!(asked.body.contains("name=\"confirmed\" value=\"true\""));
+    let done = clerk
+        .post(&format!("/cuoc-hop/{id}/rut"), &[("confirmed", "true")])
+        .await;
     assert_eq!(done.status, Status::SeeOther, "{}", done.body);
-    let page = clerk.get(&format!("/cuoc-hop/{id}?done=1")).await;
+    let page = clerk.get(done.location.as_deref().unwrap()).await;
     assert!(page.body.contains("Đã rút"), "{}", page.body);
+    assert!(page.body.contains(&format!("Đã rút đăng ký #{id} «")));
     assert!(!page.body.contains(&format!("href=\"{path}\"")));
     assert_eq!(clerk.get(&path).await.status, Status::Conflict);
 }

@@ -15,7 +15,7 @@ async fn signed_in<'a>(app: &'a TestApp, p: &Principal) -> Browser<'a> {
     b
 }
 
-/// The id in a redirect to "/cuoc-hop/<id>?done=1".
+/// The id in a redirect to "/cuoc-hop/<id>?done=…".
 fn saved_id(answer: &PageAnswer) -> i64 {
     let at = answer
         .location

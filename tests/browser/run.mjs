@@ -99,6 +99,7 @@ scenario('a clerk registers on the form, fixes a refusal; the approver approves 
   await clerk.locator('#f-visibility').selectOption('public');
   // A leader chairs it, so it is a row of the leaders' schedule.
   await clerk.locator('#f-chair_id').selectOption({ index: 1 });
+  await clerk.getByLabel('Gửi duyệt ngay').check();
   await clerk.getByRole('button', { name: 'Lưu đăng ký' }).click();
   await clerk.getByText('Giờ kết thúc phải sau giờ bắt đầu.').waitFor();
   check(await clerk.locator('#f-title').inputValue() === title, 'the form keeps what was typed');
@@ -123,7 +124,7 @@ scenario('a clerk registers on the form, fixes a refusal; the approver approves 
   await approver.goto(meetingUrl);
   step = "await approver.getByRole('button', { nam";
   await approver.getByRole('button', { name: 'Duyệt', exact: true }).click();
-  await approver.getByText('Đã thực hiện.').waitFor();
+  await approver.getByText(/^Đã duyệt cuộc họp #\d+ «/).waitFor();
   check((await approver.content()).includes('Đã duyệt'), 'approved');
   await approver.screenshot({ path: `${shots}/cuoc-hop-da-duyet.png`, fullPage: true });
   step = 'the approver publishes the week from its preview';

@@ -25,7 +25,7 @@ mod rules;
 
 use crate::db::Db;
 use crate::domain::clock::{self, OFFICE_TZ};
-use crate::domain::meetings::{Invitee, NewMeeting};
+use crate::domain::meetings::{room_vi, room_vi_subject, Invitee, NewMeeting};
 use crate::domain::recurrence;
 use crate::domain::reference::{self, Reference};
 use crate::domain::settings::Settings;
@@ -331,7 +331,7 @@ pub async fn check(
                         (
                             Kind::RoomOverlap,
                             Severity::Error,
-                            format!("Lịch họp này đã trùng với phòng họp {} ({when}): cuộc họp đã duyệt {name_vi}.", rn.name),
+                            format!("Lịch họp này đã trùng với {} ({when}): cuộc họp đã duyệt {name_vi}.", room_vi(&rn.name)),
                             format!("Room {} is taken ({when}) by approved meeting {name_en}.", rn.name),
                         )
                     } else {
@@ -339,8 +339,8 @@ pub async fn check(
                             Kind::RoomPendingOverlap,
                             Severity::Warning,
                             format!(
-                                "Phòng họp {} ({when}) đã có đăng ký đang chờ duyệt {name_vi}.",
-                                rn.name
+                                "{} ({when}) đã có đăng ký đang chờ duyệt {name_vi}.",
+                                room_vi_subject(&rn.name)
                             ),
                             format!(
                                 "Room {} ({when}) is also requested by pending meeting {name_en}.",
@@ -354,7 +354,7 @@ pub async fn check(
                     (
                         Kind::RoomBuffer,
                         Severity::Warning,
-                        format!("Phòng họp {} cần {} phút chuẩn bị giữa hai cuộc họp; cuộc họp {name_vi} ({}–{}) sát giờ.", rn.name, buffer.num_minutes(), hm(b.starts_at), hm(b.ends_at)),
+                        format!("{} cần {} phút chuẩn bị giữa hai cuộc họp; cuộc họp {name_vi} ({}–{}) sát giờ.", room_vi_subject(&rn.name), buffer.num_minutes(), hm(b.starts_at), hm(b.ends_at)),
                         format!("Room {} needs {} minutes of setup between meetings; meeting {name_en} ({}–{}) is too close.", rn.name, buffer.num_minutes(), hm(b.starts_at), hm(b.ends_at)),
                     )
                 } else {

@@ -6,6 +6,7 @@ use super::conflict::{Conflict, Kind, Named, Severity};
 use super::queries::Busy;
 use super::{Draft, DraftSlot};
 use crate::domain::clock::{self, OFFICE_TZ};
+use crate::domain::meetings::room_vi_subject;
 use crate::domain::reference::Reference;
 use crate::domain::registration::MAX_DAYS;
 use crate::domain::settings::Settings;
@@ -128,8 +129,9 @@ pub(super) fn room_fit<'a>(
                 Severity::Warning,
                 None,
                 format!(
-                    "Phòng {} chỉ có {} chỗ, dự kiến {n} người dự.",
-                    r.name, r.capacity
+                    "{} chỉ có {} chỗ, dự kiến {n} người dự.",
+                    room_vi_subject(&r.name),
+                    r.capacity
                 ),
                 format!("Room {} seats {}, {n} are expected.", r.name, r.capacity),
             );
@@ -160,7 +162,7 @@ pub(super) fn room_fit<'a>(
             Kind::EquipmentMissing,
             Severity::Warning,
             None,
-            format!("Phòng {} không có thiết bị: {vi}.", r.name),
+            format!("{} không có thiết bị: {vi}.", room_vi_subject(&r.name)),
             format!("Room {} lacks: {en}.", r.name),
         );
         c.room = Some(Named {
@@ -198,7 +200,8 @@ pub(super) fn calendar_conflicts(
                     let rn = room_name(r).name;
                     (
                         format!(
-                            "Phòng họp {rn} tạm dừng sử dụng ngày {}: {}.",
+                            "{} tạm dừng sử dụng ngày {}: {}.",
+                            room_vi_subject(&rn),
                             dmy(date),
                             c.reason
                         ),

@@ -24,17 +24,18 @@ pub struct Decision {
     pub collisions: Vec<Collision>,
 }
 
-/// Applies one transition of the state machine, with its audit entry, in one transaction.
-pub async fn decide(
+/// The checks of a decision that need no write (the action from this status, the reason, the
+/// time): the meeting, the status it goes to and the reason.
+async fn ready(
     db: &Db,
     actor: &Actor,
     id: i32,
     action: Action,
-    input: DecisionInput,
-) -> Result<Decision> {
+    reason: Option<String>,
+) -> Result<(meeting::Model, MeetingStatus, Option<String>)> {
     let current = get(db, actor, id).await?;
     let target = workflow::next_status(current.status, action)?;
-    let reason = text("reason", input.reason, MAX_TEXT)?;
+    let reason = text("reason", reason, MAX_TEXT)?;
     // Withdrawing an approved meeting undoes what the office announced: it says why, like the
     // office's own decisions against a request.
     let undoes_approval = action == Action::Withdraw && current.status == MeetingStatus::Approved;
@@ -49,13 +50,42 @@ pub async fn decide(
             "The meeting has already started; it can no longer be withdrawn.",
         ));
     }
+    Ok((current, target, reason))
+}
+
+/// Whether `decide` would get past its first checks: the pages ask before a destructive
+/// decision only when it can be taken as typed, so a refusal comes at once.
+pub async fn may_decide(
+    db: &Db,
+    actor: &Actor,
+    id: i32,
+    action: Action,
+    input: &DecisionInput,
+) -> Result<()> {
+    ready(db, actor, id, action, input.reason.clone())
+        .await
+        .map(|_| ())
+}
+
+/// Applies one transition of the state machine, with its audit entry, in one transaction.
+pub async fn decide(
+    db: &Db,
+    actor: &Actor,
+    id: i32,
+    action: Action,
+    input: DecisionInput,
+) -> Result<Decision> {
+    let (current, target, reason) = ready(db, actor, id, action, input.reason.clone()).await?;
     let room_id = match input.room_id {
         Some(r) => {
             let room = must_exist::<_, room::Entity>(&db.conn, "room_id", r).await?;
             if !room.bookable {
                 return Err(Error::validation(
                     "room_id",
-                    format!("Phòng «{}» không nhận đăng ký.", room.name),
+                    format!(
+                        "{} không nhận đăng ký.",
+                        meetings::room_vi_subject(&room.name)
+                    ),
                     format!("Room {:?} cannot be booked.", room.name),
                 ));
             }

@@ -11,7 +11,7 @@ mod save;
 mod validate;
 
 pub(crate) use decide::collision_error;
-pub use decide::{decide, Decision};
+pub use decide::{decide, may_decide, Decision};
 pub use input::{Actor, AttendeeInput, DecisionInput, MeetingInput};
 pub use queries::{
     approval_preview, collisions_among, collisions_at, collisions_of, history, list, occurrences,

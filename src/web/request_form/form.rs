@@ -97,11 +97,6 @@ pub struct RequestForm {
 }
 
 impl RequestForm {
-    /// Nothing filled in: a form opened without prefill.
-    pub(super) fn is_blank(&self) -> bool {
-        self.pairs().iter().all(|(_, v)| v.is_empty())
-    }
-
     /// Every value as (name, value) pairs, in the form's order: for links that reopen the form.
     fn pairs(&self) -> Vec<(&'static str, String)> {
         let mut out: Vec<(&'static str, String)> = vec![

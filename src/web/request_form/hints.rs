@@ -63,15 +63,22 @@ pub(super) fn span(a: chrono::DateTime<chrono::Utc>, b: chrono::DateTime<chrono:
     )
 }
 
-pub(super) fn hints(found: Vec<Conflict>, lang: Lang) -> Hints {
+pub fn hints(found: Vec<Conflict>, lang: Lang) -> Hints {
     let tr = crate::web::i18n::translations();
     let errors = found
         .iter()
         .filter(|c| c.severity == Severity::Error)
         .count();
     let warnings = found.len() - errors;
+    // Only the counts there are: "0 errors" reads as a fault when there are only notes.
     let summary = match (errors, warnings) {
         (0, 0) => tr.text(lang, "request_form.no_conflicts").to_string(),
+        (_, 0) => tr
+            .text(lang, "request_form.errors_found")
+            .replace("{errors}", &errors.to_string()),
+        (0, _) => tr
+            .text(lang, "request_form.warnings_found")
+            .replace("{warnings}", &warnings.to_string()),
         _ => tr
             .text(lang, "request_form.conflicts_found")
             .replace("{errors}", &errors.to_string())

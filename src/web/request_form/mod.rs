@@ -20,14 +20,15 @@ use super::page::{Page, Viewer};
 use crate::auth::{AgencyClerk, Caller};
 use crate::db::Db;
 use crate::domain::clock;
-use crate::domain::conflicts::{self, Severity};
+use crate::domain::conflicts;
 use crate::domain::registration::{self, Actor};
 use crate::domain::{settings, visibility, workflow};
 use crate::error::{Error, Lang};
 use crate::Result;
 use entity::*;
 use form::{number, page_field, request_input, RequestForm, Target};
-use hints::{check, find, span, Hints, Slots};
+pub use hints::Hints;
+use hints::{check, find, span, Slots};
 use rocket::http::{ContentType, Status};
 use rocket::response::Redirect;
 use rocket::serde::json::Json;
@@ -37,7 +38,8 @@ use rocket_dyn_templates::Template;
 use serde_json::json;
 use view::{find_fields, repeat_fields, request_form_view};
 
-pub const SCRIPT: &str = "/static/request-form.js";
+/// The form's script, by its fingerprinted URL.
+pub const SCRIPT: &str = "request-form.js";
 
 /// Renders the form with what goes beside it; `refusal` is shown beside its field.
 async fn render(
@@ -73,7 +75,7 @@ async fn render(
             "rrule_kept": (!f.rrule_kept.is_empty()).then_some(&f.rrule_kept),
             "hints": hints,
             "slots": slots,
-            "script": SCRIPT,
+            "script": crate::web::assets::url(SCRIPT),
             "meeting_id": target.meeting_id(),
         }),
     ))
@@ -97,8 +99,6 @@ async fn open(
             f = overlay(saved, f);
         }
         f.meeting_id = id.to_string();
-    } else if f.is_blank() {
-        f.submit = true;
     }
     let step = std::mem::take(&mut f.step);
     let (mut hints, mut slots, mut refusal) = (None, None, None);
@@ -195,7 +195,11 @@ async fn send(
         }
     };
     match saved {
-        Ok(m) => Ok(Ok(Redirect::to(format!("/cuoc-hop/{}?done=1", m.id)))),
+        Ok(m) => Ok(Ok(Redirect::to(format!(
+            "/cuoc-hop/{}?done={}",
+            m.id,
+            super::page::done_after_save(m.status)
+        )))),
         Err(e) if e.status().code < 500 && e.status() != Status::NotFound => {
             refused(page_field(e)).await
         }
@@ -213,14 +217,30 @@ pub async fn new_request(
     open(db, &by, &viewer, q, Target::New).await
 }
 
+/// A save whose session ran out answers the sign-in page carrying what was typed (as the form's
+/// own link, `open_path`), so nothing is lost; any other refusal of the guard stands.
+fn kept_for_sign_in(e: Error, viewer: &Viewer, f: &RequestForm, open_path: &str) -> Sent {
+    if e.status() != Status::Unauthorized {
+        return Err(e);
+    }
+    let keep = format!("{open_path}?{}", f.query());
+    Ok(Err((
+        Status::Unauthorized,
+        super::sign_in::sign_in_keeping(viewer, &keep),
+    )))
+}
+
 #[post("/dang-ky", data = "<form>")]
 pub async fn create_request(
     db: &State<Db>,
-    by: Caller,
+    by: std::result::Result<Caller, Error>,
     viewer: Viewer,
     form: CsrfForm<RequestForm>,
 ) -> Sent {
-    send(db, &by, &viewer, form.0, Target::New).await
+    match by {
+        Ok(by) => send(db, &by, &viewer, form.0, Target::New).await,
+        Err(e) => kept_for_sign_in(e, &viewer, &form.0, "/dang-ky/moi"),
+    }
 }
 
 #[get("/cuoc-hop/<id>/sua?<q..>")]
@@ -237,12 +257,15 @@ pub async fn edit_request(
 #[post("/cuoc-hop/<id>/sua", data = "<form>")]
 pub async fn update_request(
     db: &State<Db>,
-    by: AgencyClerk,
+    by: std::result::Result<AgencyClerk, Error>,
     viewer: Viewer,
     id: i32,
     form: CsrfForm<RequestForm>,
 ) -> Sent {
-    send(db, &by, &viewer, form.0, Target::Edit(id)).await
+    match by {
+        Ok(by) => send(db, &by, &viewer, form.0, Target::Edit(id)).await,
+        Err(e) => kept_for_sign_in(e, &viewer, &form.0, &format!("/cuoc-hop/{id}/sua")),
+    }
 }
 
 /// A refusal of the script's endpoints: always JSON, naming the field in the page's language.
@@ -332,23 +355,14 @@ pub async fn find_for_meeting(
     ))
 }
 
-#[get("/static/request-form.js")]
-pub fn script() -> (ContentType, &'static str) {
-    (
-        ContentType::JavaScript,
-        include_str!("../../../static/request-form.js"),
-    )
-}
-
-/// How many conflicts block a saved request's approval (its page then offers find a time).
-pub async fn errors_of(db: &Db, m: &meeting::Model) -> Result<usize> {
+/// Everything the check finds against a saved request as the office sees it (every meeting
+/// named), errors first and by date within each: for the reviewer's page and the queue. Only
+/// the counts may be shown to others.
+pub async fn review_hints(db: &Db, m: &meeting::Model, lang: Lang) -> Result<Hints> {
     let s = settings::load(db).await?;
-    // Only counted: nobody sees the other meetings here.
-    let (_, found) = conflicts::of_meeting(db, m, &s, visibility::Viewer::Office).await?;
-    Ok(found
-        .iter()
-        .filter(|c| c.severity == Severity::Error)
-        .count())
+    let (_, mut found) = conflicts::of_meeting(db, m, &s, visibility::Viewer::Office).await?;
+    found.sort_by_key(|c| c.severity);
+    Ok(hints::hints(found, lang))
 }
 
 pub fn routes() -> Vec<rocket::Route> {
@@ -359,7 +373,6 @@ pub fn routes() -> Vec<rocket::Route> {
         update_request,
         check_live,
         find_live,
-        find_for_meeting,
-        script
+        find_for_meeting
     ]
 }

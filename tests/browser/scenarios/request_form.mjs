@@ -68,6 +68,7 @@ export default function ({ scenario, check, api, token, mondayInWeeks, browser, 
     check(await clerk.locator('#conflict-hints .conflict-error').count() === 0, 'no error left');
     await clerk.screenshot({ path: `${shots}/dang-ky-da-chon-gio.png`, fullPage: true });
     setStep('submit');
+    await clerk.getByLabel('Gửi duyệt ngay').check();
     await clerk.getByRole('button', { name: 'Lưu đăng ký' }).click();
     await clerk.waitForURL(/\/cuoc-hop\/\d+/);
     check((await clerk.content()).includes('Chờ duyệt'), 'submitted for approval');
@@ -88,11 +89,12 @@ export default function ({ scenario, check, api, token, mondayInWeeks, browser, 
     await clerk.locator('#f-title').fill(`${title} — bổ sung`);
     await clerk.locator('#f-agenda').fill('Bổ sung thành phần: Sở Thông tin và Truyền thông.');
     await clerk.getByRole('button', { name: 'Lưu đăng ký' }).click();
-    await clerk.waitForURL(/\/cuoc-hop\/\d+\?done=1/);
+    await clerk.waitForURL(/\/cuoc-hop\/\d+\?done=luu/);
+    check((await clerk.locator('.notice').innerText()).includes('chưa được gửi duyệt'), 'saved, not yet sent');
     check((await clerk.content()).includes(`${title} — bổ sung`), 'the edit is saved');
     setStep('and sends it again');
     await clerk.getByRole('button', { name: 'Gửi duyệt' }).click();
-    await clerk.getByText('Đã thực hiện.').waitFor();
+    await clerk.getByText(/^Đã gửi duyệt đăng ký #\d+ «/).waitFor();
     check((await clerk.content()).includes('Chờ duyệt'), 'pending again');
     await clerk.screenshot({ path: `${shots}/cuoc-hop-gui-lai.png`, fullPage: true });
 
