@@ -535,7 +535,10 @@ async fn other_attendees_and_the_office_follower_show_in_the_row_and_a_leader_fi
         .unwrap();
     assert!(html.contains("Hội nghị triển khai nhiệm vụ năm 2027"));
     assert!(!html.contains("Làm việc với UBND phường"));
-    assert!(html.contains("<td>Đặng Thu Lan</td>"), "the LĐVP column");
+    assert!(
+        html.contains("data-label=\"LĐVP theo dõi\">Đặng Thu Lan</td>"),
+        "the LĐVP column"
+    );
     let res = app.get("/lich-cong-tac?tuan=2027-03-01&lanh-dao=abc").await;
     assert_eq!(res.status(), Status::UnprocessableEntity);
 }
