@@ -23,6 +23,9 @@ export default ({ scenario, check, api, token, mondayInWeeks, browser, base, dem
       const approved = await api('POST', `/api/v1/meetings/${created.json.id}/approve`, approver);
       check(approved.status === 200, `approved: ${approved.status} ${JSON.stringify(approved.json)}`);
     }
+    // The public sees what was published.
+    const published = await api('POST', `/api/v1/schedule/${week}/publish`, approver);
+    check(published.status === 201, `published: ${published.status} ${JSON.stringify(published.json)}`);
 
     setStep('the page at 390×844');
     const page = await browser.newPage({ ...vi, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });

@@ -60,7 +60,7 @@ export default function ({ scenario, check, api, token, mondayInWeeks, browser, 
     setStep('the public sees the adjustment; the first issue stays readable');
     const pub = await browser.newPage({ ...vi, viewport: { width: 1280, height: 900 } });
     await pub.goto(`${base}/lich-cong-tac?tuan=${monday}`);
-    await pub.getByText('Điều chỉnh lần 1').first().waitFor();
+    await pub.locator('.revision-title', { hasText: 'Điều chỉnh lần 1' }).waitFor();
     check((await pub.locator('tr', { hasText: title }).innerText()).includes('(Mới)'), 'marked for the public');
     check(!(await pub.content()).includes('Bản xem trước'), 'no preview label for the public');
     await pub.screenshot({ path: `${shots}/lich-cong-tac-dieu-chinh.png`, fullPage: true });
