@@ -41,6 +41,7 @@ async fn run(command: Command) -> Result<(), Error> {
                 let db = rocket.state::<db::Db>().expect("managed by app::build");
                 let report = demo::load(db).await?;
                 println!("{report}");
+                demo::publish_this_week(db).await?;
             }
             lichhop::shutdown::serve(rocket)
                 .await
@@ -68,6 +69,7 @@ async fn run(command: Command) -> Result<(), Error> {
             let db = db::connect(&config.database_url(), 2).await?;
             db::migrate(&db).await?;
             println!("{}", demo::load(&db).await?);
+            demo::publish_this_week(&db).await?;
             Ok(())
         }
     }
