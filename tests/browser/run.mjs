@@ -38,9 +38,11 @@ async function token(username, password) {
   return r.json.token;
 }
 
-// A Monday three weeks ahead, so the demo's meetings leave it free.
+// The Monday n weeks ahead of the office's current week. Weeks are counted in the office's zone
+// (Asia/Ho_Chi_Minh, UTC+7 all year), as the server counts them: from 17:00 UTC on a Sunday it
+// is already Monday there.
 function mondayInWeeks(n) {
-  const d = new Date();
+  const d = new Date(Date.now() + 7 * 3600 * 1000);
   d.setUTCDate(d.getUTCDate() + 7 * n - ((d.getUTCDay() + 6) % 7));
   return d.toISOString().slice(0, 10);
 }
