@@ -2,6 +2,7 @@
 //! plain values or an [`crate::Error`].
 
 pub mod accounts;
+pub mod answers;
 pub mod agencies;
 pub mod auth_events;
 pub mod availability;
