@@ -11,7 +11,7 @@
 use crate::db::Db;
 use crate::domain::clock;
 use crate::domain::meetings;
-use crate::domain::notifications::{facts_of, Facts};
+use crate::domain::reference;
 use crate::domain::validate;
 use crate::error::Error;
 use crate::Result;
@@ -73,7 +73,6 @@ fn required(field: &str, value: &str, max: usize) -> Result<String> {
 #[derive(Debug, Clone)]
 pub struct Invitation {
     pub meeting: meeting::Model,
-    pub facts: Facts,
     pub person: person::Model,
     pub attendee: meeting_attendee::Model,
     /// The meeting has started: answers are no longer taken.
@@ -126,13 +125,44 @@ pub async fn open<C: ConnectionTrait>(db: &C, token_hash: &str) -> Result<Invita
         .one(db)
         .await?
         .ok_or_else(gone)?;
-    let facts = facts_of(db, &meeting, None).await?;
     Ok(Invitation {
         started: clock::now() >= meeting.starts_at,
         meeting,
-        facts,
         person,
         attendee,
+    })
+}
+
+/// What the answer page shows of the meeting: its title, local times and place.
+#[derive(Debug, Clone, Serialize)]
+pub struct Shown {
+    pub title: String,
+    pub starts: String,
+    pub ends: String,
+    pub place: Option<String>,
+}
+
+/// `t` in the meeting's zone, dd/mm/yyyy HH:MM.
+fn local(m: &meeting::Model, t: DateTime<Utc>) -> String {
+    t.with_timezone(&meetings::zone_of(m))
+        .format("%d/%m/%Y %H:%M")
+        .to_string()
+}
+
+/// The meeting as its invitee sees it (the room from the reference data in memory).
+pub async fn shown(db: &Db, m: &meeting::Model) -> Result<Shown> {
+    let place = match m.room_id {
+        Some(id) => reference::current(db)
+            .await?
+            .room(id)
+            .map(|(r, _)| format!("{}, {}", r.name, r.building)),
+        None => m.location.clone(),
+    };
+    Ok(Shown {
+        title: m.title.clone(),
+        starts: local(m, m.starts_at),
+        ends: local(m, m.ends_at),
+        place,
     })
 }
 
@@ -147,7 +177,7 @@ pub async fn answer(db: &Db, token_hash: &str, typed: &Typed) -> Result<Invitati
             return Err(Error::conflict_t(
                 "meeting_started",
                 "answers.too_late",
-                &[("starts", &inv.facts.starts)],
+                &[("starts", &local(&inv.meeting, inv.meeting.starts_at))],
             ));
         }
         let (participation, reason, deputy, action) = match &choice {

@@ -245,7 +245,7 @@ async fn invitees<C: ConnectionTrait>(db: &C, m: &meeting::Model) -> Result<Vec<
         .collect())
 }
 
-pub(crate) async fn facts_of<C: ConnectionTrait>(
+async fn facts_of<C: ConnectionTrait>(
     db: &C,
     m: &meeting::Model,
     reason: Option<&str>,

@@ -102,15 +102,17 @@ fn current_form(inv: &Invitation) -> AnswerForm {
     }
 }
 
-fn render(
+async fn render(
+    db: &Db,
     viewer: &Viewer,
     token: &str,
     inv: &Invitation,
     form: &AnswerForm,
     refused: Option<&Error>,
     notice: Option<String>,
-) -> Template {
+) -> Result<Template> {
     let a = &inv.attendee;
+    let shown = answers::shown(db, &inv.meeting).await?;
     let detail = match a.participation {
         Participation::Declined => a.answer_reason.clone(),
         Participation::Delegated => Some(format!(
@@ -134,16 +136,16 @@ fn render(
         })
         .map(|e| viewer.msg(e));
     let person = format!("{} {}", inv.person.position, inv.person.full_name);
-    viewer.render(
+    Ok(viewer.render(
         "answer.html",
         "answers.page.title",
         json!({
             "greeting": Msg::t("answers.greeting", &[("name", &person)]).pick(viewer.lang),
             "m": {
-                "title": inv.facts.title,
-                "starts": inv.facts.starts,
-                "ends": inv.facts.ends,
-                "place": inv.facts.place.clone().unwrap_or_else(|| "—".into()),
+                "title": shown.title,
+                "starts": shown.starts,
+                "ends": shown.ends,
+                "place": shown.place.unwrap_or_else(|| "—".into()),
             },
             "current": format!("answers.state.{}", a.participation.code()),
             "current_detail": detail,
@@ -162,7 +164,7 @@ fn render(
             "deputy_name_error": field_error("deputy_name"),
             "deputy_position_error": field_error("deputy_position"),
         }),
-    )
+    ))
 }
 
 #[get("/tra-loi/<token>?<saved>")]
@@ -177,14 +179,7 @@ pub async fn page(
     let inv = opened(db, config, &ip, token).await?;
     let notice = (saved == Some(true) && !inv.started)
         .then(|| Msg::t("answers.saved", &[]).pick(viewer.lang).to_string());
-    Ok(render(
-        &viewer,
-        token,
-        &inv,
-        &current_form(&inv),
-        None,
-        notice,
-    ))
+    render(db, &viewer, token, &inv, &current_form(&inv), None, notice).await
 }
 
 /// Saved: back to the page (which says so). Refused (a field missing, the meeting started):
@@ -206,10 +201,8 @@ pub async fn answer(
             let inv = answers::open(&db.conn, &token_hash(token))
                 .await
                 .unwrap_or(inv);
-            Ok(Err((
-                e.status(),
-                render(&viewer, token, &inv, &form, Some(&e), None),
-            )))
+            let page = render(db, &viewer, token, &inv, &form, Some(&e), None).await?;
+            Ok(Err((e.status(), page)))
         }
         Err(e) => Err(e),
     }

@@ -311,3 +311,40 @@ async fn the_answer_page_speaks_english_after_the_switch() {
     assert_eq!(refused.status, Status::UnprocessableEntity);
     assert!(refused.body.contains("Please give the reason for the absence."));
 }
+
+#[rocket::async_test]
+async fn guessing_links_from_one_address_is_stopped_and_the_token_is_never_logged() {
+    let app = spawn_app_with(&[("throttle_lock_after", 3.into())]).await;
+    let o = app.office().await;
+    let person = app.head_of(o.agency_a).await;
+    let token = "5".repeat(64);
+    app.answer_link(&o.clerk_a, o.agency_a, person, &token).await;
+    let get = |path: String, ip: &str| {
+        app.client
+            .get(path)
+            .remote(format!("{ip}:40000").parse().unwrap())
+            .dispatch()
+    };
+    assert_eq!(get(format!("/tra-loi/{token}"), "203.0.113.7").await.status(), Status::Ok);
+    for guess in 0..3 {
+        let res = get(format!("/tra-loi/{guess:064}"), "203.0.113.7").await;
+        assert_eq!(res.status(), Status::NotFound);
+    }
+    // The guesser's address is refused even with a real link; another address is not.
+    let res = get(format!("/tra-loi/{token}"), "203.0.113.7").await;
+    assert_eq!(res.status(), Status::TooManyRequests);
+    let res = get(format!("/tra-loi/{token}"), "198.51.100.2").await;
+    assert_eq!(res.status(), Status::Ok);
+    // The misses are in the audit log by address, without the guessed secrets.
+    let misses = entity::auth_event::Entity::find()
+        .all(&app.db().conn)
+        .await
+        .unwrap();
+    let misses: Vec<_> = misses.iter().filter(|e| e.username == "/tra-loi").collect();
+    assert_eq!(misses.len(), 3);
+    assert!(misses
+        .iter()
+        .all(|e| e.client_ip.as_deref() == Some("203.0.113.7")
+            && !format!("{e:?}").contains(&"0".repeat(60))));
+    assert_eq!(lichhop::error::loggable(&format!("/tra-loi/{token}")), "/tra-loi/…");
+}
