@@ -246,6 +246,23 @@ pub struct AttendeeAnswer {
     pub answered_at: Option<DateTime<Utc>>,
 }
 
+/// Which invited person a new answer link is for.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerLinkInput {
+    pub person_id: i32,
+}
+
+/// A personal answer link, shown once: whoever holds it answers for that person.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AnswerLink {
+    pub person_id: i32,
+    /// Absolute, from `public_url`.
+    pub url: String,
+    /// `/tra-loi/<token>`.
+    pub path: String,
+}
+
 impl MeetingAnswers {
     pub fn of(
         (s, rows): (

@@ -99,6 +99,47 @@ pub async fn store_link(db: &Db, meeting_id: i32, person_id: i32, token_hash: &s
     .await
 }
 
+/// A link the office hands to an invitee by other means (phone, Zalo) when the invitation
+/// e-mail cannot reach them: stored by its hash like the e-mailed ones. The meeting must be
+/// approved and the person invited to it.
+pub async fn issue(db: &Db, meeting_id: i32, person_id: i32, token_hash: &str) -> Result<()> {
+    let m = meeting::Entity::find_by_id(meeting_id)
+        .one(&db.conn)
+        .await?
+        .ok_or_else(|| Error::missing("meeting"))?;
+    if m.status != MeetingStatus::Approved {
+        return Err(Error::conflict_t(
+            "not_approved",
+            "answers.not_approved",
+            &[],
+        ));
+    }
+    let invited = meeting_attendee::Entity::find()
+        .filter(meeting_attendee::Column::MeetingId.eq(meeting_id))
+        .filter(meeting_attendee::Column::PersonId.eq(person_id))
+        .one(&db.conn)
+        .await?;
+    if invited.is_none() {
+        return Err(Error::invalid("person_id", "answers.not_invited"));
+    }
+    store_link(db, meeting_id, person_id, token_hash).await
+}
+
+/// Ends every link of `person_id` to `meeting_id` (an office action); how many were live.
+pub async fn revoke(db: &Db, meeting_id: i32, person_id: i32) -> Result<u64> {
+    meeting::Entity::find_by_id(meeting_id)
+        .one(&db.conn)
+        .await?
+        .ok_or_else(|| Error::missing("meeting"))?;
+    let q = answer_link::Entity::update_many()
+        .col_expr(answer_link::Column::RevokedAt, Expr::value(Some(clock::now())))
+        .filter(answer_link::Column::MeetingId.eq(meeting_id))
+        .filter(answer_link::Column::PersonId.eq(person_id))
+        .filter(answer_link::Column::RevokedAt.is_null());
+    db.write(|| async { Ok(q.clone().exec(&db.conn).await?.rows_affected) })
+        .await
+}
+
 /// The invitation a link hash opens; a link that is unknown, revoked, of a meeting that is no
 /// longer approved or of a person no longer invited is "not found", all alike.
 pub async fn open<C: ConnectionTrait>(db: &C, token_hash: &str) -> Result<Invitation> {

@@ -348,3 +348,41 @@ async fn guessing_links_from_one_address_is_stopped_and_the_token_is_never_logge
             && !format!("{e:?}").contains(&"0".repeat(60))));
     assert_eq!(lichhop::error::loggable(&format!("/tra-loi/{token}")), "/tra-loi/…");
 }
+
+#[rocket::async_test]
+async fn the_office_hands_out_a_link_and_revokes_it() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    let invitee = app.head_of(o.agency_b).await;
+    let id = app.approved(&o, &o.clerk_a, &request(&o, &[invitee])).await;
+    let path = format!("/api/v1/meetings/{id}/answer-links");
+    // Clerks may not; a person not invited is refused naming the field.
+    let (s, _, _) = app
+        .call(Method::Post, &path, Some(&o.clerk_a), Some(&json!({"person_id": invitee})), &[])
+        .await;
+    assert_eq!(s, Status::Forbidden);
+    let stranger = app.head_of(o.agency_a).await;
+    let (s, _, v) = app
+        .call(Method::Post, &path, Some(&o.staff), Some(&json!({"person_id": stranger})), &[])
+        .await;
+    assert_eq!((s, v["field"].as_str()), (Status::UnprocessableEntity, Some("person_id")), "{v}");
+    let (s, _, link) = app
+        .call(Method::Post, &path, Some(&o.staff), Some(&json!({"person_id": invitee})), &[])
+        .await;
+    assert_eq!(s, Status::Created, "{link}");
+    let link_path = link["path"].as_str().unwrap().to_string();
+    assert!(link["url"].as_str().unwrap().ends_with(&link_path));
+    let mut b = Browser::new(&app);
+    assert_eq!(b.get(&link_path).await.status, Status::Ok);
+    let answered = b.post(&link_path, &[("choice", "tham-du")]).await;
+    assert_eq!(answered.status, Status::SeeOther);
+    assert_eq!(answers_as(&app, &o.approver, id).await["attending"], 1);
+
+    let (s, _, _) = app
+        .call(Method::Delete, &format!("{path}/{invitee}"), Some(&o.staff), None, &[])
+        .await;
+    assert_eq!(s, Status::NoContent);
+    assert_eq!(b.get(&link_path).await.status, Status::NotFound);
+    // The answer given stays.
+    assert_eq!(answers_as(&app, &o.approver, id).await["attending"], 1);
+}

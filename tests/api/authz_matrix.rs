@@ -93,6 +93,8 @@ const TABLE: &[(&str, &str, Rule, Body)] = &[
     ("GET",    "/thong-bao",                       AnySignedIn, Body::None),
     // An invitee's personal answer link: whoever holds it, no account (issue #17 item 4)
     ("GET",    "/tra-loi/<token>",                 Public,      Body::None),
+    ("POST",   "/api/v1/meetings/<id>/answer-links", Office,    Json(r#"{"person_id":0}"#)),
+    ("DELETE", "/api/v1/meetings/<id>/answer-links/<person_id>", Office, Body::None),
     ("POST",   "/tra-loi/<token>",                 Public,      Form("choice=tham-du")),
     ("POST",   "/tai-khoan/thu-dien-tu",           AnySignedIn, Form("email=")),
     ("GET",    "/quan-tri/thu-di",                 Admin,       Body::None),
@@ -353,6 +355,7 @@ impl Fixture {
             .replace("<file>", "public.ics")
             .replace("<asset>", "lichhop.css")
             .replace("<token>", MATRIX_ANSWER_TOKEN)
+            .replace("<person_id>", "1")
     }
 }
 
