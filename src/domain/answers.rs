@@ -132,7 +132,10 @@ pub async fn revoke(db: &Db, meeting_id: i32, person_id: i32) -> Result<u64> {
         .await?
         .ok_or_else(|| Error::missing("meeting"))?;
     let q = answer_link::Entity::update_many()
-        .col_expr(answer_link::Column::RevokedAt, Expr::value(Some(clock::now())))
+        .col_expr(
+            answer_link::Column::RevokedAt,
+            Expr::value(Some(clock::now())),
+        )
         .filter(answer_link::Column::MeetingId.eq(meeting_id))
         .filter(answer_link::Column::PersonId.eq(person_id))
         .filter(answer_link::Column::RevokedAt.is_null());
@@ -278,7 +281,10 @@ pub async fn answer(db: &Db, token_hash: &str, typed: &Typed) -> Result<Invitati
 /// longer approved, and those of persons no longer invited.
 pub async fn revoke_stale<C: ConnectionTrait>(db: &C, m: &meeting::Model) -> Result<()> {
     let mut q = answer_link::Entity::update_many()
-        .col_expr(answer_link::Column::RevokedAt, Expr::value(Some(clock::now())))
+        .col_expr(
+            answer_link::Column::RevokedAt,
+            Expr::value(Some(clock::now())),
+        )
         .filter(answer_link::Column::MeetingId.eq(m.id))
         .filter(answer_link::Column::RevokedAt.is_null());
     if m.status == MeetingStatus::Approved {

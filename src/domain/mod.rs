@@ -2,8 +2,8 @@
 //! plain values or an [`crate::Error`].
 
 pub mod accounts;
-pub mod answers;
 pub mod agencies;
+pub mod answers;
 pub mod auth_events;
 pub mod availability;
 pub mod calendars;

@@ -173,19 +173,20 @@ async fn send_one(
         Ok(link) => Ok(link),
         Err(e) => Err(Outcome::Temporary(e.to_string())),
     };
-    let outcome = match answer.map(|a| compose::message(&row, row.ics.as_deref(), a.as_deref(), &from)) {
-        Err(outcome) => outcome,
-        Ok(Err(compose::Unsendable(why))) => Outcome::Permanent(why),
-        Ok(Ok(message)) => match transport.send(message).await {
-            Ok(answer) => Outcome::Sent(format!(
-                "{} {}",
-                answer.code(),
-                answer.message().collect::<Vec<_>>().join(" ")
-            )),
-            Err(e) if e.is_permanent() => Outcome::Permanent(e.to_string()),
-            Err(e) => Outcome::Temporary(e.to_string()),
-        },
-    };
+    let outcome =
+        match answer.map(|a| compose::message(&row, row.ics.as_deref(), a.as_deref(), &from)) {
+            Err(outcome) => outcome,
+            Ok(Err(compose::Unsendable(why))) => Outcome::Permanent(why),
+            Ok(Ok(message)) => match transport.send(message).await {
+                Ok(answer) => Outcome::Sent(format!(
+                    "{} {}",
+                    answer.code(),
+                    answer.message().collect::<Vec<_>>().join(" ")
+                )),
+                Err(e) if e.is_permanent() => Outcome::Permanent(e.to_string()),
+                Err(e) => Outcome::Temporary(e.to_string()),
+            },
+        };
     let now = clock::now();
     let (status, answer, next, sent_at): (&str, String, DateTime<Utc>, Option<DateTime<Utc>>) =
         match outcome {

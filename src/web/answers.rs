@@ -208,16 +208,76 @@ pub async fn answer(
     }
 }
 
+/// Which invited person an office action on answer links is about.
+#[derive(FromForm, Default, Debug)]
+pub struct PersonForm {
+    #[field(default = String::new())]
+    pub csrf: String,
+    #[field(default = String::new())]
+    pub person_id: String,
+}
+
+impl PersonForm {
+    fn person(&self) -> Result<i32> {
+        super::page::optional_id("person_id", &self.person_id)?
+            .ok_or_else(|| Error::invalid("person_id", "answers.not_invited"))
+    }
+}
+
+/// "Tạo liên kết trả lời" on the meeting's page: a new link for an invited person, shown once
+/// on its own page for the office to hand over (phone, chat) when e-mail cannot reach them.
+#[post("/cuoc-hop/<id>/lien-ket-tra-loi", data = "<form>")]
+pub async fn issue(
+    db: &State<Db>,
+    config: &State<AppConfig>,
+    _by: crate::auth::OfficeStaff,
+    viewer: Viewer,
+    id: i32,
+    form: CsrfForm<PersonForm>,
+) -> Result<Template> {
+    let person_id = form.0.person()?;
+    let secret = crate::auth::new_secret();
+    answers::issue(db, id, person_id, &token_hash(&secret)).await?;
+    let person = crate::domain::reference::current(db)
+        .await?
+        .person(person_id)
+        .map(|p| p.label.clone())
+        .unwrap_or_default();
+    Ok(viewer.render(
+        "answer_link.html",
+        "answers.link.title",
+        json!({
+            "person": person,
+            "url": format!("{}/tra-loi/{secret}", config.public_url.trim_end_matches('/')),
+            "back": format!("/cuoc-hop/{id}"),
+        }),
+    ))
+}
+
+/// "Thu hồi liên kết": every link of the person for this meeting stops working.
+#[post("/cuoc-hop/<id>/thu-hoi-lien-ket", data = "<form>")]
+pub async fn revoke(
+    db: &State<Db>,
+    _by: crate::auth::OfficeStaff,
+    id: i32,
+    form: CsrfForm<PersonForm>,
+) -> Result<Redirect> {
+    answers::revoke(db, id, form.0.person()?).await?;
+    Ok(Redirect::to(format!("/cuoc-hop/{id}")))
+}
+
 pub fn routes() -> Vec<rocket::Route> {
-    rocket::routes![page, answer]
+    rocket::routes![page, answer, issue, revoke]
 }
 
 /// The answers block of a meeting's page (`/cuoc-hop/<id>`), for those who see the meeting's
 /// attendees there: the summary line and each invitee's answer. None before the invitations
-/// go out (the meeting not approved) unless someone answered already.
+/// go out (the meeting not approved) unless someone answered already. The office also gets, per
+/// invited person, "Tạo liên kết trả lời" and "Thu hồi liên kết".
 pub async fn meeting_section(
     db: &Db,
     m: &entity::meeting::Model,
+    office: bool,
     lang: crate::error::Lang,
     persons: &std::collections::HashMap<i32, entity::person::Model>,
     agencies: &std::collections::HashMap<i32, String>,
@@ -257,12 +317,20 @@ pub async fn meeting_section(
                 )),
                 _ => None,
             };
+            let links = office && m.status == entity::MeetingStatus::Approved;
             json!({
+                "person_id": a.person_id.filter(|_| links),
                 "name": name.unwrap_or_default(),
                 "state": format!("answers.state.{}", a.participation.code()),
                 "detail": detail,
             })
         })
         .collect();
-    Ok(Some(json!({ "summary": summary, "rows": rows })))
+    Ok(Some(json!({
+        "summary": summary,
+        "rows": rows,
+        "office": office && m.status == entity::MeetingStatus::Approved,
+        "issue": format!("/cuoc-hop/{}/lien-ket-tra-loi", m.id),
+        "revoke": format!("/cuoc-hop/{}/thu-hoi-lien-ket", m.id),
+    })))
 }

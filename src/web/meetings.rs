@@ -237,8 +237,15 @@ pub(super) async fn meeting_page(
             name.map(|n| json!({"name": n, "optional": a.role == AttendeeRole::Optional}))
         })
         .collect();
-    let answers =
-        super::answers::meeting_section(db, &m, viewer.lang, &persons, &agencies).await?;
+    let answers = super::answers::meeting_section(
+        db,
+        &m,
+        caller.is_office(),
+        viewer.lang,
+        &persons,
+        &agencies,
+    )
+    .await?;
     let occurrences: Vec<_> = registration::occurrences(db, &actor, id)
         .await?
         .into_iter()

@@ -61,6 +61,7 @@ pub const TEMPLATES: &[(&str, &str)] = template_files![
     "notifications.html" => "notifications",
     "outbox.html" => "outbox",
     "answer.html" => "answer",
+    "answer_link.html" => "answer_link",
 ];
 
 /// The template engine with our templates and the `t` and `asset` helpers.

@@ -78,7 +78,9 @@ async fn an_invitee_answers_through_the_link_of_the_invitation_until_the_meeting
     let invitee = app.head_of(o.agency_b).await;
     let other = app.head_of(o.agency_a).await;
     let invitee_mail = email_of(&app, invitee).await;
-    let id = app.approved(&o, &o.clerk_a, &request(&o, &[invitee, other])).await;
+    let id = app
+        .approved(&o, &o.clerk_a, &request(&o, &[invitee, other]))
+        .await;
     let first = mail_to(&sink, &invitee_mail, 1).await;
     let path = answer_path(&first[0]);
     let token = path.trim_start_matches("/tra-loi/").to_string();
@@ -112,27 +114,40 @@ async fn an_invitee_answers_through_the_link_of_the_invitation_until_the_meeting
     let refused = b
         .post(
             &path,
-            &[("choice", "vang"), ("reason", "  "), ("deputy_name", "Lê Thị Gõ")],
+            &[
+                ("choice", "vang"),
+                ("reason", "  "),
+                ("deputy_name", "Lê Thị Gõ"),
+            ],
         )
         .await;
-    assert_eq!(refused.status, Status::UnprocessableEntity, "{}", refused.body);
+    assert_eq!(
+        refused.status,
+        Status::UnprocessableEntity,
+        "{}",
+        refused.body
+    );
     assert!(refused.body.contains("f-reason-error"), "{}", refused.body);
     assert!(refused.body.contains("Xin ghi lý do vắng."));
     assert!(refused.body.contains("value=\"Lê Thị Gõ\""));
     // A deputy without a position: the position is named.
     let refused = b
-        .post(&path, &[("choice", "cu-nguoi"), ("deputy_name", "Lê Thị Gõ")])
+        .post(
+            &path,
+            &[("choice", "cu-nguoi"), ("deputy_name", "Lê Thị Gõ")],
+        )
         .await;
     assert_eq!(refused.status, Status::UnprocessableEntity);
     assert!(refused.body.contains("f-deputy_position-error"));
     // Without the form's CSRF field: forbidden.
-    let forged = b
-        .post_raw(&path, form_body(&[("choice", "tham-du")]))
-        .await;
+    let forged = b.post_raw(&path, form_body(&[("choice", "tham-du")])).await;
     assert_eq!(forged.status, Status::Forbidden);
 
     let saved = b
-        .post(&path, &[("choice", "vang"), ("reason", "Đi công tác Hà Nội")])
+        .post(
+            &path,
+            &[("choice", "vang"), ("reason", "Đi công tác Hà Nội")],
+        )
         .await;
     assert_eq!(saved.status, Status::SeeOther, "{}", saved.body);
     let shown = b.get(saved.location.as_deref().unwrap()).await;
@@ -164,7 +179,13 @@ async fn an_invitee_answers_through_the_link_of_the_invitation_until_the_meeting
     assert_eq!(mine["participation"], "declined");
     assert_eq!(mine["reason"], "Đi công tác Hà Nội");
     let (s, _, _) = app
-        .call(Method::Get, &format!("/api/v1/meetings/{id}"), Some(&o.clerk_b), None, &[])
+        .call(
+            Method::Get,
+            &format!("/api/v1/meetings/{id}"),
+            Some(&o.clerk_b),
+            None,
+            &[],
+        )
         .await;
     assert_eq!(s, Status::NotFound);
 
@@ -183,7 +204,11 @@ async fn an_invitee_answers_through_the_link_of_the_invitation_until_the_meeting
     assert_eq!(saved.status, Status::SeeOther, "{}", saved.body);
     let answers = answers_as(&app, &o.staff, id).await;
     assert_eq!(
-        (answers["answered"].clone(), answers["absent"].clone(), answers["deputy"].clone()),
+        (
+            answers["answered"].clone(),
+            answers["absent"].clone(),
+            answers["deputy"].clone()
+        ),
         (json!(1), json!(0), json!(1))
     );
     let mine = answers["attendees"]
@@ -198,7 +223,13 @@ async fn an_invitee_answers_through_the_link_of_the_invitation_until_the_meeting
     assert_eq!(mine["deputy_name"], "Lê Thị Gõ");
     assert_eq!(mine["deputy_position"], "Phó Giám đốc");
     let (s, _, events) = app
-        .call(Method::Get, &format!("/api/v1/meetings/{id}/events"), Some(&o.staff), None, &[])
+        .call(
+            Method::Get,
+            &format!("/api/v1/meetings/{id}/events"),
+            Some(&o.staff),
+            None,
+            &[],
+        )
         .await;
     assert_eq!(s, Status::Ok);
     let actions: Vec<&str> = events
@@ -233,7 +264,11 @@ async fn an_invitee_answers_through_the_link_of_the_invitation_until_the_meeting
     let new_path = answer_path(&moved[1]);
     assert_ne!(new_path, path);
     for p in [&path, &new_path] {
-        assert_eq!(b.get(p).await.status, Status::Ok, "the earlier link still works");
+        assert_eq!(
+            b.get(p).await.status,
+            Status::Ok,
+            "the earlier link still works"
+        );
     }
 
     // Once the meeting has started: a clear refusal, nothing changed.
@@ -247,7 +282,11 @@ async fn an_invitee_answers_through_the_link_of_the_invitation_until_the_meeting
     m.update(&app.db().conn).await.unwrap();
     let late = b.post(&path, &[("choice", "tham-du")]).await;
     assert_eq!(late.status, Status::Conflict, "{}", late.body);
-    assert!(late.body.contains("không thể thay đổi trả lời"), "{}", late.body);
+    assert!(
+        late.body.contains("không thể thay đổi trả lời"),
+        "{}",
+        late.body
+    );
     assert_eq!(
         answers_as(&app, &o.staff, id).await["deputy"],
         1,
@@ -275,7 +314,10 @@ async fn a_revoked_or_unknown_link_is_the_same_404_in_the_page_language() {
     assert_eq!(s, Status::Ok, "{v}");
     let revoked = b.get(&path).await;
     assert_eq!(revoked.status, Status::NotFound);
-    assert_eq!(revoked.body, unknown.body, "no hint whether the link existed");
+    assert_eq!(
+        revoked.body, unknown.body,
+        "no hint whether the link existed"
+    );
     assert!(revoked.body.contains("Liên kết trả lời không tồn tại"));
     let posted = b.post(&path, &[("choice", "tham-du")]).await;
     assert_eq!(posted.status, Status::NotFound);
@@ -290,7 +332,11 @@ async fn a_revoked_or_unknown_link_is_the_same_404_in_the_page_language() {
     b.get("/ngon-ngu/en?next=/").await;
     let english = b.get(&path).await;
     assert_eq!(english.status, Status::NotFound);
-    assert!(english.body.contains("This answer link does not exist"), "{}", english.body);
+    assert!(
+        english.body.contains("This answer link does not exist"),
+        "{}",
+        english.body
+    );
 }
 
 #[rocket::async_test]
@@ -306,10 +352,16 @@ async fn the_answer_page_speaks_english_after_the_switch() {
     b.get(&format!("/ngon-ngu/en?next={path}")).await;
     let page = b.get(&path).await;
     assert_eq!(page.status, Status::Ok);
-    assert!(page.body.contains("Answer a meeting invitation"), "{}", page.body);
+    assert!(
+        page.body.contains("Answer a meeting invitation"),
+        "{}",
+        page.body
+    );
     let refused = b.post(&path, &[("choice", "vang")]).await;
     assert_eq!(refused.status, Status::UnprocessableEntity);
-    assert!(refused.body.contains("Please give the reason for the absence."));
+    assert!(refused
+        .body
+        .contains("Please give the reason for the absence."));
 }
 
 #[rocket::async_test]
@@ -318,14 +370,20 @@ async fn guessing_links_from_one_address_is_stopped_and_the_token_is_never_logge
     let o = app.office().await;
     let person = app.head_of(o.agency_a).await;
     let token = "5".repeat(64);
-    app.answer_link(&o.clerk_a, o.agency_a, person, &token).await;
+    app.answer_link(&o.clerk_a, o.agency_a, person, &token)
+        .await;
     let get = |path: String, ip: &str| {
         app.client
             .get(path)
             .remote(format!("{ip}:40000").parse().unwrap())
             .dispatch()
     };
-    assert_eq!(get(format!("/tra-loi/{token}"), "203.0.113.7").await.status(), Status::Ok);
+    assert_eq!(
+        get(format!("/tra-loi/{token}"), "203.0.113.7")
+            .await
+            .status(),
+        Status::Ok
+    );
     for guess in 0..3 {
         let res = get(format!("/tra-loi/{guess:064}"), "203.0.113.7").await;
         assert_eq!(res.status(), Status::NotFound);
@@ -346,7 +404,10 @@ async fn guessing_links_from_one_address_is_stopped_and_the_token_is_never_logge
         .iter()
         .all(|e| e.client_ip.as_deref() == Some("203.0.113.7")
             && !format!("{e:?}").contains(&"0".repeat(60))));
-    assert_eq!(lichhop::error::loggable(&format!("/tra-loi/{token}")), "/tra-loi/…");
+    assert_eq!(
+        lichhop::error::loggable(&format!("/tra-loi/{token}")),
+        "/tra-loi/…"
+    );
 }
 
 #[rocket::async_test]
@@ -358,16 +419,38 @@ async fn the_office_hands_out_a_link_and_revokes_it() {
     let path = format!("/api/v1/meetings/{id}/answer-links");
     // Clerks may not; a person not invited is refused naming the field.
     let (s, _, _) = app
-        .call(Method::Post, &path, Some(&o.clerk_a), Some(&json!({"person_id": invitee})), &[])
+        .call(
+            Method::Post,
+            &path,
+            Some(&o.clerk_a),
+            Some(&json!({"person_id": invitee})),
+            &[],
+        )
         .await;
     assert_eq!(s, Status::Forbidden);
     let stranger = app.head_of(o.agency_a).await;
     let (s, _, v) = app
-        .call(Method::Post, &path, Some(&o.staff), Some(&json!({"person_id": stranger})), &[])
+        .call(
+            Method::Post,
+            &path,
+            Some(&o.staff),
+            Some(&json!({"person_id": stranger})),
+            &[],
+        )
         .await;
-    assert_eq!((s, v["field"].as_str()), (Status::UnprocessableEntity, Some("person_id")), "{v}");
+    assert_eq!(
+        (s, v["field"].as_str()),
+        (Status::UnprocessableEntity, Some("person_id")),
+        "{v}"
+    );
     let (s, _, link) = app
-        .call(Method::Post, &path, Some(&o.staff), Some(&json!({"person_id": invitee})), &[])
+        .call(
+            Method::Post,
+            &path,
+            Some(&o.staff),
+            Some(&json!({"person_id": invitee})),
+            &[],
+        )
         .await;
     assert_eq!(s, Status::Created, "{link}");
     let link_path = link["path"].as_str().unwrap().to_string();
@@ -379,10 +462,56 @@ async fn the_office_hands_out_a_link_and_revokes_it() {
     assert_eq!(answers_as(&app, &o.approver, id).await["attending"], 1);
 
     let (s, _, _) = app
-        .call(Method::Delete, &format!("{path}/{invitee}"), Some(&o.staff), None, &[])
+        .call(
+            Method::Delete,
+            &format!("{path}/{invitee}"),
+            Some(&o.staff),
+            None,
+            &[],
+        )
         .await;
     assert_eq!(s, Status::NoContent);
     assert_eq!(b.get(&link_path).await.status, Status::NotFound);
     // The answer given stays.
     assert_eq!(answers_as(&app, &o.approver, id).await["attending"], 1);
+}
+
+#[rocket::async_test]
+async fn the_office_makes_and_revokes_a_link_from_the_meeting_page() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    let invitee = app.head_of(o.agency_b).await;
+    let id = app.approved(&o, &o.clerk_a, &request(&o, &[invitee])).await;
+    let mut staff = app.signed_in(&o.staff).await;
+    let page = staff.get(&format!("/cuoc-hop/{id}")).await;
+    assert!(page
+        .body
+        .contains("Đã xác nhận 0/1 · Vắng 0 · Cử người thay 0"));
+    assert!(page.body.contains("Tạo liên kết trả lời"));
+    // The requesting clerk sees the answers, not the office's link actions.
+    let mut clerk = app.signed_in(&o.clerk_a).await;
+    let theirs = clerk.get(&format!("/cuoc-hop/{id}")).await;
+    assert!(theirs.body.contains("Đã xác nhận 0/1"));
+    assert!(!theirs.body.contains("Tạo liên kết trả lời"));
+
+    let made = staff
+        .post(
+            &format!("/cuoc-hop/{id}/lien-ket-tra-loi"),
+            &[("person_id", &invitee.to_string())],
+        )
+        .await;
+    assert_eq!(made.status, Status::Ok, "{}", made.body);
+    let at = made.body.find("/tra-loi/").expect("the link is shown");
+    let path = &made.body[at..at + "/tra-loi/".len() + 64];
+    let mut invitee_browser = Browser::new(&app);
+    assert_eq!(invitee_browser.get(path).await.status, Status::Ok);
+
+    let revoked = staff
+        .post(
+            &format!("/cuoc-hop/{id}/thu-hoi-lien-ket"),
+            &[("person_id", &invitee.to_string())],
+        )
+        .await;
+    assert_eq!(revoked.status, Status::SeeOther);
+    assert_eq!(invitee_browser.get(path).await.status, Status::NotFound);
 }

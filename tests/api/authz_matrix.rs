@@ -93,6 +93,8 @@ const TABLE: &[(&str, &str, Rule, Body)] = &[
     ("GET",    "/thong-bao",                       AnySignedIn, Body::None),
     // An invitee's personal answer link: whoever holds it, no account (issue #17 item 4)
     ("GET",    "/tra-loi/<token>",                 Public,      Body::None),
+    ("POST",   "/cuoc-hop/<id>/lien-ket-tra-loi",  Office,      Form("person_id=1")),
+    ("POST",   "/cuoc-hop/<id>/thu-hoi-lien-ket",  Office,      Form("person_id=1")),
     ("POST",   "/api/v1/meetings/<id>/answer-links", Office,    Json(r#"{"person_id":0}"#)),
     ("DELETE", "/api/v1/meetings/<id>/answer-links/<person_id>", Office, Body::None),
     ("POST",   "/tra-loi/<token>",                 Public,      Form("choice=tham-du")),
@@ -360,7 +362,8 @@ impl Fixture {
 }
 
 /// The secret of the answer link the matrix follows (its hash is stored by the fixture).
-const MATRIX_ANSWER_TOKEN: &str = "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90";
+const MATRIX_ANSWER_TOKEN: &str =
+    "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90";
 
 #[rocket::async_test]
 async fn every_route_allows_and_denies_as_the_table_says() {
@@ -447,8 +450,13 @@ async fn every_route_allows_and_denies_as_the_table_says() {
     )
     .await
     .unwrap();
-    app.answer_link(&principals[0].1, agency_a.id, person.id, MATRIX_ANSWER_TOKEN)
-        .await;
+    app.answer_link(
+        &principals[0].1,
+        agency_a.id,
+        person.id,
+        MATRIX_ANSWER_TOKEN,
+    )
+    .await;
     let closure = lichhop::domain::closures::create(
         app.db(),
         principals[4].1.account.id,

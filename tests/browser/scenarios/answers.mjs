@@ -83,7 +83,7 @@ export default ({ scenario, check, api, token, mondayInWeeks, browser, base, dem
     check(await focusVisible(page), 'focus is visible');
     await page.keyboard.type('Lê Thị Gõ');
     await tabTo(page, 'button[type=submit]');
-    await page.keyboard.press('Enter');
+    await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
     await page.locator('#f-deputy_position-error').waitFor();
     check(await page.locator('#f-deputy_name').inputValue() === 'Lê Thị Gõ', 'what was typed is kept');
     found = await axe(page);
@@ -96,7 +96,7 @@ export default ({ scenario, check, api, token, mondayInWeeks, browser, base, dem
     await tabTo(page, '#f-reason');
     await page.keyboard.type('Trùng lịch tiếp công dân định kỳ');
     await tabTo(page, 'button[type=submit]');
-    await page.keyboard.press('Enter');
+    await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
     await page.locator('.notice').waitFor();
     check((await page.locator('#current-answer').innerText()).includes('Trùng lịch tiếp công dân'), 'the answer is shown');
 
@@ -153,8 +153,8 @@ export default ({ scenario, check, api, token, mondayInWeeks, browser, base, dem
 
     setStep('one entry marked read by keyboard');
     await tabTo(page, 'table.inbox tr.unread button');
-    await page.keyboard.press('Enter');
-    await page.waitForURL(/\/thong-bao$/);
+    // The page posts and comes back to the same address: wait for that navigation itself.
+    await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
     const after = await page.locator('header .badge').count() === 0
       ? 0 : Number(await page.locator('header .badge').innerText());
     check(after === before - 1, `one fewer unread: ${before} → ${after}`);
