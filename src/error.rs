@@ -462,11 +462,11 @@ impl<'r> Responder<'r, 'static> for Error {
     fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
         let status = self.status();
         if status == Status::InternalServerError {
-            tracing::error!(error = %self, path = %req.uri(), "request failed");
+            tracing::error!(error = %self, path = %loggable(req.uri().path().as_str()), "request failed");
         }
         let retry_after = match &self {
             Error::Unavailable { outage, .. } => {
-                tracing::warn!(error = %self, path = %req.uri(), "database unavailable");
+                tracing::warn!(error = %self, path = %loggable(req.uri().path().as_str()), "database unavailable");
                 Some(outage.retry_after())
             }
             _ => None,
@@ -496,6 +496,15 @@ impl<'r> Responder<'r, 'static> for Error {
             response.raw_header("Allow", allow.clone());
         }
         response.ok()
+    }
+}
+
+/// A path as it may be logged: the secret of a personal answer link (`/tra-loi/<token>`) is
+/// left out; the query is never logged.
+pub fn loggable(path: &str) -> String {
+    match path.strip_prefix("/tra-loi/") {
+        Some(_) => "/tra-loi/…".to_string(),
+        None => path.to_string(),
     }
 }
 

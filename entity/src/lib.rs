@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod agency;
+pub mod answer_link;
 pub mod api_token;
 pub mod auth_event;
 pub mod closure;

@@ -13,6 +13,13 @@ pub struct Model {
     pub agency_id: Option<i32>,
     pub role: AttendeeRole,
     pub participation: Participation,
+    /// Vắng: why, as the invitee said (issue #17 item 4).
+    pub answer_reason: Option<String>,
+    /// Cử người dự thay: who comes instead, and their position.
+    pub deputy_name: Option<String>,
+    pub deputy_position: Option<String>,
+    /// When the invitee last answered through their link.
+    pub answered_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

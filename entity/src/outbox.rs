@@ -34,6 +34,8 @@ pub struct Model {
     pub last_answer: Option<String>,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub sent_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The invited person an invitation goes to: the sender mints their answer link.
+    pub person_id: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

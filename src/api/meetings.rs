@@ -180,9 +180,12 @@ pub async fn create(
 #[utoipa::path(tag = "meetings", responses((status = 200, description = "one request", body = Meeting), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[get("/api/v1/meetings/<id>")]
 pub async fn get(caller: Caller, db: &State<Db>, id: i32) -> Result<Versioned<Meeting>> {
-    Ok(Versioned::of(
-        registration::get(db, &Actor::from(&caller), id).await?,
-    ))
+    // registration::get lets only those who may see the attendees (office, requesting agency).
+    let m = registration::get(db, &Actor::from(&caller), id).await?;
+    let answers = crate::domain::answers::of_meeting(&db.conn, m.id).await?;
+    let mut found = Versioned::of(m);
+    found.body.0.answers = Some(crate::api::types::MeetingAnswers::of(answers));
+    Ok(found)
 }
 
 #[utoipa::path(request_body = MeetingInput, tag = "meetings", responses((status = 200, description = "edit a request (If-Match)", body = Meeting), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]

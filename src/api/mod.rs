@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod answers;
 pub mod availability;
 pub mod closures;
 pub mod conflicts;
@@ -27,6 +28,7 @@ pub fn routes() -> Vec<rocket::Route> {
     all.extend(account::routes());
     all.extend(admin::routes());
     all.extend(meetings::routes());
+    all.extend(answers::routes());
     all.extend(notifications::routes());
     all.extend(schedule::routes());
     all.extend(openapi::routes());

@@ -2,8 +2,8 @@
 //! and the types they take and return (utoipa), so it cannot drift from the code. Public.
 
 use crate::api::{
-    account, admin, availability, closures, conflicts, documents, feeds, health, import, meetings,
-    notifications, reports, schedule, settings, tokens,
+    account, admin, answers, availability, closures, conflicts, documents, feeds, health, import,
+    meetings, notifications, reports, schedule, settings, tokens,
 };
 use rocket::serde::json::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -34,6 +34,8 @@ use utoipa::{Modify, OpenApi};
         meetings::reschedule_occurrence,
         meetings::split,
         meetings::occurrences_between,
+        answers::issue,
+        answers::revoke,
         schedule::week,
         schedule::revisions,
         schedule::draft,

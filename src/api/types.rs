@@ -210,6 +210,87 @@ pub struct Meeting {
     pub decided_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The invitees' answers (issue #17 item 4): in the detail of one meeting only, to those
+    /// who may see its attendees (office roles, the requesting agency).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answers: Option<MeetingAnswers>,
+}
+
+/// "Đã xác nhận 12/15 · Vắng 1 · Cử người thay 2": the invitees' answers to a meeting.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct MeetingAnswers {
+    /// Invited persons and agencies (the chair's own row excepted).
+    pub invited: u32,
+    /// Those who answered, whatever the answer.
+    pub answered: u32,
+    pub attending: u32,
+    pub absent: u32,
+    /// Those sending a deputy.
+    pub deputy: u32,
+    pub attendees: Vec<AttendeeAnswer>,
+}
+
+/// One invitee's answer, given through the personal link of the invitation.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AttendeeAnswer {
+    pub attendee_id: i32,
+    pub person_id: Option<i32>,
+    pub agency_id: Option<i32>,
+    #[schema(value_type = codes::Participation)]
+    pub participation: entity::Participation,
+    /// Vắng: the reason given.
+    pub reason: Option<String>,
+    /// Cử người dự thay: who comes instead, and their position.
+    pub deputy_name: Option<String>,
+    pub deputy_position: Option<String>,
+    pub answered_at: Option<DateTime<Utc>>,
+}
+
+/// Which invited person a new answer link is for.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerLinkInput {
+    pub person_id: i32,
+}
+
+/// A personal answer link, shown once: whoever holds it answers for that person.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AnswerLink {
+    pub person_id: i32,
+    /// Absolute, from `public_url`.
+    pub url: String,
+    /// `/tra-loi/<token>`.
+    pub path: String,
+}
+
+impl MeetingAnswers {
+    pub fn of(
+        (s, rows): (
+            crate::domain::answers::Summary,
+            Vec<crate::domain::answers::AttendeeAnswer>,
+        ),
+    ) -> Self {
+        MeetingAnswers {
+            invited: s.invited,
+            answered: s.answered,
+            attending: s.attending,
+            absent: s.absent,
+            deputy: s.deputy,
+            attendees: rows
+                .into_iter()
+                .map(|a| AttendeeAnswer {
+                    attendee_id: a.attendee_id,
+                    person_id: a.person_id,
+                    agency_id: a.agency_id,
+                    participation: a.participation,
+                    reason: a.reason,
+                    deputy_name: a.deputy_name,
+                    deputy_position: a.deputy_position,
+                    answered_at: a.answered_at,
+                })
+                .collect(),
+        }
+    }
 }
 
 impl From<entity::meeting::Model> for Meeting {
@@ -248,6 +329,7 @@ impl From<entity::meeting::Model> for Meeting {
             decided_at: m.decided_at,
             created_at: m.created_at,
             updated_at: m.updated_at,
+            answers: None,
         }
     }
 }

@@ -39,6 +39,7 @@ code_schema!(
     AttendeeRole: "A person's or agency's part in a meeting.",
     ClosureKind: "Why the office or a room takes no meetings.",
     FeedScope: "What a feed token opens.",
+    Participation: "An invitee's answer to an invitation (iTIP PARTSTAT).",
 );
 
 #[cfg(test)]

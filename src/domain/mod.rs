@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod agencies;
+pub mod answers;
 pub mod auth_events;
 pub mod availability;
 pub mod calendars;

@@ -105,6 +105,8 @@ impl Facts {
 /// One person told: an account (inbox, maybe e-mail) or an invitee (e-mail only).
 struct Recipient {
     account_id: Option<i32>,
+    /// An invited person (attendee row): the sender gives them an answer link.
+    person_id: Option<i32>,
     name: String,
     email: Option<String>,
 }
@@ -163,6 +165,7 @@ pub async fn tell(
         _ => None,
     };
     if let Some((kind, method)) = invitation {
+        crate::domain::answers::revoke_stale(db, m).await?;
         let invitees = invitees(db, m).await?;
         let calendar = match app.kept::<Calendars>().0.get() {
             Some(w) if mail_on && !invitees.is_empty() => w.write(db, m.id, method).await?,
@@ -204,6 +207,7 @@ async fn accounts<C: ConnectionTrait>(db: &C, which: Condition) -> Result<Vec<Re
                 .flatten();
             Recipient {
                 account_id: Some(a.id),
+                person_id: None,
                 name: a.display_name,
                 email,
             }
@@ -213,13 +217,14 @@ async fn accounts<C: ConnectionTrait>(db: &C, which: Condition) -> Result<Vec<Re
 
 /// The chair and the invited persons of `m` who have an address, each once.
 async fn invitees<C: ConnectionTrait>(db: &C, m: &meeting::Model) -> Result<Vec<Recipient>> {
-    let mut ids: Vec<i32> = meeting_attendee::Entity::find()
+    let attending: Vec<i32> = meeting_attendee::Entity::find()
         .filter(meeting_attendee::Column::MeetingId.eq(m.id))
         .all(db)
         .await?
         .into_iter()
         .filter_map(|a| a.person_id)
         .collect();
+    let mut ids = attending.clone();
     ids.extend(m.chair_id);
     let mut found = person::Entity::find()
         .filter(person::Column::Id.is_in(ids))
@@ -232,6 +237,7 @@ async fn invitees<C: ConnectionTrait>(db: &C, m: &meeting::Model) -> Result<Vec<
         .filter_map(|p| {
             usable(p.email.as_deref()).map(|email| Recipient {
                 account_id: None,
+                person_id: attending.contains(&p.id).then_some(p.id),
                 name: format!("{} {}", p.position, p.full_name),
                 email: Some(email),
             })
@@ -302,7 +308,7 @@ async fn write<C: ConnectionTrait>(
         .iter()
         .filter_map(|r| r.email.as_ref().map(|e| (r, e)))
         .map(|(r, email)| {
-            queued(
+            let mut row = queued(
                 email,
                 &r.name,
                 lang,
@@ -313,7 +319,9 @@ async fn write<C: ConnectionTrait>(
                 &json,
                 ics.as_ref().map(|(m, c)| (*m, c.as_str())),
                 now,
-            )
+            );
+            row.person_id = Set(r.person_id);
+            row
         })
         .collect();
     if !mail.is_empty() {

@@ -41,9 +41,11 @@ pub struct Sender<'a> {
 #[derive(Debug)]
 pub struct Unsendable(pub String);
 
+/// `answer` is the invitee's personal answer link (`/tra-loi/<token>`), for invitations only.
 pub fn message(
     row: &outbox::Model,
     ics: Option<&str>,
+    answer: Option<&str>,
     from: &Sender,
 ) -> Result<Message, Unsendable> {
     let lang = if row.lang == "en" { Lang::En } else { Lang::Vi };
@@ -73,6 +75,8 @@ pub fn message(
         // Invitees have no account: the meeting page is for those who do.
         "link": link.filter(|_| row.account_id.is_some()),
         "link_label": t("notify.mail.link"),
+        "answer": answer,
+        "answer_label": t("answers.mail.link"),
         "footer": t("notify.mail.footer"),
     });
     let render = |name: &str| {

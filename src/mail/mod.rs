@@ -136,6 +136,28 @@ enum Outcome {
     Temporary(String),
 }
 
+/// An invitation (iTIP REQUEST) to an invited person carries that person's answer link: a new
+/// token, minted here so that it exists in clear only in the message; the database keeps its
+/// hash (`domain::answers`). Earlier links of the person keep working.
+async fn answer_link(
+    db: &Db,
+    config: &AppConfig,
+    row: &outbox::Model,
+) -> crate::Result<Option<String>> {
+    let (Some(meeting_id), Some(person_id), Some("REQUEST")) =
+        (row.meeting_id, row.person_id, row.ics_method.as_deref())
+    else {
+        return Ok(None);
+    };
+    let token = crate::auth::new_secret();
+    crate::domain::answers::store_link(db, meeting_id, person_id, &crate::auth::token_hash(&token))
+        .await?;
+    Ok(Some(format!(
+        "{}/tra-loi/{token}",
+        config.public_url.trim_end_matches('/')
+    )))
+}
+
 async fn send_one(
     db: &Db,
     config: &AppConfig,
@@ -147,18 +169,24 @@ async fn send_one(
         name: &config.mail_from_name,
         public_url: &config.public_url,
     };
-    let outcome = match compose::message(&row, row.ics.as_deref(), &from) {
-        Err(compose::Unsendable(why)) => Outcome::Permanent(why),
-        Ok(message) => match transport.send(message).await {
-            Ok(answer) => Outcome::Sent(format!(
-                "{} {}",
-                answer.code(),
-                answer.message().collect::<Vec<_>>().join(" ")
-            )),
-            Err(e) if e.is_permanent() => Outcome::Permanent(e.to_string()),
-            Err(e) => Outcome::Temporary(e.to_string()),
-        },
+    let answer = match answer_link(db, config, &row).await {
+        Ok(link) => Ok(link),
+        Err(e) => Err(Outcome::Temporary(e.to_string())),
     };
+    let outcome =
+        match answer.map(|a| compose::message(&row, row.ics.as_deref(), a.as_deref(), &from)) {
+            Err(outcome) => outcome,
+            Ok(Err(compose::Unsendable(why))) => Outcome::Permanent(why),
+            Ok(Ok(message)) => match transport.send(message).await {
+                Ok(answer) => Outcome::Sent(format!(
+                    "{} {}",
+                    answer.code(),
+                    answer.message().collect::<Vec<_>>().join(" ")
+                )),
+                Err(e) if e.is_permanent() => Outcome::Permanent(e.to_string()),
+                Err(e) => Outcome::Temporary(e.to_string()),
+            },
+        };
     let now = clock::now();
     let (status, answer, next, sent_at): (&str, String, DateTime<Utc>, Option<DateTime<Utc>>) =
         match outcome {

@@ -237,6 +237,15 @@ pub(super) async fn meeting_page(
             name.map(|n| json!({"name": n, "optional": a.role == AttendeeRole::Optional}))
         })
         .collect();
+    let answers = super::answers::meeting_section(
+        db,
+        &m,
+        caller.is_office(),
+        viewer.lang,
+        &persons,
+        &agencies,
+    )
+    .await?;
     let occurrences: Vec<_> = registration::occurrences(db, &actor, id)
         .await?
         .into_iter()
@@ -381,6 +390,7 @@ pub(super) async fn meeting_page(
                 "needs_interpreter": m.needs_interpreter,
             },
             "attendees": attendees,
+            "answers": answers,
             "occurrences": occurrences,
             "history": history,
             "decisions": decisions,

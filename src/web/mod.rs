@@ -2,6 +2,7 @@
 //! catchers, security headers, CSRF protection, translations.
 
 pub mod admin;
+pub mod answers;
 pub mod assets;
 pub mod calendars;
 pub mod catchers;
@@ -59,6 +60,8 @@ pub const TEMPLATES: &[(&str, &str)] = template_files![
     "closures.html" => "closures",
     "notifications.html" => "notifications",
     "outbox.html" => "outbox",
+    "answer.html" => "answer",
+    "answer_link.html" => "answer_link",
 ];
 
 /// The template engine with our templates and the `t` and `asset` helpers.
@@ -98,5 +101,6 @@ pub fn routes() -> Vec<rocket::Route> {
     all.extend(documents::routes());
     all.extend(notifications::routes());
     all.extend(outbox::routes());
+    all.extend(answers::routes());
     all
 }

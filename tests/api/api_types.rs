@@ -206,8 +206,13 @@ async fn every_resource_has_the_fields_of_its_table_and_no_secret() {
         .await;
     r.fields("new meeting", &m, &meeting);
     let id = m["id"].as_i64().unwrap();
+    // The detail adds the invitees' answers (issue #17 item 4).
     let v = r.get(&format!("/api/v1/meetings/{id}"), &o.clerk_a).await;
-    r.fields("meeting", &v, &meeting);
+    r.fields(
+        "meeting",
+        &v,
+        &columns::<meeting::Entity>(&[], &["answers"]),
+    );
     let path = format!("/api/v1/meetings/{id}");
     let mut changed = body.clone();
     changed["title"] = json!("Họp bàn kế hoạch năm 2027 (sửa)");

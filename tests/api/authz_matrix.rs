@@ -91,6 +91,13 @@ const TABLE: &[(&str, &str, Rule, Body)] = &[
     ("GET",    "/static/<asset>",                  Public,      Body::None),
     ("GET",    "/tai-khoan",                       AnySignedIn, Body::None),
     ("GET",    "/thong-bao",                       AnySignedIn, Body::None),
+    // An invitee's personal answer link: whoever holds it, no account (issue #17 item 4)
+    ("GET",    "/tra-loi/<token>",                 Public,      Body::None),
+    ("POST",   "/cuoc-hop/<id>/lien-ket-tra-loi",  Office,      Form("person_id=1")),
+    ("POST",   "/cuoc-hop/<id>/thu-hoi-lien-ket",  Office,      Form("person_id=1")),
+    ("POST",   "/api/v1/meetings/<id>/answer-links", Office,    Json(r#"{"person_id":0}"#)),
+    ("DELETE", "/api/v1/meetings/<id>/answer-links/<person_id>", Office, Body::None),
+    ("POST",   "/tra-loi/<token>",                 Public,      Form("choice=tham-du")),
     ("POST",   "/tai-khoan/thu-dien-tu",           AnySignedIn, Form("email=")),
     ("GET",    "/quan-tri/thu-di",                 Admin,       Body::None),
     ("POST",   "/quan-tri/thu-di/thu-thu",         Admin,       Form("email=khong-hop-le")),
@@ -349,8 +356,14 @@ impl Fixture {
             .replace("<year>", "2027")
             .replace("<file>", "public.ics")
             .replace("<asset>", "lichhop.css")
+            .replace("<token>", MATRIX_ANSWER_TOKEN)
+            .replace("<person_id>", "1")
     }
 }
+
+/// The secret of the answer link the matrix follows (its hash is stored by the fixture).
+const MATRIX_ANSWER_TOKEN: &str =
+    "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90";
 
 #[rocket::async_test]
 async fn every_route_allows_and_denies_as_the_table_says() {
@@ -437,6 +450,13 @@ async fn every_route_allows_and_denies_as_the_table_says() {
     )
     .await
     .unwrap();
+    app.answer_link(
+        &principals[0].1,
+        agency_a.id,
+        person.id,
+        MATRIX_ANSWER_TOKEN,
+    )
+    .await;
     let closure = lichhop::domain::closures::create(
         app.db(),
         principals[4].1.account.id,

@@ -780,3 +780,57 @@ pub fn json_list_of(out: &std::process::Output, what: &str) -> Vec<Value> {
         .unwrap()
         .clone()
 }
+
+impl TestApp {
+    /// An approved meeting (set so directly) of `clerk`'s agency with `person` invited, and an
+    /// answer link of that person whose secret is `token`; returns the meeting's id.
+    pub async fn answer_link(
+        &self,
+        clerk: &Principal,
+        agency_id: i32,
+        person: i32,
+        token: &str,
+    ) -> i32 {
+        use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
+        let m = lichhop::domain::registration::create(
+            self.db(),
+            &lichhop::domain::registration::Actor {
+                account_id: clerk.account.id,
+                agency_id: Some(agency_id),
+                office: false,
+            },
+            lichhop::domain::registration::MeetingInput {
+                title: "Họp có giấy mời".into(),
+                location: Some("Hội trường tỉnh".into()),
+                starts_at: "2027-05-04T08:00".into(),
+                ends_at: "2027-05-04T09:00".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let mut approved = entity::meeting::Entity::find_by_id(m.id)
+            .one(&self.db().conn)
+            .await
+            .unwrap()
+            .unwrap()
+            .into_active_model();
+        approved.status = Set(entity::MeetingStatus::Approved);
+        approved.update(&self.db().conn).await.unwrap();
+        entity::meeting_attendee::ActiveModel {
+            meeting_id: Set(m.id),
+            person_id: Set(Some(person)),
+            role: Set(entity::AttendeeRole::Required),
+            participation: Set(entity::Participation::NeedsAction),
+            ..Default::default()
+        }
+        .insert(&self.db().conn)
+        .await
+        .unwrap();
+        let hash = lichhop::auth::token_hash(token);
+        lichhop::domain::answers::store_link(self.db(), m.id, person, &hash)
+            .await
+            .unwrap();
+        m.id
+    }
+}

@@ -5,6 +5,7 @@ mod helpers;
 mod http_client;
 
 mod admin_settings;
+mod answers;
 mod api_types;
 mod auth;
 mod authz_matrix;
