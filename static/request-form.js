@@ -13,7 +13,7 @@
   }
   var texts = data.dataset;
   var lists = JSON.parse(texts.lists);
-  var SHOWN = 50;
+  var SHOWN = 30;
 
   // Lower case without Vietnamese marks, as the server filters ("Hà Nội" → "ha noi").
   function fold(s) {

@@ -122,6 +122,10 @@ async fn render(
         .chain(repeat.iter())
         .collect();
     let summary = error_summary(viewer, &all, refusals);
+    let repeat_open = !f.repeat.is_empty()
+        || !f.rrule_kept.is_empty()
+        || !f.exdates.trim().is_empty()
+        || repeat.iter().any(|x| x.error.is_some());
     Ok(viewer.render(
         "request_form.html",
         target.title(),
@@ -130,6 +134,7 @@ async fn render(
             "find": find,
             "repeat": repeat,
             "error_summary": summary,
+            "repeat_open": repeat_open,
             "picker_data": data.json(),
             "rrule_kept": (!f.rrule_kept.is_empty()).then_some(&f.rrule_kept),
             "hints": hints,
