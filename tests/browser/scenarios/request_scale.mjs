@@ -157,6 +157,15 @@ export default function ({ scenario, check, api, token, mondayInWeeks, browser, 
     await context.close();
   });
 
+  // Buttons, fields and menu links of at least 24 × 24 px (WCAG 2.5.8; links inside text are exempt).
+  async function targets(page, what) {
+    const small = await page.evaluate(() => [...document.querySelectorAll('main button, main input:not([type=hidden]), main select, main summary, nav a, .top a, .top button')]
+      .filter((e) => e.offsetParent !== null)
+      .map((e) => { const r = e.getBoundingClientRect(); return { id: e.id || e.name || e.textContent.trim().slice(0, 20), w: r.width, h: r.height }; })
+      .filter((t) => t.w < 24 || t.h < 24));
+    check(small.length === 0, `${what}: targets under 24 px: ${JSON.stringify(small.slice(0, 5))}`);
+  }
+
   scenario('phones at 390×844: a refused save shows a focused error summary at the top; form, meeting page and queue fit', async () => {
     const context = await browser.newContext({ ...vi, viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
     await context.addInitScript({ content: axeSource });
@@ -198,11 +207,7 @@ export default function ({ scenario, check, api, token, mondayInWeeks, browser, 
     check(beside >= 0 && beside < 80, `the error is beside its field (${beside} px)`);
 
     setStep('tap targets');
-    const small = await page.evaluate(() => [...document.querySelectorAll('main button, main input:not([type=hidden]), main select, nav a, .top a, .top button')]
-      .filter((e) => e.offsetParent !== null)
-      .map((e) => { const r = e.getBoundingClientRect(); return { id: e.id || e.name || e.textContent.trim().slice(0, 20), w: r.width, h: r.height }; })
-      .filter((t) => t.w < 24 || t.h < 24));
-    check(small.length === 0, `targets under 24 px: ${JSON.stringify(small.slice(0, 5))}`);
+    await targets(page, 'the refused form');
     const violations = await axe(page);
     check(violations.length === 0, `axe on the refused form: ${violations.join('; ')}`);
 
@@ -211,6 +216,7 @@ export default function ({ scenario, check, api, token, mondayInWeeks, browser, 
     await page.getByRole('button', { name: 'Lưu đăng ký' }).click();
     await page.waitForURL(/\/cuoc-hop\/\d+/);
     await fits('the meeting page');
+    await targets(page, 'the meeting page');
     await page.screenshot({ path: `${shots}/cuoc-hop-390.png`, fullPage: true });
     await context.close();
 
@@ -225,8 +231,31 @@ export default function ({ scenario, check, api, token, mondayInWeeks, browser, 
     await staff.goto(`${base}/hang-doi`);
     const q = await staff.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
     check(q.scroll <= q.inner, `the queue: ${q.scroll} px wide on a ${q.inner} px phone`);
+    await targets(staff, 'the queue');
     await staff.screenshot({ path: `${shots}/hang-doi-390.png`, fullPage: true });
     await staffContext.close();
+  });
+
+  scenario('without script the pickers filter through the form: "Tìm" lists the matches, ticked ones stay chosen', async () => {
+    const context = await browser.newContext({ ...vi, viewport: { width: 1280, height: 900 }, javaScriptEnabled: false });
+    const page = await context.newPage();
+    await signIn(page, 'vanthu.stc');
+    await page.goto(`${base}/dang-ky/moi`);
+    await page.locator('#f-title').fill('Họp không có script (kiểm thử bộ chọn)');
+    await page.locator('#f-agencies').fill('so y te');
+    await page.locator('.field-agencies').getByRole('button', { name: 'Tìm' }).click();
+    const match = page.locator('.field-agencies .picker-matches input[type=checkbox]');
+    await match.first().waitFor();
+    check(await match.count() === 1, `«so y te» matches ${await match.count()}`);
+    check(await page.locator('#f-title').inputValue() === 'Họp không có script (kiểm thử bộ chọn)', 'the title is kept');
+    await match.first().check();
+    await page.locator('#f-persons').fill('chu tich');
+    await page.locator('.field-persons').getByRole('button', { name: 'Tìm' }).click();
+    await page.locator('.field-persons .picker-matches input[type=checkbox]').first().waitFor();
+    const chosen = page.locator('#f-agencies-chosen input[type=checkbox][name=agencies]:checked');
+    check(await chosen.count() === 1, 'the agency ticked before stays chosen');
+    await page.screenshot({ path: `${shots}/dang-ky-khong-script.png`, fullPage: true });
+    await context.close();
   });
 
   scenario('documents attached in the creating form: a refused save asks for them again; the save keeps them', async () => {
