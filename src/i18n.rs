@@ -87,6 +87,7 @@ locale_areas!(
     "notify",
     "outcomes",
     "answers",
+    "request_more",
 );
 
 #[derive(Debug)]

@@ -217,6 +217,33 @@ pub fn store_file(data_dir: &Path, tmp: &Path, name: &str) -> Result<Stored> {
     result
 }
 
+/// A file received with a form, written to `tmp` inside the documents folder, checked by the
+/// rules of every upload before anything is saved: a clean name, not empty, within `max_mib`,
+/// an allowed type whose bytes match. Answers the name to keep; [`store_file`] stores it once
+/// the meeting exists.
+pub fn check_file(tmp: &Path, raw_name: &str, size: u64, max_mib: u64) -> Result<String> {
+    let name = clean_file_name(raw_name)?;
+    if size > max_mib * 1024 * 1024 {
+        return Err(Error::PayloadTooLarge(Msg::t(
+            "msg.documents.the_file_is_larger_than_allowed",
+            &[("max_mib", &max_mib.to_string())],
+        )));
+    }
+    if size == 0 {
+        return Err(Error::invalid("file", "msg.documents.the_file_is_empty"));
+    }
+    let io = |e: std::io::Error| Error::Internal(format!("document check: {e}"));
+    let mut f = std::fs::File::open(tmp).map_err(io)?;
+    let mut head = vec![0u8; size.min(8192) as usize];
+    f.read_exact(&mut head).map_err(io)?;
+    let tail_len = size.min(64 * 1024);
+    f.seek(SeekFrom::End(-(tail_len as i64))).map_err(io)?;
+    let mut tail = vec![0u8; tail_len as usize];
+    f.read_exact(&mut tail).map_err(io)?;
+    sniff(&name, &head, &tail)?;
+    Ok(name)
+}
+
 /// May `actor` add documents to `m`? The office, and the agency that registered or prepares it.
 pub fn may_upload(actor: &Actor, m: &meeting::Model) -> bool {
     actor.office
@@ -396,6 +423,43 @@ pub async fn due<C: ConnectionTrait>(
         documents: uploads.len(),
         flag: flag.map(|(kind, vi, en)| Conflict::new(kind, Severity::Warning, Some(date), vi, en)),
     }))
+}
+
+/// The documents flag of a request not saved yet (the form's check), for a meeting of `kind`
+/// on `day`: late when today is already past its documents deadline (documents sent now come
+/// late). None when the rule does not apply or the deadline is still ahead.
+pub async fn late_for_new<C: ConnectionTrait>(
+    db: &C,
+    kind: MeetingKind,
+    day: NaiveDate,
+    settings: &Settings,
+    now: DateTime<Utc>,
+) -> Result<Option<Conflict>> {
+    if !rule_applies(kind) {
+        return Ok(None);
+    }
+    let lead = settings.documents_lead_working_days;
+    let calendar = Calendar::load(db, day - Duration::days(lead * 3 + 30), day).await?;
+    let due_on = calendar.deadline(day, lead);
+    if clock::office_date(now) <= due_on {
+        return Ok(None);
+    }
+    let dmy = |d: NaiveDate| d.format("%d/%m/%Y").to_string();
+    let msg = Msg::t(
+        "request_more.documents_late",
+        &[
+            ("due", &dmy(due_on)),
+            ("lead", &lead.to_string()),
+            ("day", &dmy(day)),
+        ],
+    );
+    Ok(Some(Conflict::new(
+        Kind::DocumentsLate,
+        Severity::Warning,
+        Some(day),
+        msg.pick(crate::error::Lang::Vi).to_string(),
+        msg.pick(crate::error::Lang::En).to_string(),
+    )))
 }
 
 /// The documents flag of a saved meeting (one query for its uploads).

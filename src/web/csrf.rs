@@ -121,50 +121,188 @@ impl<'r, T: FromForm<'r>, R: TextRule> FromData<'r> for CsrfForm<T, R> {
             Ok(text) => text,
             Err(e) => return refuse(req, e),
         };
-        let expected = req
-            .cookies()
-            .get_private(COOKIE)
-            .map(|c| c.value().to_string());
         let fields = &req.local_cache(|| FormFields(decode_fields(&text))).0;
-        let sent = fields
-            .iter()
-            .find(|(name, _)| name == FIELD)
-            .map(|(_, v)| v.clone());
-        match (expected, sent) {
-            (Some(e), Some(s)) if !e.is_empty() && same(&e, &s) => {}
-            _ => return refuse(req, forged()),
+        parse_checked::<T, R>(req, fields)
+    }
+}
+
+/// Checks the token and every field's text, then parses `fields` as `T`.
+fn parse_checked<'r, T: FromForm<'r>, R: TextRule>(
+    req: &'r Request<'_>,
+    fields: &'r [(String, String)],
+) -> data::Outcome<'r, CsrfForm<T, R>, Error> {
+    let expected = req
+        .cookies()
+        .get_private(COOKIE)
+        .map(|c| c.value().to_string());
+    let sent = fields
+        .iter()
+        .find(|(name, _)| name == FIELD)
+        .map(|(_, v)| v.clone());
+    match (expected, sent) {
+        (Some(e), Some(s)) if !e.is_empty() && same(&e, &s) => {}
+        _ => return refuse(req, forged()),
+    }
+    if R::CHECKED {
+        let refused = fields.iter().try_for_each(|(name, value)| {
+            validate::text(&validate::printable(name), name)?;
+            validate::text(name, value)
+        });
+        if let Err(e) = refused {
+            return refuse(req, e);
         }
-        if R::CHECKED {
-            let refused = fields.iter().try_for_each(|(name, value)| {
-                validate::text(&validate::printable(name), name)?;
-                validate::text(name, value)
-            });
-            if let Err(e) = refused {
-                return refuse(req, e);
-            }
+    }
+    let values = fields
+        .iter()
+        .map(|(n, v)| ValueField::from((n.as_str(), v.as_str())));
+    match Form::<T>::parse_iter(values) {
+        Ok(value) => data::Outcome::Success(CsrfForm(value, PhantomData)),
+        Err(errors) => {
+            let field = errors
+                .iter()
+                .next()
+                .and_then(|e| e.name.as_ref().map(|n| n.to_string()))
+                .unwrap_or_default();
+            refuse(
+                req,
+                Error::Validation {
+                    field: field.to_string(),
+                    msg: Msg::t(
+                        "msg.csrf.field_field_is_not_valid",
+                        &[("field", &field.to_string())],
+                    ),
+                },
+            )
         }
-        let values = fields
-            .iter()
-            .map(|(n, v)| ValueField::from((n.as_str(), v.as_str())));
-        match Form::<T>::parse_iter(values) {
-            Ok(value) => data::Outcome::Success(CsrfForm(value, PhantomData)),
-            Err(errors) => {
-                let field = errors
-                    .iter()
-                    .next()
-                    .and_then(|e| e.name.as_ref().map(|n| n.to_string()))
-                    .unwrap_or_default();
-                refuse(
-                    req,
-                    Error::Validation {
-                        field: field.to_string(),
-                        msg: Msg::t(
-                            "msg.csrf.field_field_is_not_valid",
-                            &[("field", &field.to_string())],
-                        ),
-                    },
-                )
+    }
+}
+
+/// A file sent with a [`CsrfFiles`] form, written to a temporary file in `dir` (removed when
+/// dropped unless taken by then).
+pub struct SentFile {
+    /// The form field it came in.
+    pub field: String,
+    /// The name the browser gave, as sent (to be cleaned before use).
+    pub raw_name: String,
+    pub path: std::path::PathBuf,
+    pub size: u64,
+}
+
+impl Drop for SentFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// A form like [`CsrfForm`] that may come as `multipart/form-data` carrying files (the request
+/// form with its documents): the text fields are checked and parsed as `T`; each chosen file is
+/// kept in a temporary file in the documents folder (empty file fields, "no file chosen", are
+/// left out). Sent urlencoded, it carries no files.
+pub struct CsrfFiles<T> {
+    pub form: T,
+    pub files: Vec<SentFile>,
+}
+
+/// Reads a multipart body: text fields (up to the "form" limit in all) and files (each up to
+/// the "file" limit) written under `dir`.
+async fn read_multipart(
+    req: &Request<'_>,
+    data: Data<'_>,
+    boundary: &str,
+    dir: &std::path::Path,
+) -> Result<(Vec<(String, String)>, Vec<SentFile>), Error> {
+    use rocket::tokio::io::AsyncWriteExt;
+    let limits = req.limits();
+    let whole = limits.get("data-form").unwrap_or(25.mebibytes());
+    let text_max = limits.get("form").unwrap_or(256.kibibytes()).as_u64();
+    let file_max = limits.get("file").unwrap_or(whole).as_u64();
+    let too_large = || {
+        Error::PayloadTooLarge(Msg::t(
+            "msg.body.the_request_body_exceeds_the_limit",
+            &[("limit", &whole.to_string())],
+        ))
+    };
+    let broken = |_| Error::BadRequest(Msg::t("msg.csrf.the_uploaded_file_could_not_be", &[]));
+    let io = |e: std::io::Error| Error::Internal(format!("form upload: {e}"));
+    let mut parts = multer::Multipart::with_reader(data.open(whole), boundary);
+    let (mut fields, mut files) = (vec![], vec![]);
+    let mut text_size = 0u64;
+    while let Some(mut part) = parts.next_field().await.map_err(broken)? {
+        let name = part.name().unwrap_or_default().to_string();
+        let Some(raw_name) = part.file_name().map(str::to_string) else {
+            let mut value = Vec::new();
+            while let Some(chunk) = part.chunk().await.map_err(broken)? {
+                text_size += chunk.len() as u64;
+                if text_size > text_max {
+                    return Err(too_large());
+                }
+                value.extend_from_slice(&chunk);
             }
+            let value = String::from_utf8(value).map_err(|_| {
+                Error::BadRequest(Msg::t("msg.body.the_request_body_could_not_be", &[]))
+            })?;
+            fields.push((name, value));
+            continue;
+        };
+        crate::config::ensure_dir(dir).map_err(|e| Error::Internal(e.to_string()))?;
+        let mut file = SentFile {
+            field: name,
+            raw_name,
+            path: dir.join(format!(".form-{}", uuid::Uuid::new_v4().simple())),
+            size: 0,
+        };
+        let mut out = rocket::tokio::fs::File::create(&file.path)
+            .await
+            .map_err(io)?;
+        while let Some(chunk) = part.chunk().await.map_err(broken)? {
+            file.size += chunk.len() as u64;
+            if file.size > file_max {
+                return Err(too_large());
+            }
+            out.write_all(&chunk).await.map_err(io)?;
+        }
+        out.flush().await.map_err(io)?;
+        // "No file chosen" comes as an empty part without a name.
+        if file.size > 0 || !file.raw_name.is_empty() {
+            files.push(file);
+        }
+    }
+    Ok((fields, files))
+}
+
+#[rocket::async_trait]
+impl<'r, T: FromForm<'r> + Send> FromData<'r> for CsrfFiles<T> {
+    type Error = Error;
+
+    async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> data::Outcome<'r, Self> {
+        let boundary = req
+            .content_type()
+            .filter(|ct| ct.is_form_data())
+            .and_then(|ct| ct.param("boundary"))
+            .map(str::to_string);
+        let Some(boundary) = boundary else {
+            return match CsrfForm::<T>::from_data(req, data).await {
+                data::Outcome::Success(f) => data::Outcome::Success(CsrfFiles {
+                    form: f.0,
+                    files: vec![],
+                }),
+                data::Outcome::Error(e) => data::Outcome::Error(e),
+                data::Outcome::Forward(f) => data::Outcome::Forward(f),
+            };
+        };
+        let Some(config) = req.rocket().state::<crate::config::AppConfig>() else {
+            return refuse(req, Error::Internal("no configuration".into()));
+        };
+        let dir = crate::domain::documents::store_dir(&config.data_dir);
+        let (fields, files) = match read_multipart(req, data, &boundary, &dir).await {
+            Ok(read) => read,
+            Err(e) => return refuse(req, e),
+        };
+        let fields = &req.local_cache(|| FormFields(fields)).0;
+        match parse_checked::<T, Checked>(req, fields) {
+            data::Outcome::Success(f) => data::Outcome::Success(CsrfFiles { form: f.0, files }),
+            data::Outcome::Error(e) => data::Outcome::Error(e),
+            data::Outcome::Forward(f) => data::Outcome::Forward(f),
         }
     }
 }

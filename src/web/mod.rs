@@ -53,6 +53,7 @@ pub const TEMPLATES: &[(&str, &str)] = template_files![
     "calendar_day.html" => "calendar_day",
     "dashboard.html" => "dashboard",
     "field" => "field",
+    "error_summary" => "error_summary",
     "request_form.html" => "request_form",
     "request_slots.html" => "request_slots",
     "form_one" => "form_one",

@@ -159,6 +159,23 @@ pub struct Field {
     pub autocomplete: Option<&'static str>,
     /// Translation key of a short explanation shown under the field.
     pub hint: Option<&'static str>,
+    /// A searchable multi-select (`kind` "picker"): `options` are the chosen items.
+    pub picker: Option<Picker>,
+}
+
+/// What a picker shows besides its chosen items: the filter typed (sent back through the form,
+/// so that it works without script) and the items it matched.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Picker {
+    /// The list the script filters (`data-<source>` of the page's picker data).
+    pub source: &'static str,
+    /// The filter's field name and what was typed in it.
+    pub query_name: &'static str,
+    pub query: String,
+    /// Items matching the filter and not chosen yet (at most a page of them).
+    pub matches: Vec<Choice>,
+    /// How many more matched than are shown.
+    pub more: usize,
 }
 
 impl Field {
@@ -220,6 +237,20 @@ impl Field {
         Field {
             options,
             ..Field::new("checkboxes", name, label, "")
+        }
+    }
+
+    /// A searchable multi-select of `chosen` items (see [`Picker`]).
+    pub fn picker(
+        name: &'static str,
+        label: &'static str,
+        chosen: Vec<Choice>,
+        picker: Picker,
+    ) -> Self {
+        Field {
+            options: chosen,
+            picker: Some(picker),
+            ..Field::new("picker", name, label, "")
         }
     }
 

@@ -40,6 +40,7 @@ mod race;
 mod reports;
 mod request_form;
 mod request_form_fields;
+mod request_pickers;
 mod review;
 mod schedule;
 mod schedule_document;

@@ -103,7 +103,7 @@ scenario('a clerk registers on the form, fixes a refusal; the approver approves 
   await clerk.locator('#f-chair_id').selectOption({ index: 1 });
   await clerk.getByLabel('Gửi duyệt ngay').check();
   await clerk.getByRole('button', { name: 'Lưu đăng ký' }).click();
-  await clerk.getByText('Giờ kết thúc phải sau giờ bắt đầu.').waitFor();
+  await clerk.getByText('Giờ kết thúc phải sau giờ bắt đầu.').first().waitFor();
   check(await clerk.locator('#f-title').inputValue() === title, 'the form keeps what was typed');
   await clerk.screenshot({ path: `${shots}/dang-ky-loi.png`, fullPage: true });
   await clerk.locator('#f-end').fill('10:30');

@@ -94,6 +94,16 @@ pub struct RequestForm {
     pub find_from: String,
     #[field(default = String::new())]
     pub find_to: String,
+    /// What was typed in each picker's filter (without script, "Tìm" sends the form back with
+    /// the matches listed; a GET link may carry them too).
+    #[field(default = String::new())]
+    pub q_agencies: String,
+    #[field(default = String::new())]
+    pub q_agencies_optional: String,
+    #[field(default = String::new())]
+    pub q_persons: String,
+    #[field(default = String::new())]
+    pub q_persons_optional: String,
 }
 
 impl RequestForm {
@@ -321,6 +331,30 @@ fn repeat_of(f: &RequestForm) -> Repeat {
         until: f.until.clone(),
         exdates: f.exdates.clone(),
     }
+}
+
+/// What the page itself finds missing or malformed, every field at once (the summary at the
+/// top lists them all; the domain, which stops at its first refusal, sees a form without them).
+pub(super) fn page_errors(f: &RequestForm) -> Vec<Error> {
+    let mut errors = vec![];
+    if f.title.trim().is_empty() {
+        errors.push(Error::invalid(
+            "title",
+            "msg.validate.the_title_is_required",
+        ));
+    }
+    if NaiveDate::parse_from_str(f.day.trim(), "%Y-%m-%d").is_err() {
+        errors.push(Error::invalid(
+            "day",
+            "msg.form.choose_the_day_of_the_meeting",
+        ));
+    }
+    for (name, v) in [("start", &f.start), ("end", &f.end)] {
+        if NaiveTime::parse_from_str(v.trim(), "%H:%M").is_err() {
+            errors.push(Error::invalid(name, "msg.form.enter_a_time_like_08_00"));
+        }
+    }
+    errors
 }
 
 /// The form as the domain's input (every field the API takes is on the form).

@@ -7,6 +7,7 @@ use crate::db::Db;
 use crate::domain::availability::{self, FreeSlot};
 use crate::domain::clock::{self, OFFICE_TZ};
 use crate::domain::conflicts::{self, Conflict, Severity};
+use crate::domain::documents;
 use crate::domain::reference;
 use crate::domain::registration::{self, Actor};
 use crate::domain::settings;
@@ -137,10 +138,18 @@ pub(super) async fn check(
         input.title = "—".into();
     }
     input.submit = false;
+    let kind = input.kind.unwrap_or(entity::MeetingKind::Hop);
     let s = settings::load(db).await?;
-    let (_, found) = conflicts::of_input(db, actor, input, target.meeting_id(), &s)
+    let (_, mut found) = conflicts::of_input(db, actor, input, target.meeting_id(), &s)
         .await
         .map_err(page_field)?;
+    // A new request has no documents yet: "no issues" must not hide a deadline already past.
+    if target.meeting_id().is_none() {
+        if let Some(day) = date("day", &f.day)? {
+            let late = documents::late_for_new(&db.conn, kind, day, &s, clock::now()).await?;
+            found.extend(late);
+        }
+    }
     Ok(hints(found, lang))
 }
 

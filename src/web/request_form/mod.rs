@@ -15,18 +15,20 @@ mod form;
 mod hints;
 mod view;
 
-use super::csrf::CsrfForm;
+use super::csrf::{CsrfFiles, CsrfForm, SentFile};
 use super::page::{Page, Viewer};
 use crate::auth::{AgencyClerk, Caller};
+use crate::config::AppConfig;
 use crate::db::Db;
 use crate::domain::clock;
 use crate::domain::conflicts;
+use crate::domain::documents;
 use crate::domain::registration::{self, Actor};
 use crate::domain::{settings, visibility, workflow};
 use crate::error::{Error, Lang};
 use crate::Result;
 use entity::*;
-use form::{number, page_field, request_input, RequestForm, Target};
+use form::{number, page_errors, page_field, request_input, RequestForm, Target};
 pub use hints::Hints;
 use hints::{check, find, span, Slots};
 use rocket::http::{ContentType, Status};
@@ -36,12 +38,57 @@ use rocket::State;
 use rocket::{get, post};
 use rocket_dyn_templates::Template;
 use serde_json::json;
+use std::path::Path;
 use view::{find_fields, repeat_fields, request_form_view};
 
 /// The form's script, by its fingerprinted URL.
 pub const SCRIPT: &str = "request-form.js";
 
-/// Renders the form with what goes beside it; `refusal` is shown beside its field.
+/// One refusal in the error summary at the top of the form: a link to its field.
+#[derive(serde::Serialize)]
+struct SummaryItem {
+    href: String,
+    /// The field's label (a translation key), when the refusal names a field of the form.
+    label: Option<&'static str>,
+    message: String,
+}
+
+/// The summary of refused fields above the form ("Có N lỗi"), which takes the focus.
+fn error_summary(
+    viewer: &Viewer,
+    fields: &[&crate::web::page::Field],
+    refusals: &[Error],
+) -> Option<serde_json::Value> {
+    if refusals.is_empty() {
+        return None;
+    }
+    let items: Vec<SummaryItem> = refusals
+        .iter()
+        .map(|e| {
+            let own = e
+                .field()
+                .and_then(|n| fields.iter().find(|x| x.name == n && x.kind != "hidden"));
+            SummaryItem {
+                href: own.map_or_else(|| "#request-form".into(), |f| format!("#f-{}", f.name)),
+                label: own.map(|f| f.label),
+                message: viewer.msg(e),
+            }
+        })
+        .collect();
+    let n = items.len().to_string();
+    let key = if items.len() == 1 {
+        "request_more.errors_one"
+    } else {
+        "request_more.errors_many"
+    };
+    let title = crate::error::Msg::t(key, &[("n", &n)])
+        .pick(viewer.lang)
+        .to_string();
+    Some(json!({ "title": title, "items": items }))
+}
+
+/// Renders the form with what goes beside it; each refusal is shown beside its field and in
+/// the summary at the top.
 async fn render(
     db: &Db,
     viewer: &Viewer,
@@ -49,22 +96,36 @@ async fn render(
     target: Target,
     hints: Option<Hints>,
     slots: Option<Slots>,
-    refusal: Option<&Error>,
+    refusals: &[Error],
 ) -> Result<Template> {
-    let mut form = request_form_view(db, f, viewer.lang, target).await?;
+    let data = view::PickerData::load(db).await?;
+    let mut form = request_form_view(db, f, viewer.lang, target, &data).await?;
     let mut find = find_fields(f);
     let mut repeat = repeat_fields(f, viewer.lang);
-    if let Some(e) = refusal {
+    for e in refusals {
         let own = e.field().and_then(|n| {
-            find.iter_mut()
+            form.fields
+                .iter_mut()
+                .chain(find.iter_mut())
                 .chain(repeat.iter_mut())
                 .find(|x| x.name == n && x.kind != "hidden")
         });
         match own {
             Some(field) => field.error = Some(viewer.msg(e)),
-            None => form = form.refused(e, viewer),
+            None => form.message = Some(viewer.msg(e)),
         }
     }
+    let all: Vec<&crate::web::page::Field> = form
+        .fields
+        .iter()
+        .chain(find.iter())
+        .chain(repeat.iter())
+        .collect();
+    let summary = error_summary(viewer, &all, refusals);
+    let repeat_open = !f.repeat.is_empty()
+        || !f.rrule_kept.is_empty()
+        || !f.exdates.trim().is_empty()
+        || repeat.iter().any(|x| x.error.is_some());
     Ok(viewer.render(
         "request_form.html",
         target.title(),
@@ -72,6 +133,9 @@ async fn render(
             "form": form,
             "find": find,
             "repeat": repeat,
+            "error_summary": summary,
+            "repeat_open": repeat_open,
+            "picker_data": data.json(),
             "rrule_kept": (!f.rrule_kept.is_empty()).then_some(&f.rrule_kept),
             "hints": hints,
             "slots": slots,
@@ -115,7 +179,7 @@ async fn open(
         },
         _ => {}
     }
-    render(db, viewer, &f, target, hints, slots, refusal.as_ref()).await
+    render(db, viewer, &f, target, hints, slots, refusal.as_slice()).await
 }
 
 /// The saved form with the time and room a link chose.
@@ -140,46 +204,131 @@ async fn editable(db: &Db, actor: &Actor, id: i32) -> Result<meeting::Model> {
 
 type Sent = Result<std::result::Result<Redirect, Page>>;
 
-/// POST of the form: check, find a time, or save.
+/// Checks the documents sent with a new request before it is saved (a file the rules refuse
+/// refuses the save, with the typed request kept): the names to keep, in the order sent.
+async fn check_documents(db: &Db, files: &[SentFile]) -> Result<Vec<String>> {
+    if files.is_empty() {
+        return Ok(vec![]);
+    }
+    let max_mib = settings::load(db).await?.max_document_mib;
+    let mut names = vec![];
+    for file in files {
+        let (tmp, raw, size) = (file.path.clone(), file.raw_name.clone(), file.size);
+        let one = rocket::tokio::task::spawn_blocking(move || {
+            documents::check_file(&tmp, &raw, size, max_mib)
+        })
+        .await
+        .map_err(|e| Error::Internal(e.to_string()))?;
+        names.push(one.map_err(|e| match e {
+            Error::Validation { msg, .. }
+            | Error::PayloadTooLarge(msg)
+            | Error::UnsupportedMediaType(msg) => Error::Validation {
+                field: "documents".into(),
+                msg,
+            },
+            other => other,
+        })?);
+    }
+    Ok(names)
+}
+
+/// Stores the checked documents of the saved request `meeting` and records them, before the
+/// answer: a failure here is a 500, never a 2xx with a file missing.
+async fn store_documents(
+    db: &Db,
+    data_dir: &Path,
+    by: i32,
+    meeting: i32,
+    files: &[SentFile],
+    names: Vec<String>,
+) -> Result<()> {
+    for (file, name) in files.iter().zip(names) {
+        let (dir, tmp, n) = (data_dir.to_path_buf(), file.path.clone(), name.clone());
+        let stored =
+            rocket::tokio::task::spawn_blocking(move || documents::store_file(&dir, &tmp, &n))
+                .await
+                .map_err(|e| Error::Internal(e.to_string()))??;
+        documents::insert(db, meeting, by, name, &stored).await?;
+    }
+    Ok(())
+}
+
+/// POST of the form: check, find a time, filter a picker, or save (a new request with the
+/// documents sent along: stored and recorded before the answer, so that a 2xx never leaves a
+/// file behind).
 async fn send(
     db: &Db,
     caller: &Caller,
     viewer: &Viewer,
     mut f: RequestForm,
     target: Target,
+    sent: SentFiles<'_>,
 ) -> Sent {
     let actor = Actor::from(caller);
     let step = std::mem::take(&mut f.step);
     let f = &f;
-    let refused = |e: Error| async move {
-        let status = match e.status() {
+    let (data_dir, files) = sent;
+    let reattach = !files.is_empty();
+    let refused = |mut errors: Vec<Error>| async move {
+        // Files cannot come back in a page: say so beside the documents field.
+        if reattach && !errors.iter().any(|e| e.field() == Some("documents")) {
+            errors.push(Error::invalid("documents", "request_more.reattach"));
+        }
+        let status = match errors[0].status() {
             Status::PreconditionRequired => Status::UnprocessableEntity,
             s => s,
         };
-        let page = render(db, viewer, f, target, None, None, Some(&e)).await?;
+        let page = render(db, viewer, f, target, None, None, &errors).await?;
         Ok::<std::result::Result<Redirect, Page>, Error>(Err((status, page)))
     };
+    let kept_files = || {
+        if reattach {
+            vec![Error::invalid("documents", "request_more.reattach")]
+        } else {
+            vec![]
+        }
+    };
+    if step == "filter" {
+        // A picker's filter without script: the same form, its matches listed.
+        return Ok(Err((
+            Status::Ok,
+            render(db, viewer, f, target, None, None, &kept_files()).await?,
+        )));
+    }
     if step == "check" || step == "find" {
         let (hints, slots) = if step == "check" {
             match check(db, &actor, f, target, viewer.lang).await {
                 Ok(h) => (Some(h), None),
                 Err(e) if e.status().code < 500 && e.status() != Status::NotFound => {
-                    return refused(e).await
+                    return refused(vec![e]).await
                 }
                 Err(e) => return Err(e),
             }
         } else {
             match find(db, f, target, viewer.lang).await {
                 Ok(s) => (None, Some(s)),
-                Err(e) if e.status().code < 500 => return refused(e).await,
+                Err(e) if e.status().code < 500 => return refused(vec![e]).await,
                 Err(e) => return Err(e),
             }
         };
         return Ok(Err((
             Status::Ok,
-            render(db, viewer, f, target, hints, slots, None).await?,
+            render(db, viewer, f, target, hints, slots, &kept_files()).await?,
         )));
     }
+    // Who may not edit it learns nothing of the form's faults.
+    if let Target::Edit(id) = target {
+        editable(db, &actor, id).await?;
+    }
+    let missing = page_errors(f);
+    if !missing.is_empty() {
+        return refused(missing).await;
+    }
+    let names = match check_documents(db, files).await {
+        Ok(a) => a,
+        Err(e) if e.status().code < 500 => return refused(vec![e]).await,
+        Err(e) => return Err(e),
+    };
     let saved = match target {
         Target::New => match request_input(f, None) {
             Ok(input) => registration::create(db, &actor, input).await,
@@ -194,6 +343,9 @@ async fn send(
             }
         }
     };
+    if let Ok(m) = &saved {
+        store_documents(db, data_dir, caller.id(), m.id, files, names).await?;
+    }
     match saved {
         Ok(m) => Ok(Ok(Redirect::to(format!(
             "/cuoc-hop/{}?done={}",
@@ -201,7 +353,7 @@ async fn send(
             super::page::done_after_save(m.status)
         )))),
         Err(e) if e.status().code < 500 && e.status() != Status::NotFound => {
-            refused(page_field(e)).await
+            refused(vec![page_field(e)]).await
         }
         Err(e) => Err(e),
     }
@@ -230,16 +382,29 @@ fn kept_for_sign_in(e: Error, viewer: &Viewer, f: &RequestForm, open_path: &str)
     )))
 }
 
+/// The documents folder's parent and the files sent with the form.
+type SentFiles<'a> = (&'a std::path::Path, &'a [SentFile]);
+
+/// A new request: urlencoded, or multipart with its documents (field `documents`).
 #[post("/dang-ky", data = "<form>")]
 pub async fn create_request(
     db: &State<Db>,
+    config: &State<AppConfig>,
     by: std::result::Result<Caller, Error>,
     viewer: Viewer,
-    form: CsrfForm<RequestForm>,
+    form: CsrfFiles<RequestForm>,
 ) -> Sent {
+    let CsrfFiles { form, files } = form;
+    let files: Vec<SentFile> = files
+        .into_iter()
+        .filter(|f| f.field == "documents")
+        .collect();
     match by {
-        Ok(by) => send(db, &by, &viewer, form.0, Target::New).await,
-        Err(e) => kept_for_sign_in(e, &viewer, &form.0, "/dang-ky/moi"),
+        Ok(by) => {
+            let sent = (config.data_dir.as_path(), files.as_slice());
+            send(db, &by, &viewer, form, Target::New, sent).await
+        }
+        Err(e) => kept_for_sign_in(e, &viewer, &form, "/dang-ky/moi"),
     }
 }
 
@@ -263,7 +428,17 @@ pub async fn update_request(
     form: CsrfForm<RequestForm>,
 ) -> Sent {
     match by {
-        Ok(by) => send(db, &by, &viewer, form.0, Target::Edit(id)).await,
+        Ok(by) => {
+            send(
+                db,
+                &by,
+                &viewer,
+                form.0,
+                Target::Edit(id),
+                (Path::new(""), &[]),
+            )
+            .await
+        }
         Err(e) => kept_for_sign_in(e, &viewer, &form.0, &format!("/cuoc-hop/{id}/sua")),
     }
 }

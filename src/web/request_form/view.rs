@@ -2,14 +2,15 @@
 
 use super::form::{RequestForm, Target};
 use crate::db::Db;
+use crate::domain::reference;
 use crate::domain::weekly_schedule::weekday_vi;
 use crate::error::Lang;
-use crate::web::page::{choices, room_with_capacity, Choice, Field, FormView};
+use crate::web::page::{choices, room_with_capacity, Choice, Field, FormView, Picker};
 use crate::web::repeat::WEEKDAYS;
 use crate::Result;
 use chrono::Weekday;
 use entity::*;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{EntityTrait, QueryOrder};
 
 pub(super) fn field(
     kind: &'static str,
@@ -42,49 +43,131 @@ fn optional_select(
     Field::select(name, label, options)
 }
 
+/// How many matches a picker lists without script (the filter narrows the rest).
+const MATCHES_SHOWN: usize = 30;
+
+/// Text for matching a filter: lower case, without Vietnamese marks ("Hà Nội" → "ha noi").
+pub(super) fn fold(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.nfd()
+        .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
+        .map(|c| match c {
+            'đ' | 'Đ' => 'd',
+            c => c,
+        })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// A picker: the chosen items of `items` (in the list's order), and the others that match
+/// every word of the filter typed.
+fn picker(
+    name: &'static str,
+    label: &'static str,
+    source: &'static str,
+    query_name: &'static str,
+    items: &[(i32, String)],
+    chosen: &[String],
+    query: &str,
+) -> Field {
+    let words: Vec<String> = fold(query).split_whitespace().map(str::to_string).collect();
+    let is_chosen = |id: i32| chosen.iter().any(|c| c.trim() == id.to_string());
+    let picked = items
+        .iter()
+        .filter(|(id, _)| is_chosen(*id))
+        .map(|(id, l)| Choice {
+            value: id.to_string(),
+            label: l.clone(),
+            selected: true,
+        })
+        .collect();
+    let mut matching = items.iter().filter(|(id, l)| {
+        let l = fold(l);
+        !words.is_empty() && !is_chosen(*id) && words.iter().all(|w| l.contains(w.as_str()))
+    });
+    let matches: Vec<Choice> = matching
+        .by_ref()
+        .take(MATCHES_SHOWN)
+        .map(|(id, l)| Choice {
+            value: id.to_string(),
+            label: l.clone(),
+            selected: false,
+        })
+        .collect();
+    let more = matching.count();
+    Field::picker(
+        name,
+        label,
+        picked,
+        Picker {
+            source,
+            query_name,
+            query: query.to_string(),
+            matches,
+            more,
+        },
+    )
+}
+
+/// The agencies and persons the pickers choose from, once for the page (the script filters
+/// them; a picker lists only its chosen items and the matches of its filter).
+pub(super) struct PickerData {
+    agencies: Vec<(i32, String)>,
+    persons: Vec<(i32, String)>,
+}
+
+impl PickerData {
+    pub(super) async fn load(db: &Db) -> Result<Self> {
+        let r = reference::current(db).await?;
+        let agencies = r
+            .agencies()
+            .iter()
+            .filter(|a| a.active)
+            .map(|a| (a.id, a.name.clone()))
+            .collect();
+        let mut people: Vec<&person::Model> = r.persons().iter().filter(|p| p.active).collect();
+        // Leaders first, each group by sort order (the sort is stable).
+        people.sort_by_key(|p| !p.is_leader);
+        let persons = people
+            .into_iter()
+            .map(|p| (p.id, person_label(p)))
+            .collect();
+        Ok(PickerData { agencies, persons })
+    }
+
+    /// The lists for the script, as JSON (`[[id, label], …]` by list).
+    pub(super) fn json(&self) -> String {
+        serde_json::json!({"agencies": self.agencies, "persons": self.persons}).to_string()
+    }
+}
+
+fn person_label(p: &person::Model) -> String {
+    format!("{} — {}", p.full_name, p.position)
+}
+
 /// The form's fields, filled with what was typed.
 pub(super) async fn request_form_view(
     db: &Db,
     f: &RequestForm,
     lang: Lang,
     target: Target,
+    data: &PickerData,
 ) -> Result<FormView> {
-    let leaders = person::Entity::find()
-        .filter(person::Column::IsLeader.eq(true))
-        .filter(person::Column::Active.eq(true))
-        .order_by_asc(person::Column::SortOrder)
-        .all(&db.conn)
-        .await?;
-    let rooms = room::Entity::find()
-        .filter(room::Column::Bookable.eq(true))
-        .order_by_asc(room::Column::SortOrder)
-        .all(&db.conn)
-        .await?;
-    let agencies = agency::Entity::find()
-        .filter(agency::Column::Active.eq(true))
-        .order_by_asc(agency::Column::SortOrder)
-        .all(&db.conn)
-        .await?;
+    let r = reference::current(db).await?;
+    let leaders: Vec<&person::Model> = r
+        .persons()
+        .iter()
+        .filter(|p| p.is_leader && p.active)
+        .collect();
+    let rooms: Vec<&room::Model> = r
+        .rooms_in_order()
+        .into_iter()
+        .filter(|r| r.bookable)
+        .collect();
     let equipment = equipment::Entity::find()
         .order_by_asc(equipment::Column::Id)
         .all(&db.conn)
         .await?;
-    let people = person::Entity::find()
-        .filter(person::Column::Active.eq(true))
-        .order_by_desc(person::Column::IsLeader)
-        .order_by_asc(person::Column::SortOrder)
-        .all(&db.conn)
-        .await?;
-    let person_choices = |selected: &[String]| {
-        choices(
-            people
-                .iter()
-                .map(|p| (p.id, format!("{} — {}", p.full_name, p.position))),
-            selected,
-        )
-    };
-    let agency_choices =
-        |selected: &[String]| choices(agencies.iter().map(|a| (a.id, a.name.clone())), selected);
     let one = |v: &str| vec![v.to_string()];
     let kind = if f.kind.is_empty() { "hop" } else { &f.kind };
     let visibility = if f.visibility.is_empty() {
@@ -108,10 +191,7 @@ pub(super) async fn request_form_view(
         optional_select(
             "chair_id",
             "meeting.chair",
-            leaders
-                .iter()
-                .map(|p| (p.id, format!("{} — {}", p.full_name, p.position)))
-                .collect(),
+            leaders.iter().map(|p| (p.id, person_label(p))).collect(),
             &f.chair_id,
         ),
         field("date", "day", "request.day", &f.day).required(),
@@ -134,30 +214,50 @@ pub(super) async fn request_form_view(
             &f.online_link,
         )
         .hint("request_form.online_link_hint"),
-        Field::checkboxes("agencies", "meeting.attendees", agency_choices(&f.agencies))
-            .hint("request_form.agencies_hint"),
-        Field::checkboxes(
+        picker(
+            "agencies",
+            "meeting.attendees",
+            "agencies",
+            "q_agencies",
+            &data.agencies,
+            &f.agencies,
+            &f.q_agencies,
+        )
+        .hint("request_form.agencies_hint"),
+        picker(
             "agencies_optional",
             "request_form.agencies_optional",
-            agency_choices(&f.agencies_optional),
+            "agencies",
+            "q_agencies_optional",
+            &data.agencies,
+            &f.agencies_optional,
+            &f.q_agencies_optional,
         )
         .hint("request_form.optional_hint"),
-        Field::checkboxes(
+        picker(
             "persons",
             "request_form.persons",
-            person_choices(&f.persons),
+            "persons",
+            "q_persons",
+            &data.persons,
+            &f.persons,
+            &f.q_persons,
         )
         .hint("request_form.persons_hint"),
-        Field::checkboxes(
+        picker(
             "persons_optional",
             "request_form.persons_optional",
-            person_choices(&f.persons_optional),
+            "persons",
+            "q_persons_optional",
+            &data.persons,
+            &f.persons_optional,
+            &f.q_persons_optional,
         )
         .hint("request_form.optional_hint"),
         optional_select(
             "preparing_agency_id",
             "request_form.preparing_agency",
-            agencies.iter().map(|a| (a.id, a.name.clone())).collect(),
+            data.agencies.clone(),
             &f.preparing_agency_id,
         )
         .hint("request_form.preparing_agency_hint"),
@@ -209,11 +309,27 @@ pub(super) async fn request_form_view(
         .translated(),
         Field::checkbox("submit", "request.submit_now", f.submit),
     ];
-    if let Target::Edit(id) = target {
-        fields.push(field("hidden", "version", "", &f.version));
-        fields.push(field("hidden", "meeting_id", "", &id.to_string()));
+    match target {
+        Target::Edit(id) => {
+            fields.push(field("hidden", "version", "", &f.version));
+            fields.push(field("hidden", "meeting_id", "", &id.to_string()));
+            Ok(FormView::new(target.action(), "request.save", fields))
+        }
+        // Documents go with the new request, in the same post (an edit adds them on the
+        // meeting's page).
+        Target::New => {
+            let at = fields
+                .iter()
+                .position(|x| x.name == "preparation")
+                .map_or(fields.len(), |i| i + 1);
+            fields.insert(
+                at,
+                field("files", "documents", "request_more.documents", "")
+                    .hint("request_more.documents_hint"),
+            );
+            Ok(FormView::new(target.action(), "request.save", fields).multipart())
+        }
     }
-    Ok(FormView::new(target.action(), "request.save", fields))
 }
 
 /// The recurrence fields (a fieldset of their own); a kept rule replaces all but the skipped dates.

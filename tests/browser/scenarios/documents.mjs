@@ -28,6 +28,7 @@ export default function ({ scenario, check, api, token, mondayInWeeks, browser, 
     await clerk.locator('#f-location').fill('Phòng họp Sở Tài chính');
     await clerk.locator('#f-online_link').fill('https://hop.demo.lichhop.vn/giao-ban-cds');
     await clerk.locator('#f-needs_interpreter').check();
+    await clerk.locator('#repeat-more > summary').click();
     await clerk.locator('#f-repeat').selectOption('weekly');
     await clerk.locator('input[name="byday"][value="MO"]').check();
     await clerk.locator('input[name="byday"][value="TH"]').check();

@@ -15,8 +15,17 @@ export default function ({ scenario, check, api, token, mondayInWeeks, browser, 
     await page.locator('#f-title').fill(title);
     check(!(await page.getByLabel('Gửi duyệt ngay').isChecked()), '"Gửi duyệt ngay" starts unticked');
 
-    setStep('Enter on an agency checkbox');
-    const box = page.locator('input[type=checkbox][name="agencies"]').first();
+    setStep('Enter in the agencies picker and on a checkbox');
+    const picker = page.locator('#f-agencies');
+    await picker.focus();
+    await page.keyboard.type('tai chinh');
+    await page.locator('#f-agencies-list [role=option]').first().waitFor();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.locator('#f-agencies-chosen .chip').first().waitFor();
+    check(await page.locator('#f-agencies-chosen input[type=hidden][name=agencies]').count() === 1, 'Enter chose the agency');
+    await page.keyboard.press('Enter');
+    const box = page.locator('#f-needs_interpreter');
     await box.focus();
     await page.keyboard.press('Space');
     check(await box.isChecked(), 'Space ticks it');
