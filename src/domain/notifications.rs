@@ -79,6 +79,9 @@ pub struct Facts {
     pub place: Option<String>,
     #[serde(default)]
     pub reason: Option<String>,
+    /// The lines of a digest or an agenda: (when, what).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lines: Vec<(String, String)>,
 }
 
 impl Facts {
@@ -103,10 +106,23 @@ impl Facts {
 }
 
 /// One person told: an account (inbox, maybe e-mail) or an invitee (e-mail only).
-struct Recipient {
-    account_id: Option<i32>,
-    name: String,
-    email: Option<String>,
+pub(crate) struct Recipient {
+    pub account_id: Option<i32>,
+    pub name: String,
+    pub email: Option<String>,
+    /// The language the message is written in: the account's, Vietnamese by default.
+    pub lang: Lang,
+    /// An office account that takes new requests as one digest a day.
+    pub digest: bool,
+}
+
+/// The language stored as `code` ("vi", "en"); Vietnamese for anything else.
+pub fn lang_of(code: &str) -> Lang {
+    if code == "en" {
+        Lang::En
+    } else {
+        Lang::Vi
+    }
 }
 
 fn usable(email: Option<&str>) -> Option<String> {
@@ -142,16 +158,23 @@ pub async fn tell(
                 .add(account::Column::AgencyId.eq(m.requesting_agency_id)),
         )
         .await?;
-        write(db, mail_on, &clerks, kind, m, &facts, None, now).await?;
+        write(db, mail_on, &clerks, kind, Some(m.id), &facts, None, now).await?;
     }
-    if action == "submit" {
-        let staff = accounts(
-            db,
-            Condition::all()
-                .add(account::Column::Role.is_in([Role::OfficeStaff, Role::OfficeApprover])),
-        )
-        .await?;
-        write(db, mail_on, &staff, "new_request", m, &facts, None, now).await?;
+    // The office hears of each new request (by e-mail unless the account takes the day's
+    // digest instead) and of each withdrawal.
+    let office_kind = match action {
+        "submit" => Some("new_request"),
+        "withdraw" => Some("withdrawn"),
+        _ => None,
+    };
+    if let Some(kind) = office_kind {
+        let mut staff = office(db).await?;
+        if kind == "new_request" {
+            for s in staff.iter_mut().filter(|s| s.digest) {
+                s.email = None;
+            }
+        }
+        write(db, mail_on, &staff, kind, Some(m.id), &facts, None, now).await?;
     }
     // Invitees hear of an approved meeting: invited, moved, called off.
     let invitation = match (before, m.status) {
@@ -169,14 +192,27 @@ pub async fn tell(
             _ => None,
         };
         let ics = calendar.map(|c| (method, c));
-        write(db, mail_on, &invitees, kind, m, &facts, ics, now).await?;
+        write(db, mail_on, &invitees, kind, Some(m.id), &facts, ics, now).await?;
     }
     Ok(())
 }
 
+/// The office's staff and approvers (active).
+pub(crate) async fn office<C: ConnectionTrait>(db: &C) -> Result<Vec<Recipient>> {
+    accounts(
+        db,
+        Condition::all()
+            .add(account::Column::Role.is_in([Role::OfficeStaff, Role::OfficeApprover])),
+    )
+    .await
+}
+
 /// Active accounts matching `which`, with the address their e-mail goes to (their own, else
 /// their person's), None when they chose the inbox only.
-async fn accounts<C: ConnectionTrait>(db: &C, which: Condition) -> Result<Vec<Recipient>> {
+pub(crate) async fn accounts<C: ConnectionTrait>(
+    db: &C,
+    which: Condition,
+) -> Result<Vec<Recipient>> {
     let found = account::Entity::find()
         .filter(which)
         .filter(account::Column::Disabled.eq(false))
@@ -206,6 +242,8 @@ async fn accounts<C: ConnectionTrait>(db: &C, which: Condition) -> Result<Vec<Re
                 account_id: Some(a.id),
                 name: a.display_name,
                 email,
+                lang: lang_of(&a.lang),
+                digest: a.digest,
             }
         })
         .collect())
@@ -234,12 +272,15 @@ async fn invitees<C: ConnectionTrait>(db: &C, m: &meeting::Model) -> Result<Vec<
                 account_id: None,
                 name: format!("{} {}", p.position, p.full_name),
                 email: Some(email),
+                // Persons keep no language: the office's.
+                lang: Lang::Vi,
+                digest: false,
             })
         })
         .collect())
 }
 
-async fn facts_of<C: ConnectionTrait>(
+pub(crate) async fn facts_of<C: ConnectionTrait>(
     db: &C,
     m: &meeting::Model,
     reason: Option<&str>,
@@ -260,16 +301,19 @@ async fn facts_of<C: ConnectionTrait>(
         ends: local(m.ends_at),
         place,
         reason: reason.map(str::to_string),
+        lines: vec![],
     })
 }
 
+/// The inbox entries of `to` and, with e-mail on, an outbox row for each who has an address,
+/// in the recipient's language.
 #[allow(clippy::too_many_arguments)]
-async fn write<C: ConnectionTrait>(
+pub(crate) async fn write<C: ConnectionTrait>(
     db: &C,
     mail_on: bool,
     to: &[Recipient],
     kind: &str,
-    m: &meeting::Model,
+    meeting_id: Option<i32>,
     facts: &Facts,
     ics: Option<(&str, String)>,
     now: DateTime<Utc>,
@@ -281,7 +325,7 @@ async fn write<C: ConnectionTrait>(
         .map(|account_id| notification::ActiveModel {
             account_id: Set(account_id),
             kind: Set(kind.to_string()),
-            meeting_id: Set(Some(m.id)),
+            meeting_id: Set(meeting_id),
             facts: Set(json.clone()),
             created_at: Set(now),
             read_at: Set(None),
@@ -296,8 +340,6 @@ async fn write<C: ConnectionTrait>(
     if !mail_on {
         return Ok(());
     }
-    // Recipients keep no language of their own yet: Vietnamese, the office's language.
-    let lang = Lang::Vi;
     let mail: Vec<outbox::ActiveModel> = to
         .iter()
         .filter_map(|r| r.email.as_ref().map(|e| (r, e)))
@@ -305,11 +347,11 @@ async fn write<C: ConnectionTrait>(
             queued(
                 email,
                 &r.name,
-                lang,
+                r.lang,
                 kind,
-                Some(m.id),
+                meeting_id,
                 r.account_id,
-                &facts.text(&format!("notify.subject.{kind}"), lang),
+                &facts.text(&format!("notify.subject.{kind}"), r.lang),
                 &json,
                 ics.as_ref().map(|(m, c)| (*m, c.as_str())),
                 now,
