@@ -51,6 +51,18 @@ pub trait CalendarWriter: Send + Sync {
         meeting_id: i32,
         method: &'a str,
     ) -> Pin<Box<dyn Future<Output = Result<Option<String>>> + Send + 'a>>;
+
+    /// The iTIP calendar of one occurrence of a series (its VEVENT with RECURRENCE-ID); None
+    /// when the writer cannot say.
+    fn write_occurrence<'a>(
+        &'a self,
+        _txn: &'a DatabaseTransaction,
+        _meeting_id: i32,
+        _recurrence_id: DateTime<Utc>,
+        _method: &'a str,
+    ) -> Pin<Box<dyn Future<Output = Result<Option<String>>> + Send + 'a>> {
+        Box::pin(async { Ok(None) })
+    }
 }
 
 /// The calendar writer of this database's app; without one, invitations carry no calendar.
@@ -195,6 +207,47 @@ pub async fn tell(
         write(db, mail_on, &invitees, kind, Some(m.id), &facts, ics, now).await?;
     }
     Ok(())
+}
+
+/// Called when one occurrence `o` of the approved series `m` is cancelled, inside that
+/// transaction: the invitees get an iTIP CANCEL of that occurrence (RECURRENCE-ID), the
+/// requesting agency's clerks an entry saying which session is off.
+pub async fn tell_occurrence_cancelled(
+    app: &Db,
+    db: &DatabaseTransaction,
+    m: &meeting::Model,
+    o: &occurrence::Model,
+    reason: Option<&str>,
+) -> Result<()> {
+    let mail_on = app.kept::<MailSwitch>().on();
+    let now = clock::now();
+    let mut facts = facts_of(db, m, reason).await?;
+    let tz = crate::domain::meetings::zone_of(m);
+    let local = |t: DateTime<Utc>| t.with_timezone(&tz).format("%d/%m/%Y %H:%M").to_string();
+    facts.starts = local(o.starts_at);
+    facts.ends = local(o.ends_at);
+    let kind = "occurrence_cancelled";
+    let clerks = accounts(
+        db,
+        Condition::all()
+            .add(account::Column::Role.eq(Role::AgencyClerk))
+            .add(account::Column::AgencyId.eq(m.requesting_agency_id)),
+    )
+    .await?;
+    write(db, mail_on, &clerks, kind, Some(m.id), &facts, None, now).await?;
+    if m.status != MeetingStatus::Approved {
+        return Ok(());
+    }
+    let invitees = invitees(db, m).await?;
+    let calendar = match app.kept::<Calendars>().0.get() {
+        Some(w) if mail_on && !invitees.is_empty() => {
+            w.write_occurrence(db, m.id, o.recurrence_id, "CANCEL")
+                .await?
+        }
+        _ => None,
+    };
+    let ics = calendar.map(|c| ("CANCEL", c));
+    write(db, mail_on, &invitees, kind, Some(m.id), &facts, ics, now).await
 }
 
 /// The office's staff and approvers (active).

@@ -109,29 +109,40 @@ pub async fn cancel_occurrence(
         .ok_or_else(|| Error::invalid("reason", "msg.series.a_reason_is_required"))?;
     // Under the write lock, and again if PostgreSQL aborted it to break a deadlock (two moves
     // into one slot wait on each other's exclusion check), as a decision is.
-    db.write(|| async {
-        let txn = db.begin_write().await?;
-        let o = occurrence_on(&txn, &m, date).await?;
-        not_cancelled(&o)?;
-        let mut a: occurrence::ActiveModel = o.clone().into();
-        a.status = Set(MeetingStatus::Cancelled);
-        a.is_override = Set(true);
-        a.sequence = Set(o.sequence + 1);
-        a.updated_at = Set(clock::now());
-        let saved = a.update(&txn).await?;
-        after_occurrence_change(
-            &txn,
-            actor,
-            &m,
-            &o,
-            "cancel_occurrence",
-            Some(format!("{date}: {reason}")),
-        )
+    let saved = db
+        .write(|| async {
+            let txn = db.begin_write().await?;
+            let o = occurrence_on(&txn, &m, date).await?;
+            not_cancelled(&o)?;
+            let mut a: occurrence::ActiveModel = o.clone().into();
+            a.status = Set(MeetingStatus::Cancelled);
+            a.is_override = Set(true);
+            a.sequence = Set(o.sequence + 1);
+            a.updated_at = Set(clock::now());
+            let saved = a.update(&txn).await?;
+            after_occurrence_change(
+                &txn,
+                actor,
+                &m,
+                &o,
+                "cancel_occurrence",
+                Some(format!("{date}: {reason}")),
+            )
+            .await?;
+            crate::domain::notifications::tell_occurrence_cancelled(
+                db,
+                &txn,
+                &m,
+                &saved,
+                Some(&reason),
+            )
+            .await?;
+            txn.commit().await?;
+            Ok(saved)
+        })
         .await?;
-        txn.commit().await?;
-        Ok(saved)
-    })
-    .await
+    crate::domain::notifications::wake(db);
+    Ok(saved)
 }
 
 /// Moves one occurrence (new time and/or room); the database still refuses any double booking.

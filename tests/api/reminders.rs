@@ -482,3 +482,70 @@ async fn the_admin_sets_a_secretary_and_sees_the_relay_and_sender_but_no_passwor
     assert_eq!(a.secretary_of, Some(o.leaders[0]));
     assert_eq!(a.email.as_deref(), Some("thuky@example.vn"));
 }
+
+#[rocket::async_test]
+async fn cancelling_one_occurrence_sends_invitees_a_cancel_of_that_occurrence_only() {
+    let (sink, app) = with_sink().await;
+    let o = app.office().await;
+    let invitee = app.head_of(o.agency_b).await;
+    let body = json!({
+        "title": "Giao ban công tác cải cách hành chính",
+        "kind": "hop",
+        "chair_id": o.leaders[2],
+        "room_id": o.rooms[3],
+        "starts_at": "2027-03-01T08:00",
+        "ends_at": "2027-03-01T09:00",
+        "rrule": "FREQ=WEEKLY;COUNT=4",
+        "visibility": "public",
+        "attendees": [{"person_id": invitee, "role": "required"}],
+    });
+    let id = app.approved(&o, &o.clerk_a, &body).await;
+    let before = app.outbox_settled().await.len();
+    let path = format!("/api/v1/meetings/{id}/occurrences/2027-03-08/cancel");
+    let (s, _, v) = app
+        .call(
+            Method::Post,
+            &path,
+            Some(&o.approver),
+            Some(&json!({"reason": "Trùng lịch tiếp dân"})),
+            &[],
+        )
+        .await;
+    assert_eq!(s, Status::Ok, "{v}");
+    let rows = app.outbox_settled().await;
+    let cancels: Vec<_> = rows[before..]
+        .iter()
+        .filter(|r| r.kind == "occurrence_cancelled" && r.ics_method.as_deref() == Some("CANCEL"))
+        .collect();
+    // The invitee and the chair, each once.
+    assert_eq!(cancels.len(), 2, "{rows:?}");
+    let msgs = sink.wait_for(rows.len()).await;
+    let (_, _, meeting) = app
+        .call(
+            Method::Get,
+            &format!("/api/v1/meetings/{id}"),
+            Some(&o.approver),
+            None,
+            &[],
+        )
+        .await;
+    let cancel = msgs
+        .iter()
+        .find(|m| m["message_id"] == cancels[0].message_id.as_str())
+        .unwrap();
+    assert!(subject(cancel).starts_with("Hủy một buổi họp"), "{cancel}");
+    let cal = &cancel["calendars"][0];
+    assert_eq!(cal["method"], "CANCEL");
+    let events = cal["events"].as_array().unwrap();
+    assert_eq!(events.len(), 1, "that occurrence only: {cal}");
+    assert_eq!(events[0]["uid"], meeting["uid"]);
+    assert_eq!(events[0]["status"], "CANCELLED");
+    assert_eq!(events[0]["dtstart"], "2027-03-08T08:00:00+07:00");
+    let raw = cal["raw"].as_str().unwrap();
+    assert!(
+        raw.contains("RECURRENCE-ID;TZID=Asia/Ho_Chi_Minh:20270308T080000"),
+        "{raw}"
+    );
+    assert!(!raw.contains("RRULE"), "{raw}");
+    crate::feeds::assert_wire_format(raw.as_bytes());
+}
