@@ -209,14 +209,16 @@ pub async fn tell(
     Ok(())
 }
 
-/// Called when one occurrence `o` of the approved series `m` is cancelled, inside that
-/// transaction: the invitees get an iTIP CANCEL of that occurrence (RECURRENCE-ID), the
-/// requesting agency's clerks an entry saying which session is off.
-pub async fn tell_occurrence_cancelled(
+/// Called when one occurrence `o` (as now saved) of the series `m` is cancelled (`moved`
+/// false) or moved, inside that transaction: the requesting agency's clerks get an entry saying
+/// which session changed; when the series is approved, its invitees get an iTIP CANCEL or an
+/// updated REQUEST of that occurrence only (its VEVENT with RECURRENCE-ID).
+pub async fn tell_occurrence(
     app: &Db,
     db: &DatabaseTransaction,
     m: &meeting::Model,
     o: &occurrence::Model,
+    moved: bool,
     reason: Option<&str>,
 ) -> Result<()> {
     let mail_on = app.kept::<MailSwitch>().on();
@@ -226,7 +228,17 @@ pub async fn tell_occurrence_cancelled(
     let local = |t: DateTime<Utc>| t.with_timezone(&tz).format("%d/%m/%Y %H:%M").to_string();
     facts.starts = local(o.starts_at);
     facts.ends = local(o.ends_at);
-    let kind = "occurrence_cancelled";
+    let (kind, method) = if moved {
+        ("occurrence_moved", "REQUEST")
+    } else {
+        ("occurrence_cancelled", "CANCEL")
+    };
+    if let Some(r) = o.room_id.or(m.room_id) {
+        facts.place = room::Entity::find_by_id(r)
+            .one(db)
+            .await?
+            .map(|r| format!("{}, {}", r.name, r.building));
+    }
     let clerks = accounts(
         db,
         Condition::all()
@@ -241,12 +253,12 @@ pub async fn tell_occurrence_cancelled(
     let invitees = invitees(db, m).await?;
     let calendar = match app.kept::<Calendars>().0.get() {
         Some(w) if mail_on && !invitees.is_empty() => {
-            w.write_occurrence(db, m.id, o.recurrence_id, "CANCEL")
+            w.write_occurrence(db, m.id, o.recurrence_id, method)
                 .await?
         }
         _ => None,
     };
-    let ics = calendar.map(|c| ("CANCEL", c));
+    let ics = calendar.map(|c| (method, c));
     write(db, mail_on, &invitees, kind, Some(m.id), &facts, ics, now).await
 }
 

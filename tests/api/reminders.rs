@@ -484,7 +484,8 @@ async fn the_admin_sets_a_secretary_and_sees_the_relay_and_sender_but_no_passwor
 }
 
 #[rocket::async_test]
-async fn cancelling_one_occurrence_sends_invitees_a_cancel_of_that_occurrence_only() {
+async fn one_occurrence_cancelled_or_moved_sends_invitees_a_cancel_or_request_of_that_occurrence_only(
+) {
     let (sink, app) = with_sink().await;
     let o = app.office().await;
     let invitee = app.head_of(o.agency_b).await;
@@ -547,5 +548,42 @@ async fn cancelling_one_occurrence_sends_invitees_a_cancel_of_that_occurrence_on
         "{raw}"
     );
     assert!(!raw.contains("RRULE"), "{raw}");
+    crate::feeds::assert_wire_format(raw.as_bytes());
+
+    // Moving another session: an updated REQUEST of that session, at its new time.
+    let before = rows.len();
+    let path = format!("/api/v1/meetings/{id}/occurrences/2027-03-15/reschedule");
+    let (s, _, v) = app
+        .call(
+            Method::Post,
+            &path,
+            Some(&o.approver),
+            Some(&json!({"starts_at": "2027-03-15T10:00", "reason": "Lãnh đạo bận buổi sáng"})),
+            &[],
+        )
+        .await;
+    assert_eq!(s, Status::Ok, "{v}");
+    let rows = app.outbox_settled().await;
+    let moved: Vec<_> = rows[before..]
+        .iter()
+        .filter(|r| r.kind == "occurrence_moved" && r.ics_method.as_deref() == Some("REQUEST"))
+        .collect();
+    assert_eq!(moved.len(), 2, "{rows:?}");
+    let msgs = sink.wait_for(rows.len()).await;
+    let update = msgs
+        .iter()
+        .find(|m| m["message_id"] == moved[0].message_id.as_str())
+        .unwrap();
+    let cal = &update["calendars"][0];
+    assert_eq!(cal["method"], "REQUEST");
+    let events = cal["events"].as_array().unwrap();
+    assert_eq!(events.len(), 1, "{cal}");
+    assert_eq!(events[0]["dtstart"], "2027-03-15T10:00:00+07:00");
+    assert!(events[0]["sequence"].as_i64().unwrap() >= 1);
+    let raw = cal["raw"].as_str().unwrap();
+    assert!(
+        raw.contains("RECURRENCE-ID;TZID=Asia/Ho_Chi_Minh:20270315T080000"),
+        "{raw}"
+    );
     crate::feeds::assert_wire_format(raw.as_bytes());
 }
