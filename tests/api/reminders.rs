@@ -587,3 +587,147 @@ async fn one_occurrence_cancelled_or_moved_sends_invitees_a_cancel_or_request_of
     );
     crate::feeds::assert_wire_format(raw.as_bytes());
 }
+
+#[rocket::async_test]
+async fn invalid_addresses_are_refused_where_persons_are_edited_on_pages_and_api() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    let body = json!({
+        "full_name": "Nguyễn Văn Thử",
+        "position": "Chuyên viên",
+        "agency_id": o.agency_a,
+        "email": "nguyen van thu@",
+    });
+    let (s, _, v) = app
+        .call(
+            Method::Post,
+            "/api/v1/persons",
+            Some(&o.admin),
+            Some(&body),
+            &[],
+        )
+        .await;
+    assert_eq!(s, Status::UnprocessableEntity, "{v}");
+    assert_eq!(v["field"], "email", "{v}");
+    let mut b = app.signed_in(&o.admin).await;
+    let agency = o.agency_a.to_string();
+    let page = b
+        .post(
+            "/quan-tri/can-bo",
+            &[
+                ("full_name", "Nguyễn Văn Thử"),
+                ("position", "Chuyên viên"),
+                ("agency_id", &agency),
+                ("email", "khong-phai-dia-chi"),
+                ("active", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, Status::UnprocessableEntity, "{}", page.body);
+    assert!(page.body.contains("khong-phai-dia-chi"));
+    let ok = b
+        .post(
+            "/quan-tri/can-bo",
+            &[
+                ("full_name", "Nguyễn Văn Thử"),
+                ("position", "Chuyên viên"),
+                ("agency_id", &agency),
+                ("email", "thu.nv@example.vn"),
+                ("active", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, Status::SeeOther, "{}", ok.body);
+}
+
+/// The server binary with its log captured: the relay's password, API tokens and passwords
+/// never appear in it, even when the relay fails and requests are refused.
+#[rocket::async_test]
+async fn no_password_or_token_reaches_the_log() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    let sink = SmtpSink::start();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let log_path = app.data_dir.path().join("server.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let secret = "MatKhauHopThuRatBiMat";
+    // smtps against a plain relay: every attempt fails and is logged with the relay's error.
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_lichhop"))
+        .arg("serve")
+        .current_dir(app.data_dir.path())
+        .env("DATABASE_URL", &app.database_url)
+        .env("LICHHOP_DATA_DIR", app.data_dir.path())
+        .env("LICHHOP_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        .env("ROCKET_CONFIG", app.data_dir.path().join("none.toml"))
+        .env("ROCKET_ADDRESS", "127.0.0.1")
+        .env("ROCKET_PORT", port.to_string())
+        .env(
+            "LICHHOP_SMTP_URL",
+            format!("smtps://hopthu:{secret}@127.0.0.1:{}", sink.port),
+        )
+        .env("LICHHOP_MAIL_POLL_MS", "50")
+        .env("LICHHOP_MAIL_RETRY_MS", "50")
+        .env("LICHHOP_MAIL_MAX_ATTEMPTS", "2")
+        .env("LICHHOP_LOG", "debug")
+        .stdout(log.try_clone().unwrap())
+        .stderr(log)
+        .spawn()
+        .expect("the server binary starts");
+    let addr: std::net::SocketAddr = ([127, 0, 0, 1], port).into();
+    for _ in 0..300 {
+        if rocket::tokio::net::TcpStream::connect(addr).await.is_ok() {
+            break;
+        }
+        rocket::tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let (s, _) = http(addr, "GET", "/api/v1/notifications", &o.clerk_a.token, "").await;
+    assert_eq!(s, 200);
+    let (s, _) = http(
+        addr,
+        "GET",
+        "/api/v1/notifications",
+        "sai-token-ABCDEF123456",
+        "",
+    )
+    .await;
+    assert_eq!(s, 401);
+    // A message for the server to send (this process has no relay, so it is written here).
+    use sea_orm::{ActiveModelTrait, Set};
+    let now = clock::now();
+    entity::outbox::ActiveModel {
+        message_id: Set("<log-test@lichhop>".into()),
+        recipient_email: Set("kiemtra@example.vn".into()),
+        recipient_name: Set("Kiểm tra".into()),
+        lang: Set("vi".into()),
+        kind: Set("test".into()),
+        subject: Set("Thư thử".into()),
+        facts: Set("{}".into()),
+        status: Set("queued".into()),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&app.db().conn)
+    .await
+    .unwrap();
+    let rows = app.outbox_settled().await;
+    assert_eq!(rows[0].status, "failed", "{rows:?}");
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let text = std::fs::read_to_string(&log_path).unwrap();
+    assert!(text.contains("outbox"), "the log was captured: {text}");
+    for never in [
+        secret,
+        o.clerk_a.token.as_str(),
+        "sai-token-ABCDEF123456",
+        ADMIN_PASSWORD,
+        PRINCIPAL_PASSWORD,
+    ] {
+        assert!(!text.contains(never), "{never} in the log:\n{text}");
+    }
+}
