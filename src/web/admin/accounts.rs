@@ -90,7 +90,7 @@ impl AccountForm {
                     "account.lang",
                     choices(
                         [("vi", "account.lang_vi"), ("en", "account.lang_en")],
-                        &[self.lang.clone()],
+                        std::slice::from_ref(&self.lang),
                     ),
                 )
                 .translated(),
@@ -102,7 +102,7 @@ impl AccountForm {
                 "account.secretary_of",
                 choices(
                     std::iter::once(none).chain(leaders.iter().cloned()),
-                    &[self.secretary_of.clone()],
+                    std::slice::from_ref(&self.secretary_of),
                 ),
             ));
             fields.push(Field::checkbox(
