@@ -270,7 +270,13 @@ pub async fn mail_submit(
                 "account.html",
                 "account.title",
                 json!({
-                    "mail": { "email": form.email, "on": form.email_notifications },
+                    "mail": {
+                        "email": form.email,
+                        "on": form.email_notifications,
+                        "digest": form.digest,
+                        "en": form.lang == "en",
+                        "office": matches!(caller.account.role, entity::Role::OfficeStaff | entity::Role::OfficeApprover),
+                    },
                     "mail_error": viewer.msg(&e),
                 }),
             );

@@ -404,6 +404,11 @@ async fn messages_are_written_in_the_recipients_language_and_withdrawals_reach_t
         )
         .await;
     assert_eq!(refused.status, Status::UnprocessableEntity);
+    assert!(
+        refused.body.contains(r#"name="digest""#),
+        "{}",
+        refused.body
+    );
     let (_, _, me) = app
         .call(
             Method::Get,
