@@ -109,6 +109,7 @@ pub async fn build(figment: Figment) -> Result<Rocket<Build>> {
         .attach(web::security::SecurityHeaders)
         .attach(web::templates())
         .attach(crate::mail::sender())
+        .attach(crate::mail::schedule::scheduler())
         .register("/", web::catchers::catchers())
         .mount("/", deadline::bounded(api::routes(), deadlines))
         .mount("/", deadline::bounded(web::routes(), deadlines)))

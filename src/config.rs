@@ -93,6 +93,35 @@ pub struct AppConfig {
     /// died is sent by another. Keep it above the relay's timeout (30 s).
     #[serde(default = "default_mail_lease_seconds")]
     pub mail_lease_seconds: i64,
+    /// Office-local "HH:MM" at which the day's digest of new requests goes to the office
+    /// accounts that chose it.
+    #[serde(default = "default_digest_at")]
+    pub digest_at: String,
+    /// Office-local "HH:MM" at which each leader's secretary gets the next working day's agenda.
+    #[serde(default = "default_agenda_at")]
+    pub agenda_at: String,
+    /// Office-local "HH:MM" from which the day's documents-deadline reminders go out.
+    #[serde(default = "default_reminder_at")]
+    pub reminder_at: String,
+    /// How often (ms) each instance looks for due scheduled jobs; 0 turns the scheduler off.
+    #[serde(default = "default_jobs_poll_ms")]
+    pub jobs_poll_ms: u64,
+}
+
+fn default_digest_at() -> String {
+    "08:00".into()
+}
+
+fn default_agenda_at() -> String {
+    "16:30".into()
+}
+
+fn default_reminder_at() -> String {
+    "08:00".into()
+}
+
+fn default_jobs_poll_ms() -> u64 {
+    60_000
 }
 
 fn default_mail_lease_seconds() -> i64 {
@@ -238,6 +267,17 @@ impl AppConfig {
         rocket::Config::try_from(figment).map_err(config_error)?;
         let mut config: AppConfig = figment.extract().map_err(config_error)?;
         config.public_url = config.public_url.trim_end_matches('/').to_string();
+        for (key, value) in [
+            ("digest_at", &config.digest_at),
+            ("agenda_at", &config.agenda_at),
+            ("reminder_at", &config.reminder_at),
+        ] {
+            if chrono::NaiveTime::parse_from_str(value.trim(), "%H:%M").is_err() {
+                return Err(Error::Config(format!(
+                    "configuration: {key} must be an office-local time HH:MM (got {value:?})"
+                )));
+            }
+        }
         config.client_ip_header = config
             .client_ip_header
             .map(|h| h.trim().to_string())

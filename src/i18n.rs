@@ -88,6 +88,7 @@ locale_areas!(
     "outcomes",
     "answers",
     "request_more",
+    "reminders",
 );
 
 #[derive(Debug)]

@@ -99,8 +99,21 @@ fn tune_malloc() {
 }
 
 fn init_tracing() {
+    use tracing_subscriber::filter::filter_fn;
+    use tracing_subscriber::prelude::*;
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_env("LICHHOP_LOG")
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn,rocket::server=warn"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+    // Rocket's server prints each request and response whole at debug level, with the
+    // Authorization and Cookie headers: never logged, whatever LICHHOP_LOG asks for.
+    let no_headers = filter_fn(|meta| {
+        !(meta.target().starts_with("rocket::server") && *meta.level() > tracing::Level::INFO)
+    });
+    let _ = tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_filter(filter)
+                .with_filter(no_headers),
+        )
+        .try_init();
 }

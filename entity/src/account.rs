@@ -24,6 +24,12 @@ pub struct Model {
     pub email: Option<String>,
     /// The account's choice: e-mail on, or the inbox in the app only.
     pub email_notifications: bool,
+    /// The language of the account's messages: "vi" (default) or "en".
+    pub lang: String,
+    /// An office account's choice: one digest of new requests a day instead of one each.
+    pub digest: bool,
+    /// The leader (person) whose agenda this account, the leader's secretary, receives.
+    pub secretary_of: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -10,6 +10,7 @@ pub mod document;
 pub mod enums;
 pub mod equipment;
 pub mod feed_token;
+pub mod job_run;
 pub mod meeting;
 pub mod meeting_attendee;
 pub mod meeting_equipment;

@@ -33,6 +33,12 @@ pub struct Account {
     pub email: Option<String>,
     /// E-mail on, or the inbox in the app only.
     pub email_notifications: bool,
+    /// The language of its messages: "vi" or "en".
+    pub lang: String,
+    /// One digest of new requests a day instead of a message each.
+    pub digest: bool,
+    /// The leader (person) whose next-day agenda it receives as secretary.
+    pub secretary_of: Option<i32>,
 }
 
 impl From<entity::account::Model> for Account {
@@ -49,6 +55,9 @@ impl From<entity::account::Model> for Account {
             last_sign_in_at: m.last_sign_in_at,
             email: m.email,
             email_notifications: m.email_notifications,
+            lang: m.lang,
+            digest: m.digest,
+            secretary_of: m.secretary_of,
         }
     }
 }

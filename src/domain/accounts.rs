@@ -44,6 +44,36 @@ pub struct AccountChanges {
     /// E-mail on, or the inbox in the app only.
     #[serde(default)]
     pub email_notifications: Option<bool>,
+    /// The language of the account's messages: "vi" or "en".
+    #[serde(default)]
+    pub lang: Option<String>,
+    /// One digest of new requests a day instead of a message each (office accounts).
+    #[serde(default)]
+    pub digest: Option<bool>,
+    /// The leader (a person flagged as leader) whose next-day agenda this account receives as
+    /// the leader's secretary; null: none.
+    #[serde(default, deserialize_with = "crate::domain::validate::present")]
+    pub secretary_of: Option<Option<i32>>,
+}
+
+/// "vi" or "en", else refused naming `field`.
+pub fn check_lang(field: &str, lang: &str) -> Result<String> {
+    match lang.trim() {
+        l @ ("vi" | "en") => Ok(l.to_string()),
+        _ => Err(Error::invalid(field, "msg.reminders.lang")),
+    }
+}
+
+/// A secretary serves a leader: the person must exist and be flagged as one.
+async fn check_leader(db: &Db, person_id: Option<i32>) -> Result<Option<i32>> {
+    let Some(id) = person_id else {
+        return Ok(None);
+    };
+    let reference = super::reference::current(db).await?;
+    match reference.persons().iter().find(|p| p.id == id) {
+        Some(p) if p.is_leader => Ok(Some(id)),
+        _ => Err(Error::invalid("secretary_of", "msg.reminders.secretary_of")),
+    }
 }
 
 /// Lower-case letters, digits, '.', '_' and '-', 3 to 64 characters (stored lower-case).
@@ -157,6 +187,15 @@ pub async fn update(
     let email_notifications = changes
         .email_notifications
         .unwrap_or(current.email_notifications);
+    let lang = match &changes.lang {
+        Some(l) => check_lang("lang", l)?,
+        None => current.lang.clone(),
+    };
+    let digest = changes.digest.unwrap_or(current.digest);
+    let secretary_of = match changes.secretary_of {
+        Some(s) => check_leader(db, s).await?,
+        None => current.secretary_of,
+    };
     let newly_disabled = disabled && !current.disabled;
     let username = current.username.clone();
     let epoch = current.session_epoch;
@@ -167,6 +206,9 @@ pub async fn update(
     active.disabled = Set(disabled);
     active.email = Set(email);
     active.email_notifications = Set(email_notifications);
+    active.lang = Set(lang);
+    active.digest = Set(digest);
+    active.secretary_of = Set(secretary_of);
     if newly_disabled {
         active.session_epoch = Set(epoch + 1);
     }
@@ -270,13 +312,30 @@ pub async fn change_password(
     set_password(db, acc, new_password, kind::PASSWORD_CHANGED).await
 }
 
-/// The account holder's own choice: the address e-mail goes to (refused, naming `email`, when
-/// it is not one) and whether e-mail is sent at all.
-pub async fn set_mail(db: &Db, id: i32, email: Option<&str>, on: bool) -> Result<account::Model> {
-    let email = validate::email("email", email.filter(|e| !e.trim().is_empty()))?;
+/// The account holder's own choices of how they are told.
+#[derive(Debug, Clone, Default)]
+pub struct MailChoice<'a> {
+    /// The address e-mail goes to (refused, naming `email`, when it is not one).
+    pub email: Option<&'a str>,
+    /// Whether e-mail is sent at all.
+    pub on: bool,
+    /// The language of messages ("vi", "en"); None: unchanged.
+    pub lang: Option<&'a str>,
+    /// One digest of new requests a day instead of a message each.
+    pub digest: bool,
+}
+
+/// Saves the account holder's own [`MailChoice`].
+pub async fn set_mail(db: &Db, id: i32, choice: MailChoice<'_>) -> Result<account::Model> {
+    let email = validate::email("email", choice.email.filter(|e| !e.trim().is_empty()))?;
+    let lang = choice.lang.map(|l| check_lang("lang", l)).transpose()?;
     let mut active: account::ActiveModel = get(db, id).await?.into();
     active.email = Set(email);
-    active.email_notifications = Set(on);
+    active.email_notifications = Set(choice.on);
+    active.digest = Set(choice.digest);
+    if let Some(lang) = lang {
+        active.lang = Set(lang);
+    }
     let _w = db.write_guard().await;
     Ok(active.update(&db.conn).await?)
 }

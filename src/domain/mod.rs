@@ -24,6 +24,7 @@ pub mod publication;
 pub mod recurrence;
 pub mod reference;
 pub mod registration;
+pub mod reminders;
 pub mod reports;
 pub mod rooms;
 pub mod schedule_document;

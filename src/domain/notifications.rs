@@ -51,6 +51,18 @@ pub trait CalendarWriter: Send + Sync {
         meeting_id: i32,
         method: &'a str,
     ) -> Pin<Box<dyn Future<Output = Result<Option<String>>> + Send + 'a>>;
+
+    /// The iTIP calendar of one occurrence of a series (its VEVENT with RECURRENCE-ID); None
+    /// when the writer cannot say.
+    fn write_occurrence<'a>(
+        &'a self,
+        _txn: &'a DatabaseTransaction,
+        _meeting_id: i32,
+        _recurrence_id: DateTime<Utc>,
+        _method: &'a str,
+    ) -> Pin<Box<dyn Future<Output = Result<Option<String>>> + Send + 'a>> {
+        Box::pin(async { Ok(None) })
+    }
 }
 
 /// The calendar writer of this database's app; without one, invitations carry no calendar.
@@ -79,6 +91,9 @@ pub struct Facts {
     pub place: Option<String>,
     #[serde(default)]
     pub reason: Option<String>,
+    /// The lines of a digest or an agenda: (when, what).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lines: Vec<(String, String)>,
 }
 
 impl Facts {
@@ -103,12 +118,25 @@ impl Facts {
 }
 
 /// One person told: an account (inbox, maybe e-mail) or an invitee (e-mail only).
-struct Recipient {
-    account_id: Option<i32>,
+pub(crate) struct Recipient {
+    pub account_id: Option<i32>,
     /// An invited person (attendee row): the sender gives them an answer link.
-    person_id: Option<i32>,
-    name: String,
-    email: Option<String>,
+    pub person_id: Option<i32>,
+    pub name: String,
+    pub email: Option<String>,
+    /// The language the message is written in: the account's, Vietnamese by default.
+    pub lang: Lang,
+    /// An office account that takes new requests as one digest a day.
+    pub digest: bool,
+}
+
+/// The language stored as `code` ("vi", "en"); Vietnamese for anything else.
+pub fn lang_of(code: &str) -> Lang {
+    if code == "en" {
+        Lang::En
+    } else {
+        Lang::Vi
+    }
 }
 
 fn usable(email: Option<&str>) -> Option<String> {
@@ -144,16 +172,23 @@ pub async fn tell(
                 .add(account::Column::AgencyId.eq(m.requesting_agency_id)),
         )
         .await?;
-        write(db, mail_on, &clerks, kind, m, &facts, None, now).await?;
+        write(db, mail_on, &clerks, kind, Some(m.id), &facts, None, now).await?;
     }
-    if action == "submit" {
-        let staff = accounts(
-            db,
-            Condition::all()
-                .add(account::Column::Role.is_in([Role::OfficeStaff, Role::OfficeApprover])),
-        )
-        .await?;
-        write(db, mail_on, &staff, "new_request", m, &facts, None, now).await?;
+    // The office hears of each new request (by e-mail unless the account takes the day's
+    // digest instead) and of each withdrawal.
+    let office_kind = match action {
+        "submit" => Some("new_request"),
+        "withdraw" => Some("withdrawn"),
+        _ => None,
+    };
+    if let Some(kind) = office_kind {
+        let mut staff = office(db).await?;
+        if kind == "new_request" {
+            for s in staff.iter_mut().filter(|s| s.digest) {
+                s.email = None;
+            }
+        }
+        write(db, mail_on, &staff, kind, Some(m.id), &facts, None, now).await?;
     }
     // Invitees hear of an approved meeting: invited, moved, called off.
     let invitation = match (before, m.status) {
@@ -172,14 +207,80 @@ pub async fn tell(
             _ => None,
         };
         let ics = calendar.map(|c| (method, c));
-        write(db, mail_on, &invitees, kind, m, &facts, ics, now).await?;
+        write(db, mail_on, &invitees, kind, Some(m.id), &facts, ics, now).await?;
     }
     Ok(())
 }
 
+/// Called when one occurrence `o` (as now saved) of the series `m` is cancelled (`moved`
+/// false) or moved, inside that transaction: the requesting agency's clerks get an entry saying
+/// which session changed; when the series is approved, its invitees get an iTIP CANCEL or an
+/// updated REQUEST of that occurrence only (its VEVENT with RECURRENCE-ID).
+pub async fn tell_occurrence(
+    app: &Db,
+    db: &DatabaseTransaction,
+    m: &meeting::Model,
+    o: &occurrence::Model,
+    moved: bool,
+    reason: Option<&str>,
+) -> Result<()> {
+    let mail_on = app.kept::<MailSwitch>().on();
+    let now = clock::now();
+    let mut facts = facts_of(db, m, reason).await?;
+    let tz = crate::domain::meetings::zone_of(m);
+    let local = |t: DateTime<Utc>| t.with_timezone(&tz).format("%d/%m/%Y %H:%M").to_string();
+    facts.starts = local(o.starts_at);
+    facts.ends = local(o.ends_at);
+    let (kind, method) = if moved {
+        ("occurrence_moved", "REQUEST")
+    } else {
+        ("occurrence_cancelled", "CANCEL")
+    };
+    if let Some(r) = o.room_id.or(m.room_id) {
+        facts.place = room::Entity::find_by_id(r)
+            .one(db)
+            .await?
+            .map(|r| format!("{}, {}", r.name, r.building));
+    }
+    let clerks = accounts(
+        db,
+        Condition::all()
+            .add(account::Column::Role.eq(Role::AgencyClerk))
+            .add(account::Column::AgencyId.eq(m.requesting_agency_id)),
+    )
+    .await?;
+    write(db, mail_on, &clerks, kind, Some(m.id), &facts, None, now).await?;
+    if m.status != MeetingStatus::Approved {
+        return Ok(());
+    }
+    let invitees = invitees(db, m).await?;
+    let calendar = match app.kept::<Calendars>().0.get() {
+        Some(w) if mail_on && !invitees.is_empty() => {
+            w.write_occurrence(db, m.id, o.recurrence_id, method)
+                .await?
+        }
+        _ => None,
+    };
+    let ics = calendar.map(|c| (method, c));
+    write(db, mail_on, &invitees, kind, Some(m.id), &facts, ics, now).await
+}
+
+/// The office's staff and approvers (active).
+pub(crate) async fn office<C: ConnectionTrait>(db: &C) -> Result<Vec<Recipient>> {
+    accounts(
+        db,
+        Condition::all()
+            .add(account::Column::Role.is_in([Role::OfficeStaff, Role::OfficeApprover])),
+    )
+    .await
+}
+
 /// Active accounts matching `which`, with the address their e-mail goes to (their own, else
 /// their person's), None when they chose the inbox only.
-async fn accounts<C: ConnectionTrait>(db: &C, which: Condition) -> Result<Vec<Recipient>> {
+pub(crate) async fn accounts<C: ConnectionTrait>(
+    db: &C,
+    which: Condition,
+) -> Result<Vec<Recipient>> {
     let found = account::Entity::find()
         .filter(which)
         .filter(account::Column::Disabled.eq(false))
@@ -210,6 +311,8 @@ async fn accounts<C: ConnectionTrait>(db: &C, which: Condition) -> Result<Vec<Re
                 person_id: None,
                 name: a.display_name,
                 email,
+                lang: lang_of(&a.lang),
+                digest: a.digest,
             }
         })
         .collect())
@@ -240,12 +343,15 @@ async fn invitees<C: ConnectionTrait>(db: &C, m: &meeting::Model) -> Result<Vec<
                 person_id: attending.contains(&p.id).then_some(p.id),
                 name: format!("{} {}", p.position, p.full_name),
                 email: Some(email),
+                // Persons keep no language: the office's.
+                lang: Lang::Vi,
+                digest: false,
             })
         })
         .collect())
 }
 
-async fn facts_of<C: ConnectionTrait>(
+pub(crate) async fn facts_of<C: ConnectionTrait>(
     db: &C,
     m: &meeting::Model,
     reason: Option<&str>,
@@ -266,16 +372,19 @@ async fn facts_of<C: ConnectionTrait>(
         ends: local(m.ends_at),
         place,
         reason: reason.map(str::to_string),
+        lines: vec![],
     })
 }
 
+/// The inbox entries of `to` and, with e-mail on, an outbox row for each who has an address,
+/// in the recipient's language.
 #[allow(clippy::too_many_arguments)]
-async fn write<C: ConnectionTrait>(
+pub(crate) async fn write<C: ConnectionTrait>(
     db: &C,
     mail_on: bool,
     to: &[Recipient],
     kind: &str,
-    m: &meeting::Model,
+    meeting_id: Option<i32>,
     facts: &Facts,
     ics: Option<(&str, String)>,
     now: DateTime<Utc>,
@@ -287,7 +396,7 @@ async fn write<C: ConnectionTrait>(
         .map(|account_id| notification::ActiveModel {
             account_id: Set(account_id),
             kind: Set(kind.to_string()),
-            meeting_id: Set(Some(m.id)),
+            meeting_id: Set(meeting_id),
             facts: Set(json.clone()),
             created_at: Set(now),
             read_at: Set(None),
@@ -302,8 +411,6 @@ async fn write<C: ConnectionTrait>(
     if !mail_on {
         return Ok(());
     }
-    // Recipients keep no language of their own yet: Vietnamese, the office's language.
-    let lang = Lang::Vi;
     let mail: Vec<outbox::ActiveModel> = to
         .iter()
         .filter_map(|r| r.email.as_ref().map(|e| (r, e)))
@@ -311,11 +418,11 @@ async fn write<C: ConnectionTrait>(
             let mut row = queued(
                 email,
                 &r.name,
-                lang,
+                r.lang,
                 kind,
-                Some(m.id),
+                meeting_id,
                 r.account_id,
-                &facts.text(&format!("notify.subject.{kind}"), lang),
+                &facts.text(&format!("notify.subject.{kind}"), r.lang),
                 &json,
                 ics.as_ref().map(|(m, c)| (*m, c.as_str())),
                 now,

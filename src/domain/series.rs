@@ -109,29 +109,41 @@ pub async fn cancel_occurrence(
         .ok_or_else(|| Error::invalid("reason", "msg.series.a_reason_is_required"))?;
     // Under the write lock, and again if PostgreSQL aborted it to break a deadlock (two moves
     // into one slot wait on each other's exclusion check), as a decision is.
-    db.write(|| async {
-        let txn = db.begin_write().await?;
-        let o = occurrence_on(&txn, &m, date).await?;
-        not_cancelled(&o)?;
-        let mut a: occurrence::ActiveModel = o.clone().into();
-        a.status = Set(MeetingStatus::Cancelled);
-        a.is_override = Set(true);
-        a.sequence = Set(o.sequence + 1);
-        a.updated_at = Set(clock::now());
-        let saved = a.update(&txn).await?;
-        after_occurrence_change(
-            &txn,
-            actor,
-            &m,
-            &o,
-            "cancel_occurrence",
-            Some(format!("{date}: {reason}")),
-        )
+    let saved = db
+        .write(|| async {
+            let txn = db.begin_write().await?;
+            let o = occurrence_on(&txn, &m, date).await?;
+            not_cancelled(&o)?;
+            let mut a: occurrence::ActiveModel = o.clone().into();
+            a.status = Set(MeetingStatus::Cancelled);
+            a.is_override = Set(true);
+            a.sequence = Set(o.sequence + 1);
+            a.updated_at = Set(clock::now());
+            let saved = a.update(&txn).await?;
+            after_occurrence_change(
+                &txn,
+                actor,
+                &m,
+                &o,
+                "cancel_occurrence",
+                Some(format!("{date}: {reason}")),
+            )
+            .await?;
+            crate::domain::notifications::tell_occurrence(
+                db,
+                &txn,
+                &m,
+                &saved,
+                false,
+                Some(&reason),
+            )
+            .await?;
+            txn.commit().await?;
+            Ok(saved)
+        })
         .await?;
-        txn.commit().await?;
-        Ok(saved)
-    })
-    .await
+    crate::domain::notifications::wake(db);
+    Ok(saved)
 }
 
 /// Moves one occurrence (new time and/or room); the database still refuses any double booking.
@@ -166,61 +178,73 @@ pub async fn reschedule_occurrence(
         .transpose()?;
     // Under the write lock, and again if PostgreSQL aborted it to break a deadlock (two moves
     // into one slot wait on each other's exclusion check), as a decision is.
-    db.write(|| async {
-        let txn = db.begin_write().await?;
-        let o = occurrence_on(&txn, &m, date).await?;
-        not_cancelled(&o)?;
-        let starts_at = new_start.unwrap_or(o.starts_at);
-        let ends_at = new_end.unwrap_or(starts_at + (o.ends_at - o.starts_at));
-        registration::check_span(starts_at, ends_at)?;
-        let mut a: occurrence::ActiveModel = o.clone().into();
-        a.starts_at = Set(starts_at);
-        a.ends_at = Set(ends_at);
-        a.room_id = Set(change.room_id.or(o.room_id));
-        a.is_override = Set(true);
-        a.sequence = Set(o.sequence + 1);
-        a.updated_at = Set(clock::now());
-        let attempted = occurrence::Model {
-            starts_at,
-            ends_at,
-            room_id: change.room_id.or(o.room_id),
-            ..o.clone()
-        };
-        let saved = match a.update(&txn).await {
-            Ok(s) => s,
-            Err(e) => {
-                // Rolled back before the look-up, as a decision does (registration::decide).
-                txn.rollback().await?;
-                return Err(match meetings::booking_error(e) {
-                    Error::Conflict { code, msg } => {
-                        let mut found = vec![];
-                        registration::collisions_at(
-                            &db.conn,
-                            m.id,
-                            &attempted,
-                            &[MeetingStatus::Approved],
-                            &mut found,
-                        )
-                        .await?;
-                        registration::collision_error(&found, code, msg)
-                    }
-                    other => other,
-                });
-            }
-        };
-        after_occurrence_change(
-            &txn,
-            actor,
-            &m,
-            &o,
-            "reschedule_occurrence",
-            change.reason.clone(),
-        )
+    let saved = db
+        .write(|| async {
+            let txn = db.begin_write().await?;
+            let o = occurrence_on(&txn, &m, date).await?;
+            not_cancelled(&o)?;
+            let starts_at = new_start.unwrap_or(o.starts_at);
+            let ends_at = new_end.unwrap_or(starts_at + (o.ends_at - o.starts_at));
+            registration::check_span(starts_at, ends_at)?;
+            let mut a: occurrence::ActiveModel = o.clone().into();
+            a.starts_at = Set(starts_at);
+            a.ends_at = Set(ends_at);
+            a.room_id = Set(change.room_id.or(o.room_id));
+            a.is_override = Set(true);
+            a.sequence = Set(o.sequence + 1);
+            a.updated_at = Set(clock::now());
+            let attempted = occurrence::Model {
+                starts_at,
+                ends_at,
+                room_id: change.room_id.or(o.room_id),
+                ..o.clone()
+            };
+            let saved = match a.update(&txn).await {
+                Ok(s) => s,
+                Err(e) => {
+                    // Rolled back before the look-up, as a decision does (registration::decide).
+                    txn.rollback().await?;
+                    return Err(match meetings::booking_error(e) {
+                        Error::Conflict { code, msg } => {
+                            let mut found = vec![];
+                            registration::collisions_at(
+                                &db.conn,
+                                m.id,
+                                &attempted,
+                                &[MeetingStatus::Approved],
+                                &mut found,
+                            )
+                            .await?;
+                            registration::collision_error(&found, code, msg)
+                        }
+                        other => other,
+                    });
+                }
+            };
+            after_occurrence_change(
+                &txn,
+                actor,
+                &m,
+                &o,
+                "reschedule_occurrence",
+                change.reason.clone(),
+            )
+            .await?;
+            crate::domain::notifications::tell_occurrence(
+                db,
+                &txn,
+                &m,
+                &saved,
+                true,
+                change.reason.as_deref(),
+            )
+            .await?;
+            txn.commit().await?;
+            Ok(saved)
+        })
         .await?;
-        txn.commit().await?;
-        Ok(saved)
-    })
-    .await
+    crate::domain::notifications::wake(db);
+    Ok(saved)
 }
 
 /// Splits a series at `from`: the original keeps the earlier occurrences, a new meeting (new UID,

@@ -114,6 +114,36 @@ pub fn invitation(
     method: &str,
     organizer: (&str, &str),
 ) -> String {
+    write_calendar(&invitation_calendar(feed, public_url, method, organizer))
+}
+
+/// The iTIP message about one occurrence of a series: only the VEVENT whose RECURRENCE-ID is
+/// that occurrence's original start (e.g. a CANCEL of that one session). None when the
+/// calendar has no such VEVENT.
+pub fn occurrence_invitation(
+    feed: &FeedData,
+    public_url: &str,
+    method: &str,
+    organizer: (&str, &str),
+    recurrence_id: DateTime<Utc>,
+) -> Option<String> {
+    let tz = zone_of(&feed.items.first()?.meeting);
+    let wanted = local("RECURRENCE-ID", recurrence_id, tz).value;
+    let mut cal = invitation_calendar(feed, public_url, method, organizer);
+    cal.events.retain(|ev| {
+        ev.properties
+            .iter()
+            .any(|p| p.name == "RECURRENCE-ID" && p.value == wanted)
+    });
+    (!cal.events.is_empty()).then(|| write_calendar(&cal))
+}
+
+fn invitation_calendar(
+    feed: &FeedData,
+    public_url: &str,
+    method: &str,
+    organizer: (&str, &str),
+) -> IcalCalendar {
     let full = calendar(feed, public_url);
     let mut cal = new_calendar(PRODID);
     cal.properties.push(raw_property("METHOD", method));
@@ -139,7 +169,7 @@ pub fn invitation(
             ));
         }
     }
-    write_calendar(&cal)
+    cal
 }
 
 /// One occurrence's own facts, as a VEVENT shows them.
@@ -478,6 +508,27 @@ impl CalendarWriter for ItipWriter {
                 method,
                 (&self.organizer_address, &self.organizer_name),
             )))
+        })
+    }
+
+    fn write_occurrence<'a>(
+        &'a self,
+        txn: &'a DatabaseTransaction,
+        meeting_id: i32,
+        recurrence_id: DateTime<Utc>,
+        method: &'a str,
+    ) -> Pin<Box<dyn Future<Output = crate::Result<Option<String>>> + Send + 'a>> {
+        Box::pin(async move {
+            let Some(feed) = super::select::one_meeting(txn, meeting_id).await? else {
+                return Ok(None);
+            };
+            Ok(occurrence_invitation(
+                &feed,
+                &self.public_url,
+                method,
+                (&self.organizer_address, &self.organizer_name),
+                recurrence_id,
+            ))
         })
     }
 }

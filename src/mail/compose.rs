@@ -63,6 +63,9 @@ pub fn message(
             rows.push(json!({"label": t("notify.label.reason"), "value": r}));
         }
     }
+    for (when, what) in &facts.lines {
+        rows.push(json!({"label": when, "value": what}));
+    }
     let link = row
         .meeting_id
         .map(|id| format!("{}/cuoc-hop/{id}", from.public_url.trim_end_matches('/')));

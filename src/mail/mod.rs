@@ -9,6 +9,7 @@
 //! backoff until `mail_max_attempts`.
 
 pub mod compose;
+pub mod schedule;
 
 use crate::config::AppConfig;
 use crate::db::Db;

@@ -55,6 +55,14 @@ async fn outbox_page(
         json!({
             "rows": rows,
             "mail_status": mail_status.pick(viewer.lang),
+            "sender": config.smtp_url.as_ref().map(|_| {
+                Msg::t(
+                    "notify.admin.sender",
+                    &[("name", &config.mail_from_name), ("address", &config.mail_from)],
+                )
+                .pick(viewer.lang)
+                .to_string()
+            }),
             "notice": notice.map(|k| Msg::t(k, &[]).pick(viewer.lang).to_string()),
             "error": refused.map(|(e, _)| viewer.msg(e)),
             "test_email": refused.map(|(_, typed)| typed),

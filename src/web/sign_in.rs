@@ -216,6 +216,9 @@ async fn account_page(
             "mail": {
                 "email": caller.account.email,
                 "on": caller.account.email_notifications,
+                "digest": caller.account.digest,
+                "en": caller.account.lang == "en",
+                "office": matches!(caller.account.role, entity::Role::OfficeStaff | entity::Role::OfficeApprover),
             },
         }),
     ))
@@ -229,6 +232,10 @@ pub struct MailForm {
     pub email: String,
     #[field(default = false)]
     pub email_notifications: bool,
+    #[field(default = String::new())]
+    pub lang: String,
+    #[field(default = false)]
+    pub digest: bool,
 }
 
 /// The account holder's own address and e-mail choice; an invalid address is refused beside
@@ -241,7 +248,13 @@ pub async fn mail_submit(
     form: CsrfForm<MailForm>,
 ) -> Result<Result<Template, Page>> {
     let form = form.0;
-    match accounts::set_mail(db, caller.id(), Some(&form.email), form.email_notifications).await {
+    let choice = accounts::MailChoice {
+        email: Some(&form.email),
+        on: form.email_notifications,
+        lang: Some(form.lang.as_str()).filter(|l| !l.is_empty()),
+        digest: form.digest,
+    };
+    match accounts::set_mail(db, caller.id(), choice).await {
         Ok(account) => {
             let caller = Caller { account, ..caller };
             Ok(Ok(account_page(
@@ -257,7 +270,13 @@ pub async fn mail_submit(
                 "account.html",
                 "account.title",
                 json!({
-                    "mail": { "email": form.email, "on": form.email_notifications },
+                    "mail": {
+                        "email": form.email,
+                        "on": form.email_notifications,
+                        "digest": form.digest,
+                        "en": form.lang == "en",
+                        "office": matches!(caller.account.role, entity::Role::OfficeStaff | entity::Role::OfficeApprover),
+                    },
                     "mail_error": viewer.msg(&e),
                 }),
             );

@@ -68,6 +68,8 @@ pub fn test_figment(data_dir: &std::path::Path, database_url: &str) -> Figment {
         .merge(("admin_password", ADMIN_PASSWORD))
         // Feeds check the database on every request, so a change shows at once in tests.
         .merge(("feed_recheck_ms", 0))
+        // The scheduled jobs (digest, agendas, reminders) run when a test says so.
+        .merge(("jobs_poll_ms", 0))
         .merge(("log_level", "off"))
         .merge(("cli_colors", false))
 }

@@ -37,6 +37,7 @@ mod pages;
 mod privacy;
 mod quality_pages;
 mod race;
+mod reminders;
 mod reports;
 mod request_form;
 mod request_form_fields;

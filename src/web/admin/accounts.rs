@@ -21,6 +21,12 @@ pub struct AccountForm {
     pub email: String,
     #[field(default = false)]
     pub email_notifications: bool,
+    #[field(default = String::new())]
+    pub lang: String,
+    #[field(default = false)]
+    pub digest: bool,
+    #[field(default = String::new())]
+    pub secretary_of: String,
 }
 
 pub(super) fn role_choices(selected: &str) -> Vec<Choice> {
@@ -35,7 +41,13 @@ pub(super) fn parse_role(value: &str) -> Result<Role> {
 }
 
 impl AccountForm {
-    fn view(&self, action: String, lookups: &Lookups, creating: bool) -> FormView {
+    fn view(
+        &self,
+        action: String,
+        lookups: &Lookups,
+        leaders: &[(String, String)],
+        creating: bool,
+    ) -> FormView {
         let mut fields = Vec::new();
         if creating {
             fields.push(
@@ -71,6 +83,27 @@ impl AccountForm {
                 "email_notifications",
                 "account.email_notifications",
                 self.email_notifications,
+            ));
+            fields.push(
+                Field::select(
+                    "lang",
+                    "account.lang",
+                    choices(
+                        [("vi", "account.lang_vi"), ("en", "account.lang_en")],
+                        std::slice::from_ref(&self.lang),
+                    ),
+                )
+                .translated(),
+            );
+            fields.push(Field::checkbox("digest", "account.digest", self.digest));
+            let none = (String::new(), "—".to_string());
+            fields.push(Field::select(
+                "secretary_of",
+                "account.secretary_of",
+                choices(
+                    std::iter::once(none).chain(leaders.iter().cloned()),
+                    std::slice::from_ref(&self.secretary_of),
+                ),
             ));
             fields.push(Field::checkbox(
                 "disabled",
@@ -151,6 +184,7 @@ pub async fn account_new(db: &State<Db>, _by: Admin, viewer: Viewer) -> Result<T
     let view = form.view(
         "/quan-tri/tai-khoan".into(),
         &Lookups::load(db).await?,
+        &[],
         true,
     );
     Ok(viewer.forms("admin.accounts.new", vec![view], None))
@@ -179,6 +213,7 @@ pub async fn account_create(
     let view = form.view(
         "/quan-tri/tai-khoan".into(),
         &Lookups::load(db).await?,
+        &[],
         true,
     );
     finish(
@@ -226,13 +261,24 @@ pub(super) async fn account_forms(
                 disabled: a.disabled,
                 email: a.email.unwrap_or_default(),
                 email_notifications: a.email_notifications,
+                lang: a.lang,
+                digest: a.digest,
+                secretary_of: a.secretary_of.map(|i| i.to_string()).unwrap_or_default(),
                 ..Default::default()
             }
         }
     };
+    let leaders: Vec<(String, String)> = crate::domain::reference::current(db)
+        .await?
+        .persons()
+        .iter()
+        .filter(|p| p.is_leader)
+        .map(|p| (p.id.to_string(), format!("{} {}", p.position, p.full_name)))
+        .collect();
     let edit = form.view(
         format!("/quan-tri/tai-khoan/{id}"),
         &Lookups::load(db).await?,
+        &leaders,
         false,
     );
     Ok((edit, reset_view(id)))
@@ -261,6 +307,9 @@ pub async fn account_update(
             disabled: Some(form.disabled),
             email: Some(Some(form.email.clone()).filter(|e| !e.trim().is_empty())),
             email_notifications: Some(form.email_notifications),
+            lang: Some(form.lang.clone()).filter(|l| !l.is_empty()),
+            digest: Some(form.digest),
+            secretary_of: Some(optional_id("secretary_of", &form.secretary_of)?),
         };
         accounts::update(db, by.id(), id, changes).await.map(|_| ())
     }
