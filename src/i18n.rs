@@ -86,6 +86,7 @@ locale_areas!(
     "publication",
     "notify",
     "outcomes",
+    "find_time",
 );
 
 #[derive(Debug)]
