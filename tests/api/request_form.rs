@@ -613,10 +613,32 @@ async fn a_conflicting_request_offers_find_a_time_from_its_page() {
     let slots = staff.get(&find).await;
     assert_eq!(slots.status, Status::Ok, "{}", slots.body);
     assert!(slots.body.contains("Thứ Ba 09/03/2027"), "{}", slots.body);
-    assert!(
-        !slots.body.contains("/sua?"),
-        "the office is shown the slots only"
-    );
+    assert!(!slots.body.contains("/sua?"), "the office does not edit");
+    // Each slot is a link for the office: the reschedule form with the slot and the room.
+    let links: Vec<String> = slots
+        .body
+        .split(&format!("href=\"/cuoc-hop/{id}/doi-lich?"))
+        .skip(1)
+        .map(|s| {
+            s.split('"')
+                .next()
+                .unwrap()
+                .replace("&amp;", "&")
+                .replace("&#x3D;", "=")
+        })
+        .collect();
+    assert!(!links.is_empty(), "{}", slots.body);
+    assert!(slots.body.contains("Dời lịch sang: "));
+    assert!(links[0].starts_with("day=2027-03-09&start="), "{links:?}");
+    // Spread over several working days, never across lunch.
+    let days: std::collections::BTreeSet<&str> =
+        links.iter().map(|l| &l["day=".len()..][..10]).collect();
+    assert!(days.len() > 1, "{links:?}");
+    for l in &links {
+        let start = &l.split("start=").nth(1).unwrap()[..5];
+        let end = &l.split("end=").nth(1).unwrap()[..5];
+        assert!(end <= "11:30" || start >= "13:30", "{l}");
+    }
 
     let mut clerk = app.signed_in(&o.clerk_a).await;
     let slots = clerk.get(&find).await;
