@@ -114,8 +114,7 @@ pub async fn today(db: &Db, now: DateTime<Utc>) -> Result<Vec<LobbyRoom>> {
                 .collect();
             let spans: Vec<_> = meetings.iter().map(|(s, e, _)| (*s, *e)).collect();
             let (current, next, later) = now_and_next(&spans, now);
-            let mut take =
-                |i: usize| std::mem::replace(&mut meetings[i].2, LobbyMeeting::default());
+            let mut take = |i: usize| std::mem::take(&mut meetings[i].2);
             let current = current.map(&mut take);
             let next = next.map(&mut take);
             let later = later.into_iter().map(&mut take).collect();
