@@ -327,9 +327,10 @@ pub async fn find_live(
     run.await.map(Json).map_err(|e| JsonRefusal(e, lang))
 }
 
-/// The reschedule form of meeting `id`, prefilled with a slot and room.
+/// The meeting's page at its "Dời lịch" form, carrying a slot and room in the names of that
+/// form's fields (`starts_at`, `ends_at` as `datetime-local`, `room_id`), for the form to take.
 pub fn reschedule_href(id: i32, day: &str, start: &str, end: &str, room: i32) -> String {
-    format!("/cuoc-hop/{id}/doi-lich?day={day}&start={start}&end={end}&room_id={room}")
+    format!("/cuoc-hop/{id}?starts_at={day}T{start}&ends_at={day}T{end}&room_id={room}#doi-lich")
 }
 
 /// Find a time for a saved request that conflicts (from its page): the office sees the slots;
@@ -349,7 +350,7 @@ pub async fn find_for_meeting(
     f.find_from = clock::office_date(m.starts_at).max(today).to_string();
     let may_edit = by.role() == Role::AgencyClerk && workflow::editable(m.status);
     let mut slots = find(db, &f, Target::Edit(id), viewer.lang).await?;
-    // Office staff move the meeting to a slot (the reschedule form, prefilled); a clerk edits
+    // Office staff move the meeting to a slot (its page's reschedule form); a clerk edits
     // the request while it may be edited. Anyone else only reads the slots.
     let office = by.is_office()
         && matches!(
