@@ -586,6 +586,18 @@ fn window(settings: &Settings) -> (u32, u32) {
     }
 }
 
+/// Where the current-time line crosses the segment of `span` slots from slot `first`, `minutes`
+/// into the timeline: the class "now-N" (the line N × 5 % from the segment's left), or None
+/// when the line is elsewhere.
+fn now_line(minutes: f64, first: i64, span: i64) -> Option<String> {
+    let (a, b) = (
+        (first * SLOT_MINUTES) as f64,
+        ((first + span) * SLOT_MINUTES) as f64,
+    );
+    (a <= minutes && minutes < b)
+        .then(|| format!("now-{}", ((minutes - a) * 20.0 / (b - a)) as u32))
+}
+
 /// The day timeline of rooms, over office hours in slots of [`SLOT_MINUTES`].
 pub async fn rooms_day(
     db: &Db,
@@ -623,14 +635,7 @@ pub async fn rooms_day(
     // The current-time line: in which slot it falls and how far into it.
     let now_minutes = (day == today && origin <= now && now < day_end)
         .then(|| (now - origin).num_seconds() as f64 / 60.0);
-    let line_at = |first: i64, span: i64| {
-        let m = now_minutes?;
-        let (a, b) = (
-            (first * SLOT_MINUTES) as f64,
-            ((first + span) * SLOT_MINUTES) as f64,
-        );
-        (a <= m && m < b).then(|| format!("now-{}", ((m - a) * 20.0 / (b - a)) as u32))
-    };
+    let line_at = |first: i64, span: i64| now_line(now_minutes?, first, span);
     let mut rooms = vec![];
     for r in &names.rooms {
         // Each lane: (first slot, last slot exclusive, entry), by start.
@@ -936,6 +941,18 @@ mod tests {
             assert_eq!(e.field(), Some("tuan"), "{bad}");
         }
         assert!(parse_day("ngay", "2026-02-30").is_err());
+    }
+
+    #[test]
+    fn the_time_line_falls_in_the_segment_holding_now_at_its_share_of_it() {
+        // 09:45 on a timeline from 07:00: 165 minutes in, slot 5 (09:30–10:00), halfway.
+        assert_eq!(now_line(165.0, 5, 1).as_deref(), Some("now-10"));
+        assert_eq!(now_line(165.0, 4, 1), None);
+        assert_eq!(now_line(165.0, 6, 1), None);
+        // A meeting over slots 4–7 (09:00–11:00): 45 of its 120 minutes.
+        assert_eq!(now_line(165.0, 4, 4).as_deref(), Some("now-7"));
+        assert_eq!(now_line(150.0, 5, 1).as_deref(), Some("now-0"));
+        assert_eq!(now_line(179.9, 5, 1).as_deref(), Some("now-19"));
     }
 
     #[test]
