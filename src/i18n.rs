@@ -89,6 +89,7 @@ locale_areas!(
     "answers",
     "request_more",
     "reminders",
+    "find_time",
 );
 
 #[derive(Debug)]

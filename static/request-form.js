@@ -444,8 +444,9 @@
     slotsBox.appendChild(el("p", "hint-summary", s.summary));
     var list = el("ul", "slots");
     s.slots.forEach(function (slot) {
-      var li = el("li", "slot");
+      var li = el("li", slot.late ? "slot late" : "slot");
       li.appendChild(el("span", "slot-when", slot.label + ", " + slot.start + "–" + slot.end));
+      if (slot.note) { li.appendChild(document.createTextNode(" ")); li.appendChild(el("span", "label", slot.note)); }
       var rooms = el("ul", "slot-rooms");
       slot.rooms.forEach(function (r) {
         var b = el("button", "slot-pick secondary",

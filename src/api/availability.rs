@@ -1,10 +1,12 @@
 //! `GET /api/v1/availability`: find a time, offered on the request form and in the review queue.
+//! `limit` defaults to the office's `find_days` × `find_per_day`; `at` ("09:00") is the time
+//! asked on `from`, which the nearest candidates are ranked by.
 
 use crate::api::meetings::parse_date;
 use crate::auth::Caller;
 use crate::db::Db;
 use crate::domain::availability::{self, FreeSlot, Query};
-use crate::domain::{settings, validate};
+use crate::domain::{clock, settings, validate};
 use crate::{Error, Result};
 use rocket::get;
 use rocket::serde::json::Json;
@@ -23,13 +25,8 @@ fn ids(field: &str, v: Option<&str>) -> Result<Vec<i32>> {
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(|s| {
-            s.parse().map_err(|_| {
-                Error::validation(
-                    field,
-                    format!("«{s}» không phải là mã số."),
-                    format!("{s:?} is not an id."),
-                )
-            })
+            s.parse()
+                .map_err(|_| Error::invalid_with(field, "msg.find_time.not_an_id", &[("value", s)]))
         })
         .collect()
 }
@@ -40,7 +37,7 @@ fn required<T>(field: &str, v: Option<T>) -> Result<T> {
 
 #[allow(clippy::too_many_arguments)]
 #[utoipa::path(tag = "availability", responses((status = 200, description = "done", body = Availability), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
-#[get("/api/v1/availability?<from>&<to>&<duration_minutes>&<chair_id>&<person_ids>&<min_capacity>&<equipment>&<limit>")]
+#[get("/api/v1/availability?<from>&<to>&<duration_minutes>&<chair_id>&<person_ids>&<min_capacity>&<equipment>&<limit>&<at>")]
 pub async fn find(
     _caller: Caller,
     db: &State<Db>,
@@ -52,8 +49,18 @@ pub async fn find(
     min_capacity: Option<i32>,
     equipment: Option<&str>,
     limit: Option<usize>,
+    at: Option<&str>,
 ) -> Result<Json<Availability>> {
     let from = required("from", parse_date("from", from)?)?;
+    // The time asked ("09:00" on `from`, office time): nearer candidates rank first.
+    let asked = match at.map(str::trim).filter(|t| !t.is_empty()) {
+        None => None,
+        Some(t) => {
+            let time = chrono::NaiveTime::parse_from_str(t, "%H:%M")
+                .map_err(|_| Error::invalid("at", "msg.find_time.give_a_time_as_hh_mm"))?;
+            clock::local_to_utc(clock::OFFICE_TZ, from.and_time(time))
+        }
+    };
     // A query string is not read by a body guard (PostgreSQL refuses U+0000).
     validate::text("equipment", equipment.unwrap_or(""))?;
     let q = Query {
@@ -70,8 +77,9 @@ pub async fn find(
             .filter(|s| !s.is_empty())
             .map(str::to_string)
             .collect(),
-        limit: limit.unwrap_or(10),
+        limit: limit.unwrap_or(0),
         exclude_meeting_id: None,
+        asked,
     };
     let s = settings::load(db).await?;
     Ok(Json(Availability {

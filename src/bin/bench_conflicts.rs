@@ -426,6 +426,7 @@ async fn run(label: &str, db: &Db, n: usize, checks: usize) {
             equipment: vec!["projector".into()],
             limit: availability::MAX_LIMIT,
             exclude_meeting_id: None,
+            asked: None,
         };
         let t = Instant::now();
         slots += availability::find(db, &q, &settings).await.unwrap().len();

@@ -295,6 +295,65 @@ pub struct Cell {
     /// Closures of this room on that day (maintenance…), beyond the office-wide ones.
     pub closures: Vec<String>,
     pub entries: Vec<Entry>,
+    /// In the room calendar: the first free hour of a bookable room on a working day that is
+    /// not past, which the cell offers to book.
+    pub book: Option<Book>,
+}
+
+/// A free time a calendar offers to book: the request form opened with room, day and time.
+#[derive(Debug, Clone, Serialize)]
+pub struct Book {
+    pub day: String,
+    /// "08:00", "09:00".
+    pub start: String,
+    pub end: String,
+    pub room_id: i32,
+    pub room_name: String,
+    /// "07/12/2026".
+    pub date_text: String,
+}
+
+/// Minutes a booking link from a calendar asks for.
+pub const BOOK_MINUTES: i64 = 60;
+
+/// The first free stretch of [`BOOK_MINUTES`] (less when only less is left before the next
+/// meeting, at least one [`SLOT_MINUTES`]) on the day's grid from the office's opening, not
+/// before `now`, outside `taken` and the lunch break.
+fn first_free(
+    day: NaiveDate,
+    taken: &[(DateTime<Utc>, DateTime<Utc>)],
+    now: DateTime<Utc>,
+    settings: &Settings,
+) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+    let at = |t: NaiveTime| clock::local_to_utc(OFFICE_TZ, day.and_time(t));
+    let (opens, closes) = (at(settings.office_opens)?, at(settings.office_closes)?);
+    let lunch = (at(settings.lunch_starts)?, at(settings.lunch_ends)?);
+    let step = Duration::minutes(SLOT_MINUTES);
+    let free = |a: DateTime<Utc>, b: DateTime<Utc>| {
+        b <= closes
+            && (lunch.1 <= lunch.0 || b <= lunch.0 || a >= lunch.1)
+            && taken.iter().all(|(s, e)| b <= *s || *e <= a)
+    };
+    let mut s = opens;
+    while s + step <= closes {
+        if s >= now && free(s, s + step) {
+            let long = s + Duration::minutes(BOOK_MINUTES);
+            return Some((s, if free(s, long) { long } else { s + step }));
+        }
+        s += step;
+    }
+    None
+}
+
+fn book(room: &room::Model, day: NaiveDate, start: DateTime<Utc>, end: DateTime<Utc>) -> Book {
+    Book {
+        day: day.to_string(),
+        start: hm(start),
+        end: hm(end),
+        room_id: room.id,
+        room_name: room.name.clone(),
+        date_text: day.format("%d/%m/%Y").to_string(),
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -350,9 +409,15 @@ async fn week_data(
 }
 
 /// The week by room: every room of the office, in its order, each day's meetings in it.
-pub async fn rooms_week(db: &Db, actor: &Actor, week: NaiveDate) -> Result<WeekCalendar> {
+pub async fn rooms_week(
+    db: &Db,
+    actor: &Actor,
+    week: NaiveDate,
+    settings: &Settings,
+) -> Result<WeekCalendar> {
     let (head, cal, occurrences, names) = week_data(db, actor, week).await?;
     let week = head.week_start;
+    let now = clock::now();
     let rows = names
         .rooms
         .iter()
@@ -360,12 +425,21 @@ pub async fn rooms_week(db: &Db, actor: &Actor, week: NaiveDate) -> Result<WeekC
             let cells = (0..7)
                 .map(|i| {
                     let date = week + Duration::days(i);
-                    let entries = occurrences
+                    let entries: Vec<Entry> = occurrences
                         .iter()
                         .filter(|o| o.room_id == Some(r.id))
                         .filter(|o| days_of(o, week).any(|d| d == date))
                         .filter_map(|o| names.entry(actor, o, date))
                         .collect();
+                    let closed = cal.closures_on(date, Some(r.id)).next().is_some();
+                    let book = (r.bookable && !closed && cal.is_working_day(date))
+                        .then(|| {
+                            let taken: Vec<_> =
+                                entries.iter().map(|e| (e.starts_at, e.ends_at)).collect();
+                            first_free(date, &taken, now, settings)
+                        })
+                        .flatten()
+                        .map(|(a, b)| book(r, date, a, b));
                     Cell {
                         date,
                         closures: cal
@@ -374,6 +448,7 @@ pub async fn rooms_week(db: &Db, actor: &Actor, week: NaiveDate) -> Result<WeekC
                             .map(|c| c.reason.clone())
                             .collect(),
                         entries,
+                        book,
                     }
                 })
                 .collect();
@@ -437,6 +512,7 @@ pub async fn leaders_week(db: &Db, actor: &Actor, week: NaiveDate) -> Result<Wee
                         date,
                         closures: vec![],
                         entries,
+                        book: None,
                     }
                 })
                 .collect();
@@ -456,6 +532,11 @@ pub async fn leaders_week(db: &Db, actor: &Actor, week: NaiveDate) -> Result<Wee
 pub struct Segment {
     pub span: i64,
     pub entry: Option<Entry>,
+    /// An empty slot of a bookable room that may be booked (not past, not at lunch).
+    pub book: Option<Book>,
+    /// Where the current-time line crosses this segment, today only: a class "now-N", the line
+    /// at N × 5 % from the segment's left (the pages' policy allows no inline style).
+    pub now: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -490,6 +571,8 @@ pub struct DayTimeline {
     pub rooms: Vec<TimelineRoom>,
     /// Meetings of the day entirely outside the timeline's hours.
     pub outside: Vec<Entry>,
+    /// The time now ("14:05") when the timeline is today's and now lies within it.
+    pub now: Option<String>,
 }
 
 /// The hours the timeline covers: office hours widened to whole hours.
@@ -501,6 +584,18 @@ fn window(settings: &Settings) -> (u32, u32) {
     } else {
         (7, 18)
     }
+}
+
+/// Where the current-time line crosses the segment of `span` slots from slot `first`, `minutes`
+/// into the timeline: the class "now-N" (the line N × 5 % from the segment's left), or None
+/// when the line is elsewhere.
+fn now_line(minutes: f64, first: i64, span: i64) -> Option<String> {
+    let (a, b) = (
+        (first * SLOT_MINUTES) as f64,
+        ((first + span) * SLOT_MINUTES) as f64,
+    );
+    (a <= minutes && minutes < b)
+        .then(|| format!("now-{}", ((minutes - a) * 20.0 / (b - a)) as u32))
 }
 
 /// The day timeline of rooms, over office hours in slots of [`SLOT_MINUTES`].
@@ -534,6 +629,13 @@ pub async fn rooms_day(
         };
         s.clamp(0, slots)
     };
+    let now = clock::now();
+    let working = cal.is_working_day(day);
+    let day_end = origin + Duration::minutes(slots * SLOT_MINUTES);
+    // The current-time line: in which slot it falls and how far into it.
+    let now_minutes = (day == today && origin <= now && now < day_end)
+        .then(|| (now - origin).num_seconds() as f64 / 60.0);
+    let line_at = |first: i64, span: i64| now_line(now_minutes?, first, span);
     let mut rooms = vec![];
     for r in &names.rooms {
         // Each lane: (first slot, last slot exclusive, entry), by start.
@@ -558,26 +660,61 @@ pub async fn rooms_day(
         if lanes.is_empty() {
             lanes.push(vec![]);
         }
+        let closed = cal.closures_on(day, Some(r.id)).next().is_some();
+        let bookable = r.bookable && !closed && working;
+        let taken: Vec<(DateTime<Utc>, DateTime<Utc>)> = lanes
+            .iter()
+            .flatten()
+            .map(|(_, _, e)| (e.starts_at, e.ends_at))
+            .collect();
+        // A free slot of the first lane offers to book it: an hour when the next slot is free
+        // too, else half an hour.
+        let free_at = |i: i64| {
+            let a = origin + Duration::minutes(i * SLOT_MINUTES);
+            let b = a + Duration::minutes(SLOT_MINUTES);
+            let ok = |a: DateTime<Utc>, b: DateTime<Utc>| {
+                let (la, lb) = (
+                    a.with_timezone(&OFFICE_TZ).time(),
+                    b.with_timezone(&OFFICE_TZ).time(),
+                );
+                a >= now
+                    && b <= day_end
+                    && lb > settings.office_opens
+                    && la >= settings.office_opens
+                    && (settings.lunch_ends <= settings.lunch_starts
+                        || lb <= settings.lunch_starts
+                        || la >= settings.lunch_ends)
+                    && taken.iter().all(|(s, e)| b <= *s || *e <= a)
+            };
+            if !bookable || !ok(a, b) {
+                return None;
+            }
+            let long = a + Duration::minutes(BOOK_MINUTES);
+            Some(book(r, day, a, if ok(a, long) { long } else { b }))
+        };
+        let empty = |i: i64, first_lane: bool| Segment {
+            span: 1,
+            entry: None,
+            book: if first_lane { free_at(i) } else { None },
+            now: line_at(i, 1),
+        };
         let lanes: Vec<Vec<Segment>> = lanes
             .into_iter()
-            .map(|lane| {
+            .enumerate()
+            .map(|(n, lane)| {
                 let mut out = vec![];
                 let mut at = 0;
                 for (a, b, e) in lane {
-                    out.extend((at..a).map(|_| Segment {
-                        span: 1,
-                        entry: None,
-                    }));
+                    out.extend((at..a).map(|i| empty(i, n == 0)));
                     out.push(Segment {
                         span: b - a,
                         entry: Some(e),
+                        book: None,
+                        now: line_at(a, b - a),
                     });
                     at = b;
                 }
-                out.extend((at..slots).map(|_| Segment {
-                    span: 1,
-                    entry: None,
-                }));
+                out.extend((at..slots).map(|i| empty(i, n == 0)));
                 out
             })
             .collect();
@@ -611,6 +748,169 @@ pub async fn rooms_day(
         slots,
         rooms,
         outside,
+        now: now_minutes.map(|_| hm(now)),
+    })
+}
+
+/// The first day of a month named "2026-12" (or by any of its dates, "2026-12-07").
+pub fn parse_month(field: &str, value: &str) -> Result<NaiveDate> {
+    let bad = || Error::invalid_with(field, "msg.calendars.invalid_month", &[("value", value)]);
+    let v = value.trim();
+    let d = match v.len() {
+        7 => NaiveDate::parse_from_str(&format!("{v}-01"), "%Y-%m-%d").map_err(|_| bad())?,
+        _ => v.parse::<NaiveDate>().map_err(|_| bad())?,
+    };
+    if !YEARS.contains(&d.year()) {
+        return Err(bad());
+    }
+    Ok(d.with_day(1).unwrap_or(d))
+}
+
+fn month_name(first: NaiveDate) -> String {
+    first.format("%Y-%m").to_string()
+}
+
+/// One day of a month calendar: its heading and what happens on it (a line per meeting and
+/// room or leader), in time order.
+#[derive(Debug, Clone, Serialize)]
+pub struct MonthDay {
+    pub head: DayHead,
+    /// False for the days of the neighbouring months that fill the first and last weeks.
+    pub in_month: bool,
+    pub entries: Vec<MonthEntry>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MonthEntry {
+    /// The room (room calendar) or the leader (leaders' calendar) the line is about.
+    pub row: String,
+    #[serde(flatten)]
+    pub entry: Entry,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MonthCalendar {
+    /// "2026-12", its neighbours' and the current month's names for links.
+    pub name: String,
+    pub previous: String,
+    pub next: String,
+    pub this_month: String,
+    pub is_this_month: bool,
+    /// "12/2026".
+    pub text: String,
+    /// Monday-to-Sunday weeks covering the month.
+    pub weeks: Vec<Vec<MonthDay>>,
+}
+
+/// Whose month: the rooms' (every meeting with a room) or the leaders' (meetings each active
+/// leader chairs or must attend).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MonthOf {
+    Rooms,
+    Leaders,
+}
+
+/// A month calendar of rooms or leaders, as `actor` may see it (others' confidential meetings
+/// are "Bận", [`visibility`]).
+pub async fn month(db: &Db, actor: &Actor, first: NaiveDate, of: MonthOf) -> Result<MonthCalendar> {
+    let first = first.with_day(1).unwrap_or(first);
+    let next = (first + Duration::days(32)).with_day(1).unwrap_or(first);
+    let start = clock::week_start(first);
+    let end = clock::week_start(next - Duration::days(1)) + Duration::days(7);
+    let cal = Calendar::load(&db.conn, start, end - Duration::days(1)).await?;
+    let today = clock::office_date(clock::now());
+    let occurrences = shown_between(db, actor, day_start(start), day_start(end)).await?;
+    let names = Names::load(db, &occurrences).await?;
+    // Per occurrence, whom it concerns: its room, or the leaders chairing or attending it.
+    let mut about: Vec<(usize, &occurrence::Model, String, bool)> = vec![];
+    match of {
+        MonthOf::Rooms => {
+            for o in &occurrences {
+                if let Some((i, r)) = names
+                    .rooms
+                    .iter()
+                    .enumerate()
+                    .find(|(_, r)| Some(r.id) == o.room_id)
+                {
+                    about.push((i, o, r.name.clone(), false));
+                }
+            }
+        }
+        MonthOf::Leaders => {
+            let leaders: Vec<person::Model> = persons::list(db, true)
+                .await?
+                .into_iter()
+                .filter(|p| p.active)
+                .collect();
+            let ids: Vec<i32> = names.meetings.keys().copied().collect();
+            let required: Vec<(i32, i32)> = meeting_attendee::Entity::find()
+                .filter(meeting_attendee::Column::MeetingId.is_in(ids))
+                .filter(meeting_attendee::Column::Role.eq(AttendeeRole::Required))
+                .filter(meeting_attendee::Column::PersonId.is_not_null())
+                .all(&db.conn)
+                .await?
+                .into_iter()
+                .filter_map(|a| a.person_id.map(|p| (a.meeting_id, p)))
+                .collect();
+            for o in &occurrences {
+                for (i, p) in leaders.iter().enumerate() {
+                    let chairs = o.chair_id == Some(p.id);
+                    if chairs || required.contains(&(o.meeting_id, p.id)) {
+                        let who = format!("{} {}", short_position(&p.position), p.full_name);
+                        about.push((i, o, who, !chairs));
+                    }
+                }
+            }
+        }
+    }
+    let weeks = (0..(end - start).num_days() / 7)
+        .map(|w| {
+            (0..7)
+                .map(|i| {
+                    let date = start + Duration::days(w * 7 + i);
+                    let mut lines: Vec<(DateTime<Utc>, usize, MonthEntry)> = about
+                        .iter()
+                        .filter(|(_, o, _, _)| {
+                            let first = clock::office_date(o.starts_at);
+                            let last =
+                                clock::office_date(o.ends_at - Duration::seconds(1)).max(first);
+                            first <= date && date <= last
+                        })
+                        .filter_map(|(n, o, row, attending)| {
+                            let mut entry = names.entry(actor, o, date)?;
+                            entry.attending = *attending;
+                            if of == MonthOf::Leaders && !attending {
+                                entry.chair = None;
+                            }
+                            Some((
+                                entry.starts_at,
+                                *n,
+                                MonthEntry {
+                                    row: row.clone(),
+                                    entry,
+                                },
+                            ))
+                        })
+                        .collect();
+                    lines.sort_by_key(|(t, n, _)| (*t, *n));
+                    MonthDay {
+                        head: day_head(&cal, date, today),
+                        in_month: date.month() == first.month(),
+                        entries: lines.into_iter().map(|(_, _, e)| e).collect(),
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let this_month = today.with_day(1).unwrap_or(today);
+    Ok(MonthCalendar {
+        name: month_name(first),
+        previous: month_name((first - Duration::days(1)).with_day(1).unwrap_or(first)),
+        next: month_name(next),
+        this_month: month_name(this_month),
+        is_this_month: first == this_month,
+        text: first.format("%m/%Y").to_string(),
+        weeks,
     })
 }
 
@@ -641,5 +941,59 @@ mod tests {
             assert_eq!(e.field(), Some("tuan"), "{bad}");
         }
         assert!(parse_day("ngay", "2026-02-30").is_err());
+    }
+
+    #[test]
+    fn the_time_line_falls_in_the_segment_holding_now_at_its_share_of_it() {
+        // 09:45 on a timeline from 07:00: 165 minutes in, slot 5 (09:30–10:00), halfway.
+        assert_eq!(now_line(165.0, 5, 1).as_deref(), Some("now-10"));
+        assert_eq!(now_line(165.0, 4, 1), None);
+        assert_eq!(now_line(165.0, 6, 1), None);
+        // A meeting over slots 4–7 (09:00–11:00): 45 of its 120 minutes.
+        assert_eq!(now_line(165.0, 4, 4).as_deref(), Some("now-7"));
+        assert_eq!(now_line(150.0, 5, 1).as_deref(), Some("now-0"));
+        assert_eq!(now_line(179.9, 5, 1).as_deref(), Some("now-19"));
+    }
+
+    #[test]
+    fn months_are_named_by_year_and_month_or_by_a_date() {
+        let first = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        assert_eq!(parse_month("thang", "2026-12").unwrap(), first);
+        assert_eq!(parse_month("thang", "2026-12-17").unwrap(), first);
+        for bad in ["2026-13", "12/2026", "", "99999-01"] {
+            assert_eq!(
+                parse_month("thang", bad).unwrap_err().field(),
+                Some("thang")
+            );
+        }
+    }
+
+    #[test]
+    fn the_first_free_hour_skips_meetings_the_past_and_lunch() {
+        let s = Settings::default();
+        let day = NaiveDate::from_ymd_opt(2027, 3, 9).unwrap();
+        let at = |h, m| clock::local_to_utc(OFFICE_TZ, day.and_hms_opt(h, m, 0).unwrap()).unwrap();
+        let long_ago = at(0, 0) - Duration::days(30);
+        let free = |taken: &[(DateTime<Utc>, DateTime<Utc>)], now| {
+            first_free(day, taken, now, &s).map(|(a, b)| (hm(a), hm(b)))
+        };
+        assert_eq!(free(&[], long_ago), Some(("07:30".into(), "08:30".into())));
+        // Half an hour before the next meeting is offered as half an hour.
+        assert_eq!(
+            free(&[(at(8, 0), at(11, 0))], long_ago),
+            Some(("07:30".into(), "08:00".into()))
+        );
+        // Busy all morning: after lunch, not at 11:00–11:30's neighbour 11:30.
+        assert_eq!(
+            free(&[(at(7, 30), at(11, 0))], long_ago),
+            Some(("11:00".into(), "11:30".into()))
+        );
+        assert_eq!(
+            free(&[(at(7, 30), at(11, 30))], long_ago),
+            Some(("13:30".into(), "14:30".into()))
+        );
+        // Not before now; nothing once the day is over.
+        assert_eq!(free(&[], at(9, 10)), Some(("09:30".into(), "10:30".into())));
+        assert_eq!(free(&[], at(16, 45)), None);
     }
 }

@@ -17,6 +17,16 @@ pub struct Settings {
     pub office_opens: NaiveTime,
     #[schema(value_type = String, example = "07:30:00")]
     pub office_closes: NaiveTime,
+    /// The lunch break (11:30–13:30 by default): find-a-time never offers a slot that starts,
+    /// ends or lies inside it. Equal times mean no break.
+    #[schema(value_type = String, example = "11:30:00")]
+    pub lunch_starts: NaiveTime,
+    #[schema(value_type = String, example = "13:30:00")]
+    pub lunch_ends: NaiveTime,
+    /// Find-a-time spreads its candidates over this many working days (5)…
+    pub find_days: usize,
+    /// …offering at most this many per day (3), none overlapping another.
+    pub find_per_day: usize,
     /// Minutes kept free between two meetings in one room (setup time).
     pub room_buffer_minutes: i64,
     /// A request submitted fewer working days than this before the meeting is late.
@@ -53,6 +63,10 @@ impl Default for Settings {
         Settings {
             office_opens: t(7, 30),
             office_closes: t(17, 0),
+            lunch_starts: t(11, 30),
+            lunch_ends: t(13, 30),
+            find_days: 5,
+            find_per_day: 3,
             room_buffer_minutes: 15,
             registration_lead_working_days: 2,
             documents_lead_working_days: 3,
@@ -88,6 +102,26 @@ impl Settings {
                 "office_closes",
                 "msg.settings.office_hours_must_end_after_they",
             ));
+        }
+        if self.lunch_ends < self.lunch_starts {
+            return Err(Error::invalid(
+                "lunch_ends",
+                "msg.find_time.lunch_must_end_after_it_starts",
+            ));
+        }
+        for (field, v, max) in [
+            ("find_days", self.find_days as i64, 20),
+            ("find_per_day", self.find_per_day as i64, 10),
+        ] {
+            if !(1..=max).contains(&v) {
+                return Err(Error::Validation {
+                    field: field.to_string(),
+                    msg: crate::error::Msg::t(
+                        "msg.find_time.must_be_between_1_and_max",
+                        &[("max", &max.to_string())],
+                    ),
+                });
+            }
         }
         for (field, v, max) in [
             ("room_buffer_minutes", self.room_buffer_minutes, 240),

@@ -31,6 +31,7 @@ const FILES: &[(&str, ContentType, &[u8])] = static_files![
     "lobby.js" => JavaScript,
     "feeds.js" => JavaScript,
     "request-form.js" => JavaScript,
+    "calendar-day.js" => JavaScript,
 ];
 
 /// One static file with what was computed from it at start.

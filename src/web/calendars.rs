@@ -1,6 +1,10 @@
 //! The office's calendar pages: the week by room (`/lich-phong`), the day timeline of rooms
-//! (`/lich-phong/ngay`) and the week by leader (`/lich-lanh-dao`). Server-rendered tables,
-//! printable; what each viewer sees of a meeting is decided in [`crate::domain::calendars`].
+//! (`/lich-phong/ngay`), the week by leader (`/lich-lanh-dao`) and the months of both
+//! (`/lich-phong/thang`, `/lich-lanh-dao/thang`). Server-rendered tables, printable; what each
+//! viewer sees of a meeting is decided in [`crate::domain::calendars`]. A free cell of the room
+//! calendars is a link to the request form with room, day and time filled in (no script
+//! needed); the day view draws the current-time line on the server and a small script
+//! (`calendar-day.js`) redraws it every minute.
 
 use super::page::{Page, Viewer};
 use crate::auth::{Caller, OfficeStaff};
@@ -66,7 +70,8 @@ pub async fn rooms_week(
         this_week(),
         &viewer,
     )?;
-    let calendar = calendars::rooms_week(db, &Actor::from(&caller), week).await?;
+    let s = settings::load(db).await?;
+    let calendar = calendars::rooms_week(db, &Actor::from(&caller), week, &s).await?;
     let page = viewer.render(
         "calendar_week.html",
         "calendar.rooms.title",
@@ -140,6 +145,7 @@ pub async fn rooms_day(
         "calendar.day.title",
         json!({
             "timeline": timeline,
+            "script": crate::web::assets::url(DAY_SCRIPT),
             "office": caller.is_office(),
             "refused": refused.as_ref().map(|r| &r.1),
         }),
@@ -147,6 +153,66 @@ pub async fn rooms_day(
     Ok(shown(page, refused))
 }
 
+/// A month page of rooms or leaders.
+async fn month_page(
+    db: &Db,
+    caller: &Caller,
+    viewer: &Viewer,
+    thang: Option<&str>,
+    of: calendars::MonthOf,
+) -> Result<Shown> {
+    let today = clock::office_date(clock::now());
+    let (first, refused) = asked(thang, |t| calendars::parse_month("thang", t), today, viewer)?;
+    let month = calendars::month(db, &Actor::from(caller), first, of).await?;
+    let rooms = of == calendars::MonthOf::Rooms;
+    let page = viewer.render(
+        "calendar_month.html",
+        if rooms {
+            "calendar.month.rooms_title"
+        } else {
+            "calendar.month.leaders_title"
+        },
+        json!({
+            "month": month,
+            "base": if rooms { "/lich-phong/thang" } else { "/lich-lanh-dao/thang" },
+            "week_base": if rooms { "/lich-phong" } else { "/lich-lanh-dao" },
+            "by_room": rooms,
+            "office": caller.is_office(),
+            "refused": refused.as_ref().map(|r| &r.1),
+        }),
+    );
+    Ok(shown(page, refused))
+}
+
+#[get("/lich-phong/thang?<thang>")]
+pub async fn rooms_month(
+    db: &State<Db>,
+    caller: Caller,
+    viewer: Viewer,
+    thang: Option<&str>,
+) -> Result<Shown> {
+    month_page(db, &caller, &viewer, thang, calendars::MonthOf::Rooms).await
+}
+
+#[get("/lich-lanh-dao/thang?<thang>")]
+pub async fn leaders_month(
+    db: &State<Db>,
+    staff: OfficeStaff,
+    viewer: Viewer,
+    thang: Option<&str>,
+) -> Result<Shown> {
+    month_page(db, &staff.0, &viewer, thang, calendars::MonthOf::Leaders).await
+}
+
+/// The day view's script, by its fingerprinted URL.
+pub const DAY_SCRIPT: &str = "calendar-day.js";
+
 pub fn routes() -> Vec<rocket::Route> {
-    rocket::routes![rooms_week, leaders_week, rooms_day]
+    rocket::routes![
+        rooms_week,
+        leaders_week,
+        rooms_day,
+        rooms_month,
+        leaders_month
+    ]
 }

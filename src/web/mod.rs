@@ -51,6 +51,7 @@ pub const TEMPLATES: &[(&str, &str)] = template_files![
     "calendar_entry" => "calendar_entry",
     "calendar_week.html" => "calendar_week",
     "calendar_day.html" => "calendar_day",
+    "calendar_month.html" => "calendar_month",
     "dashboard.html" => "dashboard",
     "field" => "field",
     "error_summary" => "error_summary",

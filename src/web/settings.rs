@@ -26,6 +26,14 @@ pub struct SettingsForm {
     #[field(default = String::new())]
     pub office_closes: String,
     #[field(default = String::new())]
+    pub lunch_starts: String,
+    #[field(default = String::new())]
+    pub lunch_ends: String,
+    #[field(default = String::new())]
+    pub find_days: String,
+    #[field(default = String::new())]
+    pub find_per_day: String,
+    #[field(default = String::new())]
     pub room_buffer_minutes: String,
     #[field(default = String::new())]
     pub registration_lead_working_days: String,
@@ -78,6 +86,10 @@ impl SettingsForm {
         SettingsForm {
             office_opens: hm(s.office_opens),
             office_closes: hm(s.office_closes),
+            lunch_starts: hm(s.lunch_starts),
+            lunch_ends: hm(s.lunch_ends),
+            find_days: s.find_days.to_string(),
+            find_per_day: s.find_per_day.to_string(),
             room_buffer_minutes: s.room_buffer_minutes.to_string(),
             registration_lead_working_days: s.registration_lead_working_days.to_string(),
             documents_lead_working_days: s.documents_lead_working_days.to_string(),
@@ -101,6 +113,10 @@ impl SettingsForm {
         Ok(Settings {
             office_opens: time("office_opens", &self.office_opens)?,
             office_closes: time("office_closes", &self.office_closes)?,
+            lunch_starts: time("lunch_starts", &self.lunch_starts)?,
+            lunch_ends: time("lunch_ends", &self.lunch_ends)?,
+            find_days: whole("find_days", &self.find_days)?,
+            find_per_day: whole("find_per_day", &self.find_per_day)?,
             room_buffer_minutes: whole("room_buffer_minutes", &self.room_buffer_minutes)?,
             registration_lead_working_days: whole(
                 "registration_lead_working_days",
@@ -150,6 +166,19 @@ impl SettingsForm {
             )
             .of_kind("time")
             .required(),
+            Field::text("lunch_starts", "settings.lunch_starts", &self.lunch_starts)
+                .of_kind("time")
+                .required()
+                .hint("settings.lunch_hint"),
+            Field::text("lunch_ends", "settings.lunch_ends", &self.lunch_ends)
+                .of_kind("time")
+                .required(),
+            Field::number("find_days", "settings.find_days", &self.find_days)
+                .required()
+                .hint("settings.find_days_hint"),
+            Field::number("find_per_day", "settings.find_per_day", &self.find_per_day)
+                .required()
+                .hint("settings.find_per_day_hint"),
             Field::number(
                 "room_buffer_minutes",
                 "settings.room_buffer_minutes",

@@ -10,6 +10,10 @@ fn settings_form<'a>(changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> 
     let mut fields = vec![
         ("office_opens", "07:30"),
         ("office_closes", "17:00"),
+        ("lunch_starts", "11:30"),
+        ("lunch_ends", "13:30"),
+        ("find_days", "5"),
+        ("find_per_day", "3"),
         ("room_buffer_minutes", "15"),
         ("registration_lead_working_days", "2"),
         ("documents_lead_working_days", "3"),

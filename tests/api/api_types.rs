@@ -429,6 +429,10 @@ async fn every_resource_has_the_fields_of_its_table_and_no_secret() {
     let settings: BTreeSet<String> = [
         "office_opens",
         "office_closes",
+        "lunch_starts",
+        "lunch_ends",
+        "find_days",
+        "find_per_day",
         "room_buffer_minutes",
         "registration_lead_working_days",
         "documents_lead_working_days",

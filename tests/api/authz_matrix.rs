@@ -221,6 +221,8 @@ const TABLE: &[(&str, &str, Rule, Body)] = &[
     ("GET",    "/lich-phong",                      AnySignedIn, Body::None),
     ("GET",    "/lich-phong/ngay",                 AnySignedIn, Body::None),
     ("GET",    "/lich-lanh-dao",                   Office,      Body::None),
+    ("GET",    "/lich-phong/thang",                AnySignedIn, Body::None),
+    ("GET",    "/lich-lanh-dao/thang",             Office,      Body::None),
     ("GET",    "/viec-can-lam",                    AnySignedIn, Body::None),
     // The feeds page (own tokens only: another's is "not found", whatever the role)
     ("GET",    "/lich-cua-toi",                    AnySignedIn, Body::None),

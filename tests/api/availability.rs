@@ -68,13 +68,14 @@ async fn the_earliest_slots_keep_the_room_buffer_and_wait_for_the_chair() {
     let q = "from=2027-03-09&to=2027-03-09&duration_minutes=60&min_capacity=200&limit=3";
     let (s, v) = find(&app, &o.clerk_a, q).await;
     assert_eq!(s, Status::Ok, "{v}");
-    // 09:00 is inside the 15-minute setup buffer; 09:30 is the first start on the grid.
+    // 09:00 is inside the 15-minute setup buffer; 09:30 is the first start on the grid. The
+    // next ones do not overlap it, and 11:00–12:00 would run into the lunch break.
     assert_eq!(
         starts(&v),
         at(&[
             ("2027-03-09", "09:30"),
-            ("2027-03-09", "10:00"),
-            ("2027-03-09", "10:30")
+            ("2027-03-09", "10:30"),
+            ("2027-03-09", "13:30")
         ])
     );
     let slot = &v["slots"][0];
@@ -85,7 +86,8 @@ async fn the_earliest_slots_keep_the_room_buffer_and_wait_for_the_chair() {
     );
     assert_eq!(slot["starts_at"], "2027-03-09T02:30:00Z");
 
-    // The chair is in another approved meeting 10:00–12:00: the first common slot is 12:00.
+    // The chair is in another approved meeting 10:00–12:00: the first common slot is after
+    // the lunch break (12:00–13:00 would cross it).
     let mut chaired = meeting(&o, 2, "2027-03-09", "10:00", "12:00");
     chaired["chair_id"] = json!(o.leaders[1]);
     app.approved(&o, &o.clerk_a, &chaired).await;
@@ -93,22 +95,33 @@ async fn the_earliest_slots_keep_the_room_buffer_and_wait_for_the_chair() {
     assert_eq!(
         starts(&v),
         at(&[
-            ("2027-03-09", "12:00"),
-            ("2027-03-09", "12:30"),
-            ("2027-03-09", "13:00")
+            ("2027-03-09", "13:30"),
+            ("2027-03-09", "14:30"),
+            ("2027-03-09", "15:30")
         ])
     );
-    // The last slot of the day ends at closing time (17:00).
+    // Two hours: the morning after the meeting, or the afternoon; never across lunch.
     let (_, v) = find(
         &app,
         &o.clerk_a,
         "from=2027-03-09&to=2027-03-09&duration_minutes=120&min_capacity=200&limit=50",
     )
     .await;
-    let last = v["slots"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(
-        (last["from"].as_str(), last["to"].as_str()),
-        (Some("15:00"), Some("17:00"))
+        starts(&v),
+        at(&[("2027-03-09", "09:30"), ("2027-03-09", "13:30")])
+    );
+    // Asked for 15:00: the slot ending at closing time (17:00) comes first.
+    let (_, v) = find(
+        &app,
+        &o.clerk_a,
+        "from=2027-03-09&to=2027-03-09&duration_minutes=120&min_capacity=200&at=15:00",
+    )
+    .await;
+    assert_eq!(
+        (v["slots"][0]["from"].as_str(), v["slots"][0]["to"].as_str()),
+        (Some("15:00"), Some("17:00")),
+        "{v}"
     );
 }
 
@@ -140,7 +153,7 @@ async fn closures_holidays_and_substitute_days_are_skipped_make_up_days_are_offe
         json!({"on_date": "2027-02-13", "reason": "Làm bù"}),
     )
     .await;
-    // A 9-hour meeting fits only at 07:30 and 08:00.
+    // A 9-hour meeting holds the lunch break and fits only at 07:30 or 08:00: one a day.
     let (s, v) = find(
         &app,
         &o.staff,
@@ -152,11 +165,8 @@ async fn closures_holidays_and_substitute_days_are_skipped_make_up_days_are_offe
         starts(&v),
         at(&[
             ("2027-02-04", "07:30"),
-            ("2027-02-04", "08:00"),
             ("2027-02-12", "07:30"),
-            ("2027-02-12", "08:00"),
             ("2027-02-13", "07:30"),
-            ("2027-02-13", "08:00"),
         ])
     );
     // Other rooms are open on the 11th.
@@ -201,7 +211,8 @@ async fn rooms_fit_the_equipment_and_busy_attendees_are_waited_for() {
         &format!("from=2027-03-10&to=2027-03-10&duration_minutes=60&person_ids={head_b}&limit=1"),
     )
     .await;
-    assert_eq!(starts(&v), at(&[("2027-03-10", "11:00")]));
+    // 11:00–12:00 would run into the lunch break.
+    assert_eq!(starts(&v), at(&[("2027-03-10", "13:30")]));
 
     // Nothing fits: no slot, not an error.
     let (s, v) = find(
@@ -231,6 +242,7 @@ async fn bad_queries_are_refused_naming_the_parameter() {
         ("from=2027-03-10&to=2027-03-01&duration_minutes=60", "to"),
         ("from=2027-03-10&to=2027-12-31&duration_minutes=60", "to"),
         ("from=2027-03-10&duration_minutes=2000", "duration_minutes"),
+        ("from=2027-03-10&duration_minutes=60&at=9h", "at"),
         (
             "from=2027-03-10&duration_minutes=60&person_ids=1,x",
             "person_ids",
@@ -253,4 +265,65 @@ async fn bad_queries_are_refused_naming_the_parameter() {
         )
         .await;
     assert_eq!(s, Status::Unauthorized);
+}
+
+#[rocket::async_test]
+async fn slots_spread_over_the_next_working_days_never_cross_lunch_and_say_when_late() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    let today = lichhop::domain::clock::office_date(lichhop::domain::clock::now());
+    let q = format!("from={today}&duration_minutes=90");
+    let (s, v) = find(&app, &o.clerk_a, &q).await;
+    assert_eq!(s, Status::Ok, "{v}");
+    let slots = v["slots"].as_array().unwrap();
+    // The office's defaults: five working days, three a day.
+    let mut per_day: std::collections::BTreeMap<&str, usize> = Default::default();
+    for slot in slots {
+        *per_day.entry(slot["date"].as_str().unwrap()).or_default() += 1;
+        let (from, to) = (slot["from"].as_str().unwrap(), slot["to"].as_str().unwrap());
+        assert!(to <= "11:30" || from >= "13:30", "across lunch: {slot}");
+        let date: chrono::NaiveDate = slot["date"].as_str().unwrap().parse().unwrap();
+        assert!(!matches!(
+            chrono::Datelike::weekday(&date),
+            chrono::Weekday::Sat | chrono::Weekday::Sun
+        ));
+        let starts: chrono::DateTime<chrono::Utc> =
+            slot["starts_at"].as_str().unwrap().parse().unwrap();
+        assert!(
+            starts >= lichhop::domain::clock::now(),
+            "in the past: {slot}"
+        );
+    }
+    assert_eq!(per_day.len(), 5, "{v}");
+    // Three a day, none overlapping (today may have fewer left).
+    assert!(per_day.values().skip(1).all(|n| *n == 3), "{per_day:?}");
+    // Registering now for the next working day is late (two working days' lead): marked.
+    let first_day = per_day.keys().next().unwrap();
+    let first = slots.iter().find(|s| s["date"] == *first_day).unwrap();
+    assert_eq!(first["late"], true, "{first}");
+    assert!(first["warnings"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("late")));
+    // Slots far ahead are clean, and the time asked ranks first.
+    let (_, v) = find(
+        &app,
+        &o.clerk_a,
+        "from=2027-03-09&duration_minutes=60&at=14:00&limit=4",
+    )
+    .await;
+    // The time asked, then the nearest that overlap none chosen (13:30 and 14:30 would), then
+    // the next day at that time.
+    assert_eq!(
+        starts(&v),
+        at(&[
+            ("2027-03-09", "14:00"),
+            ("2027-03-09", "15:00"),
+            ("2027-03-09", "16:00"),
+            ("2027-03-10", "14:00"),
+        ])
+    );
+    assert_eq!(v["slots"][0]["from"], "14:00", "{v}");
+    assert_eq!(v["slots"][0]["late"], false);
+    assert_eq!(v["slots"][0]["warnings"], json!([]));
 }

@@ -373,3 +373,178 @@ async fn bad_weeks_and_days_are_refused_naming_the_field() {
     assert_eq!(staff.get("/lich-phong/ngay").await.status, Status::Ok);
     assert_eq!(staff.get("/lich-lanh-dao").await.status, Status::Ok);
 }
+
+/// The links to the request form a page offers.
+fn booking_links(page: &str) -> Vec<String> {
+    page.split("href=\"/dang-ky/moi?")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap().replace("&amp;", "&"))
+        .collect()
+}
+
+#[rocket::async_test]
+async fn a_free_cell_opens_the_request_form_with_room_day_and_time() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    week_of_meetings(&app, &o).await;
+    let (r1, r3) = (o.rooms[1], o.rooms[3]);
+    let mut clerk = app.signed_in(&o.clerk_a).await;
+    let page = clerk.get("/lich-phong?tuan=2027-W09").await;
+    assert_eq!(page.status, Status::Ok);
+    let links = booking_links(&page.body);
+    // Room 1 is taken 08:00–09:30 on Tuesday: its cell offers the half hour before.
+    assert!(
+        links.contains(&format!(
+            "room_id={r1}&day=2027-03-02&start=07:30&end=08:00"
+        )),
+        "{links:?}"
+    );
+    // A free room on a free day: the first hour of the day.
+    assert!(links.contains(&format!(
+        "room_id={r1}&day=2027-03-01&start=07:30&end=08:30"
+    )));
+    // Not on the office's closed day, not in a room closed for maintenance, not at weekends.
+    for day in ["2027-03-05", "2027-03-06", "2027-03-07"] {
+        assert!(
+            !links.iter().any(|l| l.contains(&format!("day={day}"))),
+            "{day}: {links:?}"
+        );
+    }
+    assert!(!links.contains(&format!(
+        "room_id={r3}&day=2027-03-04&start=07:30&end=08:30"
+    )));
+    // The day view: every free half hour is a link, an hour long where the next is free too;
+    // none starts, ends or lies in the lunch break.
+    let day = clerk.get("/lich-phong/ngay?ngay=2027-03-02").await;
+    let links = booking_links(&day.body);
+    assert!(links.contains(&format!(
+        "room_id={r1}&day=2027-03-02&start=09:30&end=10:30"
+    )));
+    assert!(links.contains(&format!(
+        "room_id={r1}&day=2027-03-02&start=11:00&end=11:30"
+    )));
+    assert!(!links
+        .iter()
+        .any(|l| l.contains(&format!("room_id={r1}&day=2027-03-02&start=08:"))));
+    for l in &links {
+        let start = l.split("start=").nth(1).unwrap().get(..5).unwrap();
+        let end = l.split("end=").nth(1).unwrap().get(..5).unwrap();
+        assert!(end <= "11:30" || start >= "13:30", "{l}");
+    }
+    assert!(
+        day.body.contains("Đăng ký họp: "),
+        "the link says what it does"
+    );
+    // Past days offer nothing.
+    let past = clerk.get("/lich-phong?tuan=2026-W01").await;
+    assert!(booking_links(&past.body).is_empty());
+
+    // The link opens the form with the room, the day and the times filled in.
+    let form = clerk
+        .get(&format!(
+            "/dang-ky/moi?room_id={r1}&day=2027-03-02&start=09:30&end=10:30"
+        ))
+        .await;
+    assert_eq!(form.status, Status::Ok);
+    assert!(form.body.contains(r#"value="2027-03-02""#), "{}", form.body);
+    assert!(form.body.contains(r#"value="09:30""#) && form.body.contains(r#"value="10:30""#));
+    assert!(
+        form.body
+            .contains(&format!(r#"<option value="{r1}" selected>"#)),
+        "the room is chosen"
+    );
+}
+
+#[rocket::async_test]
+async fn month_views_of_rooms_and_leaders_keep_confidential_meetings_busy() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    let w = week_of_meetings(&app, &o).await;
+    let mut staff = app.signed_in(&o.staff).await;
+    let page = staff.get("/lich-phong/thang?thang=2027-03").await;
+    assert_eq!(page.status, Status::Ok, "{}", page.body);
+    assert!(page.body.contains("Tháng 03/2027"));
+    // Monday 1 March to Sunday 4 April: five weeks.
+    assert_eq!(page.body.matches("<tr>").count(), 1 + 5);
+    assert!(page.body.contains("Họp bàn kế hoạch ngân sách 2027"));
+    assert!(
+        page.body.contains("Họp mật của Sở Y tế về dịch bệnh"),
+        "the office sees all"
+    );
+    assert!(page.body.contains("Nghỉ: Nghỉ bù ngày lễ"));
+    assert!(page
+        .body
+        .contains(r#"href="/lich-phong/thang?thang=2027-04""#));
+    assert!(page
+        .body
+        .contains(r#"href="/lich-phong/ngay?ngay=2027-03-02""#));
+
+    let mut b = app.signed_in(&o.clerk_b).await;
+    let page = b.get("/lich-phong/thang?thang=2027-03-15").await;
+    assert_eq!(page.status, Status::Ok);
+    assert!(!page.body.contains("Họp bàn kế hoạch ngân sách 2027"));
+    assert!(!page.body.contains(&format!("/cuoc-hop/{}\"", w.approved)));
+    assert!(page.body.contains("Bận"));
+    assert!(
+        page.body.contains("Họp mật của Sở Y tế về dịch bệnh"),
+        "its own"
+    );
+
+    let mut approver = app.signed_in(&o.approver).await;
+    let page = approver.get("/lich-lanh-dao/thang?thang=2027-03").await;
+    assert_eq!(page.status, Status::Ok);
+    let tuesday = page
+        .body
+        .split("<td")
+        .find(|c| c.contains("?ngay=2027-03-02") || c.contains("?tuan=2027-03-02"))
+        .unwrap();
+    assert!(
+        tuesday.contains(&w.chair) && tuesday.contains(&w.attendee),
+        "{tuesday}"
+    );
+    assert!(tuesday.contains("Dự họp"));
+    assert_eq!(
+        b.get("/lich-lanh-dao/thang").await.status,
+        Status::Forbidden
+    );
+    let bad = staff.get("/lich-phong/thang?thang=2027-13").await;
+    assert_eq!(bad.status, Status::UnprocessableEntity);
+    assert!(
+        bad.body.contains("Tháng “2027-13” không hợp lệ"),
+        "{}",
+        bad.body
+    );
+    assert_eq!(staff.get("/lich-phong/thang").await.status, Status::Ok);
+}
+
+#[rocket::async_test]
+async fn the_day_view_draws_the_current_time_line_today_only() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    let mut staff = app.signed_in(&o.staff).await;
+    let other = staff.get("/lich-phong/ngay?ngay=2027-03-02").await;
+    assert!(!other.body.contains("id=\"now-label\""));
+    assert!(!other.body.contains(" now-"));
+    assert!(
+        other.body.contains("<script src=\"/static/calendar-day."),
+        "a small script moves the line"
+    );
+    let page = staff.get("/lich-phong/ngay").await;
+    assert_eq!(page.status, Status::Ok);
+    let now = lichhop::domain::clock::now().with_timezone(&lichhop::domain::clock::OFFICE_TZ);
+    let hm = now.format("%H:%M").to_string();
+    // Office hours 07:30–17:00 widen to 07:00–17:00 on the timeline.
+    if ("07:00".."17:00").contains(&hm.as_str()) {
+        assert!(page.body.contains("id=\"now-label\""), "{hm}");
+        // One mark per room's lane: every room crosses the line.
+        let rooms = page.body.matches("<th scope=\"rowgroup\"").count();
+        let marks = page.body.matches(" now-").count();
+        assert!(
+            marks >= rooms && rooms > 0,
+            "{marks} marks for {rooms} rooms"
+        );
+    } else {
+        assert!(!page.body.contains("id=\"now-label\""));
+        assert!(!page.body.contains(" now-"));
+    }
+}

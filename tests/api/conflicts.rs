@@ -144,7 +144,8 @@ async fn the_room_taken_by_an_approved_meeting_is_an_error_naming_it_and_nothing
     .await;
     assert!(cs.is_empty(), "{cs:?}");
 
-    // What blocks approval comes with other times that work, earliest first.
+    // What blocks approval comes with other times that work, nearest the time asked first:
+    // the same time in another room.
     let (_, _, v) = app
         .call(
             Method::Post,
@@ -157,7 +158,7 @@ async fn the_room_taken_by_an_approved_meeting_is_an_error_naming_it_and_nothing
     let first = &v["alternatives"][0];
     assert_eq!(
         (first["date"].as_str(), first["from"].as_str()),
-        (Some("2027-03-02"), Some("07:30")),
+        (Some("2027-03-02"), Some("08:30")),
         "{v}"
     );
     let rooms: Vec<i64> = first["rooms"]

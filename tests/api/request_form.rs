@@ -613,10 +613,36 @@ async fn a_conflicting_request_offers_find_a_time_from_its_page() {
     let slots = staff.get(&find).await;
     assert_eq!(slots.status, Status::Ok, "{}", slots.body);
     assert!(slots.body.contains("Thứ Ba 09/03/2027"), "{}", slots.body);
-    assert!(
-        !slots.body.contains("/sua?"),
-        "the office is shown the slots only"
-    );
+    assert!(!slots.body.contains("/sua?"), "the office does not edit");
+    // Each slot is a link for the office: the meeting's reschedule form with the slot and room.
+    let links: Vec<String> = slots
+        .body
+        .replace("&#x3D;", "=")
+        .split(&format!("href=\"/cuoc-hop/{id}?starts_at="))
+        .skip(1)
+        .map(|s| {
+            s.split('"')
+                .next()
+                .unwrap()
+                .replace("&amp;", "&")
+                .replace("&#x3D;", "=")
+        })
+        .collect();
+    assert!(!links.is_empty(), "{}", slots.body);
+    assert!(slots.body.contains("Dời lịch sang: "));
+    assert!(links[0].starts_with("2027-03-09T"), "{links:?}");
+    // Spread over several working days, never across lunch.
+    let days: std::collections::BTreeSet<&str> = links.iter().map(|l| &l[..10]).collect();
+    assert!(days.len() > 1, "{links:?}");
+    for l in &links {
+        let start = &l[11..16];
+        let end = &l.split("ends_at=").nth(1).unwrap()[11..16];
+        assert!(end <= "11:30" || start >= "13:30", "{l}");
+        assert!(l.contains("&room_id=") && l.ends_with("#doi-lich"), "{l}");
+    }
+    let href = format!("/cuoc-hop/{id}?starts_at={}", links[0]);
+    let target = staff.get(href.split('#').next().unwrap()).await;
+    assert_eq!(target.status, Status::Ok, "the link lands on the meeting");
 
     let mut clerk = app.signed_in(&o.clerk_a).await;
     let slots = clerk.get(&find).await;

@@ -4,7 +4,7 @@
 use super::form::{date, number, page_field, request_input, RequestForm, Target};
 use super::view::weekday_en;
 use crate::db::Db;
-use crate::domain::availability::{self, FreeSlot};
+use crate::domain::availability::{self, FreeSlot, SlotWarning};
 use crate::domain::clock::{self, OFFICE_TZ};
 use crate::domain::conflicts::{self, Conflict, Severity};
 use crate::domain::documents;
@@ -17,9 +17,7 @@ use crate::Result;
 use chrono::{Datelike, Duration, NaiveTime};
 use serde::Serialize;
 
-/// Slots offered by "find a time" at once, and rooms offered per slot.
-const SLOTS: usize = 8;
-
+/// Rooms offered per slot (how many slots, and over how many days: the office's settings).
 const ROOMS_PER_SLOT: usize = 4;
 
 /// Days searched when the clerk gives no end of the range.
@@ -171,6 +169,10 @@ pub struct SlotView {
     pub start: String,
     pub end: String,
     pub rooms: Vec<SlotRoom>,
+    /// Registering for it now is late.
+    pub late: bool,
+    /// Its warnings in words ("Đăng ký muộn"), when any.
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -179,7 +181,15 @@ pub struct Slots {
     pub summary: String,
 }
 
-/// The earliest free slots for the form's chair, attendees, capacity and equipment.
+/// The words of a slot's warning.
+pub(super) fn warning_key(w: SlotWarning) -> &'static str {
+    match w {
+        SlotWarning::Late => "find_time.late",
+        SlotWarning::DocumentsDeadline => "find_time.documents_deadline",
+    }
+}
+
+/// The free slots offered for the form's chair, attendees, capacity and equipment.
 pub(super) async fn find(db: &Db, f: &RequestForm, target: Target, lang: Lang) -> Result<Slots> {
     let hm = |v: &str| NaiveTime::parse_from_str(v.trim(), "%H:%M").ok();
     let duration = match f.duration.trim() {
@@ -199,6 +209,10 @@ pub(super) async fn find(db: &Db, f: &RequestForm, target: Target, lang: Lang) -
             .unwrap_or(today),
     };
     let to = date("find_to", &f.find_to)?.unwrap_or(from + Duration::days(RANGE_DAYS));
+    // The time typed on the form is the one asked: the nearest free slots come first.
+    let asked = date("day", &f.day)?
+        .zip(hm(&f.start))
+        .and_then(|(d, t)| clock::local_to_utc(OFFICE_TZ, d.and_time(t)));
     let mut agencies = vec![];
     for a in &f.agencies {
         agencies.extend(number("agencies", a)?);
@@ -216,8 +230,9 @@ pub(super) async fn find(db: &Db, f: &RequestForm, target: Target, lang: Lang) -
             .collect(),
         min_capacity: number("expected_attendance", &f.expected_attendance)?,
         equipment: f.equipment.clone(),
-        limit: SLOTS,
+        limit: 0,
         exclude_meeting_id: target.meeting_id(),
+        asked,
     };
     let s = settings::load(db).await?;
     let found = availability::find(db, &q, &s).await.map_err(page_field)?;
@@ -258,12 +273,21 @@ pub(super) async fn find(db: &Db, f: &RequestForm, target: Target, lang: Lang) -
                     }
                 })
                 .collect();
+            let note = (!slot.warnings.is_empty()).then(|| {
+                slot.warnings
+                    .iter()
+                    .map(|w| tr.text(lang, warning_key(*w)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            });
             SlotView {
                 label: format!("{weekday} {}", slot.date.format("%d/%m/%Y")),
                 day,
                 start: slot.from,
                 end: slot.to,
                 rooms,
+                late: slot.late,
+                note,
             }
         })
         .collect();

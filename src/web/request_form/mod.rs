@@ -502,6 +502,12 @@ pub async fn find_live(
     run.await.map(Json).map_err(|e| JsonRefusal(e, lang))
 }
 
+/// The meeting's page at its "Dời lịch" form, carrying a slot and room in the names of that
+/// form's fields (`starts_at`, `ends_at` as `datetime-local`, `room_id`), for the form to take.
+pub fn reschedule_href(id: i32, day: &str, start: &str, end: &str, room: i32) -> String {
+    format!("/cuoc-hop/{id}?starts_at={day}T{start}&ends_at={day}T{end}&room_id={room}#doi-lich")
+}
+
 /// Find a time for a saved request that conflicts (from its page): the office sees the slots;
 /// its agency's clerk, while the request may be edited, opens the edit form with one.
 #[get("/cuoc-hop/<id>/tim-gio")]
@@ -518,14 +524,29 @@ pub async fn find_for_meeting(
     let today = clock::office_date(clock::now());
     f.find_from = clock::office_date(m.starts_at).max(today).to_string();
     let may_edit = by.role() == Role::AgencyClerk && workflow::editable(m.status);
-    let slots = find(db, &f, Target::Edit(id), viewer.lang).await?;
+    let mut slots = find(db, &f, Target::Edit(id), viewer.lang).await?;
+    // Office staff move the meeting to a slot (its page's reschedule form); a clerk edits
+    // the request while it may be edited. Anyone else only reads the slots.
+    let office = by.is_office()
+        && matches!(
+            m.status,
+            MeetingStatus::Pending | MeetingStatus::Reviewed | MeetingStatus::Approved
+        );
+    if office {
+        for slot in &mut slots.slots {
+            for r in &mut slot.rooms {
+                r.href = reschedule_href(id, &slot.day, &slot.start, &slot.end, r.id);
+            }
+        }
+    }
     Ok(viewer.render(
         "request_slots.html",
         "request_form.find_title",
         json!({
             "m": {"id": m.id, "title": m.title, "when": span(m.starts_at, m.ends_at)},
             "slots": slots,
-            "may_edit": may_edit,
+            "may_edit": may_edit || office,
+            "office": office,
         }),
     ))
 }

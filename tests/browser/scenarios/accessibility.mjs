@@ -94,8 +94,8 @@ export default ({ scenario, check, browser, base, adminPassword, demoPassword, s
   }
 
   const everyone = ['/viec-can-lam', '/tai-khoan', '/tai-khoan/mat-khau', '/dang-ky', '/lich-phong',
-    '/lich-phong/ngay', '/lich-cong-tac', '/man-hinh', '/lich-cua-toi', '/thong-bao'];
-  const office = async (page) => [...everyone, '/hang-doi', '/lich-lanh-dao', '/bao-cao',
+    '/lich-phong/ngay', '/lich-phong/thang', '/lich-cong-tac', '/man-hinh', '/lich-cua-toi', '/thong-bao'];
+  const office = async (page) => [...everyone, '/hang-doi', '/lich-lanh-dao', '/lich-lanh-dao/thang', '/bao-cao',
     await firstLink(page, '/hang-doi', /^\/cuoc-hop\/\d+$/)];
 
   scenario('accessibility: the public pages (axe, phone width)', async () => {
@@ -176,26 +176,7 @@ export default ({ scenario, check, browser, base, adminPassword, demoPassword, s
     await context.close();
   });
 
-  scenario('the lobby screen refreshes itself unless the reader pauses it (no timed <meta refresh>)', async () => {
-    const page = await browser.newPage({ locale: 'vi-VN', viewport: desktop });
-    await page.clock.install();
-    await page.goto(`${base}/man-hinh`);
-    check(await page.locator('meta[http-equiv="refresh"]').count() === 0, 'no meta refresh');
-    await page.evaluate(() => { window.seen = true; });
-    await Promise.all([page.waitForEvent('load'), page.clock.runFor(61000)]);
-    check(await page.evaluate(() => window.seen) === undefined, 'reloaded after a minute');
-    const pause = page.getByRole('button', { name: 'Tạm dừng tự làm mới' });
-    await pause.focus();
-    await page.keyboard.press('Enter');
-    const resume = page.getByRole('button', { name: 'Tiếp tục tự làm mới' });
-    check(await resume.getAttribute('aria-pressed') === 'true', 'paused, and says so');
-    await page.evaluate(() => { window.seen = true; });
-    await page.clock.runFor(120000);
-    check(await page.evaluate(() => window.seen) === true, 'no reload while paused');
-    await page.keyboard.press('Enter');
-    check(await pause.getAttribute('aria-pressed') === 'false', 'running again');
-    await page.close();
-  });
+  // The lobby screen's refresh, pause key and restarts: calendar_booking.mjs.
 
   // The focused element's own focus indicator: an outline or a box-shadow, as the browser draws it.
   async function focused(page) {
