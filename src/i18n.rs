@@ -86,6 +86,7 @@ locale_areas!(
     "publication",
     "notify",
     "outcomes",
+    "moves",
 );
 
 #[derive(Debug)]

@@ -16,6 +16,7 @@ mod m20261206_000022_other_attendees;
 mod m20261206_000025_national_day_choice;
 mod m20261206_000028_notifications;
 mod m20261206_000033_reference_accounts;
+mod m20261206_000042_postponed_status;
 pub use m20261127_000002_booking_guarantees::{CHAIR_OVERLAP, ROOM_OVERLAP};
 
 pub struct Migrator;
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000025_national_day_choice::Migration),
             Box::new(m20261206_000028_notifications::Migration),
             Box::new(m20261206_000033_reference_accounts::Migration),
+            Box::new(m20261206_000042_postponed_status::Migration),
         ]
     }
 }

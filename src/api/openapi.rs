@@ -30,6 +30,8 @@ use utoipa::{Modify, OpenApi};
         meetings::reject,
         meetings::reschedule,
         meetings::cancel,
+        meetings::postpone,
+        meetings::change_chair,
         meetings::cancel_occurrence,
         meetings::reschedule_occurrence,
         meetings::split,

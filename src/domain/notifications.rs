@@ -131,7 +131,8 @@ pub async fn tell(
     // The requesting agency's clerks hear of every decision on their request.
     let clerk_kind = match action {
         "submit" => Some("received"),
-        "return" | "approve" | "reject" | "reschedule" | "cancel" => Some(action),
+        "return" | "approve" | "reject" | "reschedule" | "cancel" | "postpone"
+        | "change_chair" => Some(action),
         _ => None,
     };
     if let Some(kind) = clerk_kind {
@@ -154,8 +155,17 @@ pub async fn tell(
         write(db, mail_on, &staff, "new_request", m, &facts, None, now).await?;
     }
     // Invitees hear of an approved meeting: invited, moved, called off.
+    // A postponed meeting is called off for them (CANCEL); its reschedule invites again with
+    // a higher SEQUENCE under the same UID.
     let invitation = match (before, m.status) {
         (_, MeetingStatus::Approved) if action == "approve" => Some(("invitation", "REQUEST")),
+        (_, MeetingStatus::Approved) if action == "change_chair" => {
+            Some(("invitation_chair_changed", "REQUEST"))
+        }
+        (MeetingStatus::Approved, MeetingStatus::Postponed) => {
+            Some(("invitation_postponed", "CANCEL"))
+        }
+        (MeetingStatus::Postponed, MeetingStatus::Approved) => Some(("invitation_moved", "REQUEST")),
         (MeetingStatus::Approved, MeetingStatus::Approved) => Some(("invitation_moved", "REQUEST")),
         (MeetingStatus::Approved, MeetingStatus::Cancelled | MeetingStatus::Withdrawn) => {
             Some(("invitation_cancelled", "CANCEL"))

@@ -27,6 +27,7 @@ mod import;
 mod layers;
 mod lobby;
 mod meeting_pages;
+mod moves;
 mod memory_bounds;
 mod notifications;
 mod openapi;

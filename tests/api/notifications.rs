@@ -170,7 +170,7 @@ async fn clerks_staff_and_invitees_are_told_each_decision_with_itip_invitations(
             &o.approver,
             id,
             "reschedule",
-            json!({"starts_at": "2027-03-10T14:00", "ends_at": "2027-03-10T15:00"}),
+            json!({"starts_at": "2027-03-10T14:00", "ends_at": "2027-03-10T15:00", "reason": "Lãnh đạo bận"}),
         )
         .await;
     assert_eq!(s, Status::Ok, "{v}");

@@ -38,7 +38,11 @@ async fn ready(
     let reason = text("reason", reason, MAX_TEXT)?;
     // Withdrawing an approved meeting undoes what the office announced: it says why, like the
     // office's own decisions against a request.
-    let undoes_approval = action == Action::Withdraw && current.status == MeetingStatus::Approved;
+    let undoes_approval = action == Action::Withdraw
+        && matches!(
+            current.status,
+            MeetingStatus::Approved | MeetingStatus::Postponed
+        );
     if (action.needs_reason() || undoes_approval) && reason.is_none() {
         return Err(Error::invalid("reason", "msg.decide.a_reason_is_required"));
     }
@@ -111,7 +115,9 @@ pub async fn decide(
             .as_deref()
             .map(|v| parse_time("ends_at", v, tz))
             .transpose()?;
-        if s.is_none() && e.is_none() && input.room_id.is_none() {
+        // A postponed meeting may come back at its old time; an approved one must move.
+        let unchanged = s.is_none() && e.is_none() && input.room_id.is_none();
+        if unchanged && current.status != MeetingStatus::Postponed {
             return Err(Error::invalid(
                 "starts_at",
                 "msg.decide.give_a_new_time_or_a",
@@ -125,10 +131,22 @@ pub async fn decide(
         (current.starts_at, current.ends_at)
     };
 
+    let chair_id = if action == Action::ChangeChair {
+        Some(new_chair(db, &current, input.chair_id).await?)
+    } else {
+        current.chair_id
+    };
+
     let now = clock::now();
     let bump = matches!(
         action,
-        Action::Approve | Action::Reschedule | Action::Cancel | Action::Withdraw | Action::Reject
+        Action::Approve
+            | Action::Reschedule
+            | Action::Cancel
+            | Action::Withdraw
+            | Action::Reject
+            | Action::Postpone
+            | Action::ChangeChair
     );
     let actor_id = actor.account_id;
     let attempt = || async {
@@ -138,6 +156,7 @@ pub async fn decide(
         let mut update = meeting::Entity::update_many()
             .col_expr(meeting::Column::Status, Expr::value(target.code()))
             .col_expr(meeting::Column::RoomId, Expr::value(room_id))
+            .col_expr(meeting::Column::ChairId, Expr::value(chair_id))
             .col_expr(meeting::Column::StartsAt, Expr::value(starts_at))
             .col_expr(meeting::Column::EndsAt, Expr::value(ends_at))
             .col_expr(
@@ -176,6 +195,9 @@ pub async fn decide(
                 .err()
                 .unwrap_or_else(|| stale(current.version, current.version + 1)));
         };
+        if action == Action::ChangeChair {
+            meetings::replace_chair_attendee(&txn, id, chair_id).await?;
+        }
         // The rows are read once; the sync returns what they are now (for the collisions).
         let existing = meetings::occurrences_of(&txn, id).await?;
         let after = match meetings::sync_occurrences_from(&txn, &saved, bump, existing).await {
@@ -249,6 +271,21 @@ pub async fn decide(
     let decision = db.write(attempt).await?;
     notifications::wake(db);
     Ok(decision)
+}
+
+/// The leader named to chair in the chair's place: a leader, active, not the chair already.
+/// Whether they are free is the database's answer (the chair's no-overlap guarantee).
+async fn new_chair(db: &Db, current: &meeting::Model, chair_id: Option<i32>) -> Result<i32> {
+    let chair_id =
+        chair_id.ok_or_else(|| Error::invalid("chair_id", "msg.moves.choose_a_leader"))?;
+    let person = must_exist::<_, person::Entity>(&db.conn, "chair_id", chair_id).await?;
+    if !person.is_leader || !person.active {
+        return Err(Error::invalid("chair_id", "msg.moves.chair_must_be_a_leader"));
+    }
+    if current.chair_id == Some(chair_id) {
+        return Err(Error::invalid("chair_id", "msg.moves.already_the_chair"));
+    }
+    Ok(chair_id)
 }
 
 /// After the database refused a booking: find the approved meetings it collides with, and on

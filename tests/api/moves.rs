@@ -1,0 +1,367 @@
+//! Moving a decided meeting (issue #18 item 2): postpone ("Tạm hoãn"), reschedule, change of
+//! chair, through the API and the meeting's page. Each needs a reason, leaves a history entry,
+//! bumps the feed's SEQUENCE, and loses to the database's no-double-booking guarantee with a
+//! 409 that keeps what was typed.
+
+use crate::feeds::{prop, text, vevents};
+use crate::helpers::*;
+use rocket::http::Status;
+use serde_json::{json, Value};
+
+const TITLE: &str = "Họp bàn kế hoạch đầu tư công";
+
+fn request(o: &Office, day: &str, hour: u32, room: usize, chair: usize) -> Value {
+    json!({
+        "title": TITLE,
+        "kind": "hop",
+        "visibility": "public",
+        "chair_id": o.leaders[chair],
+        "room_id": o.rooms[room],
+        "starts_at": format!("{day}T{hour:02}:00"),
+        "ends_at": format!("{day}T{:02}:00", hour + 1),
+    })
+}
+
+async fn events(app: &TestApp, who: &Principal, id: i64) -> Vec<String> {
+    let (s, _, v) = app
+        .call(
+            rocket::http::Method::Get,
+            &format!("/api/v1/meetings/{id}/events"),
+            Some(who),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(s, Status::Ok, "{v}");
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The public feed's event of the meeting titled `title`: (STATUS, SEQUENCE).
+async fn in_feed(app: &TestApp, title: &str) -> (String, i32) {
+    let ics = text(app, "/feeds/public.ics").await;
+    let ev = vevents(&ics)
+        .into_iter()
+        .find(|e| prop(e, "SUMMARY") == Some(title))
+        .unwrap_or_else(|| panic!("{title} in {ics}"));
+    (
+        prop(&ev, "STATUS").unwrap().to_string(),
+        prop(&ev, "SEQUENCE").unwrap().parse().unwrap(),
+    )
+}
+
+fn field_of(v: &Value) -> &str {
+    v["field"].as_str().unwrap_or_default()
+}
+
+#[rocket::async_test]
+async fn postponing_frees_the_room_and_chair_until_it_is_rescheduled() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    let id = app
+        .approved(&o, &o.clerk_a, &request(&o, "2027-03-09", 8, 2, 1))
+        .await;
+    let (status, seq) = in_feed(&app, TITLE).await;
+    assert_eq!(status, "CONFIRMED");
+
+    // Refusals: a clerk may not; without a reason, 422 naming the field.
+    let (s, _) = app
+        .act(&o.clerk_a, id, "postpone", json!({"reason": "Bận"}))
+        .await;
+    assert_eq!(s, Status::Forbidden);
+    let (s, v) = app.act(&o.approver, id, "postpone", json!({})).await;
+    assert_eq!(s, Status::UnprocessableEntity, "{v}");
+    assert_eq!(field_of(&v), "reason");
+
+    let (s, v) = app
+        .act(
+            &o.approver,
+            id,
+            "postpone",
+            json!({"reason": "Lãnh đạo đi công tác đột xuất"}),
+        )
+        .await;
+    assert_eq!(s, Status::Ok, "{v}");
+    assert_eq!(v["meeting"]["status"], "postponed");
+    // Feeds: cancelled for calendar clients, with a higher SEQUENCE under the same UID.
+    let (status, after) = in_feed(&app, TITLE).await;
+    assert_eq!(status, "CANCELLED");
+    assert!(after > seq, "SEQUENCE {seq} → {after}");
+    assert!(events(&app, &o.approver, id)
+        .await
+        .contains(&"postpone".to_string()));
+    // Postponed twice: the workflow says no.
+    let (s, _) = app
+        .act(&o.approver, id, "postpone", json!({"reason": "Lần nữa"}))
+        .await;
+    assert_eq!(s, Status::Conflict);
+
+    // Room and chair are free: another meeting takes them at the same time.
+    let mut other = request(&o, "2027-03-09", 8, 2, 1);
+    other["title"] = json!("Họp giao ban khối kinh tế");
+    let other_id = app.approved(&o, &o.clerk_b, &other).await;
+
+    // Back at its old time it collides with the other one: 409, still postponed.
+    let (s, v) = app
+        .act(&o.approver, id, "reschedule", json!({"reason": "Lãnh đạo đã về"}))
+        .await;
+    assert_eq!(s, Status::Conflict, "{v}");
+    assert!(v.to_string().contains(&format!("#{other_id}")), "{v}");
+    assert_eq!(app.meeting_as(&o.approver, id).await["status"], "postponed");
+
+    // A reschedule needs its reason too.
+    let (s, v) = app
+        .act(
+            &o.approver,
+            id,
+            "reschedule",
+            json!({"starts_at": "2027-03-10T14:00"}),
+        )
+        .await;
+    assert_eq!(s, Status::UnprocessableEntity, "{v}");
+    assert_eq!(field_of(&v), "reason");
+
+    // To a free afternoon: approved again, confirmed in the feed with a higher SEQUENCE.
+    let (s, v) = app
+        .act(
+            &o.approver,
+            id,
+            "reschedule",
+            json!({"starts_at": "2027-03-10T14:00", "reason": "Lãnh đạo đã về"}),
+        )
+        .await;
+    assert_eq!(s, Status::Ok, "{v}");
+    assert_eq!(v["meeting"]["status"], "approved");
+    let (status, again) = in_feed(&app, TITLE).await;
+    assert_eq!(status, "CONFIRMED");
+    assert!(again > after);
+    let trail = events(&app, &o.approver, id).await;
+    assert!(trail.ends_with(&["postpone".into(), "reschedule".into()]), "{trail:?}");
+}
+
+#[rocket::async_test]
+async fn a_postponed_meeting_may_be_cancelled_and_is_marked_postponed_in_the_next_revision() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    let id = app
+        .approved(&o, &o.clerk_a, &request(&o, "2027-03-09", 8, 2, 0))
+        .await;
+    app.publish(&o, "2027-03-08").await;
+    let (s, v) = app
+        .act(&o.approver, id, "postpone", json!({"reason": "Chờ ý kiến Bộ"}))
+        .await;
+    assert_eq!(s, Status::Ok, "{v}");
+    // The draft of the next revision marks the row "(Hoãn)", not "(Hủy)".
+    let (s, _, draft) = app
+        .call(
+            rocket::http::Method::Get,
+            "/api/v1/schedule/2027-03-08/draft",
+            Some(&o.approver),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(s, Status::Ok, "{draft}");
+    let text = draft.to_string();
+    assert!(text.contains("\"mark\":\"postponed\""), "{text}");
+    assert!(!text.contains("\"mark\":\"cancelled\""), "{text}");
+
+    let (s, v) = app
+        .act(&o.approver, id, "cancel", json!({"reason": "Không tổ chức"}))
+        .await;
+    assert_eq!(s, Status::Ok, "{v}");
+    assert_eq!(v["meeting"]["status"], "cancelled");
+}
+
+#[rocket::async_test]
+async fn another_leader_chairs_with_a_reason_and_a_free_calendar() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    let id = app
+        .approved(&o, &o.clerk_a, &request(&o, "2027-03-09", 8, 2, 0))
+        .await;
+    // Leader 1 is busy then, in another room.
+    let mut busy = request(&o, "2027-03-09", 8, 3, 1);
+    busy["title"] = json!("Tiếp công dân định kỳ");
+    let busy_id = app.approved(&o, &o.clerk_b, &busy).await;
+    let (_, seq) = in_feed(&app, TITLE).await;
+
+    let change = |chair: Option<i32>, reason: Option<&str>| {
+        let mut b = json!({});
+        if let Some(c) = chair {
+            b["chair_id"] = json!(c);
+        }
+        if let Some(r) = reason {
+            b["reason"] = json!(r);
+        }
+        b
+    };
+    let (s, _) = app
+        .act(&o.staff, id, "change-chair", change(Some(o.leaders[2]), Some("Thay")))
+        .await;
+    assert_eq!(s, Status::Forbidden, "staff may not unless the setting says so");
+    let (s, v) = app
+        .act(&o.approver, id, "change-chair", change(None, Some("Thay")))
+        .await;
+    assert_eq!(s, Status::UnprocessableEntity, "{v}");
+    assert_eq!(field_of(&v), "chair_id");
+    let (s, v) = app
+        .act(&o.approver, id, "change-chair", change(Some(o.leaders[2]), None))
+        .await;
+    assert_eq!(s, Status::UnprocessableEntity, "{v}");
+    assert_eq!(field_of(&v), "reason");
+    let (s, v) = app
+        .act(&o.approver, id, "change-chair", change(Some(o.leaders[0]), Some("Thay")))
+        .await;
+    assert_eq!(s, Status::UnprocessableEntity, "{v}");
+    assert_eq!(field_of(&v), "chair_id", "already the chair");
+    let (s, v) = app
+        .act(&o.approver, id, "change-chair", change(Some(o.leaders[1]), Some("Thay")))
+        .await;
+    assert_eq!(s, Status::Conflict, "{v}");
+    assert!(v.to_string().contains(&format!("#{busy_id}")), "{v}");
+
+    let (s, v) = app
+        .act(
+            &o.approver,
+            id,
+            "change-chair",
+            change(Some(o.leaders[2]), Some("Chủ tịch họp Trung ương")),
+        )
+        .await;
+    assert_eq!(s, Status::Ok, "{v}");
+    assert_eq!(v["meeting"]["chair_id"], o.leaders[2]);
+    assert_eq!(v["meeting"]["status"], "approved");
+    let (status, after) = in_feed(&app, TITLE).await;
+    assert_eq!(status, "CONFIRMED");
+    assert!(after > seq);
+    assert!(events(&app, &o.approver, id)
+        .await
+        .contains(&"change_chair".to_string()));
+}
+
+/// The text of the page's notice.
+fn notice(body: &str) -> &str {
+    body.split("<p class=\"notice\" role=\"status\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</p>").next())
+        .unwrap_or_else(|| panic!("a notice in {body}"))
+}
+
+#[rocket::async_test]
+async fn the_meeting_page_reschedules_checks_postpones_and_changes_the_chair() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    let id = app
+        .approved(&o, &o.clerk_a, &request(&o, "2027-03-09", 8, 2, 0))
+        .await;
+    let mut other = request(&o, "2027-03-10", 9, 2, 1);
+    other["title"] = json!("Họp giao ban khối văn xã");
+    let other_id = app.approved(&o, &o.clerk_b, &other).await;
+    let page_path = format!("/cuoc-hop/{id}");
+
+    // The clerk sees none of the moves; the approver sees each with a style of its own.
+    let mut clerk = app.signed_in(&o.clerk_a).await;
+    let page = clerk.get(&page_path).await;
+    assert!(!page.body.contains("/doi-lich\""));
+    let mut approver = app.signed_in(&o.approver).await;
+    let page = approver.get(&page_path).await;
+    for (segment, style) in [("doi-lich", "move"), ("doi-chu-tri", "chair"), ("tam-hoan", "postpone")] {
+        assert!(page.body.contains(&format!("action=\"/cuoc-hop/{id}/{segment}\"")), "{segment}");
+        assert!(page.body.contains(&format!("<button type=\"submit\" class=\"{style}\">")), "{style}");
+    }
+    assert!(page.body.contains("value=\"2027-03-09T08:00\""), "the time as it is");
+    assert!(page.body.contains(&format!("href=\"/cuoc-hop/{id}/tim-gio\"")));
+    // A clerk posting a move is refused.
+    let refused = clerk
+        .post(&format!("/cuoc-hop/{id}/doi-lich"), &[("reason", "x")])
+        .await;
+    assert_eq!(refused.status, Status::Forbidden);
+
+    // Check first: the collision with the other meeting is listed, what was typed kept.
+    let into_other = [
+        ("starts_at", "2027-03-10T09:00"),
+        ("ends_at", "2027-03-10T10:00"),
+        ("room_id", &o.rooms[2].to_string()),
+        ("reason", ""),
+    ];
+    let room = o.rooms[2].to_string();
+    let mut checking: Vec<(&str, &str)> = into_other.to_vec();
+    checking[2] = ("room_id", room.as_str());
+    checking.push(("check", "true"));
+    let checked = approver
+        .post(&format!("/cuoc-hop/{id}/doi-lich"), &checking)
+        .await;
+    assert_eq!(checked.status, Status::Ok, "{}", checked.body);
+    assert!(checked.body.contains(&format!("href=\"/cuoc-hop/{other_id}\"")), "names the other meeting: {}", checked.body.split("move-check").nth(1).unwrap_or(&checked.body));
+    assert!(checked.body.contains("value=\"2027-03-10T09:00\""));
+    assert_eq!(app.meeting_as(&o.approver, id).await["starts_at"].as_str().map(|s| s.starts_with("2027-03-09")), Some(true), "nothing moved");
+
+    // Without a reason: 422 beside the reason field, the time kept.
+    let mut moving: Vec<(&str, &str)> = checking[..3].to_vec();
+    moving.push(("reason", ""));
+    let refused = approver
+        .post(&format!("/cuoc-hop/{id}/doi-lich"), &moving)
+        .await;
+    assert_eq!(refused.status, Status::UnprocessableEntity);
+    assert!(refused.body.contains("aria-describedby=\"reason-"), "{}", refused.body);
+    assert!(refused.body.contains("value=\"2027-03-10T09:00\""));
+
+    // With a reason, into the other meeting: the database refuses, 409 on the page, data kept.
+    moving[3] = ("reason", "Lãnh đạo họp HĐND");
+    let lost = approver
+        .post(&format!("/cuoc-hop/{id}/doi-lich"), &moving)
+        .await;
+    assert_eq!(lost.status, Status::Conflict, "{}", lost.body);
+    assert!(lost.body.contains(&format!("#{other_id}")));
+    assert!(lost.body.contains("value=\"2027-03-10T09:00\""));
+    assert!(lost.body.contains("value=\"Lãnh đạo họp HĐND\""));
+
+    // An hour later it fits: done, said by name, in the history.
+    moving[0] = ("starts_at", "2027-03-10T10:00");
+    moving[1] = ("ends_at", "2027-03-10T11:00");
+    let done = approver
+        .post(&format!("/cuoc-hop/{id}/doi-lich"), &moving)
+        .await;
+    assert_eq!(done.status, Status::SeeOther, "{}", done.body);
+    let page = approver.get(done.location.as_deref().unwrap()).await;
+    assert_eq!(notice(&page.body), format!("Đã dời lịch cuộc họp #{id} «{TITLE}»."));
+    assert!(page.body.contains("Lãnh đạo họp HĐND"));
+
+    // Change of chair from the page.
+    let leader = o.leaders[2].to_string();
+    let done = approver
+        .post(
+            &format!("/cuoc-hop/{id}/doi-chu-tri"),
+            &[("chair_id", leader.as_str()), ("reason", "Phó Chủ tịch chủ trì thay")],
+        )
+        .await;
+    assert_eq!(done.status, Status::SeeOther, "{}", done.body);
+    let page = approver.get(done.location.as_deref().unwrap()).await;
+    assert_eq!(notice(&page.body), format!("Đã đổi người chủ trì cuộc họp #{id} «{TITLE}»."));
+    assert_eq!(app.meeting_as(&o.approver, id).await["chair_id"], o.leaders[2]);
+
+    // Postpone: asked again first, then done; the page then offers the reschedule only.
+    let asked = approver
+        .post(&format!("/cuoc-hop/{id}/tam-hoan"), &[("reason", "Chờ ý kiến Bộ")])
+        .await;
+    assert_eq!(asked.status, Status::Ok, "{}", asked.body);
+    assert!(asked.body.contains("class=\"postpone\" autofocus"));
+    assert_eq!(app.meeting_as(&o.approver, id).await["status"], "approved");
+    let done = approver
+        .post(
+            &format!("/cuoc-hop/{id}/tam-hoan"),
+            &[("reason", "Chờ ý kiến Bộ"), ("confirmed", "true")],
+        )
+        .await;
+    assert_eq!(done.status, Status::SeeOther, "{}", done.body);
+    let page = approver.get(done.location.as_deref().unwrap()).await;
+    assert!(notice(&page.body).starts_with(&format!("Đã tạm hoãn cuộc họp #{id}")));
+    assert!(page.body.contains("<strong>Tạm hoãn</strong>"));
+    assert!(page.body.contains(&format!("action=\"/cuoc-hop/{id}/doi-lich\"")));
+    assert!(!page.body.contains(&format!("action=\"/cuoc-hop/{id}/tam-hoan\"")));
+    assert!(!page.body.contains(&format!("action=\"/cuoc-hop/{id}/doi-chu-tri\"")));
+}
