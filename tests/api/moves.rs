@@ -365,3 +365,53 @@ async fn the_meeting_page_reschedules_checks_postpones_and_changes_the_chair() {
     assert!(!page.body.contains(&format!("action=\"/cuoc-hop/{id}/tam-hoan\"")));
     assert!(!page.body.contains(&format!("action=\"/cuoc-hop/{id}/doi-chu-tri\"")));
 }
+
+#[rocket::async_test]
+async fn postponing_tells_the_clerk_and_cancels_the_invitation_until_the_reschedule() {
+    use crate::notifications::{give_email, person_email, request, to_of, with_sink};
+    let (sink, app) = with_sink().await;
+    let o = app.office().await;
+    give_email(&app, &o.clerk_a, "vanthu.stc@example.vn").await;
+    let invitee = app.head_of(o.agency_b).await;
+    let invitee_mail = person_email(&app, invitee).await;
+    let id = app
+        .approved(&o, &o.clerk_a, &request(&o, &[invitee], "public"))
+        .await;
+    let (s, v) = app
+        .act(&o.approver, id, "postpone", json!({"reason": "Chờ ý kiến Bộ Xây dựng"}))
+        .await;
+    assert_eq!(s, Status::Ok, "{v}");
+    // Everything the outbox holds has arrived: what each was told is read from what arrived.
+    let msgs = sink.wait_for(app.outbox_settled().await.len()).await;
+    let clerk = to_of(&msgs, "vanthu.stc@example.vn");
+    let told = clerk.last().unwrap();
+    assert!(told["subject"].as_str().unwrap().starts_with("Cuộc họp tạm hoãn"), "{told}");
+    assert!(told["text"].as_str().unwrap().contains("Chờ ý kiến Bộ Xây dựng"));
+    let to_invitee = to_of(&msgs, &invitee_mail);
+    let invited = &to_invitee[0]["calendars"][0];
+    let off = &to_invitee.last().unwrap()["calendars"][0];
+    assert_eq!(off["method"], "CANCEL");
+    assert_eq!(off["events"][0]["status"], "CANCELLED");
+    let seq = |c: &Value| c["events"][0]["sequence"].as_i64().unwrap();
+    assert!(seq(off) > seq(invited));
+
+    // Rescheduled: invited again, same UID, higher SEQUENCE, the new time.
+    let (s, v) = app
+        .act(
+            &o.approver,
+            id,
+            "reschedule",
+            json!({"starts_at": "2027-03-11T14:00", "ends_at": "2027-03-11T15:00", "reason": "Đã có ý kiến Bộ"}),
+        )
+        .await;
+    assert_eq!(s, Status::Ok, "{v}");
+    let n = to_invitee.len();
+    let msgs = sink.wait_for(app.outbox_settled().await.len()).await;
+    let to_invitee = to_of(&msgs, &invitee_mail);
+    assert_eq!(to_invitee.len(), n + 1, "{to_invitee:?}");
+    let again = &to_invitee[n]["calendars"][0];
+    assert_eq!(again["method"], "REQUEST");
+    assert_eq!(again["events"][0]["uid"], off["events"][0]["uid"]);
+    assert_eq!(again["events"][0]["dtstart"], "2027-03-11T14:00:00+07:00");
+    assert!(seq(again) > seq(off));
+}
