@@ -131,8 +131,9 @@ pub async fn tell(
     // The requesting agency's clerks hear of every decision on their request.
     let clerk_kind = match action {
         "submit" => Some("received"),
-        "return" | "approve" | "reject" | "reschedule" | "cancel" | "postpone"
-        | "change_chair" => Some(action),
+        "return" | "approve" | "reject" | "reschedule" | "cancel" | "postpone" | "change_chair" => {
+            Some(action)
+        }
         _ => None,
     };
     if let Some(kind) = clerk_kind {
@@ -165,7 +166,9 @@ pub async fn tell(
         (MeetingStatus::Approved, MeetingStatus::Postponed) => {
             Some(("invitation_postponed", "CANCEL"))
         }
-        (MeetingStatus::Postponed, MeetingStatus::Approved) => Some(("invitation_moved", "REQUEST")),
+        (MeetingStatus::Postponed, MeetingStatus::Approved) => {
+            Some(("invitation_moved", "REQUEST"))
+        }
         (MeetingStatus::Approved, MeetingStatus::Approved) => Some(("invitation_moved", "REQUEST")),
         (MeetingStatus::Approved, MeetingStatus::Cancelled | MeetingStatus::Withdrawn) => {
             Some(("invitation_cancelled", "CANCEL"))

@@ -408,16 +408,13 @@ pub async fn standing_later<C: ConnectionTrait>(
             .unwrap_or_default()
     };
     let (from, end) = (at(week), at(week + Duration::days(7)));
-    let (postponed, approved): (Vec<meeting::Model>, Vec<meeting::Model>) =
-        meeting::Entity::find()
-            .filter(meeting::Column::Id.is_in(meeting_ids.clone()))
-            .filter(
-                meeting::Column::Status.is_in([MeetingStatus::Approved, MeetingStatus::Postponed]),
-            )
-            .all(db)
-            .await?
-            .into_iter()
-            .partition(|m| m.status == MeetingStatus::Postponed);
+    let (postponed, approved): (Vec<meeting::Model>, Vec<meeting::Model>) = meeting::Entity::find()
+        .filter(meeting::Column::Id.is_in(meeting_ids.clone()))
+        .filter(meeting::Column::Status.is_in([MeetingStatus::Approved, MeetingStatus::Postponed]))
+        .all(db)
+        .await?
+        .into_iter()
+        .partition(|m| m.status == MeetingStatus::Postponed);
     let approved: HashSet<i32> = approved.into_iter().map(|m| m.id).collect();
     let occurrences = occurrence::Entity::find()
         .filter(occurrence::Column::MeetingId.is_in(meeting_ids))

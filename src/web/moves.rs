@@ -102,8 +102,7 @@ pub async fn check(
             .transpose()
     };
     let starts_at = time("starts_at", &input.starts_at)?.unwrap_or(m.starts_at);
-    let ends_at = time("ends_at", &input.ends_at)?
-        .unwrap_or(starts_at + (m.ends_at - m.starts_at));
+    let ends_at = time("ends_at", &input.ends_at)?.unwrap_or(starts_at + (m.ends_at - m.starts_at));
     if ends_at <= starts_at {
         return Err(Error::invalid("ends_at", "msg.moves.ends_before_it_starts"));
     }

@@ -106,7 +106,12 @@ async fn postponing_frees_the_room_and_chair_until_it_is_rescheduled() {
 
     // Back at its old time it collides with the other one: 409, still postponed.
     let (s, v) = app
-        .act(&o.approver, id, "reschedule", json!({"reason": "Lãnh đạo đã về"}))
+        .act(
+            &o.approver,
+            id,
+            "reschedule",
+            json!({"reason": "Lãnh đạo đã về"}),
+        )
         .await;
     assert_eq!(s, Status::Conflict, "{v}");
     assert!(v.to_string().contains(&format!("#{other_id}")), "{v}");
@@ -139,7 +144,10 @@ async fn postponing_frees_the_room_and_chair_until_it_is_rescheduled() {
     assert_eq!(status, "CONFIRMED");
     assert!(again > after);
     let trail = events(&app, &o.approver, id).await;
-    assert!(trail.ends_with(&["postpone".into(), "reschedule".into()]), "{trail:?}");
+    assert!(
+        trail.ends_with(&["postpone".into(), "reschedule".into()]),
+        "{trail:?}"
+    );
 }
 
 #[rocket::async_test]
@@ -151,7 +159,12 @@ async fn a_postponed_meeting_may_be_cancelled_and_is_marked_postponed_in_the_nex
         .await;
     app.publish(&o, "2027-03-08").await;
     let (s, v) = app
-        .act(&o.approver, id, "postpone", json!({"reason": "Chờ ý kiến Bộ"}))
+        .act(
+            &o.approver,
+            id,
+            "postpone",
+            json!({"reason": "Chờ ý kiến Bộ"}),
+        )
         .await;
     assert_eq!(s, Status::Ok, "{v}");
     // The draft of the next revision marks the row "(Hoãn)", not "(Hủy)".
@@ -170,7 +183,12 @@ async fn a_postponed_meeting_may_be_cancelled_and_is_marked_postponed_in_the_nex
     assert!(!text.contains("\"mark\":\"cancelled\""), "{text}");
 
     let (s, v) = app
-        .act(&o.approver, id, "cancel", json!({"reason": "Không tổ chức"}))
+        .act(
+            &o.approver,
+            id,
+            "cancel",
+            json!({"reason": "Không tổ chức"}),
+        )
         .await;
     assert_eq!(s, Status::Ok, "{v}");
     assert_eq!(v["meeting"]["status"], "cancelled");
@@ -200,26 +218,50 @@ async fn another_leader_chairs_with_a_reason_and_a_free_calendar() {
         b
     };
     let (s, _) = app
-        .act(&o.staff, id, "change-chair", change(Some(o.leaders[2]), Some("Thay")))
+        .act(
+            &o.staff,
+            id,
+            "change-chair",
+            change(Some(o.leaders[2]), Some("Thay")),
+        )
         .await;
-    assert_eq!(s, Status::Forbidden, "staff may not unless the setting says so");
+    assert_eq!(
+        s,
+        Status::Forbidden,
+        "staff may not unless the setting says so"
+    );
     let (s, v) = app
         .act(&o.approver, id, "change-chair", change(None, Some("Thay")))
         .await;
     assert_eq!(s, Status::UnprocessableEntity, "{v}");
     assert_eq!(field_of(&v), "chair_id");
     let (s, v) = app
-        .act(&o.approver, id, "change-chair", change(Some(o.leaders[2]), None))
+        .act(
+            &o.approver,
+            id,
+            "change-chair",
+            change(Some(o.leaders[2]), None),
+        )
         .await;
     assert_eq!(s, Status::UnprocessableEntity, "{v}");
     assert_eq!(field_of(&v), "reason");
     let (s, v) = app
-        .act(&o.approver, id, "change-chair", change(Some(o.leaders[0]), Some("Thay")))
+        .act(
+            &o.approver,
+            id,
+            "change-chair",
+            change(Some(o.leaders[0]), Some("Thay")),
+        )
         .await;
     assert_eq!(s, Status::UnprocessableEntity, "{v}");
     assert_eq!(field_of(&v), "chair_id", "already the chair");
     let (s, v) = app
-        .act(&o.approver, id, "change-chair", change(Some(o.leaders[1]), Some("Thay")))
+        .act(
+            &o.approver,
+            id,
+            "change-chair",
+            change(Some(o.leaders[1]), Some("Thay")),
+        )
         .await;
     assert_eq!(s, Status::Conflict, "{v}");
     assert!(v.to_string().contains(&format!("#{busy_id}")), "{v}");
@@ -269,12 +311,29 @@ async fn the_meeting_page_reschedules_checks_postpones_and_changes_the_chair() {
     assert!(!page.body.contains("/doi-lich\""));
     let mut approver = app.signed_in(&o.approver).await;
     let page = approver.get(&page_path).await;
-    for (segment, style) in [("doi-lich", "move"), ("doi-chu-tri", "chair"), ("tam-hoan", "postpone")] {
-        assert!(page.body.contains(&format!("action=\"/cuoc-hop/{id}/{segment}\"")), "{segment}");
-        assert!(page.body.contains(&format!("<button type=\"submit\" class=\"{style}\">")), "{style}");
+    for (segment, style) in [
+        ("doi-lich", "move"),
+        ("doi-chu-tri", "chair"),
+        ("tam-hoan", "postpone"),
+    ] {
+        assert!(
+            page.body
+                .contains(&format!("action=\"/cuoc-hop/{id}/{segment}\"")),
+            "{segment}"
+        );
+        assert!(
+            page.body
+                .contains(&format!("<button type=\"submit\" class=\"{style}\">")),
+            "{style}"
+        );
     }
-    assert!(page.body.contains("value=\"2027-03-09T08:00\""), "the time as it is");
-    assert!(page.body.contains(&format!("href=\"/cuoc-hop/{id}/tim-gio\"")));
+    assert!(
+        page.body.contains("value=\"2027-03-09T08:00\""),
+        "the time as it is"
+    );
+    assert!(page
+        .body
+        .contains(&format!("href=\"/cuoc-hop/{id}/tim-gio\"")));
     // A clerk posting a move is refused.
     let refused = clerk
         .post(&format!("/cuoc-hop/{id}/doi-lich"), &[("reason", "x")])
@@ -296,9 +355,25 @@ async fn the_meeting_page_reschedules_checks_postpones_and_changes_the_chair() {
         .post(&format!("/cuoc-hop/{id}/doi-lich"), &checking)
         .await;
     assert_eq!(checked.status, Status::Ok, "{}", checked.body);
-    assert!(checked.body.contains(&format!("href=\"/cuoc-hop/{other_id}\"")), "names the other meeting: {}", checked.body.split("move-check").nth(1).unwrap_or(&checked.body));
+    assert!(
+        checked
+            .body
+            .contains(&format!("href=\"/cuoc-hop/{other_id}\"")),
+        "names the other meeting: {}",
+        checked
+            .body
+            .split("move-check")
+            .nth(1)
+            .unwrap_or(&checked.body)
+    );
     assert!(checked.body.contains("value=\"2027-03-10T09:00\""));
-    assert_eq!(app.meeting_as(&o.approver, id).await["starts_at"].as_str().map(|s| s.starts_with("2027-03-09")), Some(true), "nothing moved");
+    assert_eq!(
+        app.meeting_as(&o.approver, id).await["starts_at"]
+            .as_str()
+            .map(|s| s.starts_with("2027-03-09")),
+        Some(true),
+        "nothing moved"
+    );
 
     // Without a reason: 422 beside the reason field, the time kept.
     let mut moving: Vec<(&str, &str)> = checking[..3].to_vec();
@@ -307,7 +382,11 @@ async fn the_meeting_page_reschedules_checks_postpones_and_changes_the_chair() {
         .post(&format!("/cuoc-hop/{id}/doi-lich"), &moving)
         .await;
     assert_eq!(refused.status, Status::UnprocessableEntity);
-    assert!(refused.body.contains("aria-describedby=\"reason-"), "{}", refused.body);
+    assert!(
+        refused.body.contains("aria-describedby=\"reason-"),
+        "{}",
+        refused.body
+    );
     assert!(refused.body.contains("value=\"2027-03-10T09:00\""));
 
     // With a reason, into the other meeting: the database refuses, 409 on the page, data kept.
@@ -328,7 +407,10 @@ async fn the_meeting_page_reschedules_checks_postpones_and_changes_the_chair() {
         .await;
     assert_eq!(done.status, Status::SeeOther, "{}", done.body);
     let page = approver.get(done.location.as_deref().unwrap()).await;
-    assert_eq!(notice(&page.body), format!("Đã dời lịch cuộc họp #{id} «{TITLE}»."));
+    assert_eq!(
+        notice(&page.body),
+        format!("Đã dời lịch cuộc họp #{id} «{TITLE}».")
+    );
     assert!(page.body.contains("Lãnh đạo họp HĐND"));
 
     // Change of chair from the page.
@@ -336,17 +418,29 @@ async fn the_meeting_page_reschedules_checks_postpones_and_changes_the_chair() {
     let done = approver
         .post(
             &format!("/cuoc-hop/{id}/doi-chu-tri"),
-            &[("chair_id", leader.as_str()), ("reason", "Phó Chủ tịch chủ trì thay")],
+            &[
+                ("chair_id", leader.as_str()),
+                ("reason", "Phó Chủ tịch chủ trì thay"),
+            ],
         )
         .await;
     assert_eq!(done.status, Status::SeeOther, "{}", done.body);
     let page = approver.get(done.location.as_deref().unwrap()).await;
-    assert_eq!(notice(&page.body), format!("Đã đổi người chủ trì cuộc họp #{id} «{TITLE}»."));
-    assert_eq!(app.meeting_as(&o.approver, id).await["chair_id"], o.leaders[2]);
+    assert_eq!(
+        notice(&page.body),
+        format!("Đã đổi người chủ trì cuộc họp #{id} «{TITLE}».")
+    );
+    assert_eq!(
+        app.meeting_as(&o.approver, id).await["chair_id"],
+        o.leaders[2]
+    );
 
     // Postpone: asked again first, then done; the page then offers the reschedule only.
     let asked = approver
-        .post(&format!("/cuoc-hop/{id}/tam-hoan"), &[("reason", "Chờ ý kiến Bộ")])
+        .post(
+            &format!("/cuoc-hop/{id}/tam-hoan"),
+            &[("reason", "Chờ ý kiến Bộ")],
+        )
         .await;
     assert_eq!(asked.status, Status::Ok, "{}", asked.body);
     assert!(asked.body.contains("class=\"postpone\" autofocus"));
@@ -361,9 +455,15 @@ async fn the_meeting_page_reschedules_checks_postpones_and_changes_the_chair() {
     let page = approver.get(done.location.as_deref().unwrap()).await;
     assert!(notice(&page.body).starts_with(&format!("Đã tạm hoãn cuộc họp #{id}")));
     assert!(page.body.contains("<strong>Tạm hoãn</strong>"));
-    assert!(page.body.contains(&format!("action=\"/cuoc-hop/{id}/doi-lich\"")));
-    assert!(!page.body.contains(&format!("action=\"/cuoc-hop/{id}/tam-hoan\"")));
-    assert!(!page.body.contains(&format!("action=\"/cuoc-hop/{id}/doi-chu-tri\"")));
+    assert!(page
+        .body
+        .contains(&format!("action=\"/cuoc-hop/{id}/doi-lich\"")));
+    assert!(!page
+        .body
+        .contains(&format!("action=\"/cuoc-hop/{id}/tam-hoan\"")));
+    assert!(!page
+        .body
+        .contains(&format!("action=\"/cuoc-hop/{id}/doi-chu-tri\"")));
 }
 
 #[rocket::async_test]
@@ -378,15 +478,29 @@ async fn postponing_tells_the_clerk_and_cancels_the_invitation_until_the_resched
         .approved(&o, &o.clerk_a, &request(&o, &[invitee], "public"))
         .await;
     let (s, v) = app
-        .act(&o.approver, id, "postpone", json!({"reason": "Chờ ý kiến Bộ Xây dựng"}))
+        .act(
+            &o.approver,
+            id,
+            "postpone",
+            json!({"reason": "Chờ ý kiến Bộ Xây dựng"}),
+        )
         .await;
     assert_eq!(s, Status::Ok, "{v}");
     // Everything the outbox holds has arrived: what each was told is read from what arrived.
     let msgs = sink.wait_for(app.outbox_settled().await.len()).await;
     let clerk = to_of(&msgs, "vanthu.stc@example.vn");
     let told = clerk.last().unwrap();
-    assert!(told["subject"].as_str().unwrap().starts_with("Cuộc họp tạm hoãn"), "{told}");
-    assert!(told["text"].as_str().unwrap().contains("Chờ ý kiến Bộ Xây dựng"));
+    assert!(
+        told["subject"]
+            .as_str()
+            .unwrap()
+            .starts_with("Cuộc họp tạm hoãn"),
+        "{told}"
+    );
+    assert!(told["text"]
+        .as_str()
+        .unwrap()
+        .contains("Chờ ý kiến Bộ Xây dựng"));
     let to_invitee = to_of(&msgs, &invitee_mail);
     let invited = &to_invitee[0]["calendars"][0];
     let off = &to_invitee.last().unwrap()["calendars"][0];

@@ -280,7 +280,10 @@ async fn new_chair(db: &Db, current: &meeting::Model, chair_id: Option<i32>) -> 
         chair_id.ok_or_else(|| Error::invalid("chair_id", "msg.moves.choose_a_leader"))?;
     let person = must_exist::<_, person::Entity>(&db.conn, "chair_id", chair_id).await?;
     if !person.is_leader || !person.active {
-        return Err(Error::invalid("chair_id", "msg.moves.chair_must_be_a_leader"));
+        return Err(Error::invalid(
+            "chair_id",
+            "msg.moves.chair_must_be_a_leader",
+        ));
     }
     if current.chair_id == Some(chair_id) {
         return Err(Error::invalid("chair_id", "msg.moves.already_the_chair"));
