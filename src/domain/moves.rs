@@ -51,3 +51,23 @@ pub async fn check(
     found.sort_by_key(|c| c.severity);
     Ok(found)
 }
+
+/// Moves one occurrence of a series from the meeting's page ("Chỉ buổi này"): as the API's
+/// occurrence reschedule, and like every move from the page, with a reason.
+pub async fn reschedule_one(
+    db: &Db,
+    actor: &crate::domain::registration::Actor,
+    id: i32,
+    date: Option<chrono::NaiveDate>,
+    change: crate::domain::series::OccurrenceChange,
+) -> Result<entity::occurrence::Model> {
+    if change.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
+        return Err(crate::Error::invalid(
+            "reason",
+            "msg.decide.a_reason_is_required",
+        ));
+    }
+    let date =
+        date.ok_or_else(|| crate::Error::invalid("date", "msg.moves.choose_an_occurrence"))?;
+    crate::domain::series::reschedule_occurrence(db, actor, id, date, change).await
+}

@@ -243,8 +243,17 @@ pub(super) async fn meeting_page(
             name.map(|n| json!({"name": n, "optional": a.role == AttendeeRole::Optional}))
         })
         .collect();
-    let occurrences: Vec<_> = registration::occurrences(db, &actor, id)
-        .await?
+    let occurrence_rows = registration::occurrences(db, &actor, id).await?;
+    // The occurrences one may move on their own: those standing, by their original date.
+    let standing_dates: Vec<(String, String)> = occurrence_rows
+        .iter()
+        .filter(|o| o.status != MeetingStatus::Cancelled)
+        .map(|o| {
+            let original = o.recurrence_id.with_timezone(&OFFICE_TZ).date_naive();
+            (original.to_string(), when(o.starts_at))
+        })
+        .collect();
+    let occurrences: Vec<_> = occurrence_rows
         .into_iter()
         .map(|o| {
             json!({
@@ -305,7 +314,7 @@ pub(super) async fn meeting_page(
             let checked_here = checked.as_ref().filter(|c| *a == Action::Reschedule && c.action == *a);
             let typed = mine.map(|r| &r.form).or(checked_here.map(|c| &c.form));
             let chosen = typed.map_or(m.room_id, |f| f.room_id.trim().parse().ok());
-            let moves = super::moves::fields(
+            let mut moves = super::moves::fields(
                 *a,
                 &m,
                 typed.map(|f| (f.starts_at.as_str(), f.ends_at.as_str(), f.chair_id.as_str())),
@@ -313,6 +322,16 @@ pub(super) async fn meeting_page(
                 checked_here.map(|c| &c.hints),
                 &field_error,
             );
+            // A series moves whole or one occurrence at a time.
+            if *a == Action::Reschedule && m.rrule.is_some() {
+                let one = typed.is_some_and(|f| f.scope == "one");
+                let date = typed.map(|f| f.date.as_str()).unwrap_or_default();
+                let dates: Vec<Value> = standing_dates
+                    .iter()
+                    .map(|(value, label)| json!({"value": value, "label": label, "selected": value == date}))
+                    .collect();
+                moves["series"] = json!({"one": one, "dates": dates, "date_error": field_error("date")});
+            }
             let room_choices: Vec<_> = rooms
                 .iter()
                 .filter(|r| r.bookable)
@@ -331,7 +350,7 @@ pub(super) async fn meeting_page(
                 "reason_error": field_error("reason"),
                 "room_error": field_error("room_id"),
                 "error": mine
-                    .filter(|r| !matches!(r.field.as_deref(), Some("reason" | "room_id" | "starts_at" | "ends_at" | "chair_id")))
+                    .filter(|r| !matches!(r.field.as_deref(), Some("reason" | "room_id" | "starts_at" | "ends_at" | "chair_id" | "date")))
                     .map(|r| r.message.clone()),
             })
         })
@@ -459,6 +478,11 @@ pub struct DecisionForm {
     /// A change of chair's new chair.
     #[field(default = String::new())]
     pub chair_id: String,
+    /// A series' reschedule: `one` moves only the occurrence of `date`; else the whole series.
+    #[field(default = String::new())]
+    pub scope: String,
+    #[field(default = String::new())]
+    pub date: String,
     /// "Kiểm tra trùng lịch": check the move and show what it would collide with; nothing is
     /// written.
     #[field(default = false)]
@@ -497,6 +521,22 @@ async fn decide(
         chair_id: form.chair_id.trim().parse().ok(),
     };
     let actor = Actor::from(caller);
+    if action == Action::Reschedule && form.scope == "one" && !form.check {
+        let change = crate::domain::series::OccurrenceChange {
+            reason: input.reason,
+            starts_at: input.starts_at,
+            ends_at: input.ends_at,
+            room_id: input.room_id,
+        };
+        let date = form.date.trim().parse().ok();
+        return match crate::domain::moves::reschedule_one(db, &actor, id, date, change).await {
+            Ok(_) => Ok(Ok(Redirect::to(format!(
+                "/cuoc-hop/{id}?done={}",
+                d.segment
+            )))),
+            Err(e) => refuse(db, caller, viewer, id, action, form, e).await,
+        };
+    }
     if form.check && action == Action::Reschedule {
         // Checked, not taken: the page comes back with the hints beside the typed move.
         return match super::moves::check(db, &actor, id, &input, viewer.lang).await {

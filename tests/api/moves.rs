@@ -529,3 +529,114 @@ async fn postponing_tells_the_clerk_and_cancels_the_invitation_until_the_resched
     assert_eq!(again["events"][0]["dtstart"], "2027-03-11T14:00:00+07:00");
     assert!(seq(again) > seq(off));
 }
+
+#[rocket::async_test]
+async fn a_series_moves_one_occurrence_or_all_from_the_page() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    let mut body = request(&o, "2027-03-02", 8, 2, 0);
+    body["rrule"] = json!("FREQ=WEEKLY;COUNT=4");
+    let id = app.approved(&o, &o.clerk_a, &body).await;
+    let mut approver = app.signed_in(&o.approver).await;
+    let page = approver.get(&format!("/cuoc-hop/{id}")).await;
+    assert!(
+        page.body.contains("name=\"scope\" value=\"one\""),
+        "the series' choices"
+    );
+    assert!(
+        page.body.contains("<option value=\"2027-03-09\""),
+        "its occurrences by date"
+    );
+
+    // One occurrence without saying which: 422 naming the field, the choice kept.
+    let path = format!("/cuoc-hop/{id}/doi-lich");
+    let refused = approver
+        .post(
+            &path,
+            &[
+                ("scope", "one"),
+                ("starts_at", "2027-03-10T14:00"),
+                ("reason", "Trùng lịch tiếp dân"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        Status::UnprocessableEntity,
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("aria-describedby=\"date-"));
+    assert!(refused
+        .body
+        .contains("name=\"scope\" value=\"one\" checked"));
+
+    // The second occurrence only: moved to Wednesday afternoon, the others stay.
+    let done = approver
+        .post(
+            &path,
+            &[
+                ("scope", "one"),
+                ("date", "2027-03-09"),
+                ("starts_at", "2027-03-10T14:00"),
+                ("ends_at", "2027-03-10T15:00"),
+                ("reason", "Trùng lịch tiếp dân"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, Status::SeeOther, "{}", done.body);
+    let (s, _, occ) = app
+        .call(
+            rocket::http::Method::Get,
+            &format!("/api/v1/meetings/{id}/occurrences"),
+            Some(&o.approver),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(s, Status::Ok);
+    let starts: Vec<&str> = occ
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["starts_at"].as_str().unwrap())
+        .collect();
+    assert_eq!(starts.len(), 4);
+    assert!(
+        starts.iter().any(|s| s.starts_with("2027-03-10T07:00")),
+        "{starts:?}"
+    );
+    assert!(
+        starts.iter().any(|s| s.starts_with("2027-03-02T01:00")),
+        "{starts:?}"
+    );
+    assert!(
+        starts.iter().any(|s| s.starts_with("2027-03-16T01:00")),
+        "{starts:?}"
+    );
+    assert!(events(&app, &o.approver, id)
+        .await
+        .contains(&"reschedule_occurrence".to_string()));
+
+    // The whole series: an hour later every week.
+    let done = approver
+        .post(
+            &path,
+            &[
+                ("scope", "all"),
+                ("starts_at", "2027-03-02T09:00"),
+                ("ends_at", "2027-03-02T10:00"),
+                ("reason", "Lãnh đạo họp sớm"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, Status::SeeOther, "{}", done.body);
+    let m = app.meeting_as(&o.approver, id).await;
+    assert!(
+        m["starts_at"]
+            .as_str()
+            .unwrap()
+            .starts_with("2027-03-02T02:00"),
+        "{m}"
+    );
+}
