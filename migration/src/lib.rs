@@ -17,6 +17,7 @@ mod m20261206_000025_national_day_choice;
 mod m20261206_000028_notifications;
 mod m20261206_000033_reference_accounts;
 mod m20261206_000042_postponed_status;
+mod m20261206_000043_meeting_proposal;
 pub use m20261127_000002_booking_guarantees::{CHAIR_OVERLAP, ROOM_OVERLAP};
 
 pub struct Migrator;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000028_notifications::Migration),
             Box::new(m20261206_000033_reference_accounts::Migration),
             Box::new(m20261206_000042_postponed_status::Migration),
+            Box::new(m20261206_000043_meeting_proposal::Migration),
         ]
     }
 }

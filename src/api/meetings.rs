@@ -380,6 +380,18 @@ pub async fn change_chair(
     decide(&by.0, db, id, Action::ChangeChair, body).await
 }
 
+/// The agency takes the time the office proposed with its return and sends the request again.
+#[utoipa::path(request_body = DecisionInput, tag = "meetings", responses((status = 200, description = "accept the proposed time", body = Decision), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[post("/api/v1/meetings/<id>/accept-proposal", data = "<body>")]
+pub async fn accept_proposal(
+    by: AgencyClerk,
+    db: &State<Db>,
+    id: i32,
+    body: JsonBody<DecisionInput>,
+) -> Result<Json<Decision>> {
+    decide(&by.0, db, id, Action::AcceptProposal, body).await
+}
+
 /// Cancels one occurrence of a series (the others stay).
 #[utoipa::path(request_body = OccurrenceChange, tag = "meetings", responses((status = 200, description = "cancel one occurrence", body = Occurrence), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[post("/api/v1/meetings/<id>/occurrences/<date>/cancel", data = "<body>")]
@@ -488,6 +500,7 @@ pub fn routes() -> Vec<rocket::Route> {
         cancel,
         postpone,
         change_chair,
+        accept_proposal,
         cancel_occurrence,
         occurrences_between,
         reschedule_occurrence,

@@ -32,6 +32,7 @@ use utoipa::{Modify, OpenApi};
         meetings::cancel,
         meetings::postpone,
         meetings::change_chair,
+        meetings::accept_proposal,
         meetings::cancel_occurrence,
         meetings::reschedule_occurrence,
         meetings::split,

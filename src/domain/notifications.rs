@@ -130,7 +130,7 @@ pub async fn tell(
     let now = clock::now();
     // The requesting agency's clerks hear of every decision on their request.
     let clerk_kind = match action {
-        "submit" => Some("received"),
+        "submit" | "accept_proposal" => Some("received"),
         "return" | "approve" | "reject" | "reschedule" | "cancel" | "postpone" | "change_chair" => {
             Some(action)
         }
@@ -146,7 +146,7 @@ pub async fn tell(
         .await?;
         write(db, mail_on, &clerks, kind, m, &facts, None, now).await?;
     }
-    if action == "submit" {
+    if matches!(action, "submit" | "accept_proposal") {
         let staff = accounts(
             db,
             Condition::all()

@@ -7,6 +7,7 @@
 //!    │                 ▼                    
 //!  (edit)     approve / reject (from pending or reviewed)
 //!  approved|postponed ──reschedule──▶ approved;  approved ──change_chair──▶ approved
+//!  returned ──accept_proposal──▶ pending (the agency takes the office's proposed time)
 //!  approved ──postpone──▶ postponed (Tạm hoãn: frees room and chair until rescheduled)
 //!  approved|postponed|pending|reviewed ──cancel──▶ cancelled
 //!  draft|pending|reviewed|returned|approved|postponed ──withdraw──▶ withdrawn (by the agency)
@@ -33,6 +34,8 @@ pub enum Action {
     Postpone,
     /// Another leader chairs in the chair's place.
     ChangeChair,
+    /// The agency takes the time the office proposed with its return, and sends it again.
+    AcceptProposal,
 }
 
 impl Action {
@@ -48,6 +51,7 @@ impl Action {
             Action::Withdraw => "withdraw",
             Action::Postpone => "postpone",
             Action::ChangeChair => "change_chair",
+            Action::AcceptProposal => "accept_proposal",
         }
     }
 
@@ -67,12 +71,13 @@ impl Action {
             Action::Cancel => &[Pending, Reviewed, Approved, Postponed],
             Action::Withdraw => &[Draft, Pending, Reviewed, Returned, Approved, Postponed],
             Action::Postpone | Action::ChangeChair => &[Approved],
+            Action::AcceptProposal => &[Returned],
         }
     }
 
     pub fn target(self) -> MeetingStatus {
         match self {
-            Action::Submit => Pending,
+            Action::Submit | Action::AcceptProposal => Pending,
             Action::Review => Reviewed,
             Action::Return => Returned,
             Action::Approve | Action::Reschedule | Action::ChangeChair => Approved,
@@ -132,7 +137,7 @@ pub fn may(role: Role, action: Action, settings: &Settings) -> bool {
     let office = matches!(role, Role::OfficeStaff | Role::OfficeApprover | Role::Admin);
     match action {
         Action::Submit => true,
-        Action::Withdraw => role == Role::AgencyClerk,
+        Action::Withdraw | Action::AcceptProposal => role == Role::AgencyClerk,
         Action::Review | Action::Return => office,
         Action::Approve
         | Action::Reject
@@ -155,7 +160,7 @@ pub fn editable(s: MeetingStatus) -> bool {
 mod tests {
     use super::*;
 
-    const ACTIONS: [Action; 10] = [
+    const ACTIONS: [Action; 11] = [
         Action::Submit,
         Action::Review,
         Action::Return,
@@ -166,6 +171,7 @@ mod tests {
         Action::Withdraw,
         Action::Postpone,
         Action::ChangeChair,
+        Action::AcceptProposal,
     ];
 
     #[test]
@@ -183,8 +189,8 @@ mod tests {
             }
         }
         // 18 before postponement, + postpone and change of chair from approved, + reschedule,
-        // cancel and withdraw from postponed.
-        assert_eq!(legal, 23);
+        // cancel and withdraw from postponed, + accepting a proposal from returned.
+        assert_eq!(legal, 24);
     }
 
     /// Every role × action × `staff_may_approve`, as the README's workflow table says it.
@@ -194,7 +200,7 @@ mod tests {
         let roles = [AgencyClerk, OfficeStaff, OfficeApprover, Admin];
         // The action, then for clerk, staff, approver and admin: with the setting off, on.
         #[rustfmt::skip]
-        let table: [(Action, [bool; 4], [bool; 4]); 10] = [
+        let table: [(Action, [bool; 4], [bool; 4]); 11] = [
             (Action::Submit,     [true,  true,  true,  true], [true,  true,  true,  true]),
             (Action::Review,     [false, true,  true,  true], [false, true,  true,  true]),
             (Action::Return,     [false, true,  true,  true], [false, true,  true,  true]),
@@ -205,6 +211,7 @@ mod tests {
             (Action::Withdraw,   [true,  false, false, false], [true,  false, false, false]),
             (Action::Postpone,   [false, false, true,  true], [false, true,  true,  true]),
             (Action::ChangeChair, [false, false, true,  true], [false, true,  true,  true]),
+            (Action::AcceptProposal, [true, false, false, false], [true,  false, false, false]),
         ];
         assert_eq!(table.map(|(a, _, _)| a), ACTIONS, "every action, once");
         for (action, off, on) in table {

@@ -54,6 +54,7 @@ const DECISIONS: &[Decision] = &[
     Decision { segment: "doi-chu-tri", action: Action::ChangeChair, label: "action.change_chair", done: "done.change_chair", style: "chair", confirm: None },
     Decision { segment: "tam-hoan", action: Action::Postpone, label: "action.postpone", done: "done.postpone", style: "postpone", confirm: Some("confirm.postpone") },
     Decision { segment: "huy", action: Action::Cancel, label: "action.cancel", done: "done.cancel", style: "cancel", confirm: Some("confirm.cancel") },
+    Decision { segment: "nhan-de-xuat", action: Action::AcceptProposal, label: "action.accept_proposal", done: "done.accept_proposal", style: "approve", confirm: None },
     Decision { segment: "rut", action: Action::Withdraw, label: "action.withdraw", done: "done.withdraw", style: "cancel", confirm: Some("confirm.withdraw") },
 ];
 
@@ -301,6 +302,7 @@ pub(super) async fn meeting_page(
         .filter(|d| {
             d.action.allowed_from().contains(&m.status)
                 && workflow::may(caller.role(), d.action, &settings)
+                && (d.action != Action::AcceptProposal || m.proposed_starts_at.is_some())
         })
         .map(|d| {
             let (segment, a, label) = (d.segment, &d.action, d.label);
@@ -342,7 +344,7 @@ pub(super) async fn meeting_page(
                 "label": label,
                 "style": d.style,
                 "needs_reason": a.needs_reason(),
-                "offers_room": matches!(a, Action::Approve | Action::Review | Action::Reschedule),
+                "offers_room": matches!(a, Action::Approve | Action::Review | Action::Reschedule | Action::Return),
                 "moves": moves,
                 "flags": (*a == Action::Approve).then_some(&flags),
                 "rooms": room_choices,
@@ -415,6 +417,11 @@ pub(super) async fn meeting_page(
                 "other_attendees": m.other_attendees,
                 "follower": m.follower_id.and_then(|f| persons.get(&f)).map(|p| format!("{} — {}", p.full_name, p.position)),
                 "decision_note": m.decision_note,
+                "proposal": m.proposed_starts_at.zip(m.proposed_ends_at).filter(|_| m.status == MeetingStatus::Returned).map(|(s, e)| json!({
+                    "starts": when(s),
+                    "until": e.with_timezone(&OFFICE_TZ).format("%H:%M").to_string(),
+                    "room": room_name(m.proposed_room_id.or(m.room_id)),
+                })),
                 "preparation": m.preparation,
                 "needs_interpreter": m.needs_interpreter,
             },
@@ -718,6 +725,17 @@ pub async fn change_chair(
     decide(db, &by, &viewer, id, Action::ChangeChair, form.0).await
 }
 
+#[post("/cuoc-hop/<id>/nhan-de-xuat", data = "<form>")]
+pub async fn accept_proposal(
+    db: &State<Db>,
+    by: AgencyClerk,
+    viewer: Viewer,
+    id: i32,
+    form: CsrfForm<DecisionForm>,
+) -> Decided {
+    decide(db, &by, &viewer, id, Action::AcceptProposal, form.0).await
+}
+
 #[post("/cuoc-hop/<id>/tam-hoan", data = "<form>")]
 pub async fn postpone(
     db: &State<Db>,
@@ -895,6 +913,7 @@ pub fn routes() -> Vec<rocket::Route> {
         reschedule,
         change_chair,
         postpone,
+        accept_proposal,
         cancel,
         queue,
         requests

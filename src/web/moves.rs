@@ -66,6 +66,20 @@ pub fn fields(
                 "find_href": format!("/cuoc-hop/{}/tim-gio", m.id),
             })
         }
+        // A return may carry a proposed time (and room, the form's room) for the agency.
+        Action::Return => {
+            let (starts, ends) = typed
+                .map(|(s, e, _)| (s.to_string(), e.to_string()))
+                .unwrap_or_default();
+            json!({
+                "time": true,
+                "proposal": true,
+                "starts_at": starts,
+                "ends_at": ends,
+                "starts_error": field_error("starts_at"),
+                "ends_error": field_error("ends_at"),
+            })
+        }
         Action::ChangeChair => {
             let chosen = typed.and_then(|(_, _, c)| c.trim().parse::<i32>().ok());
             let choices: Vec<Value> = leaders

@@ -522,23 +522,31 @@ async fn postponing_tells_the_clerk_and_cancels_the_invitation_until_the_resched
     assert_eq!(s, Status::Ok, "{v}");
     // Everything the outbox holds has arrived: what each was told is read from what arrived.
     let msgs = sink.wait_for(app.outbox_settled().await.len()).await;
+    // Found by what they say: the sender need not deliver in the order they were written.
     let clerk = to_of(&msgs, "vanthu.stc@example.vn");
-    let told = clerk.last().unwrap();
-    assert!(
-        told["subject"]
-            .as_str()
-            .unwrap()
-            .starts_with("Cuộc họp tạm hoãn"),
-        "{told}"
-    );
+    let told = clerk
+        .iter()
+        .find(|m| {
+            m["subject"]
+                .as_str()
+                .unwrap()
+                .starts_with("Cuộc họp tạm hoãn")
+        })
+        .unwrap_or_else(|| panic!("the clerk is told: {clerk:?}"));
     assert!(told["text"]
         .as_str()
         .unwrap()
         .contains("Chờ ý kiến Bộ Xây dựng"));
     let to_invitee = to_of(&msgs, &invitee_mail);
-    let invited = &to_invitee[0]["calendars"][0];
-    let off = &to_invitee.last().unwrap()["calendars"][0];
-    assert_eq!(off["method"], "CANCEL");
+    let with_method = |method: &str| {
+        to_invitee
+            .iter()
+            .map(|m| &m["calendars"][0])
+            .find(|c| c["method"] == method)
+            .unwrap_or_else(|| panic!("a {method}: {to_invitee:?}"))
+    };
+    let invited = with_method("REQUEST");
+    let off = with_method("CANCEL");
     assert_eq!(off["events"][0]["status"], "CANCELLED");
     let seq = |c: &Value| c["events"][0]["sequence"].as_i64().unwrap();
     assert!(seq(off) > seq(invited));
@@ -557,10 +565,14 @@ async fn postponing_tells_the_clerk_and_cancels_the_invitation_until_the_resched
     let msgs = sink.wait_for(app.outbox_settled().await.len()).await;
     let to_invitee = to_of(&msgs, &invitee_mail);
     assert_eq!(to_invitee.len(), n + 1, "{to_invitee:?}");
-    let again = &to_invitee[n]["calendars"][0];
-    assert_eq!(again["method"], "REQUEST");
+    let again = to_invitee
+        .iter()
+        .map(|m| &m["calendars"][0])
+        .find(|c| {
+            c["method"] == "REQUEST" && c["events"][0]["dtstart"] == "2027-03-11T14:00:00+07:00"
+        })
+        .unwrap_or_else(|| panic!("invited again: {to_invitee:?}"));
     assert_eq!(again["events"][0]["uid"], off["events"][0]["uid"]);
-    assert_eq!(again["events"][0]["dtstart"], "2027-03-11T14:00:00+07:00");
     assert!(seq(again) > seq(off));
 }
 
@@ -673,4 +685,85 @@ async fn a_series_moves_one_occurrence_or_all_from_the_page() {
             .starts_with("2027-03-02T02:00"),
         "{m}"
     );
+}
+
+#[rocket::async_test]
+async fn the_office_proposes_a_time_with_a_return_and_the_agency_accepts_it_in_one_click() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    let id = app
+        .submitted(&o.clerk_a, request(&o, "2027-03-09", 8, 2, 0))
+        .await;
+    // Nothing proposed: nothing to accept.
+    let (s, v) = app.act(&o.clerk_a, id, "accept-proposal", json!({})).await;
+    assert_eq!(s, Status::Conflict, "{v}");
+
+    // Staff return it from the page with a proposed time and room.
+    let mut staff = app.signed_in(&o.staff).await;
+    let room = o.rooms[3].to_string();
+    let returned = staff
+        .post(
+            &format!("/cuoc-hop/{id}/tra-lai"),
+            &[
+                ("reason", "Phòng họp số 2 đã kín; đề xuất chiều thứ Tư"),
+                ("starts_at", "2027-03-10T14:00"),
+                ("ends_at", "2027-03-10T15:00"),
+                ("room_id", room.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(returned.status, Status::SeeOther, "{}", returned.body);
+    let m = app.meeting_as(&o.clerk_a, id).await;
+    assert_eq!(m["status"], "returned");
+    assert!(
+        m["starts_at"].as_str().unwrap().starts_with("2027-03-09"),
+        "its own time stands: {m}"
+    );
+    assert!(
+        m["proposed_starts_at"]
+            .as_str()
+            .unwrap()
+            .starts_with("2027-03-10T07:00"),
+        "{m}"
+    );
+    assert_eq!(m["proposed_room_id"], o.rooms[3]);
+
+    // The other agency's clerk cannot take it; the office neither.
+    let (s, _) = app.act(&o.clerk_b, id, "accept-proposal", json!({})).await;
+    assert!(s == Status::NotFound || s == Status::Forbidden, "{s}");
+    let (s, _) = app.act(&o.staff, id, "accept-proposal", json!({})).await;
+    assert_eq!(s, Status::Forbidden);
+
+    // The agency sees it on the page and accepts in one click: moved there and sent again.
+    let mut clerk = app.signed_in(&o.clerk_a).await;
+    let page = clerk.get(&format!("/cuoc-hop/{id}")).await;
+    assert!(
+        page.body.contains("Văn phòng đề xuất thời gian mới"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("14:00 10/03/2027–15:00"));
+    let done = clerk
+        .post(&format!("/cuoc-hop/{id}/nhan-de-xuat"), &[])
+        .await;
+    assert_eq!(done.status, Status::SeeOther, "{}", done.body);
+    let page = clerk.get(done.location.as_deref().unwrap()).await;
+    assert!(notice(&page.body).starts_with("Đã nhận thời gian đề xuất"));
+    let m = app.meeting_as(&o.clerk_a, id).await;
+    assert_eq!(
+        m["status"], "pending",
+        "sent for approval again; the approver decides"
+    );
+    assert!(
+        m["starts_at"]
+            .as_str()
+            .unwrap()
+            .starts_with("2027-03-10T07:00"),
+        "{m}"
+    );
+    assert_eq!(m["room_id"], o.rooms[3]);
+    assert!(m["proposed_starts_at"].is_null(), "{m}");
+    assert!(events(&app, &o.clerk_a, id)
+        .await
+        .contains(&"accept_proposal".to_string()));
 }

@@ -80,7 +80,14 @@ pub async fn decide(
     input: DecisionInput,
 ) -> Result<Decision> {
     let (current, target, reason) = ready(db, actor, id, action, input.reason.clone()).await?;
+    // The office returns with a proposed time (and room): the request keeps its own until the
+    // agency accepts the proposal.
+    let proposing = action == Action::Return && input.starts_at.is_some();
     let room_id = match input.room_id {
+        Some(r) if proposing => {
+            must_exist::<_, room::Entity>(&db.conn, "room_id", r).await?;
+            current.room_id
+        }
         Some(r) => {
             let room = must_exist::<_, room::Entity>(&db.conn, "room_id", r).await?;
             if !room.bookable {
@@ -104,7 +111,20 @@ pub async fn decide(
         ));
     }
     let tz = meetings::zone_of(&current);
-    let (starts_at, ends_at) = if action == Action::Reschedule {
+    let (starts_at, ends_at) = if proposing {
+        (current.starts_at, current.ends_at)
+    } else if action == Action::AcceptProposal {
+        match (current.proposed_starts_at, current.proposed_ends_at) {
+            (Some(s), Some(e)) => (s, e),
+            _ => {
+                return Err(Error::conflict_t(
+                    "no_proposal",
+                    "msg.moves.no_proposal",
+                    &[],
+                ))
+            }
+        }
+    } else if action == Action::Reschedule {
         let s = input
             .starts_at
             .as_deref()
@@ -129,6 +149,31 @@ pub async fn decide(
         (s, e)
     } else {
         (current.starts_at, current.ends_at)
+    };
+
+    let room_id = if action == Action::AcceptProposal {
+        current.proposed_room_id.or(room_id)
+    } else {
+        room_id
+    };
+    // What the return proposes: (start, end, room); None clears a proposal once the agency
+    // sends its request again, accepted or not.
+    let proposal = if proposing {
+        let s = parse_time(
+            "starts_at",
+            input.starts_at.as_deref().unwrap_or_default(),
+            tz,
+        )?;
+        let e = match input.ends_at.as_deref() {
+            Some(v) => parse_time("ends_at", v, tz)?,
+            None => s + (current.ends_at - current.starts_at),
+        };
+        check_span(s, e)?;
+        Some(Some((s, e, input.room_id.or(current.room_id))))
+    } else if matches!(action, Action::Submit | Action::AcceptProposal) {
+        Some(None)
+    } else {
+        None
     };
 
     let chair_id = if action == Action::ChangeChair {
@@ -173,8 +218,20 @@ pub async fn decide(
         if matches!(action, Action::Approve | Action::Reject) {
             update = update.col_expr(meeting::Column::DecidedAt, Expr::value(now));
         }
-        if action == Action::Submit {
+        if matches!(action, Action::Submit | Action::AcceptProposal) {
             update = update.col_expr(meeting::Column::SubmittedAt, Expr::value(now));
+        }
+        if let Some(p) = proposal {
+            update = update
+                .col_expr(
+                    meeting::Column::ProposedStartsAt,
+                    Expr::value(p.map(|p| p.0)),
+                )
+                .col_expr(meeting::Column::ProposedEndsAt, Expr::value(p.map(|p| p.1)))
+                .col_expr(
+                    meeting::Column::ProposedRoomId,
+                    Expr::value(p.and_then(|p| p.2)),
+                );
         }
         if reason.is_some() {
             update = update.col_expr(meeting::Column::DecisionNote, Expr::value(reason.clone()));
