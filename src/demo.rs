@@ -545,6 +545,18 @@ fn plans() -> Vec<Plan> {
             Cancelled,
             Internal,
         ),
+        p(
+            12,
+            (14, 0),
+            60,
+            "Họp thẩm định Đề án chuyển đổi số tỉnh (tạm hoãn)",
+            Hop,
+            Some(3),
+            Some(2),
+            "SNV",
+            Postponed,
+            Internal,
+        ),
     ];
     v[13].location = Some("Đường ven biển Dung Quất – Sa Huỳnh, xã Bình Sơn");
     v[4].note = Some("(Giấy mời riêng)");

@@ -90,6 +90,7 @@ locale_areas!(
     "request_more",
     "reminders",
     "find_time",
+    "moves",
 );
 
 #[derive(Debug)]

@@ -82,6 +82,7 @@ text_enum!(
         Rejected = "rejected",
         Cancelled = "cancelled",
         Withdrawn = "withdrawn",
+        Postponed = "postponed",
     }
 );
 

@@ -43,6 +43,10 @@ pub struct Model {
     /// Ghi chú, e.g. "(Giấy mời riêng)".
     pub note: Option<String>,
     pub decision_note: Option<String>,
+    /// A new time the office proposes with a return; the agency may accept it in one click.
+    pub proposed_starts_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub proposed_ends_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub proposed_room_id: Option<i32>,
     pub sequence: i32,
     pub version: i32,
     pub submitted_at: Option<chrono::DateTime<chrono::Utc>>,

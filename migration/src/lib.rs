@@ -18,6 +18,8 @@ mod m20261206_000028_notifications;
 mod m20261206_000033_reference_accounts;
 mod m20261206_000038_invitee_answers;
 mod m20261206_000040_reminders;
+mod m20261206_000042_postponed_status;
+mod m20261206_000043_meeting_proposal;
 pub use m20261127_000002_booking_guarantees::{CHAIR_OVERLAP, ROOM_OVERLAP};
 
 pub struct Migrator;
@@ -42,6 +44,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000033_reference_accounts::Migration),
             Box::new(m20261206_000038_invitee_answers::Migration),
             Box::new(m20261206_000040_reminders::Migration),
+            Box::new(m20261206_000042_postponed_status::Migration),
+            Box::new(m20261206_000043_meeting_proposal::Migration),
         ]
     }
 }

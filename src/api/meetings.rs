@@ -359,6 +359,42 @@ pub async fn cancel(
     decide(&by.0, db, id, Action::Cancel, body).await
 }
 
+/// Tạm hoãn: the meeting is put off; its room and chair are free until it is rescheduled.
+#[utoipa::path(request_body = DecisionInput, tag = "meetings", responses((status = 200, description = "postpone", body = Decision), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[post("/api/v1/meetings/<id>/postpone", data = "<body>")]
+pub async fn postpone(
+    by: Decider,
+    db: &State<Db>,
+    id: i32,
+    body: JsonBody<DecisionInput>,
+) -> Result<Json<Decision>> {
+    decide(&by.0, db, id, Action::Postpone, body).await
+}
+
+/// Another leader (`chair_id`) chairs in the chair's place.
+#[utoipa::path(request_body = DecisionInput, tag = "meetings", responses((status = 200, description = "change of chair", body = Decision), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[post("/api/v1/meetings/<id>/change-chair", data = "<body>")]
+pub async fn change_chair(
+    by: Decider,
+    db: &State<Db>,
+    id: i32,
+    body: JsonBody<DecisionInput>,
+) -> Result<Json<Decision>> {
+    decide(&by.0, db, id, Action::ChangeChair, body).await
+}
+
+/// The agency takes the time the office proposed with its return and sends the request again.
+#[utoipa::path(request_body = DecisionInput, tag = "meetings", responses((status = 200, description = "accept the proposed time", body = Decision), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[post("/api/v1/meetings/<id>/accept-proposal", data = "<body>")]
+pub async fn accept_proposal(
+    by: AgencyClerk,
+    db: &State<Db>,
+    id: i32,
+    body: JsonBody<DecisionInput>,
+) -> Result<Json<Decision>> {
+    decide(&by.0, db, id, Action::AcceptProposal, body).await
+}
+
 /// Cancels one occurrence of a series (the others stay).
 #[utoipa::path(request_body = OccurrenceChange, tag = "meetings", responses((status = 200, description = "cancel one occurrence", body = Occurrence), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[post("/api/v1/meetings/<id>/occurrences/<date>/cancel", data = "<body>")]
@@ -465,6 +501,9 @@ pub fn routes() -> Vec<rocket::Route> {
         reject,
         reschedule,
         cancel,
+        postpone,
+        change_chair,
+        accept_proposal,
         cancel_occurrence,
         occurrences_between,
         reschedule_occurrence,

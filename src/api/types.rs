@@ -212,6 +212,10 @@ pub struct Meeting {
     /// Ghi chú, e.g. "(Giấy mời riêng)".
     pub note: Option<String>,
     pub decision_note: Option<String>,
+    /// A new time the office proposed with its return (`accept-proposal` takes it).
+    pub proposed_starts_at: Option<DateTime<Utc>>,
+    pub proposed_ends_at: Option<DateTime<Utc>>,
+    pub proposed_room_id: Option<i32>,
     pub sequence: i32,
     /// Sent back as the ETag; an edit names it in If-Match.
     pub version: i32,
@@ -332,6 +336,9 @@ impl From<entity::meeting::Model> for Meeting {
             other_attendees: m.other_attendees,
             note: m.note,
             decision_note: m.decision_note,
+            proposed_starts_at: m.proposed_starts_at,
+            proposed_ends_at: m.proposed_ends_at,
+            proposed_room_id: m.proposed_room_id,
             sequence: m.sequence,
             version: m.version,
             submitted_at: m.submitted_at,

@@ -131,6 +131,9 @@ pub async fn insert_then<C: ConnectionTrait>(
         other_attendees: Set(m.other_attendees),
         note: Set(m.note),
         decision_note: Set(None),
+        proposed_starts_at: Set(None),
+        proposed_ends_at: Set(None),
+        proposed_room_id: Set(None),
         sequence: Set(0),
         version: Set(1),
         submitted_at: Set((m.status != MeetingStatus::Draft).then_some(now)),
@@ -195,6 +198,42 @@ pub async fn insert_then<C: ConnectionTrait>(
         .exec_without_returning(db)
         .await?;
     Ok(saved)
+}
+
+/// The chair's attendee row follows a change of chair: the old chair's row goes, the new
+/// chair gets one unless already invited (then their own row stands, as at registration).
+pub async fn replace_chair_attendee<C: ConnectionTrait>(
+    db: &C,
+    meeting_id: i32,
+    chair_id: Option<i32>,
+) -> Result<()> {
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    meeting_attendee::Entity::delete_many()
+        .filter(meeting_attendee::Column::MeetingId.eq(meeting_id))
+        .filter(meeting_attendee::Column::Role.eq(AttendeeRole::Chair))
+        .exec(db)
+        .await?;
+    let Some(chair) = chair_id else {
+        return Ok(());
+    };
+    let listed = meeting_attendee::Entity::find()
+        .filter(meeting_attendee::Column::MeetingId.eq(meeting_id))
+        .filter(meeting_attendee::Column::PersonId.eq(chair))
+        .count(db)
+        .await?;
+    if listed == 0 {
+        meeting_attendee::ActiveModel {
+            meeting_id: Set(meeting_id),
+            person_id: Set(Some(chair)),
+            agency_id: Set(None),
+            role: Set(AttendeeRole::Chair),
+            participation: Set(Participation::NeedsAction),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
 }
 
 /// Appends one entry to a meeting's audit trail.

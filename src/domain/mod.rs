@@ -17,6 +17,7 @@ pub mod follower;
 pub mod holidays;
 pub mod lobby;
 pub mod meetings;
+pub mod moves;
 pub mod notifications;
 pub mod password;
 pub mod persons;

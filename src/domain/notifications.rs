@@ -160,8 +160,10 @@ pub async fn tell(
     let now = clock::now();
     // The requesting agency's clerks hear of every decision on their request.
     let clerk_kind = match action {
-        "submit" => Some("received"),
-        "return" | "approve" | "reject" | "reschedule" | "cancel" => Some(action),
+        "submit" | "accept_proposal" => Some("received"),
+        "return" | "approve" | "reject" | "reschedule" | "cancel" | "postpone" | "change_chair" => {
+            Some(action)
+        }
         _ => None,
     };
     if let Some(kind) = clerk_kind {
@@ -177,7 +179,7 @@ pub async fn tell(
     // The office hears of each new request (by e-mail unless the account takes the day's
     // digest instead) and of each withdrawal.
     let office_kind = match action {
-        "submit" => Some("new_request"),
+        "submit" | "accept_proposal" => Some("new_request"),
         "withdraw" => Some("withdrawn"),
         _ => None,
     };
@@ -191,8 +193,19 @@ pub async fn tell(
         write(db, mail_on, &staff, kind, Some(m.id), &facts, None, now).await?;
     }
     // Invitees hear of an approved meeting: invited, moved, called off.
+    // A postponed meeting is called off for them (CANCEL); its reschedule invites again with
+    // a higher SEQUENCE under the same UID.
     let invitation = match (before, m.status) {
         (_, MeetingStatus::Approved) if action == "approve" => Some(("invitation", "REQUEST")),
+        (_, MeetingStatus::Approved) if action == "change_chair" => {
+            Some(("invitation_chair_changed", "REQUEST"))
+        }
+        (MeetingStatus::Approved, MeetingStatus::Postponed) => {
+            Some(("invitation_postponed", "CANCEL"))
+        }
+        (MeetingStatus::Postponed, MeetingStatus::Approved) => {
+            Some(("invitation_moved", "REQUEST"))
+        }
         (MeetingStatus::Approved, MeetingStatus::Approved) => Some(("invitation_moved", "REQUEST")),
         (MeetingStatus::Approved, MeetingStatus::Cancelled | MeetingStatus::Withdrawn) => {
             Some(("invitation_cancelled", "CANCEL"))

@@ -392,8 +392,9 @@ pub fn compare(
     current
 }
 
-/// Of the meetings whose rows left the week, those put off rather than cancelled: still
-/// approved, with no occurrence of this week cancelled, and standing after the week.
+/// Of the meetings whose rows left the week, those put off rather than cancelled: postponed
+/// ("Tạm hoãn", no new time yet), or still approved, with no occurrence of this week
+/// cancelled, and standing after the week.
 pub async fn standing_later<C: ConnectionTrait>(
     db: &C,
     week: NaiveDate,
@@ -407,14 +408,14 @@ pub async fn standing_later<C: ConnectionTrait>(
             .unwrap_or_default()
     };
     let (from, end) = (at(week), at(week + Duration::days(7)));
-    let approved: HashSet<i32> = meeting::Entity::find()
+    let (postponed, approved): (Vec<meeting::Model>, Vec<meeting::Model>) = meeting::Entity::find()
         .filter(meeting::Column::Id.is_in(meeting_ids.clone()))
-        .filter(meeting::Column::Status.eq(MeetingStatus::Approved))
+        .filter(meeting::Column::Status.is_in([MeetingStatus::Approved, MeetingStatus::Postponed]))
         .all(db)
         .await?
         .into_iter()
-        .map(|m| m.id)
-        .collect();
+        .partition(|m| m.status == MeetingStatus::Postponed);
+    let approved: HashSet<i32> = approved.into_iter().map(|m| m.id).collect();
     let occurrences = occurrence::Entity::find()
         .filter(occurrence::Column::MeetingId.is_in(meeting_ids))
         .all(db)
@@ -430,6 +431,7 @@ pub async fn standing_later<C: ConnectionTrait>(
         .filter(|o| o.status == MeetingStatus::Approved && o.starts_at >= end)
         .map(|o| o.meeting_id)
         .filter(|m| approved.contains(m) && !cancelled_here.contains(m))
+        .chain(postponed.into_iter().map(|m| m.id))
         .collect())
 }
 

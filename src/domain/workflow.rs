@@ -6,8 +6,11 @@
 //!    │              return│ └──submit── returned ◀──return──┘
 //!    │                 ▼                    
 //!  (edit)     approve / reject (from pending or reviewed)
-//!  approved ──reschedule──▶ approved;  approved|pending|reviewed ──cancel──▶ cancelled
-//!  draft|pending|reviewed|returned|approved ──withdraw──▶ withdrawn (by the agency)
+//!  approved|postponed ──reschedule──▶ approved;  approved ──change_chair──▶ approved
+//!  returned ──accept_proposal──▶ pending (the agency takes the office's proposed time)
+//!  approved ──postpone──▶ postponed (Tạm hoãn: frees room and chair until rescheduled)
+//!  approved|postponed|pending|reviewed ──cancel──▶ cancelled
+//!  draft|pending|reviewed|returned|approved|postponed ──withdraw──▶ withdrawn (by the agency)
 //! ```
 
 use crate::domain::settings::Settings;
@@ -27,6 +30,12 @@ pub enum Action {
     Reschedule,
     Cancel,
     Withdraw,
+    /// Tạm hoãn: the meeting is put off without a new time yet.
+    Postpone,
+    /// Another leader chairs in the chair's place.
+    ChangeChair,
+    /// The agency takes the time the office proposed with its return, and sends it again.
+    AcceptProposal,
 }
 
 impl Action {
@@ -40,6 +49,9 @@ impl Action {
             Action::Reschedule => "reschedule",
             Action::Cancel => "cancel",
             Action::Withdraw => "withdraw",
+            Action::Postpone => "postpone",
+            Action::ChangeChair => "change_chair",
+            Action::AcceptProposal => "accept_proposal",
         }
     }
 
@@ -55,27 +67,39 @@ impl Action {
             Action::Review => &[Pending],
             Action::Return => &[Pending, Reviewed],
             Action::Approve | Action::Reject => &[Pending, Reviewed],
-            Action::Reschedule => &[Approved],
-            Action::Cancel => &[Pending, Reviewed, Approved],
-            Action::Withdraw => &[Draft, Pending, Reviewed, Returned, Approved],
+            Action::Reschedule => &[Approved, Postponed],
+            Action::Cancel => &[Pending, Reviewed, Approved, Postponed],
+            Action::Withdraw => &[Draft, Pending, Reviewed, Returned, Approved, Postponed],
+            Action::Postpone | Action::ChangeChair => &[Approved],
+            Action::AcceptProposal => &[Returned],
         }
     }
 
     pub fn target(self) -> MeetingStatus {
         match self {
-            Action::Submit => Pending,
+            Action::Submit | Action::AcceptProposal => Pending,
             Action::Review => Reviewed,
             Action::Return => Returned,
-            Action::Approve | Action::Reschedule => Approved,
+            Action::Approve | Action::Reschedule | Action::ChangeChair => Approved,
+            Action::Postpone => Postponed,
             Action::Reject => Rejected,
             Action::Cancel => Cancelled,
             Action::Withdraw => Withdrawn,
         }
     }
 
-    /// Decisions against the agency's wish need a written reason (Lý do).
+    /// Decisions against the agency's wish, and every move of a decided meeting, need a
+    /// written reason (Lý do).
     pub fn needs_reason(self) -> bool {
-        matches!(self, Action::Return | Action::Reject | Action::Cancel)
+        matches!(
+            self,
+            Action::Return
+                | Action::Reject
+                | Action::Cancel
+                | Action::Reschedule
+                | Action::Postpone
+                | Action::ChangeChair
+        )
     }
 }
 
@@ -113,9 +137,14 @@ pub fn may(role: Role, action: Action, settings: &Settings) -> bool {
     let office = matches!(role, Role::OfficeStaff | Role::OfficeApprover | Role::Admin);
     match action {
         Action::Submit => true,
-        Action::Withdraw => role == Role::AgencyClerk,
+        Action::Withdraw | Action::AcceptProposal => role == Role::AgencyClerk,
         Action::Review | Action::Return => office,
-        Action::Approve | Action::Reject | Action::Cancel | Action::Reschedule => {
+        Action::Approve
+        | Action::Reject
+        | Action::Cancel
+        | Action::Reschedule
+        | Action::Postpone
+        | Action::ChangeChair => {
             matches!(role, Role::OfficeApprover | Role::Admin)
                 || (role == Role::OfficeStaff && settings.staff_may_approve)
         }
@@ -131,7 +160,7 @@ pub fn editable(s: MeetingStatus) -> bool {
 mod tests {
     use super::*;
 
-    const ACTIONS: [Action; 8] = [
+    const ACTIONS: [Action; 11] = [
         Action::Submit,
         Action::Review,
         Action::Return,
@@ -140,6 +169,9 @@ mod tests {
         Action::Reschedule,
         Action::Cancel,
         Action::Withdraw,
+        Action::Postpone,
+        Action::ChangeChair,
+        Action::AcceptProposal,
     ];
 
     #[test]
@@ -156,7 +188,9 @@ mod tests {
                 }
             }
         }
-        assert_eq!(legal, 18);
+        // 18 before postponement, + postpone and change of chair from approved, + reschedule,
+        // cancel and withdraw from postponed, + accepting a proposal from returned.
+        assert_eq!(legal, 24);
     }
 
     /// Every role × action × `staff_may_approve`, as the README's workflow table says it.
@@ -166,7 +200,7 @@ mod tests {
         let roles = [AgencyClerk, OfficeStaff, OfficeApprover, Admin];
         // The action, then for clerk, staff, approver and admin: with the setting off, on.
         #[rustfmt::skip]
-        let table: [(Action, [bool; 4], [bool; 4]); 8] = [
+        let table: [(Action, [bool; 4], [bool; 4]); 11] = [
             (Action::Submit,     [true,  true,  true,  true], [true,  true,  true,  true]),
             (Action::Review,     [false, true,  true,  true], [false, true,  true,  true]),
             (Action::Return,     [false, true,  true,  true], [false, true,  true,  true]),
@@ -175,6 +209,9 @@ mod tests {
             (Action::Reschedule, [false, false, true,  true], [false, true,  true,  true]),
             (Action::Cancel,     [false, false, true,  true], [false, true,  true,  true]),
             (Action::Withdraw,   [true,  false, false, false], [true,  false, false, false]),
+            (Action::Postpone,   [false, false, true,  true], [false, true,  true,  true]),
+            (Action::ChangeChair, [false, false, true,  true], [false, true,  true,  true]),
+            (Action::AcceptProposal, [true, false, false, false], [true,  false, false, false]),
         ];
         assert_eq!(table.map(|(a, _, _)| a), ACTIONS, "every action, once");
         for (action, off, on) in table {

@@ -95,7 +95,12 @@ pub fn shown(spec: &FeedSpec, status: MeetingStatus) -> Option<Shown> {
         Approved => Some(Shown::Confirmed),
         Pending | Reviewed if tentative => Some(Shown::Tentative),
         Draft | Returned if matches!(spec.scope, Scope::Agency(_)) => Some(Shown::Tentative),
-        Cancelled | Withdrawn => Some(Shown::Cancelled),
+        // Postponed: STATUS:CANCELLED with the bumped SEQUENCE, as a cancellation is. Every
+        // client understands a cancelled event (Outlook and Google strike or drop it, Apple
+        // marks it), while an event that vanishes from a subscription is dropped silently by
+        // some and kept stale by others; the reschedule brings it back CONFIRMED with a higher
+        // SEQUENCE under the same UID.
+        Cancelled | Withdrawn | Postponed => Some(Shown::Cancelled),
         Rejected if tentative => Some(Shown::Cancelled),
         _ => None,
     }

@@ -50,7 +50,11 @@ const DECISIONS: &[Decision] = &[
     Decision { segment: "tra-lai", action: Action::Return, label: "action.return", done: "done.return", style: "return", confirm: None },
     Decision { segment: "duyet", action: Action::Approve, label: "action.approve", done: "done.approve", style: "approve", confirm: None },
     Decision { segment: "tu-choi", action: Action::Reject, label: "action.reject", done: "done.reject", style: "reject", confirm: Some("confirm.reject") },
+    Decision { segment: "doi-lich", action: Action::Reschedule, label: "action.reschedule", done: "done.reschedule", style: "move", confirm: None },
+    Decision { segment: "doi-chu-tri", action: Action::ChangeChair, label: "action.change_chair", done: "done.change_chair", style: "chair", confirm: None },
+    Decision { segment: "tam-hoan", action: Action::Postpone, label: "action.postpone", done: "done.postpone", style: "postpone", confirm: Some("confirm.postpone") },
     Decision { segment: "huy", action: Action::Cancel, label: "action.cancel", done: "done.cancel", style: "cancel", confirm: Some("confirm.cancel") },
+    Decision { segment: "nhan-de-xuat", action: Action::AcceptProposal, label: "action.accept_proposal", done: "done.accept_proposal", style: "approve", confirm: None },
     Decision { segment: "rut", action: Action::Withdraw, label: "action.withdraw", done: "done.withdraw", style: "cancel", confirm: Some("confirm.withdraw") },
 ];
 
@@ -155,6 +159,8 @@ pub struct Shown {
     pub doc_error: Option<String>,
     /// A destructive decision to confirm, at the top.
     pub asking: Option<Asking>,
+    /// A move checked before it is taken: what was typed and what the check found.
+    pub checked: Option<super::moves::Checked<DecisionForm>>,
 }
 
 /// A destructive decision waiting for its confirmation, with what was typed for it.
@@ -176,6 +182,7 @@ pub(super) async fn meeting_page(
         refused,
         doc_error,
         asking,
+        checked,
     } = shown;
     let actor = Actor::from(caller);
     let m = registration::get(db, &actor, id).await?;
@@ -246,8 +253,17 @@ pub(super) async fn meeting_page(
         &agencies,
     )
     .await?;
-    let occurrences: Vec<_> = registration::occurrences(db, &actor, id)
-        .await?
+    let occurrence_rows = registration::occurrences(db, &actor, id).await?;
+    // The occurrences one may move on their own: those standing, by their original date.
+    let standing_dates: Vec<(String, String)> = occurrence_rows
+        .iter()
+        .filter(|o| o.status != MeetingStatus::Cancelled)
+        .map(|o| {
+            let original = o.recurrence_id.with_timezone(&OFFICE_TZ).date_naive();
+            (original.to_string(), when(o.starts_at))
+        })
+        .collect();
+    let occurrences: Vec<_> = occurrence_rows
         .into_iter()
         .map(|o| {
             json!({
@@ -273,6 +289,7 @@ pub(super) async fn meeting_page(
         })
         .collect();
     let settings = settings::load(db).await?;
+    let leaders = super::moves::leader_choices(db, m.chair_id).await?;
     // Before the approve click: the pending requests approving will flag (room or chair).
     let may_approve = Action::Approve.allowed_from().contains(&m.status)
         && workflow::may(caller.role(), Action::Approve, &settings);
@@ -294,6 +311,7 @@ pub(super) async fn meeting_page(
         .filter(|d| {
             d.action.allowed_from().contains(&m.status)
                 && workflow::may(caller.role(), d.action, &settings)
+                && (d.action != Action::AcceptProposal || m.proposed_starts_at.is_some())
         })
         .map(|d| {
             let (segment, a, label) = (d.segment, &d.action, d.label);
@@ -303,7 +321,28 @@ pub(super) async fn meeting_page(
                 mine.filter(|r| r.field.as_deref() == Some(f))
                     .map(|r| r.message.clone())
             };
-            let chosen = mine.map_or(m.room_id, |r| r.room_id.trim().parse().ok());
+            // What was typed: from a refusal, else from a check, else the meeting as it is.
+            let checked_here = checked.as_ref().filter(|c| *a == Action::Reschedule && c.action == *a);
+            let typed = mine.map(|r| &r.form).or(checked_here.map(|c| &c.form));
+            let chosen = typed.map_or(m.room_id, |f| f.room_id.trim().parse().ok());
+            let mut moves = super::moves::fields(
+                *a,
+                &m,
+                typed.map(|f| (f.starts_at.as_str(), f.ends_at.as_str(), f.chair_id.as_str())),
+                &leaders,
+                checked_here.map(|c| &c.hints),
+                &field_error,
+            );
+            // A series moves whole or one occurrence at a time.
+            if *a == Action::Reschedule && m.rrule.is_some() {
+                let one = typed.is_some_and(|f| f.scope == "one");
+                let date = typed.map(|f| f.date.as_str()).unwrap_or_default();
+                let dates: Vec<Value> = standing_dates
+                    .iter()
+                    .map(|(value, label)| json!({"value": value, "label": label, "selected": value == date}))
+                    .collect();
+                moves["series"] = json!({"one": one, "dates": dates, "date_error": field_error("date")});
+            }
             let room_choices: Vec<_> = rooms
                 .iter()
                 .filter(|r| r.bookable)
@@ -314,14 +353,15 @@ pub(super) async fn meeting_page(
                 "label": label,
                 "style": d.style,
                 "needs_reason": a.needs_reason(),
-                "offers_room": matches!(a, Action::Approve | Action::Review),
+                "offers_room": matches!(a, Action::Approve | Action::Review | Action::Reschedule | Action::Return),
+                "moves": moves,
                 "flags": (*a == Action::Approve).then_some(&flags),
                 "rooms": room_choices,
-                "reason": mine.map(|r| r.reason.clone()),
+                "reason": typed.map(|f| f.reason.clone()),
                 "reason_error": field_error("reason"),
                 "room_error": field_error("room_id"),
                 "error": mine
-                    .filter(|r| !matches!(r.field.as_deref(), Some("reason" | "room_id")))
+                    .filter(|r| !matches!(r.field.as_deref(), Some("reason" | "room_id" | "starts_at" | "ends_at" | "chair_id" | "date")))
                     .map(|r| r.message.clone()),
             })
         })
@@ -386,6 +426,11 @@ pub(super) async fn meeting_page(
                 "other_attendees": m.other_attendees,
                 "follower": m.follower_id.and_then(|f| persons.get(&f)).map(|p| format!("{} — {}", p.full_name, p.position)),
                 "decision_note": m.decision_note,
+                "proposal": m.proposed_starts_at.zip(m.proposed_ends_at).filter(|_| m.status == MeetingStatus::Returned).map(|(s, e)| json!({
+                    "starts": when(s),
+                    "until": e.with_timezone(&OFFICE_TZ).format("%H:%M").to_string(),
+                    "room": room_name(m.proposed_room_id.or(m.room_id)),
+                })),
                 "preparation": m.preparation,
                 "needs_interpreter": m.needs_interpreter,
             },
@@ -442,6 +487,23 @@ pub struct DecisionForm {
     pub reason: String,
     #[field(default = String::new())]
     pub room_id: String,
+    /// A reschedule's new start and end (`datetime-local`, the meeting's zone).
+    #[field(default = String::new())]
+    pub starts_at: String,
+    #[field(default = String::new())]
+    pub ends_at: String,
+    /// A change of chair's new chair.
+    #[field(default = String::new())]
+    pub chair_id: String,
+    /// A series' reschedule: `one` moves only the occurrence of `date`; else the whole series.
+    #[field(default = String::new())]
+    pub scope: String,
+    #[field(default = String::new())]
+    pub date: String,
+    /// "Kiểm tra trùng lịch": check the move and show what it would collide with; nothing is
+    /// written.
+    #[field(default = false)]
+    pub check: bool,
     /// Set by the confirmation step of a destructive decision.
     #[field(default = false)]
     pub confirmed: bool,
@@ -452,8 +514,7 @@ type Decided = Result<std::result::Result<Redirect, Page>>;
 /// A refused decision: what was typed in its form and why it was refused.
 pub struct Refused {
     action: Action,
-    reason: String,
-    room_id: String,
+    form: DecisionForm,
     message: String,
     field: Option<String>,
 }
@@ -468,12 +529,53 @@ async fn decide(
     form: DecisionForm,
 ) -> Decided {
     let d = decision(action);
+    let filled = |v: &str| Some(v.trim().to_string()).filter(|v| !v.is_empty());
     let input = DecisionInput {
-        reason: Some(form.reason.clone()).filter(|r| !r.trim().is_empty()),
+        reason: filled(&form.reason),
         room_id: form.room_id.trim().parse().ok(),
-        ..Default::default()
+        starts_at: filled(&form.starts_at),
+        ends_at: filled(&form.ends_at),
+        chair_id: form.chair_id.trim().parse().ok(),
     };
     let actor = Actor::from(caller);
+    if action == Action::Reschedule && form.scope == "one" && !form.check {
+        let change = crate::domain::series::OccurrenceChange {
+            reason: input.reason,
+            starts_at: input.starts_at,
+            ends_at: input.ends_at,
+            room_id: input.room_id,
+        };
+        let date = form.date.trim().parse().ok();
+        return match crate::domain::moves::reschedule_one(db, &actor, id, date, change).await {
+            Ok(_) => Ok(Ok(Redirect::to(format!(
+                "/cuoc-hop/{id}?done={}",
+                d.segment
+            )))),
+            Err(e) => refuse(db, caller, viewer, id, action, form, e).await,
+        };
+    }
+    if form.check && action == Action::Reschedule {
+        // Checked, not taken: the page comes back with the hints beside the typed move.
+        return match super::moves::check(db, &actor, id, &input, viewer.lang).await {
+            Ok(hints) => {
+                let checked = super::moves::Checked {
+                    action,
+                    form: DecisionForm {
+                        check: false,
+                        ..form
+                    },
+                    hints,
+                };
+                let shown = Shown {
+                    checked: Some(checked),
+                    ..Default::default()
+                };
+                let page = meeting_page(db, caller, viewer, id, shown).await?;
+                Ok(Err((Status::Ok, page)))
+            }
+            Err(e) => refuse(db, caller, viewer, id, action, form, e).await,
+        };
+    }
     // A destructive decision is asked again first, when it can be taken as typed; a refusal
     // (a missing or too long reason) comes at once, beside the field.
     let asks = d.confirm.is_some() && !form.confirmed;
@@ -497,24 +599,41 @@ async fn decide(
             "/cuoc-hop/{id}?done={}",
             d.segment
         )))),
-        Err(e) if e.status().code < 500 && e.status() != Status::NotFound => {
-            let status = e.status();
-            let refused = Refused {
-                action,
-                reason: form.reason,
-                room_id: form.room_id,
-                message: viewer.msg(&e),
-                field: e.field().map(str::to_string),
-            };
-            let shown = Shown {
-                refused: Some(refused),
-                ..Default::default()
-            };
-            let page = meeting_page(db, caller, viewer, id, shown).await?;
-            Ok(Err((status, page)))
-        }
-        Err(e) => Err(e),
+        Err(e) => refuse(db, caller, viewer, id, action, form, e).await,
     }
+}
+
+/// A refused decision: the page again with the message beside the field, what was typed kept,
+/// and the status it earned (a 409 when another booking won the room or the chair).
+async fn refuse(
+    db: &Db,
+    caller: &Caller,
+    viewer: &Viewer,
+    id: i32,
+    action: Action,
+    form: DecisionForm,
+    e: crate::Error,
+) -> Decided {
+    if e.status().code >= 500 || e.status() == Status::NotFound {
+        return Err(e);
+    }
+    let status = e.status();
+    let refused = Refused {
+        action,
+        form: DecisionForm {
+            check: false,
+            confirmed: false,
+            ..form
+        },
+        message: viewer.msg(&e),
+        field: e.field().map(str::to_string),
+    };
+    let shown = Shown {
+        refused: Some(refused),
+        ..Default::default()
+    };
+    let page = meeting_page(db, caller, viewer, id, shown).await?;
+    Ok(Err((status, page)))
 }
 
 #[post("/cuoc-hop/<id>/gui-duyet", data = "<form>")]
@@ -592,6 +711,50 @@ pub async fn cancel(
     form: CsrfForm<DecisionForm>,
 ) -> Decided {
     decide(db, &by, &viewer, id, Action::Cancel, form.0).await
+}
+
+#[post("/cuoc-hop/<id>/doi-lich", data = "<form>")]
+pub async fn reschedule(
+    db: &State<Db>,
+    by: Decider,
+    viewer: Viewer,
+    id: i32,
+    form: CsrfForm<DecisionForm>,
+) -> Decided {
+    decide(db, &by, &viewer, id, Action::Reschedule, form.0).await
+}
+
+#[post("/cuoc-hop/<id>/doi-chu-tri", data = "<form>")]
+pub async fn change_chair(
+    db: &State<Db>,
+    by: Decider,
+    viewer: Viewer,
+    id: i32,
+    form: CsrfForm<DecisionForm>,
+) -> Decided {
+    decide(db, &by, &viewer, id, Action::ChangeChair, form.0).await
+}
+
+#[post("/cuoc-hop/<id>/nhan-de-xuat", data = "<form>")]
+pub async fn accept_proposal(
+    db: &State<Db>,
+    by: AgencyClerk,
+    viewer: Viewer,
+    id: i32,
+    form: CsrfForm<DecisionForm>,
+) -> Decided {
+    decide(db, &by, &viewer, id, Action::AcceptProposal, form.0).await
+}
+
+#[post("/cuoc-hop/<id>/tam-hoan", data = "<form>")]
+pub async fn postpone(
+    db: &State<Db>,
+    by: Decider,
+    viewer: Viewer,
+    id: i32,
+    form: CsrfForm<DecisionForm>,
+) -> Decided {
+    decide(db, &by, &viewer, id, Action::Postpone, form.0).await
 }
 
 /// Rows linked "Xem" to the meeting's page, and "Sửa" where the viewer may still edit it.
@@ -757,6 +920,10 @@ pub fn routes() -> Vec<rocket::Route> {
         return_for_changes,
         approve,
         reject,
+        reschedule,
+        change_chair,
+        postpone,
+        accept_proposal,
         cancel,
         queue,
         requests

@@ -14,6 +14,7 @@ pub mod feeds;
 pub mod i18n;
 pub mod lobby;
 pub mod meetings;
+pub mod moves;
 pub mod notifications;
 pub mod outbox;
 pub mod page;

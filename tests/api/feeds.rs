@@ -99,7 +99,7 @@ fn header<'a>(hs: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
-async fn text(app: &TestApp, path: &str) -> String {
+pub(crate) async fn text(app: &TestApp, path: &str) -> String {
     let (s, _, body) = fetch(app, path, &[]).await;
     assert_eq!(s, Status::Ok, "GET {path}");
     String::from_utf8(body).expect("feed is UTF-8")
@@ -107,7 +107,7 @@ async fn text(app: &TestApp, path: &str) -> String {
 
 /// The VEVENT blocks of a feed (unfolded), each as its lines: those of 2027, where the tests put
 /// their meetings (the demo province's own meetings are around today).
-fn vevents(ics: &str) -> Vec<Vec<String>> {
+pub(crate) fn vevents(ics: &str) -> Vec<Vec<String>> {
     all_vevents(ics)
         .into_iter()
         .filter(|ev| prop(ev, "DTSTART").is_some_and(|v| v.starts_with("2027")))
@@ -132,7 +132,7 @@ fn all_vevents(ics: &str) -> Vec<Vec<String>> {
     out
 }
 
-fn prop<'a>(ev: &'a [String], name: &str) -> Option<&'a str> {
+pub(crate) fn prop<'a>(ev: &'a [String], name: &str) -> Option<&'a str> {
     ev.iter().find_map(|l| {
         let (head, value) = l.split_once(':')?;
         (head == name || head.starts_with(&format!("{name};"))).then_some(value)

@@ -29,6 +29,7 @@ mod layers;
 mod lobby;
 mod meeting_pages;
 mod memory_bounds;
+mod moves;
 mod notifications;
 mod openapi;
 mod outage;

@@ -6,7 +6,7 @@ use crate::helpers::*;
 use rocket::http::Status;
 use serde_json::{json, Value};
 
-fn request(o: &Office, invitees: &[i32], visibility: &str) -> Value {
+pub(crate) fn request(o: &Office, invitees: &[i32], visibility: &str) -> Value {
     let attendees: Vec<Value> = invitees
         .iter()
         .map(|p| json!({"person_id": p, "role": "required"}))
@@ -25,13 +25,13 @@ fn request(o: &Office, invitees: &[i32], visibility: &str) -> Value {
     })
 }
 
-async fn with_sink() -> (SmtpSink, TestApp) {
+pub(crate) async fn with_sink() -> (SmtpSink, TestApp) {
     let sink = SmtpSink::start();
     let app = spawn_app_with(&sink.settings()).await;
     (sink, app)
 }
 
-async fn person_email(app: &TestApp, id: i32) -> String {
+pub(crate) async fn person_email(app: &TestApp, id: i32) -> String {
     use sea_orm::EntityTrait;
     entity::person::Entity::find_by_id(id)
         .one(&app.db().conn)
@@ -42,14 +42,14 @@ async fn person_email(app: &TestApp, id: i32) -> String {
         .unwrap()
 }
 
-async fn give_email(app: &TestApp, who: &Principal, email: &str) {
+pub(crate) async fn give_email(app: &TestApp, who: &Principal, email: &str) {
     use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
     let mut a = who.account.clone().into_active_model();
     a.email = Set(Some(email.into()));
     a.update(&app.db().conn).await.unwrap();
 }
 
-fn to_of<'a>(msgs: &'a [Value], address: &str) -> Vec<&'a Value> {
+pub(crate) fn to_of<'a>(msgs: &'a [Value], address: &str) -> Vec<&'a Value> {
     msgs.iter()
         .filter(|m| m["to"].as_str().unwrap_or("").contains(address))
         .collect()
@@ -170,7 +170,7 @@ async fn clerks_staff_and_invitees_are_told_each_decision_with_itip_invitations(
             &o.approver,
             id,
             "reschedule",
-            json!({"starts_at": "2027-03-10T14:00", "ends_at": "2027-03-10T15:00"}),
+            json!({"starts_at": "2027-03-10T14:00", "ends_at": "2027-03-10T15:00", "reason": "Lãnh đạo bận"}),
         )
         .await;
     assert_eq!(s, Status::Ok, "{v}");

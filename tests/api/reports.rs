@@ -95,7 +95,7 @@ async fn month(app: &TestApp) -> Office {
     for id in [a, b, d, f] {
         ok(app.act(&o.approver, id, "approve", json!({})).await);
     }
-    let moved = json!({"starts_at": "2027-03-02T14:00", "ends_at": "2027-03-02T15:30"});
+    let moved = json!({"starts_at": "2027-03-02T14:00", "ends_at": "2027-03-02T15:30", "reason": "Lãnh đạo bận"});
     ok(app.act(&o.approver, a, "reschedule", moved).await);
     let reason = json!({"reason": "Lãnh đạo đi công tác"});
     ok(app.act(&o.approver, b, "cancel", reason).await);

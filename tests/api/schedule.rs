@@ -109,7 +109,7 @@ async fn the_public_sees_the_published_snapshot_and_adjustments_only_when_publis
             &o.approver,
             ids[0],
             "reschedule",
-            json!({"starts_at": "2027-03-02T14:00", "ends_at": "2027-03-02T15:30"}),
+            json!({"starts_at": "2027-03-02T14:00", "ends_at": "2027-03-02T15:30", "reason": "Lãnh đạo bận"}),
         )
         .await;
     assert_eq!(s, Status::Ok);

@@ -463,7 +463,7 @@ async fn rescheduling_moves_the_booking_and_bumps_the_sequence() {
     let (id, _) = app.create(&o.clerk_a, &body).await;
     let (_, m) = app.act(&o.approver, id, "approve", json!({})).await;
     let seq = m["meeting"]["sequence"].as_i64().unwrap();
-    let (s, m) = app.act(&o.approver, id, "reschedule", json!({"starts_at": "2027-03-05T14:00", "ends_at": "2027-03-05T15:00", "room_id": o.rooms[4]})).await;
+    let (s, m) = app.act(&o.approver, id, "reschedule", json!({"starts_at": "2027-03-05T14:00", "ends_at": "2027-03-05T15:00", "room_id": o.rooms[4], "reason": "Đổi phòng"})).await;
     assert_eq!(s, Status::Ok, "{m}");
     assert!(m["meeting"]["sequence"].as_i64().unwrap() > seq);
     assert_eq!(m["meeting"]["starts_at"], "2027-03-05T07:00:00Z");

@@ -38,7 +38,11 @@ async fn ready(
     let reason = text("reason", reason, MAX_TEXT)?;
     // Withdrawing an approved meeting undoes what the office announced: it says why, like the
     // office's own decisions against a request.
-    let undoes_approval = action == Action::Withdraw && current.status == MeetingStatus::Approved;
+    let undoes_approval = action == Action::Withdraw
+        && matches!(
+            current.status,
+            MeetingStatus::Approved | MeetingStatus::Postponed
+        );
     if (action.needs_reason() || undoes_approval) && reason.is_none() {
         return Err(Error::invalid("reason", "msg.decide.a_reason_is_required"));
     }
@@ -76,7 +80,14 @@ pub async fn decide(
     input: DecisionInput,
 ) -> Result<Decision> {
     let (current, target, reason) = ready(db, actor, id, action, input.reason.clone()).await?;
+    // The office returns with a proposed time (and room): the request keeps its own until the
+    // agency accepts the proposal.
+    let proposing = action == Action::Return && input.starts_at.is_some();
     let room_id = match input.room_id {
+        Some(r) if proposing => {
+            must_exist::<_, room::Entity>(&db.conn, "room_id", r).await?;
+            current.room_id
+        }
         Some(r) => {
             let room = must_exist::<_, room::Entity>(&db.conn, "room_id", r).await?;
             if !room.bookable {
@@ -100,7 +111,20 @@ pub async fn decide(
         ));
     }
     let tz = meetings::zone_of(&current);
-    let (starts_at, ends_at) = if action == Action::Reschedule {
+    let (starts_at, ends_at) = if proposing {
+        (current.starts_at, current.ends_at)
+    } else if action == Action::AcceptProposal {
+        match (current.proposed_starts_at, current.proposed_ends_at) {
+            (Some(s), Some(e)) => (s, e),
+            _ => {
+                return Err(Error::conflict_t(
+                    "no_proposal",
+                    "msg.moves.no_proposal",
+                    &[],
+                ))
+            }
+        }
+    } else if action == Action::Reschedule {
         let s = input
             .starts_at
             .as_deref()
@@ -111,7 +135,9 @@ pub async fn decide(
             .as_deref()
             .map(|v| parse_time("ends_at", v, tz))
             .transpose()?;
-        if s.is_none() && e.is_none() && input.room_id.is_none() {
+        // A postponed meeting may come back at its old time; an approved one must move.
+        let unchanged = s.is_none() && e.is_none() && input.room_id.is_none();
+        if unchanged && current.status != MeetingStatus::Postponed {
             return Err(Error::invalid(
                 "starts_at",
                 "msg.decide.give_a_new_time_or_a",
@@ -125,10 +151,47 @@ pub async fn decide(
         (current.starts_at, current.ends_at)
     };
 
+    let room_id = if action == Action::AcceptProposal {
+        current.proposed_room_id.or(room_id)
+    } else {
+        room_id
+    };
+    // What the return proposes: (start, end, room); None clears a proposal once the agency
+    // sends its request again, accepted or not.
+    let proposal = if proposing {
+        let s = parse_time(
+            "starts_at",
+            input.starts_at.as_deref().unwrap_or_default(),
+            tz,
+        )?;
+        let e = match input.ends_at.as_deref() {
+            Some(v) => parse_time("ends_at", v, tz)?,
+            None => s + (current.ends_at - current.starts_at),
+        };
+        check_span(s, e)?;
+        Some(Some((s, e, input.room_id.or(current.room_id))))
+    } else if matches!(action, Action::Submit | Action::AcceptProposal) {
+        Some(None)
+    } else {
+        None
+    };
+
+    let chair_id = if action == Action::ChangeChair {
+        Some(new_chair(db, &current, input.chair_id).await?)
+    } else {
+        current.chair_id
+    };
+
     let now = clock::now();
     let bump = matches!(
         action,
-        Action::Approve | Action::Reschedule | Action::Cancel | Action::Withdraw | Action::Reject
+        Action::Approve
+            | Action::Reschedule
+            | Action::Cancel
+            | Action::Withdraw
+            | Action::Reject
+            | Action::Postpone
+            | Action::ChangeChair
     );
     let actor_id = actor.account_id;
     let attempt = || async {
@@ -138,6 +201,7 @@ pub async fn decide(
         let mut update = meeting::Entity::update_many()
             .col_expr(meeting::Column::Status, Expr::value(target.code()))
             .col_expr(meeting::Column::RoomId, Expr::value(room_id))
+            .col_expr(meeting::Column::ChairId, Expr::value(chair_id))
             .col_expr(meeting::Column::StartsAt, Expr::value(starts_at))
             .col_expr(meeting::Column::EndsAt, Expr::value(ends_at))
             .col_expr(
@@ -154,8 +218,20 @@ pub async fn decide(
         if matches!(action, Action::Approve | Action::Reject) {
             update = update.col_expr(meeting::Column::DecidedAt, Expr::value(now));
         }
-        if action == Action::Submit {
+        if matches!(action, Action::Submit | Action::AcceptProposal) {
             update = update.col_expr(meeting::Column::SubmittedAt, Expr::value(now));
+        }
+        if let Some(p) = proposal {
+            update = update
+                .col_expr(
+                    meeting::Column::ProposedStartsAt,
+                    Expr::value(p.map(|p| p.0)),
+                )
+                .col_expr(meeting::Column::ProposedEndsAt, Expr::value(p.map(|p| p.1)))
+                .col_expr(
+                    meeting::Column::ProposedRoomId,
+                    Expr::value(p.and_then(|p| p.2)),
+                );
         }
         if reason.is_some() {
             update = update.col_expr(meeting::Column::DecisionNote, Expr::value(reason.clone()));
@@ -176,6 +252,9 @@ pub async fn decide(
                 .err()
                 .unwrap_or_else(|| stale(current.version, current.version + 1)));
         };
+        if action == Action::ChangeChair {
+            meetings::replace_chair_attendee(&txn, id, chair_id).await?;
+        }
         // The rows are read once; the sync returns what they are now (for the collisions).
         let existing = meetings::occurrences_of(&txn, id).await?;
         let after = match meetings::sync_occurrences_from(&txn, &saved, bump, existing).await {
@@ -249,6 +328,24 @@ pub async fn decide(
     let decision = db.write(attempt).await?;
     notifications::wake(db);
     Ok(decision)
+}
+
+/// The leader named to chair in the chair's place: a leader, active, not the chair already.
+/// Whether they are free is the database's answer (the chair's no-overlap guarantee).
+async fn new_chair(db: &Db, current: &meeting::Model, chair_id: Option<i32>) -> Result<i32> {
+    let chair_id =
+        chair_id.ok_or_else(|| Error::invalid("chair_id", "msg.moves.choose_a_leader"))?;
+    let person = must_exist::<_, person::Entity>(&db.conn, "chair_id", chair_id).await?;
+    if !person.is_leader || !person.active {
+        return Err(Error::invalid(
+            "chair_id",
+            "msg.moves.chair_must_be_a_leader",
+        ));
+    }
+    if current.chair_id == Some(chair_id) {
+        return Err(Error::invalid("chair_id", "msg.moves.already_the_chair"));
+    }
+    Ok(chair_id)
 }
 
 /// After the database refused a booking: find the approved meetings it collides with, and on

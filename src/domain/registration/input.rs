@@ -107,4 +107,7 @@ pub struct DecisionInput {
     pub starts_at: Option<String>,
     #[serde(default)]
     pub ends_at: Option<String>,
+    /// The leader who chairs in the chair's place (change of chair).
+    #[serde(default)]
+    pub chair_id: Option<i32>,
 }

@@ -175,6 +175,7 @@ pub(super) async fn standing(
         MeetingStatus::Cancelled.code(),
         MeetingStatus::Rejected.code(),
         MeetingStatus::Withdrawn.code(),
+        MeetingStatus::Postponed.code(),
     ]);
     let regular = codes(
         &MeetingKind::ALL

@@ -12,7 +12,7 @@
 //! conflicts and free slots beside it in `hints`.
 
 mod form;
-mod hints;
+pub(crate) mod hints;
 mod view;
 
 use super::csrf::{CsrfFiles, CsrfForm, SentFile};
