@@ -86,6 +86,8 @@ locale_areas!(
     "publication",
     "notify",
     "outcomes",
+    "conflicts",
+    "refusals",
 );
 
 #[derive(Debug)]

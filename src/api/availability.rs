@@ -23,13 +23,8 @@ fn ids(field: &str, v: Option<&str>) -> Result<Vec<i32>> {
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(|s| {
-            s.parse().map_err(|_| {
-                Error::validation(
-                    field,
-                    format!("«{s}» không phải là mã số."),
-                    format!("{s:?} is not an id."),
-                )
-            })
+            s.parse()
+                .map_err(|_| Error::invalid_with(field, "refusals.not_an_id", &[("value", s)]))
         })
         .collect()
 }

@@ -78,10 +78,10 @@ fn validate(q: &Query, settings: &Settings) -> Result<()> {
         ));
     }
     if q.to - q.from > Duration::days(MAX_RANGE_DAYS) {
-        return Err(Error::validation(
+        return Err(Error::invalid_with(
             "to",
-            format!("Chỉ tìm trong tối đa {MAX_RANGE_DAYS} ngày."),
-            format!("Search at most {MAX_RANGE_DAYS} days at once."),
+            "refusals.search_at_most_days",
+            &[("days", &MAX_RANGE_DAYS.to_string())],
         ));
     }
     let day = (settings.office_closes - settings.office_opens).num_minutes();
