@@ -2,6 +2,7 @@
 
 use super::form::{RequestForm, Target};
 use crate::db::Db;
+use crate::domain::reference;
 use crate::domain::weekly_schedule::weekday_vi;
 use crate::error::Lang;
 use crate::web::page::{choices, room_with_capacity, Choice, Field, FormView};
@@ -9,7 +10,6 @@ use crate::web::repeat::WEEKDAYS;
 use crate::Result;
 use chrono::Weekday;
 use entity::*;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 pub(super) fn field(
     kind: &'static str,
@@ -49,32 +49,22 @@ pub(super) async fn request_form_view(
     lang: Lang,
     target: Target,
 ) -> Result<FormView> {
-    let leaders = person::Entity::find()
-        .filter(person::Column::IsLeader.eq(true))
-        .filter(person::Column::Active.eq(true))
-        .order_by_asc(person::Column::SortOrder)
-        .all(&db.conn)
-        .await?;
-    let rooms = room::Entity::find()
-        .filter(room::Column::Bookable.eq(true))
-        .order_by_asc(room::Column::SortOrder)
-        .all(&db.conn)
-        .await?;
-    let agencies = agency::Entity::find()
-        .filter(agency::Column::Active.eq(true))
-        .order_by_asc(agency::Column::SortOrder)
-        .all(&db.conn)
-        .await?;
-    let equipment = equipment::Entity::find()
-        .order_by_asc(equipment::Column::Id)
-        .all(&db.conn)
-        .await?;
-    let people = person::Entity::find()
-        .filter(person::Column::Active.eq(true))
-        .order_by_desc(person::Column::IsLeader)
-        .order_by_asc(person::Column::SortOrder)
-        .all(&db.conn)
-        .await?;
+    let names = reference::current(db).await?;
+    let leaders: Vec<&person::Model> = names
+        .persons()
+        .iter()
+        .filter(|p| p.is_leader && p.active)
+        .collect();
+    let rooms: Vec<&room::Model> = names
+        .rooms_in_order()
+        .into_iter()
+        .filter(|r| r.bookable)
+        .collect();
+    let agencies: Vec<&agency::Model> = names.agencies().iter().filter(|a| a.active).collect();
+    let equipment = names.equipment_in_order();
+    // Leaders first, then the office's order.
+    let mut people: Vec<&person::Model> = names.persons().iter().filter(|p| p.active).collect();
+    people.sort_by_key(|p| !p.is_leader);
     let person_choices = |selected: &[String]| {
         choices(
             people
