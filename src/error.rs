@@ -53,6 +53,54 @@ impl Msg {
         }
     }
 
+    /// [`Msg::t`] with arguments that differ by language (a room named in a Vietnamese
+    /// sentence, a weekday's name): each language's text is filled with that language's value.
+    pub fn t_each(key: &str, args: &[(&str, &Msg)]) -> Self {
+        let tr = crate::i18n::translations();
+        // One pass over the text, so that a value (a title someone typed) that holds `{name}`
+        // stays as typed.
+        let fill = |lang| {
+            let mut rest = tr.text(lang, key);
+            let mut text = String::with_capacity(rest.len());
+            while let Some(open) = rest.find('{') {
+                text.push_str(&rest[..open]);
+                let after = &rest[open + 1..];
+                let arg = after.find('}').and_then(|close| {
+                    let name = &after[..close];
+                    args.iter()
+                        .find(|(n, _)| *n == name)
+                        .map(|(_, value)| (value.pick(lang), close))
+                });
+                match arg {
+                    Some((value, close)) => {
+                        text.push_str(value);
+                        rest = &after[close + 1..];
+                    }
+                    None => {
+                        text.push('{');
+                        rest = after;
+                    }
+                }
+            }
+            text.push_str(rest);
+            text
+        };
+        Msg {
+            vi: fill(Lang::Vi),
+            en: fill(Lang::En),
+        }
+    }
+
+    /// The same text in both languages (a name, a number, a date), as an argument of
+    /// [`Msg::t_each`].
+    pub fn both(text: impl Into<String>) -> Self {
+        let text = text.into();
+        Msg {
+            vi: text.clone(),
+            en: text,
+        }
+    }
+
     pub fn pick(&self, lang: Lang) -> &str {
         match lang {
             Lang::Vi => &self.vi,
@@ -307,32 +355,14 @@ impl Error {
         field: Option<String>,
         outage: Option<Outage>,
     ) -> Self {
-        let msg = |vi: &str, en: &str| guard_message.clone().unwrap_or_else(|| Msg::new(vi, en));
+        let msg = |key: &str| guard_message.clone().unwrap_or_else(|| Msg::t(key, &[]));
         match status.code {
-            400 => Error::BadRequest(msg(
-                "Yêu cầu không hợp lệ.",
-                "The request could not be read.",
-            )),
-            401 => Error::Unauthorized(msg(
-                "Cần đăng nhập để tiếp tục.",
-                "Please sign in to continue.",
-            )),
-            403 => Error::Forbidden(msg(
-                "Bạn không có quyền thực hiện thao tác này.",
-                "You may not do this.",
-            )),
-            404 => Error::NotFound(msg(
-                "Không tìm thấy trang hoặc dữ liệu yêu cầu.",
-                "The page or item was not found.",
-            )),
-            413 => Error::PayloadTooLarge(msg(
-                "Dữ liệu gửi lên quá lớn.",
-                "The request body is too large.",
-            )),
-            415 => Error::UnsupportedMediaType(msg(
-                "Kiểu dữ liệu gửi lên không được hỗ trợ.",
-                "The request body has an unsupported content type.",
-            )),
+            400 => Error::BadRequest(msg("errors.status.400")),
+            401 => Error::Unauthorized(msg("errors.status.401")),
+            403 => Error::Forbidden(msg("errors.status.403")),
+            404 => Error::NotFound(msg("errors.status.404")),
+            413 => Error::PayloadTooLarge(msg("errors.status.413")),
+            415 => Error::UnsupportedMediaType(msg("errors.status.415")),
             422 => match guard_message {
                 Some(m) => Error::Validation {
                     field: field.unwrap_or_default(),
@@ -340,10 +370,7 @@ impl Error {
                 },
                 None => Error::invalid("", "msg.error.the_request_body_is_not_valid"),
             },
-            429 => Error::TooManyRequests(msg(
-                "Quá nhiều yêu cầu; xin thử lại sau.",
-                "Too many requests; please try again later.",
-            )),
+            429 => Error::TooManyRequests(msg("errors.status.429")),
             503 => Error::Unavailable {
                 outage: outage.unwrap_or(Outage::Unreachable),
                 detail: format!("status {status}"),

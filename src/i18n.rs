@@ -91,6 +91,8 @@ locale_areas!(
     "reminders",
     "find_time",
     "moves",
+    "conflicts",
+    "refusals",
 );
 
 #[derive(Debug)]

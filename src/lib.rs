@@ -16,6 +16,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod feeds;
+pub mod http;
 pub mod i18n;
 pub mod mail;
 pub mod shutdown;

@@ -50,9 +50,9 @@ async fn read(req: &Request<'_>, data: Data<'_>) -> Result<Vec<u8>> {
             ))
         })?;
     if !bytes.is_complete() || bytes.len() > MAX_BYTES {
-        return Err(Error::PayloadTooLarge(Msg::new(
-            format!("Tệp lớn quá {} KiB.", MAX_BYTES / 1024),
-            format!("The file is larger than {} KiB.", MAX_BYTES / 1024),
+        return Err(Error::PayloadTooLarge(Msg::t(
+            "refusals.file_larger_than_kib",
+            &[("kib", &(MAX_BYTES / 1024).to_string())],
         )));
     }
     Ok(bytes.into_inner())

@@ -10,6 +10,7 @@ use crate::domain::registration::{
 use crate::domain::series::{self, OccurrenceChange};
 use crate::domain::workflow::Action;
 use crate::error::Error;
+pub use crate::http::parse_date;
 use crate::Result;
 use entity::MeetingStatus;
 use rocket::http::{Header, Status};
@@ -84,16 +85,6 @@ fn parse_status(status: Option<&str>) -> Result<Option<MeetingStatus>> {
             Error::invalid_with("status", "msg.meetings.unknown_status", &[("status", s)])
         }),
     }
-}
-
-/// A `YYYY-MM-DD` query parameter; empty or absent is None.
-pub fn parse_date(field: &str, v: Option<&str>) -> Result<Option<chrono::NaiveDate>> {
-    let Some(v) = v.filter(|v| !v.is_empty()) else {
-        return Ok(None);
-    };
-    v.parse()
-        .map(Some)
-        .map_err(|_| Error::invalid_with(field, "msg.meetings.invalid_date", &[("value", v)]))
 }
 
 /// A required `YYYY-MM-DD` path or body value.

@@ -11,14 +11,11 @@ use rocket::State;
 use rocket::{get, post};
 use serde::Deserialize;
 
-/// Most entries listed.
-pub const LISTED: u64 = 200;
-
 /// The caller's notifications, newest first, and the unread count.
 #[utoipa::path(tag = "notifications", responses((status = 200, description = "the inbox", body = Inbox), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
 #[get("/api/v1/notifications")]
 pub async fn list(caller: Caller, db: &State<Db>) -> Result<Json<Inbox>> {
-    let items = notifications::inbox(db, caller.id(), LISTED).await?;
+    let items = notifications::inbox(db, caller.id(), notifications::LISTED).await?;
     Ok(Json(Inbox {
         unread: notifications::unread(db, caller.id()).await?,
         items: types::all(items),

@@ -27,17 +27,12 @@ fn slowed_down() -> Error {
 
 fn locked(until: DateTime<Utc>) -> Error {
     let local = until.with_timezone(&clock::OFFICE_TZ);
-    Error::TooManyRequests(Msg::new(
-        format!(
-            "Đăng nhập tạm thời bị khóa do sai nhiều lần. Hãy thử lại sau {} ngày {}.",
-            local.format("%H:%M"),
-            local.format("%d/%m/%Y")
-        ),
-        format!(
-            "Sign-in is locked for a while after too many failed attempts. Try again after {} on {} (Asia/Ho_Chi_Minh).",
-            local.format("%H:%M"),
-            local.format("%d/%m/%Y")
-        ),
+    Error::TooManyRequests(Msg::t(
+        "refusals.sign_in_locked",
+        &[
+            ("time", &local.format("%H:%M").to_string()),
+            ("date", &local.format("%d/%m/%Y").to_string()),
+        ],
     ))
 }
 

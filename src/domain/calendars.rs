@@ -9,6 +9,7 @@
 use crate::db::Db;
 use crate::domain::clock::{self, OFFICE_TZ};
 use crate::domain::persons;
+use crate::domain::reference;
 use crate::domain::registration::{self, Actor, MeetingFilter};
 use crate::domain::settings::Settings;
 use crate::domain::visibility::{self, Viewer};
@@ -17,7 +18,7 @@ use crate::domain::working_days::Calendar;
 use crate::{Error, Result};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Timelike, Utc, Weekday};
 use entity::*;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -130,16 +131,13 @@ impl Names {
             .into_iter()
             .map(|m| (m.id, m))
             .collect();
-        let persons = persons::list(db, false)
-            .await?
-            .into_iter()
-            .map(|p| (p.id, p))
+        let reference = reference::current(db).await?;
+        let persons = reference
+            .persons()
+            .iter()
+            .map(|p| (p.id, p.clone()))
             .collect();
-        let rooms = room::Entity::find()
-            .order_by_asc(room::Column::SortOrder)
-            .order_by_asc(room::Column::Id)
-            .all(&db.conn)
-            .await?;
+        let rooms = reference.rooms_in_order().into_iter().cloned().collect();
         Ok(Names {
             meetings,
             persons,

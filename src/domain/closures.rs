@@ -263,13 +263,13 @@ pub async fn add_working_day(
         .one(&db.conn)
         .await?;
     if exists.is_some() {
-        return Err(Error::conflict(
+        return Err(Error::conflict_t(
             "already_declared",
-            format!(
-                "Ngày {} đã là ngày làm bù.",
-                input.on_date.format("%d/%m/%Y")
-            ),
-            format!("{} is already a make-up working day.", input.on_date),
+            "refusals.already_a_make_up_day",
+            &[
+                ("date", &input.on_date.format("%d/%m/%Y").to_string()),
+                ("day", &input.on_date.to_string()),
+            ],
         ));
     }
     Ok(working_day_exception::ActiveModel {

@@ -100,16 +100,7 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 }
 
 fn unsupported(name: &str) -> Error {
-    Error::UnsupportedMediaType(Msg::new(
-        format!(
-            "Tệp «{name}» không được nhận: chỉ nhận PDF, Word (doc, docx), Excel (xls, xlsx), \
-             PowerPoint (ppt, pptx), ảnh PNG hoặc JPG, và nội dung phải đúng loại tệp."
-        ),
-        format!(
-            "File {name:?} refused: only PDF, Word (doc, docx), Excel (xls, xlsx), PowerPoint \
-             (ppt, pptx), PNG or JPG images are accepted, and the content must match the type."
-        ),
-    ))
+    Error::UnsupportedMediaType(Msg::t("refusals.unsupported_file", &[("name", name)]))
 }
 
 /// The content type of a file named `name` whose first bytes are `head` and last bytes `tail`,
@@ -395,22 +386,28 @@ pub async fn due<C: ConnectionTrait>(
     let due_on = calendar.deadline(date, lead);
     let today = clock::office_date(now);
     let first_upload = uploads.iter().min().map(|t| clock::office_date(*t));
-    let dmy = |d: NaiveDate| d.format("%d/%m/%Y").to_string();
+    let dmy = |d: NaiveDate| Msg::both(d.format("%d/%m/%Y").to_string());
+    let (due, day, lead) = (dmy(due_on), dmy(date), Msg::both(lead.to_string()));
+    let flag = |kind, key, sent: Option<&Msg>| {
+        let mut args = vec![("due", &due), ("date", &day), ("lead", &lead)];
+        args.extend(sent.map(|sent| ("sent", sent)));
+        Conflict::t(kind, Severity::Warning, Some(date), key, &args)
+    };
     let flag = match first_upload {
-        None if today > due_on => Some((
+        None if today > due_on => Some(flag(
             Kind::DocumentsLate,
-            format!("Chưa có tài liệu họp; hạn gửi là {} ({lead} ngày làm việc trước cuộc họp ngày {}).", dmy(due_on), dmy(date)),
-            format!("No meeting documents yet; they were due on {} ({lead} working days before the meeting on {}).", dmy(due_on), dmy(date)),
+            "conflicts.documents_overdue",
+            None,
         )),
-        None => Some((
+        None => Some(flag(
             Kind::DocumentsMissing,
-            format!("Chưa có tài liệu họp; hạn gửi là {} ({lead} ngày làm việc trước cuộc họp ngày {}).", dmy(due_on), dmy(date)),
-            format!("No meeting documents yet; they are due by {} ({lead} working days before the meeting on {}).", dmy(due_on), dmy(date)),
+            "conflicts.documents_missing",
+            None,
         )),
-        Some(d) if d > due_on => Some((
+        Some(d) if d > due_on => Some(flag(
             Kind::DocumentsLate,
-            format!("Tài liệu họp gửi muộn ngày {}; hạn gửi là {}.", dmy(d), dmy(due_on)),
-            format!("Meeting documents came late, on {}; they were due on {}.", dmy(d), dmy(due_on)),
+            "conflicts.documents_late",
+            Some(&dmy(d)),
         )),
         Some(_) => None,
     };
@@ -421,7 +418,7 @@ pub async fn due<C: ConnectionTrait>(
         meeting_starts_at: at,
         due_on,
         documents: uploads.len(),
-        flag: flag.map(|(kind, vi, en)| Conflict::new(kind, Severity::Warning, Some(date), vi, en)),
+        flag,
     }))
 }
 

@@ -53,7 +53,7 @@ pub async fn set(
             .exec_with_returning(&txn)
             .await?;
         let Some(saved) = updated.into_iter().next() else {
-            return Err(Error::not_found("cuộc họp", "meeting"));
+            return Err(Error::missing("meeting"));
         };
         let note = follower
             .as_ref()

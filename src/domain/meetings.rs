@@ -58,15 +58,33 @@ pub struct NewAttendee {
 /// A room named in a Vietnamese sentence: "Phòng họp số 1" and "Hội trường A" already say what
 /// they are and stand as they are; a bare name ("A3") becomes "phòng A3". Writing "Phòng {name}"
 /// gave "Phòng Phòng khách quốc tế".
+/// The words that say what a room is, and the phrase, are the locale's (`rooms.*`).
 pub fn room_vi(name: &str) -> String {
     let lower = name.trim_start().to_lowercase();
-    let says_what = ["phòng", "hội trường", "trụ sở"]
-        .iter()
+    let says_what = crate::i18n::vietnamese("rooms.names_that_say_what")
+        .split('|')
         .any(|k| lower.starts_with(k));
     if says_what {
         name.to_string()
     } else {
-        format!("phòng {name}")
+        crate::error::Msg::t("rooms.named", &[("name", name)]).vi
+    }
+}
+
+/// A room at the start of a message: [`room_vi_subject`] in Vietnamese, its name in English
+/// (the English texts say "Room {room}").
+pub fn room_subject(name: &str) -> crate::error::Msg {
+    crate::error::Msg {
+        vi: room_vi_subject(name),
+        en: name.to_string(),
+    }
+}
+
+/// A room inside a message: [`room_vi`] in Vietnamese, its name in English.
+pub fn room_object(name: &str) -> crate::error::Msg {
+    crate::error::Msg {
+        vi: room_vi(name),
+        en: name.to_string(),
     }
 }
 

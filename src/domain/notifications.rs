@@ -521,6 +521,9 @@ pub async fn queue_test(db: &Db, email: &str) -> Result<()> {
     Ok(())
 }
 
+/// Most inbox entries listed (the API and the page).
+pub const LISTED: u64 = 200;
+
 /// An account's inbox, newest first.
 pub async fn inbox(db: &Db, account_id: i32, limit: u64) -> Result<Vec<notification::Model>> {
     Ok(notification::Entity::find()

@@ -6,9 +6,11 @@
 
 use crate::db::Db;
 use crate::domain::clock::{self, OFFICE_TZ};
+use crate::domain::reference::{self, Reference};
 use crate::domain::weekly_schedule::{
     self as schedule, week_heading_vi, ScheduleItem, WeeklySchedule,
 };
+use crate::error::Msg;
 use crate::{Error, Result};
 use chrono::{Duration, NaiveDate};
 use entity::schedule_publication;
@@ -20,11 +22,7 @@ use sea_orm::{
 /// The Monday of `date`'s week, refusing any other day so that a week has one name.
 pub fn parse_week(field: &str, value: &str) -> Result<NaiveDate> {
     let date: NaiveDate = value.trim().parse().map_err(|_| {
-        Error::validation(
-            field,
-            format!("Ngày «{value}» không hợp lệ (dạng 2026-12-07)."),
-            format!("Invalid date {value:?} (expected 2026-12-07)."),
-        )
+        Error::invalid_with(field, "refusals.week_date_invalid", &[("value", value)])
     })?;
     Ok(clock::week_start(date))
 }
@@ -61,10 +59,11 @@ fn rows_of(p: &schedule_publication::Model) -> Result<Vec<ScheduleItem>> {
 /// The draft marked against the latest revision: what publishing now would issue.
 async fn next_rows<C: ConnectionTrait>(
     db: &C,
+    reference: &Reference,
     week: NaiveDate,
     previous: Option<&schedule_publication::Model>,
 ) -> Result<Vec<ScheduleItem>> {
-    let draft = schedule::draft_rows(db, week).await?;
+    let draft = schedule::draft_rows(db, reference, week).await?;
     let Some(previous) = previous else {
         // The first issue has nothing to differ from.
         return Ok(draft);
@@ -92,13 +91,15 @@ pub async fn publish(
 ) -> Result<schedule_publication::Model> {
     let week = clock::week_start(week);
     let note = crate::domain::validate::optional("note", note.as_deref(), 2000)?;
+    // Names of persons, agencies and rooms: the instance's copy, fresh as of this request.
+    let names = reference::current(db).await?;
     let mut tries = 0;
     loop {
         let outcome = db
             .write(|| async {
                 let txn = db.begin_write().await?;
                 let previous = latest(&txn, week).await?;
-                let rows = next_rows(&txn, week, previous.as_ref()).await?;
+                let rows = next_rows(&txn, &names, week, previous.as_ref()).await?;
                 let snapshot = serde_json::to_string(&rows)
                     .map_err(|e| Error::Internal(format!("snapshot: {e}")))?;
                 let saved = schedule_publication::ActiveModel {
@@ -113,11 +114,9 @@ pub async fn publish(
                 .insert(&txn)
                 .await
                 .map_err(|e| match e.sql_err() {
-                    Some(SqlErr::UniqueConstraintViolation(_)) => Error::conflict(
-                        BUSY,
-                        "Lịch tuần vừa được người khác phát hành; hãy thử lại.",
-                        "The week was just published by someone else; try again.",
-                    ),
+                    Some(SqlErr::UniqueConstraintViolation(_)) => {
+                        Error::conflict_t(BUSY, "refusals.week_just_published", &[])
+                    }
                     _ => Error::from(e),
                 })?;
                 txn.commit().await?;
@@ -175,7 +174,8 @@ pub async fn published(
 pub async fn preview(db: &Db, week: NaiveDate, leader: Option<i32>) -> Result<WeeklySchedule> {
     let week = clock::week_start(week);
     let newest = latest(&db.conn, week).await?;
-    let rows = next_rows(&db.conn, week, newest.as_ref()).await?;
+    let names = reference::current(db).await?;
+    let rows = next_rows(&db.conn, &names, week, newest.as_ref()).await?;
     let revision = newest.as_ref().map(|p| p.revision);
     Ok(view(week, rows, newest.as_ref(), revision, leader, true))
 }
@@ -185,7 +185,8 @@ pub async fn unpublished_changes(db: &Db, week: NaiveDate) -> Result<usize> {
     let Some(newest) = latest(&db.conn, week).await? else {
         return Ok(0);
     };
-    Ok(next_rows(&db.conn, week, Some(&newest))
+    let names = reference::current(db).await?;
+    Ok(next_rows(&db.conn, &names, week, Some(&newest))
         .await?
         .iter()
         .filter(|r| r.mark.is_some())
@@ -220,9 +221,9 @@ fn view(
         latest_revision,
         revision_label: shown
             .filter(|p| p.revision > 0)
-            .map(|p| format!("Điều chỉnh lần {}", p.revision)),
+            .map(|p| Msg::t("schedule.revision_label", &[("n", &p.revision.to_string())]).vi),
         updated_at_text: shown.map(when),
-        last_updated: shown.map(|p| format!("Cập nhật lần cuối: {}", when(p))),
+        last_updated: shown.map(|p| Msg::t("schedule.last_updated", &[("when", &when(p))]).vi),
         note: shown.and_then(|p| p.note.clone()),
         changes,
         days: schedule::arrange(week, rows, leader),

@@ -21,8 +21,9 @@ pub struct Slot {
     pub ends_at: DateTime<Utc>,
 }
 
-fn rrule_error(vi: impl Into<String>, en: impl Into<String>) -> Error {
-    Error::validation("rrule", vi, en)
+/// A refusal of the field `rrule` with the locale message `recurrence.<key>`.
+fn rrule_error(key: &str, args: &[(&str, &str)]) -> Error {
+    Error::invalid_with("rrule", &format!("recurrence.{key}"), args)
 }
 
 /// Parses and checks a rule: daily, weekly, monthly or yearly, ending by COUNT or UNTIL,
@@ -31,40 +32,25 @@ pub fn parse_rule(rule: &str) -> Result<RRule<Unvalidated>> {
     let rule = rule.trim();
     let rule = rule.strip_prefix("RRULE:").unwrap_or(rule);
     if rule.len() > 500 {
-        return Err(rrule_error(
-            "Quy tắc lặp quá dài.",
-            "The recurrence rule is too long.",
-        ));
+        return Err(rrule_error("too_long", &[]));
     }
-    let parsed: RRule<Unvalidated> = rule.parse().map_err(|e| {
-        rrule_error(
-            format!("Quy tắc lặp không hợp lệ: {e}"),
-            format!("Invalid recurrence rule: {e}"),
-        )
-    })?;
+    let parsed: RRule<Unvalidated> = rule
+        .parse()
+        .map_err(|e: rrule::RRuleError| rrule_error("invalid", &[("e", &e.to_string())]))?;
     if !matches!(
         parsed.get_freq(),
         Frequency::Daily | Frequency::Weekly | Frequency::Monthly | Frequency::Yearly
     ) {
-        return Err(rrule_error(
-            "Chỉ hỗ trợ lặp hằng ngày, hằng tuần, hằng tháng hoặc hằng năm.",
-            "Only daily, weekly, monthly or yearly recurrence is supported.",
-        ));
+        return Err(rrule_error("only_daily_to_yearly", &[]));
     }
     if !parsed.get_by_hour().is_empty()
         || !parsed.get_by_minute().is_empty()
         || !parsed.get_by_second().is_empty()
     {
-        return Err(rrule_error(
-            "Quy tắc lặp không được chia nhỏ trong ngày (BYHOUR, BYMINUTE, BYSECOND).",
-            "The rule may not repeat within a day (BYHOUR, BYMINUTE, BYSECOND).",
-        ));
+        return Err(rrule_error("not_within_a_day", &[]));
     }
     if parsed.get_count().is_none() && parsed.get_until().is_none() {
-        return Err(rrule_error(
-            "Chuỗi cuộc họp phải có điểm kết thúc (số lần COUNT hoặc ngày UNTIL).",
-            "A series must end: give COUNT or UNTIL.",
-        ));
+        return Err(rrule_error("must_end", &[]));
     }
     Ok(parsed)
 }
@@ -88,17 +74,14 @@ pub fn expand(
     };
     let parsed = parse_rule(rule)?;
     let dt_start = local_start.with_timezone(&rrule::Tz::Tz(tz));
-    let set = parsed.build(dt_start).map_err(|e| {
-        rrule_error(
-            format!("Quy tắc lặp không hợp lệ: {e}"),
-            format!("Invalid recurrence rule: {e}"),
-        )
-    })?;
+    let set = parsed
+        .build(dt_start)
+        .map_err(|e| rrule_error("invalid", &[("e", &e.to_string())]))?;
     let result = set.all((MAX_OCCURRENCES + 1) as u16);
     if result.dates.len() > MAX_OCCURRENCES {
         return Err(rrule_error(
-            format!("Chuỗi cuộc họp vượt quá {MAX_OCCURRENCES} lần họp; hãy rút ngắn."),
-            format!("The series exceeds {MAX_OCCURRENCES} occurrences; shorten it."),
+            "too_many",
+            &[("max", &MAX_OCCURRENCES.to_string())],
         ));
     }
     let mut slots = Vec::with_capacity(result.dates.len());
@@ -126,10 +109,7 @@ pub fn expand(
         });
     }
     if slots.is_empty() {
-        return Err(rrule_error(
-            "Chuỗi cuộc họp không còn lần họp nào (mọi ngày đều bị loại trừ).",
-            "The series has no occurrence left (every date is excluded).",
-        ));
+        return Err(rrule_error("nothing_left", &[]));
     }
     Ok(slots)
 }

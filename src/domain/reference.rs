@@ -100,6 +100,13 @@ impl Reference {
         self.equipment.get(&id)
     }
 
+    /// Every piece of equipment, by id.
+    pub fn equipment_in_order(&self) -> Vec<&equipment::Model> {
+        let mut all: Vec<&equipment::Model> = self.equipment.values().collect();
+        all.sort_by_key(|e| e.id);
+        all
+    }
+
     /// The office calendar over `from..=to`.
     pub fn calendar(&self, from: NaiveDate, to: NaiveDate) -> Calendar {
         let closures = self

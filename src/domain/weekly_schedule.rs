@@ -6,6 +6,7 @@
 //! rows into days; `domain::publication` stores and serves what was issued.
 
 use crate::domain::clock::{self, OFFICE_TZ};
+use crate::domain::reference::Reference;
 use crate::Result;
 use chrono::{Datelike, Duration, NaiveDate, Timelike, Weekday};
 use entity::*;
@@ -176,7 +177,12 @@ fn session_of(hour: u32) -> (&'static str, &'static str) {
 }
 
 /// The live rows of the week (the draft): what a publication now would issue.
-pub async fn draft_rows<C: ConnectionTrait>(db: &C, week: NaiveDate) -> Result<Vec<ScheduleItem>> {
+/// Persons, agencies and rooms are named from `reference` (the instance's copy).
+pub async fn draft_rows<C: ConnectionTrait>(
+    db: &C,
+    reference: &Reference,
+    week: NaiveDate,
+) -> Result<Vec<ScheduleItem>> {
     let week = clock::week_start(week);
     let from = clock::local_to_utc(OFFICE_TZ, week.and_hms_opt(0, 0, 0).unwrap_or_default())
         .unwrap_or_default();
@@ -198,24 +204,11 @@ pub async fn draft_rows<C: ConnectionTrait>(db: &C, week: NaiveDate) -> Result<V
         .into_iter()
         .map(|m| (m.id, m))
         .collect();
-    let persons: HashMap<i32, person::Model> = person::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
-    let agencies: HashMap<i32, agency::Model> = agency::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|a| (a.id, a))
-        .collect();
-    let rooms: HashMap<i32, room::Model> = room::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r))
-        .collect();
+    let persons: HashMap<i32, &person::Model> =
+        reference.persons().iter().map(|p| (p.id, p)).collect();
+    let agencies: HashMap<i32, &agency::Model> =
+        reference.agencies().iter().map(|a| (a.id, a)).collect();
+    let rooms: HashMap<i32, &room::Model> = reference.rooms().map(|(r, _)| (r.id, r)).collect();
     let attendees = meeting_attendee::Entity::find()
         .filter(meeting_attendee::Column::MeetingId.is_in(meeting_ids))
         .all(db)

@@ -14,6 +14,7 @@
 //! ```
 
 use crate::domain::settings::Settings;
+use crate::error::Msg;
 use crate::{Error, Result};
 use entity::MeetingStatus::{self, *};
 use entity::Role;
@@ -113,19 +114,23 @@ pub fn next_status(from: MeetingStatus, action: Action) -> Result<MeetingStatus>
     if action.allowed_from().contains(&from) {
         Ok(action.target())
     } else {
-        Err(Error::conflict(
-            "illegal_transition",
-            format!(
-                "Không thể «{}» một đăng ký đang ở trạng thái «{}».",
-                action.label_vi(),
-                status_label_vi(from)
+        let (action, status) = (
+            Msg {
+                vi: action.label_vi(),
+                en: action.code().to_string(),
+            },
+            Msg {
+                vi: status_label_vi(from),
+                en: from.code().to_string(),
+            },
+        );
+        Err(Error::Conflict {
+            code: "illegal_transition",
+            msg: Msg::t_each(
+                "refusals.illegal_transition",
+                &[("action", &action), ("status", &status)],
             ),
-            format!(
-                "Cannot {} a request that is {}.",
-                action.code(),
-                from.code()
-            ),
-        ))
+        })
     }
 }
 

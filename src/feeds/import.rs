@@ -110,9 +110,9 @@ pub struct Parsed {
 /// Checks and parses one iCalendar object. Errors name the physical line.
 pub fn parse(bytes: &[u8]) -> Result<Parsed> {
     if bytes.len() > MAX_BYTES {
-        return Err(Error::PayloadTooLarge(Msg::new(
-            format!("Tệp lớn quá {} KiB.", MAX_BYTES / 1024),
-            format!("The file is larger than {} KiB.", MAX_BYTES / 1024),
+        return Err(Error::PayloadTooLarge(Msg::t(
+            "refusals.file_larger_than_kib",
+            &[("kib", &(MAX_BYTES / 1024).to_string())],
         )));
     }
     let text = match std::str::from_utf8(bytes) {
@@ -441,13 +441,10 @@ fn accepted_rule(
         Err(e) => {
             let shown: String = rule.chars().take(100).collect();
             let why = e.message();
-            let said = |reason: &str| {
-                Msg::t(
-                    "import.rrule_dropped",
-                    &[("rule", &shown), ("reason", reason)],
-                )
-            };
-            warnings.push(Msg::new(said(&why.vi).vi, said(&why.en).en));
+            warnings.push(Msg::t_each(
+                "import.rrule_dropped",
+                &[("rule", &Msg::both(shown)), ("reason", &why)],
+            ));
             None
         }
     }

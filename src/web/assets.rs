@@ -4,7 +4,7 @@
 //! year and a new release is fetched at once. The plain name still answers, with a short cache
 //! (old pages, the error page).
 
-use crate::api::feeds::Conditional;
+use crate::http::Conditional;
 use rocket::http::{ContentType, Status};
 use rocket::request::Request;
 use rocket::response::{self, Responder, Response};

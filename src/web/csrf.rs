@@ -331,10 +331,10 @@ async fn read_upload(file: Option<TempFile<'_>>) -> std::result::Result<Vec<u8>,
         .filter(|f| f.len() > 0)
         .ok_or_else(|| Error::invalid("file", "msg.csrf.choose_a_file"))?;
     if file.len() > UPLOAD_MAX as u64 {
-        return Err(Error::validation(
+        return Err(Error::invalid_with(
             "file",
-            format!("Tệp lớn quá {} KiB.", UPLOAD_MAX / 1024),
-            format!("The file is larger than {} KiB.", UPLOAD_MAX / 1024),
+            "refusals.file_larger_than_kib",
+            &[("kib", &(UPLOAD_MAX / 1024).to_string())],
         ));
     }
     let mut bytes = Vec::new();

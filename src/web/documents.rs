@@ -8,13 +8,13 @@
 use super::csrf::{self, CsrfForm, NoFields};
 use super::meetings::{meeting_page, Shown};
 use super::page::Viewer;
-use crate::api::documents::{self as api, Download};
 use crate::auth::Caller;
 use crate::config::AppConfig;
 use crate::db::Db;
 use crate::domain::registration::Actor;
 use crate::domain::settings;
 use crate::error::Error;
+use crate::http::documents::{self as api, Download};
 use crate::Result;
 use rocket::form::{Errors, Form};
 use rocket::fs::TempFile;

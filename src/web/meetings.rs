@@ -10,7 +10,7 @@ use crate::db::Db;
 use crate::domain::clock::OFFICE_TZ;
 use crate::domain::registration::{self, Actor, DecisionInput, MeetingFilter};
 use crate::domain::workflow::{self, Action};
-use crate::domain::{documents, follower, settings};
+use crate::domain::{documents, follower, reference, settings};
 use crate::error::{Lang, Msg};
 use crate::Result;
 use entity::*;
@@ -19,7 +19,7 @@ use rocket::response::Redirect;
 use rocket::State;
 use rocket::{get, post, FromForm};
 use rocket_dyn_templates::Template;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
@@ -105,12 +105,7 @@ async fn documents_section(
         return Ok(Value::Null);
     }
     let s = settings::load(db).await?;
-    let names: std::collections::HashMap<i32, String> = account::Entity::find()
-        .all(&db.conn)
-        .await?
-        .into_iter()
-        .map(|a| (a.id, a.display_name))
-        .collect();
+    let names = reference::current(db).await?;
     let items: Vec<Value> = documents::list(&db.conn, m.id)
         .await?
         .into_iter()
@@ -120,7 +115,7 @@ async fn documents_section(
                 "name": d.file_name,
                 "kind": kind_label(&d.content_type),
                 "size": size_label(d.size_bytes, lang),
-                "by": names.get(&d.uploaded_by).cloned().unwrap_or_default(),
+                "by": names.account_name(d.uploaded_by).unwrap_or_default(),
                 "at": d.uploaded_at.with_timezone(&OFFICE_TZ).format("%H:%M %d/%m/%Y").to_string(),
                 "href": format!("/cuoc-hop/{}/tai-lieu/{}", m.id, d.id),
                 "remove": may_remove.then(|| format!("/cuoc-hop/{}/tai-lieu/{}/xoa", m.id, d.id)),
@@ -201,32 +196,18 @@ pub(super) async fn meeting_page(
             "back": format!("/cuoc-hop/{id}"),
         })
     });
-    let agencies: HashMap<i32, String> = agency::Entity::find()
-        .all(&db.conn)
-        .await?
-        .into_iter()
-        .map(|a| (a.id, a.name))
+    let names = reference::current(db).await?;
+    let agencies: HashMap<i32, &str> = names
+        .agencies()
+        .iter()
+        .map(|a| (a.id, a.name.as_str()))
         .collect();
-    let persons: HashMap<i32, person::Model> = person::Entity::find()
-        .all(&db.conn)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
-    let rooms = room::Entity::find()
-        .order_by_asc(room::Column::SortOrder)
-        .all(&db.conn)
-        .await?;
+    let persons: HashMap<i32, &person::Model> = names.persons().iter().map(|p| (p.id, p)).collect();
+    let rooms = names.rooms_in_order();
     let room_name = |id: Option<i32>| {
         id.and_then(|r| rooms.iter().find(|x| x.id == r))
             .map(|r| r.name.clone())
     };
-    let accounts: HashMap<i32, String> = account::Entity::find()
-        .all(&db.conn)
-        .await?
-        .into_iter()
-        .map(|a| (a.id, a.display_name))
-        .collect();
     let attendees: Vec<serde_json::Value> = meeting_attendee::Entity::find()
         .filter(meeting_attendee::Column::MeetingId.eq(id))
         .all(&db.conn)
@@ -238,7 +219,7 @@ pub(super) async fn meeting_page(
                 (Some(p), _) => persons
                     .get(&p)
                     .map(|p| format!("{} — {}", p.full_name, p.position)),
-                (_, Some(g)) => agencies.get(&g).cloned(),
+                (_, Some(g)) => agencies.get(&g).map(|a| a.to_string()),
                 _ => None,
             };
             name.map(|n| json!({"name": n, "optional": a.role == AttendeeRole::Optional}))
@@ -281,7 +262,7 @@ pub(super) async fn meeting_page(
         .map(|e| {
             json!({
                 "at": when(e.at),
-                "who": e.actor_id.and_then(|a| accounts.get(&a).cloned()).unwrap_or_default(),
+                "who": e.actor_id.and_then(|a| names.account_name(a)).unwrap_or_default(),
                 "action": format!("event.{}", e.action),
                 "status": e.status_after.map(|s| format!("status.{}", s.code())),
                 "note": e.note,
@@ -883,11 +864,11 @@ pub async fn requests(db: &State<Db>, caller: Caller, viewer: Viewer) -> Result<
 }
 
 async fn agency_names(db: &Db) -> Result<HashMap<i32, String>> {
-    Ok(agency::Entity::find()
-        .all(&db.conn)
+    Ok(reference::current(db)
         .await?
-        .into_iter()
-        .map(|a| (a.id, a.short_name))
+        .agencies()
+        .iter()
+        .map(|a| (a.id, a.short_name.clone()))
         .collect())
 }
 

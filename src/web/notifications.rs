@@ -16,7 +16,7 @@ use serde_json::json;
 
 #[get("/thong-bao")]
 pub async fn page(db: &State<Db>, caller: Caller, viewer: Viewer) -> Result<Template> {
-    let rows = notifications::inbox(db, caller.id(), crate::api::notifications::LISTED).await?;
+    let rows = notifications::inbox(db, caller.id(), notifications::LISTED).await?;
     let items: Vec<_> = rows
         .iter()
         .map(|n| {

@@ -3,11 +3,11 @@
 //! Printable: the stylesheet's print rules hide the menu and the period form.
 
 use super::page::{choices, Choice, Page, Viewer};
-use crate::api::reports::{answer, ReportAnswer, ReportQuery};
 use crate::auth::OfficeStaff;
 use crate::db::Db;
 use crate::domain::reports::{self, Count, ReportFilter, Utilisation};
 use crate::domain::{clock, reference, settings};
+use crate::http::reports::{answer, ReportAnswer, ReportQuery};
 use crate::Result;
 use chrono::{Datelike, Months, NaiveDate};
 use entity::agency;

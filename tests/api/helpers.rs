@@ -457,6 +457,25 @@ impl TestApp {
         id
     }
 
+    /// An approved meeting registered by agency A's clerk, chaired by the first leader in
+    /// room `room` from `start` to `end` ("2027-03-01T08:00") with `visibility`: a row of the
+    /// weekly schedule when public. Returns its id.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn approved_on(
+        &self,
+        o: &Office,
+        title: &str,
+        visibility: &str,
+        start: &str,
+        end: &str,
+        room: usize,
+    ) -> i64 {
+        let body = serde_json::json!({"title": title, "chair_id": o.leaders[0],
+            "room_id": o.rooms[room], "starts_at": start, "ends_at": end,
+            "visibility": visibility, "submit": true, "note": "(Giấy mời riêng)"});
+        self.approved(o, &o.clerk_a, &body).await
+    }
+
     /// Has the office's approver publish the week of `date` ("2027-03-01"); returns the
     /// revision issued.
     pub async fn publish(&self, o: &Office, date: &str) -> i64 {

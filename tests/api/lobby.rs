@@ -1,7 +1,7 @@
 //! The lobby screen at the office's entrance: today's meetings per room, nothing confidential.
 
 use crate::helpers::*;
-use rocket::http::{Header, Method, Status};
+use rocket::http::{Header, Status};
 use serde_json::json;
 
 #[rocket::async_test]
@@ -19,26 +19,7 @@ async fn the_lobby_screen_shows_today_room_by_room_without_secrets() {
         let body = json!({"title": title, "room_id": o.rooms[room], "chair_id": o.leaders[room - 3],
             "starts_at": format!("{today}T20:00"), "ends_at": format!("{today}T21:00"), "visibility": visibility, "submit": true,
             "requesting_agency_id": o.agency_a});
-        let (s, _, m) = app
-            .call(
-                Method::Post,
-                "/api/v1/meetings",
-                Some(&o.staff),
-                Some(&body),
-                &[],
-            )
-            .await;
-        assert_eq!(s, Status::Created, "{m}");
-        let (s, _, d) = app
-            .call(
-                Method::Post,
-                &format!("/api/v1/meetings/{}/approve", m["id"]),
-                Some(&o.approver),
-                None,
-                &[],
-            )
-            .await;
-        assert_eq!(s, Status::Ok, "{d}");
+        app.approved(&o, &o.staff, &body).await;
     }
     let res = app
         .client

@@ -1,47 +1,13 @@
 //! The public weekly work schedule page (lịch công tác tuần) as the portal shows it.
 
 use crate::helpers::*;
-use rocket::http::{Header, Method, Status};
-use serde_json::json;
-
-async fn approve_on(
-    app: &TestApp,
-    o: &Office,
-    title: &str,
-    visibility: &str,
-    start: &str,
-    end: &str,
-    room: usize,
-) {
-    let body = json!({"title": title, "chair_id": o.leaders[0], "room_id": o.rooms[room], "starts_at": start, "ends_at": end, "visibility": visibility, "submit": true, "note": "(Giấy mời riêng)"});
-    let (s, _, m) = app
-        .call(
-            Method::Post,
-            "/api/v1/meetings",
-            Some(&o.clerk_a),
-            Some(&body),
-            &[],
-        )
-        .await;
-    assert_eq!(s, Status::Created, "{m}");
-    let (s, _, _) = app
-        .call(
-            Method::Post,
-            &format!("/api/v1/meetings/{}/approve", m["id"]),
-            Some(&o.approver),
-            None,
-            &[],
-        )
-        .await;
-    assert_eq!(s, Status::Ok);
-}
+use rocket::http::{Header, Status};
 
 #[rocket::async_test]
 async fn the_week_reads_like_the_portal_in_vietnamese_and_english() {
     let app = spawn_app().await;
     let o = app.office().await;
-    approve_on(
-        &app,
+    app.approved_on(
         &o,
         "Họp bàn <kế hoạch> & ngân sách",
         "public",
@@ -50,8 +16,7 @@ async fn the_week_reads_like_the_portal_in_vietnamese_and_english() {
         1,
     )
     .await;
-    approve_on(
-        &app,
+    app.approved_on(
         &o,
         "Làm việc với đoàn kiểm tra",
         "public",
@@ -60,8 +25,7 @@ async fn the_week_reads_like_the_portal_in_vietnamese_and_english() {
         1,
     )
     .await;
-    approve_on(
-        &app,
+    app.approved_on(
         &o,
         "Họp nội bộ không công khai",
         "internal",
@@ -133,8 +97,7 @@ async fn the_week_reads_like_the_portal_in_vietnamese_and_english() {
     );
 
     // An approval changes the public page only once published, as "Điều chỉnh lần 1".
-    approve_on(
-        &app,
+    app.approved_on(
         &o,
         "Bổ sung: tiếp công dân",
         "public",
@@ -219,8 +182,7 @@ async fn the_week_reads_like_the_portal_in_vietnamese_and_english() {
 async fn the_public_page_and_embed_answer_304_until_the_next_publication() {
     let app = spawn_app().await;
     let o = app.office().await;
-    approve_on(
-        &app,
+    app.approved_on(
         &o,
         "Họp thường kỳ",
         "public",
@@ -268,8 +230,7 @@ async fn the_public_page_and_embed_answer_304_until_the_next_publication() {
         .get_one("ETag")
         .unwrap()
         .to_string();
-    approve_on(
-        &app,
+    app.approved_on(
         &o,
         "Tiếp công dân",
         "public",

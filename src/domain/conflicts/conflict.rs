@@ -2,6 +2,7 @@
 //! that the rules that find conflicts elsewhere (a meeting's documents, `domain::documents`)
 //! name them without importing the check.
 
+use crate::error::Msg;
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::MeetingStatus;
 use serde::Serialize;
@@ -58,6 +59,10 @@ pub struct Conflict {
     pub severity: Severity,
     /// Office-local date of the occurrence concerned (None for the request as a whole).
     pub date: Option<NaiveDate>,
+    /// What the message says, as its locale key (e.g. `conflicts.late_lead` or
+    /// `conflicts.late_cutoff`): for code that must tell two conflicts of one kind apart,
+    /// which never reads the message's words.
+    pub code: String,
     pub message_vi: String,
     pub message_en: String,
     pub meeting: Option<OtherMeeting>,
@@ -68,6 +73,22 @@ pub struct Conflict {
 }
 
 impl Conflict {
+    /// A conflict whose message is the locale text `key` filled with `args` (each in the
+    /// language of the text, see [`Msg::t_each`]); `key` is its [`code`](Conflict::code).
+    pub fn t(
+        kind: Kind,
+        severity: Severity,
+        date: Option<NaiveDate>,
+        key: &str,
+        args: &[(&str, &Msg)],
+    ) -> Self {
+        let msg = Msg::t_each(key, args);
+        Conflict {
+            code: key.to_string(),
+            ..Conflict::new(kind, severity, date, msg.vi, msg.en)
+        }
+    }
+
     pub fn new(
         kind: Kind,
         severity: Severity,
@@ -79,6 +100,7 @@ impl Conflict {
             kind,
             severity,
             date,
+            code: String::new(),
             message_vi: vi,
             message_en: en,
             meeting: None,

@@ -25,11 +25,12 @@ mod rules;
 
 use crate::db::Db;
 use crate::domain::clock::{self, OFFICE_TZ};
-use crate::domain::meetings::{room_vi, room_vi_subject, Invitee, NewMeeting};
+use crate::domain::meetings::{room_object, room_subject, Invitee, NewMeeting};
 use crate::domain::recurrence;
 use crate::domain::reference::{self, Reference};
 use crate::domain::settings::Settings;
 use crate::domain::visibility::Viewer;
+use crate::error::Msg;
 use crate::Result;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 pub use conflict::{Conflict, Kind, Named, OtherMeeting, Severity};
@@ -320,47 +321,54 @@ pub async fn check(
                     continue;
                 }
                 let rn = room_name(r);
-                let (other, name_vi, name_en) = b.seen(viewer);
-                let (kind, severity, vi, en) = if overlaps(
-                    slot.starts_at,
-                    slot.ends_at,
-                    b,
-                    Duration::zero(),
-                ) {
+                let (other, named) = b.seen(viewer);
+                let at = Msg::both(when.clone());
+                let c = if overlaps(slot.starts_at, slot.ends_at, b, Duration::zero()) {
                     if b.status == MeetingStatus::Approved {
-                        (
+                        Conflict::t(
                             Kind::RoomOverlap,
                             Severity::Error,
-                            format!("Lịch họp này đã trùng với {} ({when}): cuộc họp đã duyệt {name_vi}.", room_vi(&rn.name)),
-                            format!("Room {} is taken ({when}) by approved meeting {name_en}.", rn.name),
+                            Some(date),
+                            "conflicts.room_overlap",
+                            &[
+                                ("room", &room_object(&rn.name)),
+                                ("when", &at),
+                                ("meeting", &named),
+                            ],
                         )
                     } else {
-                        (
+                        Conflict::t(
                             Kind::RoomPendingOverlap,
                             Severity::Warning,
-                            format!(
-                                "{} ({when}) đã có đăng ký đang chờ duyệt {name_vi}.",
-                                room_vi_subject(&rn.name)
-                            ),
-                            format!(
-                                "Room {} ({when}) is also requested by pending meeting {name_en}.",
-                                rn.name
-                            ),
+                            Some(date),
+                            "conflicts.room_pending",
+                            &[
+                                ("room", &room_subject(&rn.name)),
+                                ("when", &at),
+                                ("meeting", &named),
+                            ],
                         )
                     }
                 } else if b.status == MeetingStatus::Approved
                     && overlaps(slot.starts_at, slot.ends_at, b, buffer)
                 {
-                    (
+                    Conflict::t(
                         Kind::RoomBuffer,
                         Severity::Warning,
-                        format!("{} cần {} phút chuẩn bị giữa hai cuộc họp; cuộc họp {name_vi} ({}–{}) sát giờ.", room_vi_subject(&rn.name), buffer.num_minutes(), hm(b.starts_at), hm(b.ends_at)),
-                        format!("Room {} needs {} minutes of setup between meetings; meeting {name_en} ({}–{}) is too close.", rn.name, buffer.num_minutes(), hm(b.starts_at), hm(b.ends_at)),
+                        Some(date),
+                        "conflicts.room_buffer",
+                        &[
+                            ("room", &room_subject(&rn.name)),
+                            ("minutes", &Msg::both(buffer.num_minutes().to_string())),
+                            ("meeting", &named),
+                            ("start", &Msg::both(hm(b.starts_at))),
+                            ("end", &Msg::both(hm(b.ends_at))),
+                        ],
                     )
                 } else {
                     continue;
                 };
-                let mut c = Conflict::new(kind, severity, Some(date), vi, en);
+                let mut c = c;
                 c.meeting = Some(other);
                 c.room = Some(rn);
                 out.push(c);

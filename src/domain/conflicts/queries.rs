@@ -39,9 +39,9 @@ pub struct BusyAttendee {
 }
 
 impl Busy {
-    /// The meeting as `viewer` may see it, and how messages name it (Vietnamese, English):
-    /// `#12 «title»`, or `«Bận»` when the viewer may not see it.
-    pub(super) fn seen(&self, viewer: Viewer) -> (OtherMeeting, String, String) {
+    /// The meeting as `viewer` may see it, and how messages name it: `#12 «title»`, or
+    /// `«Bận»` when the viewer may not see it.
+    pub(super) fn seen(&self, viewer: Viewer) -> (OtherMeeting, Msg) {
         let detail = visibility::sight(viewer, self.requesting_agency_id, self.visibility).detail();
         let other = OtherMeeting {
             id: detail.then_some(self.meeting_id),
@@ -51,16 +51,18 @@ impl Busy {
             starts_at: self.starts_at,
             ends_at: self.ends_at,
         };
-        let (vi, en) = if detail {
-            (
-                format!("#{} «{}»", self.meeting_id, self.title),
-                format!("#{} \"{}\"", self.meeting_id, self.title),
+        let named = if detail {
+            Msg::t(
+                "conflicts.meeting",
+                &[("id", &self.meeting_id.to_string()), ("title", &self.title)],
             )
         } else {
-            let busy = Msg::t("privacy.busy", &[]);
-            (format!("«{}»", busy.vi), format!("\"{}\"", busy.en))
+            Msg::t_each(
+                "conflicts.meeting_busy",
+                &[("busy", &Msg::t("privacy.busy", &[]))],
+            )
         };
-        (other, vi, en)
+        (other, named)
     }
 }
 

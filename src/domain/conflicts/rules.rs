@@ -6,7 +6,7 @@ use super::conflict::{Conflict, Kind, Named, Severity};
 use super::queries::Busy;
 use super::{Draft, DraftSlot};
 use crate::domain::clock::{self, OFFICE_TZ};
-use crate::domain::meetings::room_vi_subject;
+use crate::domain::meetings::room_subject;
 use crate::domain::reference::Reference;
 use crate::domain::registration::MAX_DAYS;
 use crate::domain::settings::Settings;
@@ -59,7 +59,7 @@ pub(super) fn person_conflict(
     date: NaiveDate,
     viewer: Viewer,
 ) -> Conflict {
-    let (other, name_vi, name_en) = b.seen(viewer);
+    let (other, named) = b.seen(viewer);
     let who = Named {
         id: p,
         name: reference
@@ -67,47 +67,41 @@ pub(super) fn person_conflict(
             .map(|x| x.label.clone())
             .unwrap_or_else(|| format!("#{p}")),
     };
-    let state_vi = if b.status == MeetingStatus::Approved {
-        "đã duyệt"
-    } else {
-        "đang chờ duyệt"
-    };
-    let state_en = if b.status == MeetingStatus::Approved {
-        "approved"
-    } else {
-        "pending"
-    };
+    let approved = b.status == MeetingStatus::Approved;
+    let state = Msg::t(
+        if approved {
+            "conflicts.state.approved"
+        } else {
+            "conflicts.state.pending"
+        },
+        &[],
+    );
+    let args = [
+        ("person", &Msg::both(who.name.clone())),
+        ("state", &state),
+        ("meeting", &named),
+        ("when", &Msg::both(when)),
+    ];
     let mut c = if is_chair {
-        Conflict::new(
+        let severity = if approved {
+            Severity::Error
+        } else {
+            Severity::Warning
+        };
+        Conflict::t(
             Kind::ChairOverlap,
-            if b.status == MeetingStatus::Approved {
-                Severity::Error
-            } else {
-                Severity::Warning
-            },
+            severity,
             Some(date),
-            format!(
-                "Người chủ trì {} đã có cuộc họp {state_vi} {name_vi} trùng thời gian ({when}).",
-                who.name
-            ),
-            format!(
-                "The chair {} already has {state_en} meeting {name_en} at that time ({when}).",
-                who.name
-            ),
+            "conflicts.chair_overlap",
+            &args,
         )
     } else {
-        Conflict::new(
+        Conflict::t(
             Kind::AttendeeBusy,
             Severity::Warning,
             Some(date),
-            format!(
-                "Thành phần {} đã dự cuộc họp đã duyệt {name_vi} trùng thời gian ({when}).",
-                who.name
-            ),
-            format!(
-                "Attendee {} is already in approved meeting {name_en} at that time ({when}).",
-                who.name
-            ),
+            "conflicts.attendee_busy",
+            &args,
         )
     };
     c.meeting = Some(other);
@@ -124,16 +118,16 @@ pub(super) fn room_fit<'a>(
 ) {
     for (r, _) in rooms.iter().copied() {
         if let Some(n) = draft.expected_attendance.filter(|n| *n > r.capacity) {
-            let mut c = Conflict::new(
+            let mut c = Conflict::t(
                 Kind::Capacity,
                 Severity::Warning,
                 None,
-                format!(
-                    "{} chỉ có {} chỗ, dự kiến {n} người dự.",
-                    room_vi_subject(&r.name),
-                    r.capacity
-                ),
-                format!("Room {} seats {}, {n} are expected.", r.name, r.capacity),
+                "conflicts.capacity",
+                &[
+                    ("room", &room_subject(&r.name)),
+                    ("capacity", &Msg::both(r.capacity.to_string())),
+                    ("expected", &Msg::both(n.to_string())),
+                ],
             );
             c.room = Some(Named {
                 id: r.id,
@@ -155,15 +149,18 @@ pub(super) fn room_fit<'a>(
         }
     }
     for (r, e) in missing {
-        let (vi, en) = equipment(e)
-            .map(|e| (e.name_vi.clone(), e.name_en.clone()))
-            .unwrap_or_else(|| (format!("#{e}"), format!("#{e}")));
-        let mut c = Conflict::new(
+        let kit = equipment(e)
+            .map(|e| Msg {
+                vi: e.name_vi.clone(),
+                en: e.name_en.clone(),
+            })
+            .unwrap_or_else(|| Msg::both(format!("#{e}")));
+        let mut c = Conflict::t(
             Kind::EquipmentMissing,
             Severity::Warning,
             None,
-            format!("{} không có thiết bị: {vi}.", room_vi_subject(&r.name)),
-            format!("Room {} lacks: {en}.", r.name),
+            "conflicts.equipment_missing",
+            &[("room", &room_subject(&r.name)), ("equipment", &kit)],
         );
         c.room = Some(Named {
             id: r.id,
@@ -195,35 +192,22 @@ pub(super) fn calendar_conflicts(
             } else {
                 Severity::Warning
             };
-            let (vi, en) = match c.room_id {
-                Some(r) => {
-                    let rn = room_name(r).name;
-                    (
-                        format!(
-                            "{} tạm dừng sử dụng ngày {}: {}.",
-                            room_vi_subject(&rn),
-                            dmy(date),
-                            c.reason
-                        ),
-                        format!("Room {rn} is closed on {}: {}.", dmy(date), c.reason),
-                    )
+            let room = c.room_id.map(|r| room_subject(&room_name(r).name));
+            let (day, reason) = (Msg::both(dmy(date)), Msg::both(c.reason.clone()));
+            let mut args = vec![("date", &day), ("reason", &reason)];
+            let key = match &room {
+                Some(room) => {
+                    args.push(("room", room));
+                    "conflicts.room_closed"
                 }
-                None => (
-                    format!("Ngày {} cơ quan nghỉ: {}.", dmy(date), c.reason),
-                    format!("The office is closed on {}: {}.", dmy(date), c.reason),
-                ),
+                None => "conflicts.office_closed",
             };
-            let mut x = Conflict::new(
-                if holiday {
-                    Kind::Holiday
-                } else {
-                    Kind::Closure
-                },
-                severity,
-                Some(date),
-                vi,
-                en,
-            );
+            let kind = if holiday {
+                Kind::Holiday
+            } else {
+                Kind::Closure
+            };
+            let mut x = Conflict::t(kind, severity, Some(date), key, &args);
             x.closure_id = Some(c.id);
             x.room = c.room_id.map(room_name);
             out.push(x);
@@ -233,27 +217,31 @@ pub(super) fn calendar_conflicts(
         }
         if !closed {
             if let Some(h) = cal.holiday(date) {
-                out.push(Conflict::new(
+                let name = Msg {
+                    vi: h.name_vi.to_string(),
+                    en: h.name_en.to_string(),
+                };
+                out.push(Conflict::t(
                     Kind::Holiday,
                     Severity::Warning,
                     Some(date),
-                    format!("Ngày {} là ngày nghỉ lễ: {}.", dmy(date), h.name_vi),
-                    format!("{} is a public holiday: {}.", dmy(date), h.name_en),
+                    "conflicts.holiday",
+                    &[("date", &Msg::both(dmy(date))), ("holiday", &name)],
                 ));
                 continue;
             }
         }
         if kind != MeetingKind::CongTac && matches!(date.weekday(), Weekday::Sat | Weekday::Sun) {
-            out.push(Conflict::new(
+            let weekday = Msg {
+                vi: crate::domain::weekly_schedule::weekday_vi(date.weekday()).to_string(),
+                en: date.weekday().to_string(),
+            };
+            out.push(Conflict::t(
                 Kind::OutsideHours,
                 Severity::Warning,
                 Some(date),
-                format!(
-                    "Ngày {} là {}, ngoài ngày làm việc.",
-                    dmy(date),
-                    crate::domain::weekly_schedule::weekday_vi(date.weekday())
-                ),
-                format!("{} is a {}, not a working day.", dmy(date), date.weekday()),
+                "conflicts.weekend",
+                &[("date", &Msg::both(dmy(date))), ("weekday", &weekday)],
             ));
         }
     }
@@ -271,23 +259,25 @@ pub(super) fn calendar_conflicts(
             settings.office_opens.format("%H:%M"),
             settings.office_closes.format("%H:%M"),
         );
-        out.push(Conflict::new(
+        out.push(Conflict::t(
             Kind::OutsideHours,
             Severity::Warning,
             Some(first),
-            format!(
-                "Cuộc họp {}–{} ngoài giờ làm việc ({o}–{c}).",
-                local(slot.starts_at),
-                hm(slot.ends_at)
-            ),
-            format!(
-                "The meeting {}–{} is outside office hours ({o}–{c}).",
-                local(slot.starts_at),
-                hm(slot.ends_at)
-            ),
+            "conflicts.outside_hours",
+            &[
+                ("start", &Msg::both(local(slot.starts_at))),
+                ("end", &Msg::both(hm(slot.ends_at))),
+                ("opens", &Msg::both(o.to_string())),
+                ("closes", &Msg::both(c.to_string())),
+            ],
         ));
     }
 }
+
+/// The [`Conflict::code`] of a registration later than the lead working days allow.
+pub const LATE_LEAD: &str = "conflicts.late_lead";
+/// The [`Conflict::code`] of a registration after the week's cut-off.
+pub const LATE_CUTOFF: &str = "msg.conflicts.late_after_the_weekly_cutoff";
 
 /// Late registration: each occurrence (in order) that `submitted` comes too late for, by the
 /// one rule of [`working_days::is_late`] (lead working days, weekly cut-off).
@@ -303,30 +293,34 @@ pub(super) fn late_registration(
         let Some(why) = working_days::is_late(calendar, date, submitted, settings) else {
             break; // later occurrences are late from later instants
         };
-        let (vi, en) = match why {
-            LateBecause::Lead { deadline, lead } => (
-                format!("Đăng ký muộn: cuộc họp ngày {} phải đăng ký trước ít nhất {lead} ngày làm việc (hạn chót {}).", dmy(date), dmy(deadline)),
-                format!("Late registration: the meeting on {} had to be registered at least {lead} working days before (deadline {}).", dmy(date), dmy(deadline)),
-            ),
-            LateBecause::Cutoff { at } => {
-                let msg = Msg::t(
-                    "msg.conflicts.late_after_the_weekly_cutoff",
-                    &[
-                        ("date", &dmy(date)),
-                        ("week", &dmy(clock::week_start(date))),
-                        ("cutoff", &local(at)),
-                    ],
-                );
-                (msg.vi, msg.en)
-            }
+        let day = Msg::both(dmy(date));
+        let late = |key, more: &[(&'static str, Msg)]| {
+            let mut args = vec![("date", &day)];
+            args.extend(more.iter().map(|(name, value)| (*name, value)));
+            Conflict::t(
+                Kind::LateRegistration,
+                Severity::Warning,
+                Some(date),
+                key,
+                &args,
+            )
         };
-        out.push(Conflict::new(
-            Kind::LateRegistration,
-            Severity::Warning,
-            Some(date),
-            vi,
-            en,
-        ));
+        out.push(match why {
+            LateBecause::Lead { deadline, lead } => late(
+                LATE_LEAD,
+                &[
+                    ("lead", Msg::both(lead.to_string())),
+                    ("deadline", Msg::both(dmy(deadline))),
+                ],
+            ),
+            LateBecause::Cutoff { at } => late(
+                LATE_CUTOFF,
+                &[
+                    ("week", Msg::both(dmy(clock::week_start(date)))),
+                    ("cutoff", Msg::both(local(at))),
+                ],
+            ),
+        });
     }
 }
 
@@ -534,7 +528,7 @@ mod tests {
             };
             late_registration(&slots, &cal, submitted, &s, &mut out);
             out.iter()
-                .map(|c| (c.date, c.message_vi.contains("chốt đăng ký")))
+                .map(|c| (c.date, c.code == LATE_CUTOFF))
                 .collect::<Vec<_>>()
         };
         let past_cutoff = Some(day(2026, 12, 14));

@@ -48,10 +48,10 @@ async fn ready(
     }
     // An agency may withdraw its request at any time before the meeting starts.
     if action == Action::Withdraw && current.starts_at <= clock::now() {
-        return Err(Error::conflict(
+        return Err(Error::conflict_t(
             "already_started",
-            "Cuộc họp đã bắt đầu, không thể rút đăng ký.",
-            "The meeting has already started; it can no longer be withdrawn.",
+            "refusals.already_started",
+            &[],
         ));
     }
     Ok((current, target, reason))
@@ -91,14 +91,13 @@ pub async fn decide(
         Some(r) => {
             let room = must_exist::<_, room::Entity>(&db.conn, "room_id", r).await?;
             if !room.bookable {
-                return Err(Error::validation(
-                    "room_id",
-                    format!(
-                        "{} không nhận đăng ký.",
-                        meetings::room_vi_subject(&room.name)
+                return Err(Error::Validation {
+                    field: "room_id".to_string(),
+                    msg: crate::error::Msg::t_each(
+                        "refusals.room_not_bookable",
+                        &[("room", &meetings::room_subject(&room.name))],
                     ),
-                    format!("Room {:?} cannot be booked.", room.name),
-                ));
+                });
             }
             Some(r)
         }
@@ -302,16 +301,17 @@ pub async fn decide(
                     "conflict_flagged",
                     Some(c.status),
                     Some(c.status),
-                    Some(format!(
-                        "Trùng {} với cuộc họp đã duyệt #{} «{}»",
-                        if c.on == "room" {
-                            "phòng họp"
-                        } else {
-                            "người chủ trì"
-                        },
-                        saved.id,
-                        saved.title
-                    )),
+                    Some(
+                        crate::error::Msg::t(
+                            if c.on == "room" {
+                                "events.conflict_flagged_room"
+                            } else {
+                                "events.conflict_flagged_chair"
+                            },
+                            &[("id", &saved.id.to_string()), ("title", &saved.title)],
+                        )
+                        .vi,
+                    ),
                 )
                 .await?;
             }
@@ -472,7 +472,7 @@ pub(crate) fn collision_error(
     dates.dedup();
     Error::Collision {
         code,
-        msg: crate::error::Msg::new(vi, en),
+        msg: crate::error::Msg { vi, en },
         dates,
     }
 }

@@ -9,6 +9,7 @@ use crate::domain::meetings::{
 };
 use crate::domain::notifications;
 use crate::domain::workflow::{self, Action};
+use crate::error::Msg;
 use crate::{Error, Result};
 use entity::*;
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -170,14 +171,14 @@ pub async fn update(
 /// Refuses to edit a request in a state that does not allow it (decided, withdrawn…).
 pub fn must_be_editable(m: &meeting::Model) -> Result<()> {
     if !workflow::editable(m.status) {
-        return Err(Error::conflict(
-            "not_editable",
-            format!(
-                "Không thể sửa đăng ký ở trạng thái «{}».",
-                workflow::status_label_vi(m.status)
-            ),
-            format!("A request that is {} cannot be edited.", m.status),
-        ));
+        let status = Msg {
+            vi: workflow::status_label_vi(m.status),
+            en: m.status.to_string(),
+        };
+        return Err(Error::Conflict {
+            code: "not_editable",
+            msg: Msg::t_each("refusals.not_editable", &[("status", &status)]),
+        });
     }
     Ok(())
 }

@@ -155,23 +155,20 @@ pub async fn accounts_list(
             ],
         })
         .collect();
-    Ok(viewer.table_saying(
+    Ok(list_page(
+        &viewer,
         "admin.accounts.title",
-        TableView {
-            columns: vec![
-                "admin.accounts.username",
-                "admin.accounts.display_name",
-                "admin.accounts.role",
-                "admin.accounts.agency",
-                "admin.accounts.status",
-                "admin.accounts.last_sign_in",
-            ],
-            editable: true,
-            rows,
-            new_href: Some("/quan-tri/tai-khoan/moi".into()),
-            new_label: Some("admin.accounts.new"),
-        },
-        luu.map(|_| "common.saved"),
+        vec![
+            "admin.accounts.username",
+            "admin.accounts.display_name",
+            "admin.accounts.role",
+            "admin.accounts.agency",
+            "admin.accounts.status",
+            "admin.accounts.last_sign_in",
+        ],
+        rows,
+        ("/quan-tri/tai-khoan", "admin.accounts.new"),
+        luu,
     ))
 }
 
@@ -314,19 +311,11 @@ pub async fn account_update(
         accounts::update(db, by.id(), id, changes).await.map(|_| ())
     }
     .await;
-    match outcome {
-        Err(e @ (Error::Validation { .. } | Error::Conflict { .. })) => {
-            let (edit, reset) = account_forms(db, id, Some(form)).await?;
-            let page = viewer.forms(
-                "admin.accounts.edit",
-                vec![edit.refused(&e, &viewer), reset],
-                None,
-            );
-            Ok(Err((Status::UnprocessableEntity, page)))
-        }
-        Ok(()) => Ok(Ok(Redirect::to(format!("/quan-tri/tai-khoan?{SAVED}")))),
-        Err(e) => Err(e),
-    }
+    let (edit, reset) = account_forms(db, id, Some(form)).await?;
+    finish_with(outcome, "/quan-tri/tai-khoan", |e| {
+        let forms = vec![edit.refused(e, &viewer), reset];
+        Ok(viewer.forms("admin.accounts.edit", forms, None))
+    })
 }
 
 /// Sets a new password; every session of the account ends at once.

@@ -116,21 +116,18 @@ pub async fn agencies_list(
             ],
         })
         .collect();
-    Ok(viewer.table_saying(
+    Ok(list_page(
+        &viewer,
         "admin.agencies.title",
-        TableView {
-            columns: vec![
-                "admin.agencies.name",
-                "admin.agencies.short_name",
-                "admin.agencies.kind",
-                "common.active",
-            ],
-            editable: true,
-            rows,
-            new_href: Some("/quan-tri/don-vi/moi".into()),
-            new_label: Some("admin.agencies.new"),
-        },
-        luu.map(|_| "common.saved"),
+        vec![
+            "admin.agencies.name",
+            "admin.agencies.short_name",
+            "admin.agencies.kind",
+            "common.active",
+        ],
+        rows,
+        ("/quan-tri/don-vi", "admin.agencies.new"),
+        luu,
     ))
 }
 

@@ -108,17 +108,46 @@ pub(super) fn finish(
     title: &str,
     view: FormView,
 ) -> Submitted {
+    let refused = |e: &Error| Ok(viewer.forms(title, vec![view.refused(e, viewer)], None));
+    finish_with(outcome, list, refused)
+}
+
+/// [`finish`] for a page of several forms: `refused` makes the page that shows the refusal.
+pub(super) fn finish_with(
+    outcome: Result<()>,
+    list: &str,
+    refused: impl FnOnce(&Error) -> Result<Template>,
+) -> Submitted {
     match outcome {
         Ok(()) => Ok(Ok(Redirect::to(format!("{list}?{SAVED}")))),
         Err(e @ (Error::Validation { .. } | Error::Conflict { .. })) => {
-            let view = view.refused(&e, viewer);
-            Ok(Err((
-                Status::UnprocessableEntity,
-                viewer.forms(title, vec![view], None),
-            )))
+            Ok(Err((Status::UnprocessableEntity, refused(&e)?)))
         }
         Err(e) => Err(e),
     }
+}
+
+/// The list page of an administration table: its rows link to their edit page, a link adds one
+/// (`base/moi`), and after a save (`luu`) it says so.
+pub(super) fn list_page(
+    viewer: &Viewer,
+    title: &str,
+    columns: Vec<&'static str>,
+    rows: Vec<Row>,
+    (base, new_label): (&str, &'static str),
+    luu: Option<&str>,
+) -> Template {
+    viewer.table_saying(
+        title,
+        TableView {
+            columns,
+            editable: true,
+            rows,
+            new_href: Some(format!("{base}/moi")),
+            new_label: Some(new_label),
+        },
+        luu.map(|_| "common.saved"),
+    )
 }
 
 // --- agencies, persons and rooms: pages that differ only in their form ---

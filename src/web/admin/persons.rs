@@ -120,21 +120,18 @@ pub async fn persons_list(
             ],
         })
         .collect();
-    Ok(viewer.table_saying(
+    Ok(list_page(
+        &viewer,
         "admin.persons.title",
-        TableView {
-            columns: vec![
-                "admin.persons.full_name",
-                "admin.persons.position",
-                "admin.persons.agency",
-                "admin.persons.is_leader",
-            ],
-            editable: true,
-            rows,
-            new_href: Some("/quan-tri/can-bo/moi".into()),
-            new_label: Some("admin.persons.new"),
-        },
-        luu.map(|_| "common.saved"),
+        vec![
+            "admin.persons.full_name",
+            "admin.persons.position",
+            "admin.persons.agency",
+            "admin.persons.is_leader",
+        ],
+        rows,
+        ("/quan-tri/can-bo", "admin.persons.new"),
+        luu,
     ))
 }
 

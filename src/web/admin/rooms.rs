@@ -131,22 +131,19 @@ pub async fn rooms_list(
             ],
         })
         .collect();
-    Ok(viewer.table_saying(
+    Ok(list_page(
+        &viewer,
         "admin.rooms.title",
-        TableView {
-            columns: vec![
-                "admin.rooms.name",
-                "admin.rooms.building",
-                "admin.rooms.capacity",
-                "admin.rooms.equipment",
-                "admin.rooms.bookable",
-            ],
-            editable: true,
-            rows,
-            new_href: Some("/quan-tri/phong-hop/moi".into()),
-            new_label: Some("admin.rooms.new"),
-        },
-        luu.map(|_| "common.saved"),
+        vec![
+            "admin.rooms.name",
+            "admin.rooms.building",
+            "admin.rooms.capacity",
+            "admin.rooms.equipment",
+            "admin.rooms.bookable",
+        ],
+        rows,
+        ("/quan-tri/phong-hop", "admin.rooms.new"),
+        luu,
     ))
 }
 

@@ -10,7 +10,6 @@ use crate::web::repeat::WEEKDAYS;
 use crate::Result;
 use chrono::Weekday;
 use entity::*;
-use sea_orm::{EntityTrait, QueryOrder};
 
 pub(super) fn field(
     kind: &'static str,
@@ -164,10 +163,7 @@ pub(super) async fn request_form_view(
         .into_iter()
         .filter(|r| r.bookable)
         .collect();
-    let equipment = equipment::Entity::find()
-        .order_by_asc(equipment::Column::Id)
-        .all(&db.conn)
-        .await?;
+    let equipment = r.equipment_in_order();
     let one = |v: &str| vec![v.to_string()];
     let kind = if f.kind.is_empty() { "hop" } else { &f.kind };
     let visibility = if f.visibility.is_empty() {
