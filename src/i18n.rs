@@ -86,6 +86,7 @@ locale_areas!(
     "publication",
     "notify",
     "outcomes",
+    "public_feed",
 );
 
 #[derive(Debug)]
