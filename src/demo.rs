@@ -795,6 +795,7 @@ pub async fn load(db: &Db) -> Result<String> {
                 },
                 rrule: None,
                 exdates: vec![],
+                reason: None,
             },
         )
         .await?;

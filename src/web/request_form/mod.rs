@@ -51,7 +51,8 @@ async fn render(
     slots: Option<Slots>,
     refusal: Option<&Error>,
 ) -> Result<Template> {
-    let mut form = request_form_view(db, f, viewer.lang, target).await?;
+    let office = viewer.caller.as_ref().is_some_and(|c| c.is_office());
+    let mut form = request_form_view(db, f, viewer.lang, office, target).await?;
     let mut find = find_fields(f);
     let mut repeat = repeat_fields(f, viewer.lang);
     if let Some(e) = refusal {

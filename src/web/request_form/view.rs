@@ -47,6 +47,7 @@ pub(super) async fn request_form_view(
     db: &Db,
     f: &RequestForm,
     lang: Lang,
+    office: bool,
     target: Target,
 ) -> Result<FormView> {
     let leaders = person::Entity::find()
@@ -196,6 +197,15 @@ pub(super) async fn request_form_view(
         )
         .hint("meeting.other_attendees_hint"),
         Field::text("note", "meeting.note", &f.note),
+    ];
+    // The office alone records a meeting already under way, and says why.
+    if office {
+        fields.push(
+            Field::text("past_reason", "meeting.past_reason", &f.past_reason)
+                .hint("meeting.past_reason_hint"),
+        );
+    }
+    fields.extend([
         Field::select(
             "visibility",
             "meeting.visibility",
@@ -208,7 +218,7 @@ pub(super) async fn request_form_view(
         )
         .translated(),
         Field::checkbox("submit", "request.submit_now", f.submit),
-    ];
+    ]);
     if let Target::Edit(id) = target {
         fields.push(field("hidden", "version", "", &f.version));
         fields.push(field("hidden", "meeting_id", "", &id.to_string()));
