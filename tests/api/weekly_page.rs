@@ -215,13 +215,11 @@ async fn the_week_reads_like_the_portal_in_vietnamese_and_english() {
     assert!(res.into_string().await.unwrap().contains("tuan"));
 }
 
-#[rocket::async_test]
-async fn the_public_page_and_embed_answer_304_until_the_next_publication() {
-    let app = spawn_app().await;
-    let o = app.office().await;
+/// The week of 2027-03-01 with "Họp thường kỳ" approved and published.
+async fn published_week(app: &TestApp, o: &Office) {
     approve_on(
-        &app,
-        &o,
+        app,
+        o,
         "Họp thường kỳ",
         "public",
         "2027-03-01T08:00",
@@ -229,7 +227,28 @@ async fn the_public_page_and_embed_answer_304_until_the_next_publication() {
         1,
     )
     .await;
-    app.publish(&o, "2027-03-01").await;
+    app.publish(o, "2027-03-01").await;
+}
+
+/// "Tiếp công dân" approved in that week after its publication (not published yet).
+async fn decided_after(app: &TestApp, o: &Office) {
+    approve_on(
+        app,
+        o,
+        "Tiếp công dân",
+        "public",
+        "2027-03-02T08:00",
+        "2027-03-02T09:00",
+        1,
+    )
+    .await;
+}
+
+#[rocket::async_test]
+async fn the_public_page_and_embed_answer_304_until_the_next_publication() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    published_week(&app, &o).await;
     for path in [
         "/lich-cong-tac?tuan=2027-03-01",
         "/lich-cong-tac?tuan=2027-03-01&embed=1",
@@ -268,16 +287,7 @@ async fn the_public_page_and_embed_answer_304_until_the_next_publication() {
         .get_one("ETag")
         .unwrap()
         .to_string();
-    approve_on(
-        &app,
-        &o,
-        "Tiếp công dân",
-        "public",
-        "2027-03-02T08:00",
-        "2027-03-02T09:00",
-        1,
-    )
-    .await;
+    decided_after(&app, &o).await;
     let res = app
         .client
         .get(path)
@@ -304,17 +314,7 @@ async fn the_public_page_and_embed_answer_304_until_the_next_publication() {
 async fn a_citizen_gets_the_page_without_cookies_and_every_instance_sees_a_publication() {
     let app = spawn_app().await;
     let o = app.office().await;
-    approve_on(
-        &app,
-        &o,
-        "Họp thường kỳ",
-        "public",
-        "2027-03-01T08:00",
-        "2027-03-01T09:00",
-        1,
-    )
-    .await;
-    app.publish(&o, "2027-03-01").await;
+    published_week(&app, &o).await;
     for (path, framed) in [
         ("/lich-cong-tac?tuan=2027-03-01", false),
         ("/lich-cong-tac?tuan=2027-03-01&embed=1", true),
@@ -357,16 +357,7 @@ async fn a_citizen_gets_the_page_without_cookies_and_every_instance_sees_a_publi
     let (status, _) =
         crate::http_client::get_head(other.addr, path, &[("If-None-Match", &etag)]).await;
     assert_eq!(status, 304);
-    approve_on(
-        &app,
-        &o,
-        "Tiếp công dân",
-        "public",
-        "2027-03-02T08:00",
-        "2027-03-02T09:00",
-        1,
-    )
-    .await;
+    decided_after(&app, &o).await;
     app.publish(&o, "2027-03-01").await;
     let (status, head) =
         crate::http_client::get_head(other.addr, path, &[("If-None-Match", &etag)]).await;

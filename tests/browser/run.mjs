@@ -39,8 +39,10 @@ async function token(username, password) {
 }
 
 // A Monday three weeks ahead, so the demo's meetings leave it free.
+// The Monday n weeks from the office's week (Asia/Ho_Chi_Minh, UTC+7, no daylight saving): from
+// 17:00 UTC the office is a day ahead, and on a Sunday evening in UTC already in the next week.
 function mondayInWeeks(n) {
-  const d = new Date();
+  const d = new Date(Date.now() + 7 * 3600 * 1000);
   d.setUTCDate(d.getUTCDate() + 7 * n - ((d.getUTCDay() + 6) % 7));
   return d.toISOString().slice(0, 10);
 }
