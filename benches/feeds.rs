@@ -211,6 +211,7 @@ async fn run(workers: usize) {
                             equipment_ids: vec![],
                             rrule: None,
                             exdates: vec![],
+                            reason: None,
                         },
                     )
                     .await

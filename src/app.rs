@@ -104,6 +104,7 @@ pub async fn build(figment: Figment) -> Result<Rocket<Build>> {
             feed_recheck,
             feed_entries,
         ))
+        .manage(web::public_page::PublicPages::default())
         // An empty Shield replaces Rocket's defaults: web::security sets every header itself.
         .attach(rocket::shield::Shield::new())
         .attach(web::security::SecurityHeaders)

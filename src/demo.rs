@@ -807,6 +807,7 @@ pub async fn load(db: &Db) -> Result<String> {
                 },
                 rrule: None,
                 exdates: vec![],
+                reason: None,
             },
         )
         .await?;

@@ -93,6 +93,7 @@ locale_areas!(
     "moves",
     "conflicts",
     "refusals",
+    "public_feed",
 );
 
 #[derive(Debug)]

@@ -7,6 +7,7 @@ use crate::auth::{Approver, OfficeStaff};
 use crate::db::Db;
 use crate::domain::publication;
 use crate::domain::weekly_schedule::WeeklySchedule;
+use crate::feeds::cache::FeedCache;
 use crate::Result;
 use rocket::http::Status;
 use rocket::serde::json::Json;
@@ -56,12 +57,16 @@ pub struct PublishInput {
 pub async fn publish(
     by: Approver,
     db: &State<Db>,
+    feeds: &State<FeedCache>,
     week: &str,
     body: JsonBody<PublishInput>,
 ) -> Result<(Status, Json<SchedulePublication>)> {
     let input = body.0;
     let week = publication::parse_week("week", week)?;
     let saved = publication::publish(db, by.id(), week, input.note).await?;
+    // This instance sees the new generation at once (the public page and feed); others within
+    // `feed_recheck_ms`.
+    feeds.forget_probes();
     Ok((Status::Created, Json(saved.into())))
 }
 

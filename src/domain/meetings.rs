@@ -40,6 +40,9 @@ pub struct NewMeeting {
     pub rrule: Option<String>,
     /// Original local dates left out of the series.
     pub exdates: Vec<chrono::NaiveDate>,
+    /// Why the office records a meeting already under way: the note of the "create" (or
+    /// "edit") entry of the audit trail.
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -120,6 +123,7 @@ pub async fn insert_then<C: ConnectionTrait>(
 ) -> Result<meeting::Model> {
     use sea_orm::EntityTrait;
     let now = clock::now();
+    let reason = m.reason.clone();
     let starts_at = clock::whole_seconds(m.starts_at);
     let ends_at = clock::whole_seconds(m.ends_at);
     let saved = meeting::ActiveModel {
@@ -199,7 +203,7 @@ pub async fn insert_then<C: ConnectionTrait>(
         "create",
         None,
         Some(saved.status),
-        None,
+        reason,
     )];
     if let Some((actor, action, before)) = then {
         events.push(event_row(

@@ -15,8 +15,8 @@ use crate::{Error, Result};
 use chrono::{Duration, NaiveDate};
 use entity::schedule_publication;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    SqlErr,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, SqlErr,
 };
 
 /// The Monday of `date`'s week, refusing any other day so that a week has one name.
@@ -46,6 +46,43 @@ pub async fn revisions(db: &Db, week: NaiveDate) -> Result<Vec<schedule_publicat
         .order_by_asc(schedule_publication::Column::Revision)
         .all(&db.conn)
         .await?)
+}
+
+/// The latest publication of every week from `from` on, with its rows, earliest week first: what
+/// the public feed serves. Two small queries: the weeks' latest revisions, then those rows.
+pub async fn latest_of_weeks_from(
+    db: &Db,
+    from: NaiveDate,
+) -> Result<Vec<(schedule_publication::Model, Vec<ScheduleItem>)>> {
+    let newest: Vec<(NaiveDate, Option<i32>)> = schedule_publication::Entity::find()
+        .select_only()
+        .column(schedule_publication::Column::WeekStart)
+        .column_as(schedule_publication::Column::Revision.max(), "revision")
+        .filter(schedule_publication::Column::WeekStart.gte(from))
+        .group_by(schedule_publication::Column::WeekStart)
+        .into_tuple()
+        .all(&db.conn)
+        .await?;
+    let mut which = Condition::any();
+    for (week, revision) in &newest {
+        which = which.add(
+            Condition::all()
+                .add(schedule_publication::Column::WeekStart.eq(*week))
+                .add(schedule_publication::Column::Revision.eq(revision.unwrap_or_default())),
+        );
+    }
+    if newest.is_empty() {
+        return Ok(vec![]);
+    }
+    let shown = schedule_publication::Entity::find()
+        .filter(which)
+        .order_by_asc(schedule_publication::Column::WeekStart)
+        .all(&db.conn)
+        .await?;
+    shown
+        .into_iter()
+        .map(|p| rows_of(&p).map(|rows| (p, rows)))
+        .collect()
 }
 
 fn rows_of(p: &schedule_publication::Model) -> Result<Vec<ScheduleItem>> {
@@ -195,13 +232,16 @@ pub async fn unpublished_changes(db: &Db, week: NaiveDate) -> Result<usize> {
 
 fn view(
     week: NaiveDate,
-    rows: Vec<ScheduleItem>,
+    mut rows: Vec<ScheduleItem>,
     shown: Option<&schedule_publication::Model>,
     latest_revision: Option<i32>,
     leader: Option<i32>,
     preview: bool,
 ) -> WeeklySchedule {
     let changes = rows.iter().filter(|r| r.mark.is_some()).count();
+    for row in &mut rows {
+        row.uid = None;
+    }
     let when = |p: &schedule_publication::Model| {
         p.published_at
             .with_timezone(&OFFICE_TZ)

@@ -8,7 +8,7 @@
 use crate::domain::clock::{self, OFFICE_TZ};
 use crate::domain::reference::Reference;
 use crate::Result;
-use chrono::{Datelike, Duration, NaiveDate, Timelike, Weekday};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Timelike, Utc, Weekday};
 use entity::*;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
@@ -134,6 +134,23 @@ pub struct ScheduleItem {
     /// The mark as the Vietnamese schedule prints it.
     pub mark_text: Option<String>,
     pub before: Option<Before>,
+    /// What the public feed's VEVENT needs (`feeds::published`): the occurrence's start and end
+    /// instants, the meeting's UID and SEQUENCE, the occurrence's RECURRENCE-ID when the meeting
+    /// is a series, and the chair's id (ATTENDEE). Snapshots stored before they were kept lack
+    /// them (serde default): the feed leaves such rows out. Pages and the API do not show the
+    /// UID (`publication::view` drops it): it reads like an address ("id@host").
+    #[serde(default)]
+    pub starts_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub ends_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    #[serde(default)]
+    pub sequence: i32,
+    #[serde(default)]
+    pub recurrence_id: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub chair_id: Option<i32>,
 }
 
 pub fn weekday_vi(d: Weekday) -> &'static str {
@@ -255,6 +272,7 @@ pub async fn draft_rows<C: ConnectionTrait>(
             }),
             None => m.location.clone(),
         };
+        let series = m.rrule.as_deref().is_some_and(|r| !r.trim().is_empty());
         let start = o.starts_at.with_timezone(&OFFICE_TZ);
         // An end at midnight belongs to the day before.
         let last = (o.ends_at - Duration::seconds(1))
@@ -309,6 +327,12 @@ pub async fn draft_rows<C: ConnectionTrait>(
                     mark: None,
                     mark_text: None,
                     before: None,
+                    starts_at: Some(o.starts_at),
+                    ends_at: Some(o.ends_at),
+                    uid: Some(m.uid.clone()),
+                    sequence: o.sequence.max(m.sequence),
+                    recurrence_id: series.then_some(o.recurrence_id),
+                    chair_id,
                 });
                 *n += 1;
             }
@@ -504,6 +528,12 @@ mod tests {
             mark: None,
             mark_text: None,
             before: None,
+            starts_at: None,
+            ends_at: None,
+            uid: None,
+            sequence: 0,
+            recurrence_id: None,
+            chair_id: None,
         }
     }
 

@@ -9,8 +9,8 @@
 //! Entries also expire after [`MAX_AGE`], a bound on staleness should anything a feed shows
 //! change without moving the generation.
 
-use super::render;
 use super::select::{self, FeedSpec, Scope};
+use super::{published, render};
 use crate::auth::token_hash;
 use crate::db::Db;
 use crate::domain::{clock, settings};
@@ -156,7 +156,7 @@ impl FeedCache {
             }),
             // Boxed, as every path of a poll that reaches the database: the handler's future
             // would otherwise carry their state, and every poll allocates and copies it.
-            generation: Box::pin(generation(db)).await?,
+            generation: Box::pin(public_generation(db)).await?,
         };
         self.remember(PUBLIC, &probe);
         Ok(probe)
@@ -217,6 +217,26 @@ pub async fn generation(db: &Db) -> Result<Generation> {
         Some(row) => generation_of(&row),
         None => Ok("".into()),
     }
+}
+
+/// The public feed's generation: it shows publications only (`feeds::published`), so it moves
+/// when a revision is published (the newest publication's id and their count) and when the
+/// office date rolls the window, never on a mere decision.
+pub async fn public_generation(db: &Db) -> Result<Generation> {
+    let sql = "SELECT CAST(MAX(id) AS TEXT) AS g_p, CAST(COUNT(*) AS TEXT) AS g_c \
+               FROM schedule_publication";
+    let row = db
+        .conn
+        .query_one_raw(Statement::from_string(db.backend(), sql))
+        .await?;
+    let mut parts = vec!["public".to_string()];
+    if let Some(row) = row {
+        for col in ["g_p", "g_c"] {
+            parts.push(row.try_get::<Option<String>>("", col)?.unwrap_or_default());
+        }
+    }
+    parts.push(clock::office_date(clock::now()).to_string());
+    Ok(parts.join("|").into())
 }
 
 /// The token's feed (by the hash of its secret, unique index) and the generation, in one query.
@@ -290,6 +310,15 @@ pub async fn build(
     spec: FeedSpec,
     public_url: &str,
 ) -> Result<(String, usize, DateTime<Utc>)> {
+    if spec.scope == Scope::Public {
+        let (events, newest) = published::select(db, office_day_start()).await?;
+        let name = select::feed_name(db, spec.scope).await?;
+        return Ok((
+            published::render(&name, &events, public_url),
+            events.len(),
+            newest,
+        ));
+    }
     let s = settings::load(db).await?;
     let data = select::select(db, spec, &s, office_day_start()).await?;
     Ok((

@@ -4,6 +4,7 @@
 
 pub mod cache;
 pub mod import;
+pub mod published;
 pub mod render;
 pub mod rfc5545;
 pub mod select;

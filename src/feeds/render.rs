@@ -34,7 +34,7 @@ pub const REFRESH: &str = "PT1H";
 /// What a confidential meeting is called outside its owner's feed.
 pub const BUSY: &str = "Bận";
 
-fn with_params(mut p: Property, params: &[(&str, &str)]) -> Property {
+pub(super) fn with_params(mut p: Property, params: &[(&str, &str)]) -> Property {
     let list = p.params.get_or_insert_with(Vec::new);
     for (k, v) in params {
         list.push((k.to_string(), vec![v.to_string()]));
@@ -57,21 +57,7 @@ pub fn render(feed: &FeedData, public_url: &str) -> String {
 
 /// The feed as the `ical` crate's model.
 pub fn calendar(feed: &FeedData, public_url: &str) -> IcalCalendar {
-    let mut cal = new_calendar(PRODID);
-    cal.properties.push(raw_property("METHOD", "PUBLISH"));
-    cal.properties
-        .push(text_property("X-WR-CALNAME", &feed.name));
-    cal.properties.push(text_property("NAME", &feed.name));
-    cal.properties.push(raw_property(
-        "X-WR-TIMEZONE",
-        crate::domain::clock::OFFICE_TZ.name(),
-    ));
-    cal.properties.push(with_params(
-        raw_property("REFRESH-INTERVAL", REFRESH),
-        &[("VALUE", "DURATION")],
-    ));
-    cal.properties
-        .push(raw_property("X-PUBLISHED-TTL", REFRESH));
+    let mut cal = head(&feed.name);
 
     // Zones used, with the years they must cover.
     let mut zones: BTreeMap<String, (Tz, i32, i32)> = BTreeMap::new();
@@ -101,6 +87,25 @@ pub fn calendar(feed: &FeedData, public_url: &str) -> IcalCalendar {
     for item in &feed.items {
         events(&mut cal.events, feed, item, public_url);
     }
+    cal
+}
+
+/// A published calendar named `name` without its components: METHOD, names, zone, refresh.
+pub(super) fn head(name: &str) -> IcalCalendar {
+    let mut cal = new_calendar(PRODID);
+    cal.properties.push(raw_property("METHOD", "PUBLISH"));
+    cal.properties.push(text_property("X-WR-CALNAME", name));
+    cal.properties.push(text_property("NAME", name));
+    cal.properties.push(raw_property(
+        "X-WR-TIMEZONE",
+        crate::domain::clock::OFFICE_TZ.name(),
+    ));
+    cal.properties.push(with_params(
+        raw_property("REFRESH-INTERVAL", REFRESH),
+        &[("VALUE", "DURATION")],
+    ));
+    cal.properties
+        .push(raw_property("X-PUBLISHED-TTL", REFRESH));
     cal
 }
 

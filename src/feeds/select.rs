@@ -184,7 +184,7 @@ fn scope_condition(scope: Scope) -> Condition {
 }
 
 /// The calendar's display name.
-async fn feed_name(db: &Db, scope: Scope) -> Result<String> {
+pub(super) async fn feed_name(db: &Db, scope: Scope) -> Result<String> {
     Ok(match scope {
         Scope::Person(p) => match person::Entity::find_by_id(p).one(&db.conn).await? {
             Some(p) => format!("Lịch họp — {} ({})", p.full_name, p.position),

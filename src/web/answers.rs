@@ -279,8 +279,8 @@ pub async fn meeting_section(
     m: &entity::meeting::Model,
     office: bool,
     lang: crate::error::Lang,
-    persons: &std::collections::HashMap<i32, entity::person::Model>,
-    agencies: &std::collections::HashMap<i32, String>,
+    persons: &std::collections::HashMap<i32, &entity::person::Model>,
+    agencies: &std::collections::HashMap<i32, &str>,
 ) -> Result<Option<serde_json::Value>> {
     let (s, rows) = answers::of_meeting(&db.conn, m.id).await?;
     if s.invited == 0 || (m.status != entity::MeetingStatus::Approved && s.answered == 0) {
@@ -305,7 +305,7 @@ pub async fn meeting_section(
                 (Some(p), _) => persons
                     .get(&p)
                     .map(|p| format!("{} — {}", p.full_name, p.position)),
-                (_, Some(g)) => agencies.get(&g).cloned(),
+                (_, Some(g)) => agencies.get(&g).map(|a| a.to_string()),
                 _ => None,
             };
             let detail = match a.participation {

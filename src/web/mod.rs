@@ -18,6 +18,7 @@ pub mod moves;
 pub mod notifications;
 pub mod outbox;
 pub mod page;
+pub mod public_page;
 pub mod repeat;
 pub mod reports;
 pub mod request_form;

@@ -84,6 +84,11 @@ impl Viewer {
     /// Renders `template` inside the layout: `title` is a translation key; `data` adds the page's
     /// own values.
     pub fn render(&self, template: &'static str, title: &str, data: Value) -> Template {
+        Template::render(template, self.context(title, data))
+    }
+
+    /// What [`Viewer::render`] renders `template` with.
+    pub fn context(&self, title: &str, data: Value) -> Value {
         let user = self.caller.as_ref().map(|c| {
             json!({
                 "display_name": c.account.display_name,
@@ -104,7 +109,7 @@ impl Viewer {
         if let (Some(ctx), Value::Object(data)) = (ctx.as_object_mut(), data) {
             ctx.extend(data);
         }
-        Template::render(template, ctx)
+        ctx
     }
 
     /// A page of one or more forms.

@@ -5,10 +5,14 @@
 
 use super::csrf::CsrfForm;
 use super::page::Viewer;
+use super::public_page::{Citizen, CitizenPage, PublicPages};
 use crate::auth::Approver;
 use crate::db::Db;
 use crate::domain::{calendars, clock, publication, schedule_document};
+use crate::error::Lang;
+use crate::feeds::cache::FeedCache;
 use crate::{Error, Result};
+use chrono::NaiveDate;
 use rocket::form::FromForm;
 use rocket::http::{Header, Status};
 use rocket::request::{FromRequest, Outcome, Request};
@@ -18,7 +22,9 @@ use rocket::State;
 use rocket::{get, post};
 use rocket_dyn_templates::Template;
 use serde_json::json;
+use serde_json::Value;
 use sha2::{Digest, Sha256};
+use std::sync::Arc;
 
 #[derive(FromForm, Default)]
 pub struct WeekQuery {
@@ -76,12 +82,10 @@ pub enum WeekPage {
 /// A citizen's page depends only on the published revision, the address, the language and the
 /// current week (for "Tuần này"), so the ETag is computed from those without rendering: one
 /// small query answers a revalidation with 304. Signed-in pages carry a name and are not tagged.
-fn etag_of(viewer: &Viewer, published: Option<i32>, this_week: chrono::NaiveDate) -> String {
+fn etag_of(here: &str, lang: Lang, published: Option<i32>, this_week: NaiveDate) -> String {
     let key = format!(
-        "{}|{}|{:?}|{published:?}|{this_week}",
+        "{}|{here}|{lang:?}|{published:?}|{this_week}",
         env!("CARGO_PKG_VERSION"),
-        viewer.here,
-        viewer.lang
     );
     format!("\"{}\"", hex::encode(&Sha256::digest(key.as_bytes())[..16]))
 }
@@ -95,32 +99,30 @@ fn cache_headers(etag: String) -> (Header<'static>, Header<'static>) {
     )
 }
 
-#[get("/lich-cong-tac?<q..>")]
-pub async fn weekly(
-    db: &State<Db>,
-    viewer: Viewer,
-    q: WeekQuery,
-    inm: IfNoneMatch,
-) -> Result<WeekPage> {
+/// The week, revision and leader a page asks for, and this week (for "Tuần này").
+struct Target {
+    week: NaiveDate,
+    ban: Option<i32>,
+    leader: Option<i32>,
+    this_week: NaiveDate,
+}
+
+fn target(q: &WeekQuery) -> Result<Target> {
     let week = match q.tuan.as_deref().filter(|t| !t.is_empty()) {
         // Any date of the week ("2026-11-25") or its ISO name ("2026-W48"), as the calendars take.
         Some(t) => calendars::parse_week("tuan", t)?,
         None => clock::week_start(clock::office_date(clock::now())),
     };
-    let ban = number("ban", q.ban.as_deref())?;
-    let leader = number("lanh-dao", q.lanh_dao.as_deref())?;
-    let this_week = clock::week_start(clock::office_date(clock::now()));
-    let etag = match viewer.caller {
-        None => {
-            let latest = publication::latest(&db.conn, week).await?;
-            Some(etag_of(&viewer, latest.map(|p| p.id), this_week))
-        }
-        Some(_) => None,
-    };
-    if let Some(tag) = etag.as_ref().filter(|t| inm.matches(t)) {
-        let (e, c) = cache_headers(tag.clone());
-        return Ok(WeekPage::Fresh(Custom(Status::NotModified, ()), e, c));
-    }
+    Ok(Target {
+        week,
+        ban: number("ban", q.ban.as_deref())?,
+        leader: number("lanh-dao", q.lanh_dao.as_deref())?,
+        this_week: clock::week_start(clock::office_date(clock::now())),
+    })
+}
+
+/// The page's own values: the published revision (or, for the office, the live draft).
+async fn page_data(db: &Db, viewer: &Viewer, q: &WeekQuery, t: &Target) -> Result<Value> {
     let office = viewer.caller.as_ref().is_some_and(|c| c.is_office());
     let approver = viewer
         .caller
@@ -128,9 +130,9 @@ pub async fn weekly(
         .is_some_and(|c| matches!(c.role(), entity::Role::OfficeApprover | entity::Role::Admin));
     let preview = office && q.xem_truoc.as_deref() == Some("1");
     let schedule = if preview {
-        publication::preview(db, week, leader).await?
+        publication::preview(db, t.week, t.leader).await?
     } else {
-        publication::published(db, week, ban, leader).await?
+        publication::published(db, t.week, t.ban, t.leader).await?
     };
     let revisions: Vec<i32> = match schedule.latest_revision {
         Some(n) => (0..=n).collect(),
@@ -145,22 +147,95 @@ pub async fn weekly(
             day["weekday_key"] = json!(format!("weekday.{}", day["weekday"]));
         }
     }
-    let embed = q.embed.as_deref() == Some("1");
-    let page = viewer.render(
-        "weekly_schedule.html",
-        "schedule.title",
-        json!({
-            "schedule": schedule,
-            "embed": embed,
-            "this_week": this_week,
-            "is_this_week": week == this_week,
-            "document": document,
-            "office": office,
-            "approver": approver,
-            "revisions": revisions,
-            "leader": leader,
-        }),
-    );
+    Ok(json!({
+        "schedule": schedule,
+        "embed": q.embed.as_deref() == Some("1"),
+        "this_week": t.this_week,
+        "is_this_week": t.week == t.this_week,
+        "document": document,
+        "office": office,
+        "approver": approver,
+        "revisions": revisions,
+        "leader": t.leader,
+    }))
+}
+
+const TEMPLATE: &str = "weekly_schedule.html";
+const TITLE: &str = "schedule.title";
+
+/// A citizen's page (no session): no cookie is set, nobody is looked up; the ETag comes from
+/// the week's publication kept in memory, and a 200 copies bytes rendered once (see
+/// `web::public_page`). Tried before [`weekly`], which takes requests with a session cookie.
+#[get("/lich-cong-tac?<q..>")]
+pub async fn citizen(
+    db: &State<Db>,
+    feeds: &State<FeedCache>,
+    pages: &State<PublicPages>,
+    who: Citizen<'_>,
+    q: WeekQuery,
+    inm: IfNoneMatch,
+) -> Result<CitizenPage> {
+    let t = target(&q)?;
+    // Boxed, as the feeds' probes: the database's part of the future is not the hit's.
+    let generation = Box::pin(feeds.probe_public(db)).await?.generation;
+    let latest = Box::pin(pages.latest(db, &generation, t.week)).await?;
+    let etag = etag_of(&who.here, who.lang, latest, t.this_week);
+    if inm.matches(&etag) {
+        return Ok(CitizenPage { etag, body: None });
+    }
+    if let Some(body) = pages.page(&etag) {
+        return Ok(CitizenPage {
+            etag,
+            body: Some(body),
+        });
+    }
+    let viewer = Viewer {
+        lang: who.lang,
+        caller: None,
+        csrf: String::new(),
+        here: who.here.clone(),
+        secure: false,
+        unread: 0,
+    };
+    let data = Box::pin(page_data(db, &viewer, &q, &t)).await?;
+    let html = Template::show(who.rocket, TEMPLATE, viewer.context(TITLE, data))
+        .ok_or_else(|| Error::Internal(format!("template {TEMPLATE}")))?;
+    let body: Arc<[u8]> = Arc::from(html.into_bytes());
+    pages.keep(&generation, etag.clone(), body.clone());
+    Ok(CitizenPage {
+        etag,
+        body: Some(body),
+    })
+}
+
+/// The page for a visitor with a session: a signed-in page carries a name and is not tagged;
+/// a session cookie that no longer signs anyone in gets the citizen's ETag.
+#[get("/lich-cong-tac?<q..>")]
+pub async fn weekly(
+    db: &State<Db>,
+    viewer: Viewer,
+    q: WeekQuery,
+    inm: IfNoneMatch,
+) -> Result<WeekPage> {
+    let t = target(&q)?;
+    let etag = match viewer.caller {
+        None => {
+            let latest = publication::latest(&db.conn, t.week).await?;
+            Some(etag_of(
+                &viewer.here,
+                viewer.lang,
+                latest.map(|p| p.id),
+                t.this_week,
+            ))
+        }
+        Some(_) => None,
+    };
+    if let Some(tag) = etag.as_ref().filter(|t| inm.matches(t)) {
+        let (e, c) = cache_headers(tag.clone());
+        return Ok(WeekPage::Fresh(Custom(Status::NotModified, ()), e, c));
+    }
+    let data = page_data(db, &viewer, &q, &t).await?;
+    let page = viewer.render(TEMPLATE, TITLE, data);
     Ok(match etag {
         Some(tag) => {
             let (e, c) = cache_headers(tag);
@@ -183,6 +258,7 @@ pub struct PublishForm {
 #[post("/lich-cong-tac/phat-hanh", data = "<form>")]
 pub async fn publish(
     db: &State<Db>,
+    feeds: &State<FeedCache>,
     by: Approver,
     form: CsrfForm<PublishForm>,
 ) -> Result<Redirect> {
@@ -190,6 +266,8 @@ pub async fn publish(
     let week = calendars::parse_week("tuan", &form.tuan)?;
     let note = Some(form.note).filter(|n| !n.trim().is_empty());
     let saved = publication::publish(db, by.id(), week, note).await?;
+    // This instance sees the new generation at once (the public page and feed).
+    feeds.forget_probes();
     Ok(Redirect::to(format!(
         "/lich-cong-tac?tuan={}&ban={}",
         saved.week_start, saved.revision
@@ -197,5 +275,9 @@ pub async fn publish(
 }
 
 pub fn routes() -> Vec<rocket::Route> {
-    rocket::routes![weekly, publish]
+    let mut citizen = rocket::routes![citizen];
+    // Before `weekly` (same address), which it forwards to when a session cookie is sent.
+    citizen[0].rank = -20;
+    citizen.extend(rocket::routes![weekly, publish]);
+    citizen
 }

@@ -40,6 +40,17 @@ async fn an_agency_cannot_register_a_meeting_that_starts_in_the_past_but_the_off
     assert_eq!(field, "starts_at");
     let mut body = at(&o, yesterday);
     body["requesting_agency_id"] = json!(o.agency_a);
+    // The office records a meeting already held only with a reason.
+    let field = app
+        .refused_field(
+            Method::Post,
+            "/api/v1/meetings",
+            Some(&o.staff.token),
+            &body,
+        )
+        .await;
+    assert_eq!(field, "past_reason");
+    body["past_reason"] = json!("Họp đột xuất theo chỉ đạo, ghi nhận sau");
     let (s, _, m) = app
         .call(
             Method::Post,
@@ -50,6 +61,37 @@ async fn an_agency_cannot_register_a_meeting_that_starts_in_the_past_but_the_off
         )
         .await;
     assert_eq!(s, Status::Created, "the office records a meeting held: {m}");
+    let (_, _, history) = app
+        .call(
+            Method::Get,
+            &format!("/api/v1/meetings/{}/events", m["id"]),
+            Some(&o.staff),
+            None,
+            &[],
+        )
+        .await;
+    assert!(
+        history
+            .to_string()
+            .contains("Họp đột xuất theo chỉ đạo, ghi nhận sau"),
+        "the reason is in the history: {history}"
+    );
+    // A meeting to come needs none.
+    let mut later = at(
+        &o,
+        lichhop::domain::clock::now() + chrono::Duration::days(9),
+    );
+    later["requesting_agency_id"] = json!(o.agency_a);
+    let (s, _, m) = app
+        .call(
+            Method::Post,
+            "/api/v1/meetings",
+            Some(&o.staff),
+            Some(&later),
+            &[],
+        )
+        .await;
+    assert_eq!(s, Status::Created, "{m}");
 }
 
 #[rocket::async_test]
@@ -82,4 +124,18 @@ async fn withdrawing_an_approved_meeting_needs_a_reason() {
         .await;
     let (s, v) = app.act(&o.clerk_a, pending, "withdraw", json!({})).await;
     assert_eq!(s, Status::Ok, "{v}");
+}
+
+/// The request form asks the office (only) for the reason of recording a past meeting.
+#[rocket::async_test]
+async fn the_office_form_has_the_past_reason_field_and_the_agency_form_not() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    let mut staff = app.signed_in(&o.staff).await;
+    let page = staff.get("/dang-ky/moi").await;
+    assert!(page.body.contains("name=\"past_reason\""), "{}", page.body);
+    let mut clerk = app.signed_in(&o.clerk_a).await;
+    let page = clerk.get("/dang-ky/moi").await;
+    assert_eq!(page.status, Status::Ok);
+    assert!(!page.body.contains("past_reason"));
 }

@@ -438,7 +438,7 @@ async fn documents_deadlines_skip_compensatory_days_off() {
         // Wednesday 05/05/2027: 4/5, then 29/04 and 28/04 (30/4 to 3/5 are off) → 28/04.
         ("2027-05-05", "2027-04-28"),
     ] {
-        // The office records the meeting (2026 is past for an agency).
+        // The office records the meeting (2026 is past for an agency), saying why.
         let body = json!({
             "title": "Họp bàn kế hoạch đầu tư công",
             "kind": "hop",
@@ -446,6 +446,7 @@ async fn documents_deadlines_skip_compensatory_days_off() {
             "ends_at": format!("{day}T10:00"),
             "requesting_agency_id": o.agency_a,
             "attendees": [{"agency_id": o.agency_b}],
+            "past_reason": "Ghi nhận cuộc họp đã diễn ra",
         });
         let (id, _) = app.create(&o.staff, &body).await;
         let (s, _, v) = app

@@ -241,6 +241,7 @@ async fn feeds_revalidate_with_304_answer_head_and_gzip() {
     let o = app.office().await;
     app.approved(&o, &o.clerk_a, &meeting(&o, "Họp giao ban", 2, 8, "public"))
         .await;
+    app.publish(&o, "2027-03-01").await;
 
     let (s, hs, body) = fetch(&app, "/feeds/public.ics", &[]).await;
     assert_eq!(s, Status::Ok);
@@ -298,13 +299,17 @@ async fn feeds_revalidate_with_304_answer_head_and_gzip() {
     .await;
     assert_eq!(s, Status::NotModified);
 
-    // A change anywhere in the office is a new generation: the feed is rebuilt.
+    // A decision alone changes nothing the public sees: the feed is still the published one.
     app.approved(
         &o,
         &o.clerk_a,
         &meeting(&o, "Họp bàn thứ hai", 3, 8, "public"),
     )
     .await;
+    let (s, _, _) = fetch(&app, "/feeds/public.ics", &[("If-None-Match", &etag)]).await;
+    assert_eq!(s, Status::NotModified, "a decision is not a publication");
+    // A publication is a new generation: the feed is rebuilt.
+    assert_eq!(app.publish(&o, "2027-03-01").await, 1);
     let (s, hs, body2) = fetch(&app, "/feeds/public.ics", &[("If-None-Match", &etag)]).await;
     assert_eq!(s, Status::Ok);
     assert_ne!(header(&hs, "ETag"), Some(etag.as_str()));
@@ -328,6 +333,7 @@ async fn a_cancelled_meeting_stays_in_the_feed_as_cancelled_with_a_higher_sequen
         json!({"scope": "person", "person_id": o.leaders[1]}),
     )
     .await;
+    app.publish(&o, "2027-03-01").await;
     for path in ["/feeds/public.ics", person.as_str()] {
         let evs = vevents(&text(&app, path).await);
         assert_eq!(evs.len(), 1, "{path}");
@@ -342,6 +348,14 @@ async fn a_cancelled_meeting_stays_in_the_feed_as_cancelled_with_a_higher_sequen
         json!({"reason": "Lãnh đạo bận đột xuất"}),
     )
     .await;
+    // The public sees the cancellation once it is published ("(Hủy)" in the adjustment).
+    let evs = vevents(&text(&app, "/feeds/public.ics").await);
+    assert_eq!(
+        prop(&evs[0], "STATUS"),
+        Some("CONFIRMED"),
+        "not published yet"
+    );
+    app.publish(&o, "2027-03-01").await;
     for path in ["/feeds/public.ics", person.as_str()] {
         let evs = vevents(&text(&app, path).await);
         assert_eq!(evs.len(), 1, "{path}: still there so clients remove it");
@@ -351,12 +365,15 @@ async fn a_cancelled_meeting_stays_in_the_feed_as_cancelled_with_a_higher_sequen
         let seq = |e: &[String]| prop(e, "SEQUENCE").unwrap().parse::<i32>().unwrap();
         assert!(seq(ev) > seq(&before));
     }
-    // Past the configured window it is gone.
+    // Past the configured window it is gone from the person's feed.
     let mut s = lichhop::domain::settings::load(app.db()).await.unwrap();
     s.cancelled_in_feeds_days = 0;
     lichhop::domain::settings::save(app.db(), &s).await.unwrap();
     // Same second as the cancellation: only strictly older changes drop out. Age the row.
     age_meeting(&app, id, 2).await;
+    assert!(vevents(&text(&app, &person).await).is_empty());
+    // And from the public feed with the next adjustment, which no longer carries it.
+    app.publish(&o, "2027-03-01").await;
     assert!(vevents(&text(&app, "/feeds/public.ics").await).is_empty());
 }
 
@@ -408,7 +425,9 @@ async fn a_confidential_meeting_is_a_busy_block_outside_its_owner_feed() {
     }
     let evs = vevents(&text(&app, &own).await);
     assert_eq!(prop(&evs[0], "SUMMARY"), Some("Họp bàn phương án nhân sự"));
-    assert!(vevents(&text(&app, "/feeds/public.ics").await).is_empty());
+    app.publish(&o, "2027-03-01").await;
+    let public = text(&app, "/feeds/public.ics").await;
+    assert!(vevents(&public).is_empty() && !public.contains("nhân sự"));
 }
 
 #[rocket::async_test]
@@ -439,6 +458,7 @@ async fn tentative_requests_show_only_where_asked_for() {
         assert_eq!(prop(&evs[0], "STATUS"), Some("TENTATIVE"), "{path}");
     }
     assert!(vevents(&text(&app, &without).await).is_empty());
+    app.publish(&o, "2027-03-08").await;
     assert!(vevents(&text(&app, "/feeds/public.ics").await).is_empty());
 }
 
@@ -505,8 +525,10 @@ async fn our_occurrences(app: &TestApp, id: i64) -> Vec<(String, String)> {
 async fn a_series_is_one_rrule_event_with_exdate_and_recurrence_id_overrides() {
     let app = spawn_app().await;
     let o = app.office().await;
-    series_with_overrides(&app, &o).await;
-    let ics = text(&app, "/feeds/public.ics").await;
+    let id = series_with_overrides(&app, &o).await;
+    // The office's feed: live data, the series as the office keeps it.
+    let office = feed_path(&app, &o.staff, json!({"scope": "office"})).await;
+    let ics = text(&app, &office).await;
     assert_wire_format(ics.as_bytes());
     for needed in [
         "\r\nMETHOD:PUBLISH\r\n",
@@ -525,14 +547,18 @@ async fn a_series_is_one_rrule_event_with_exdate_and_recurrence_id_overrides() {
     // octets, each valid UTF-8 (checked above), and unfolds back to exactly the escaped title.
     let title =
         "Giao ban định kỳ: tiến độ giải phóng mặt bằng, tái định cư và giải ngân vốn đầu tư công";
-    let at = ics.find("\r\nSUMMARY:Giao ban").expect("summary") + 2;
+    let at = ics.find("\r\nSUMMARY:Giao ban định kỳ").expect("summary") + 2;
     let physical: Vec<&str> = ics[at..].split("\r\n").take(3).collect();
     assert!(
         physical[0].len() <= 75 && physical[0].len() > 70,
         "{physical:?}"
     );
     assert!(physical[1].starts_with(' '), "folded: {physical:?}");
-    let evs = vevents(&ics);
+    // The office's feed holds its other meetings too: this series' events.
+    let evs: Vec<_> = vevents(&ics)
+        .into_iter()
+        .filter(|e| prop(e, "SUMMARY").is_some_and(|t| t.starts_with("Giao ban định kỳ")))
+        .collect();
     assert_eq!(
         prop(&evs[0], "SUMMARY").map(str::to_string),
         Some(lichhop::feeds::rfc5545::escape_text(title))
@@ -563,10 +589,7 @@ async fn a_series_is_one_rrule_event_with_exdate_and_recurrence_id_overrides() {
         "{desc}"
     );
     assert!(prop(master, "LOCATION").is_some());
-    // The public feed names the organizer without its e-mail address (issue #19).
-    assert!(prop(master, "ORGANIZER")
-        .unwrap()
-        .starts_with("urn:lichhop:agency:"));
+    assert!(prop(master, "ORGANIZER").is_some());
     assert!(master
         .iter()
         .any(|l| l.starts_with("ATTENDEE;") && l.contains("ROLE=CHAIR")));
@@ -586,6 +609,59 @@ async fn a_series_is_one_rrule_event_with_exdate_and_recurrence_id_overrides() {
     assert_eq!(prop(moved, "STATUS"), Some("CONFIRMED"));
     assert_eq!(prop(&evs[2], "STATUS"), Some("CANCELLED"));
     assert_eq!(prop(&evs[2], "RECURRENCE-ID"), Some("20270329T080000"));
+
+    // The public feed: what was published, each published occurrence an instance of the
+    // meeting (its UID, the occurrence's RECURRENCE-ID); a week not published adds nothing.
+    for week in ["2027-03-01", "2027-03-08", "2027-03-22"] {
+        app.publish(&o, week).await;
+    }
+    let ics = text(&app, "/feeds/public.ics").await;
+    assert_wire_format(ics.as_bytes());
+    for needed in [
+        "\r\nMETHOD:PUBLISH\r\n",
+        "\r\nBEGIN:VTIMEZONE\r\nTZID:Asia/Ho_Chi_Minh\r\n",
+        "\r\nX-WR-TIMEZONE:Asia/Ho_Chi_Minh\r\n",
+        "\r\nREFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n",
+    ] {
+        assert!(ics.contains(needed), "missing {needed:?}");
+    }
+    let evs = vevents(&ics);
+    let starts: Vec<_> = evs.iter().map(|e| prop(e, "DTSTART").unwrap()).collect();
+    assert_eq!(
+        starts,
+        ["20270301T080000", "20270308T140000", "20270322T080000"],
+        "published weeks only (not 05/4)"
+    );
+    let uid = prop(master, "UID").unwrap();
+    for ev in &evs {
+        assert_eq!(prop(ev, "UID"), Some(uid));
+        assert_eq!(prop(ev, "STATUS"), Some("CONFIRMED"));
+        assert_eq!(prop(ev, "RRULE"), None);
+        assert!(prop(ev, "RECURRENCE-ID").is_some());
+        assert!(prop(ev, "DTEND").is_some() && prop(ev, "SEQUENCE").is_some());
+        assert_eq!(
+            prop(ev, "SUMMARY").map(lichhop::feeds::rfc5545::unescape_text),
+            Some(title.to_string())
+        );
+        assert!(prop(ev, "LOCATION").is_some());
+        assert!(prop(ev, "URL")
+            .unwrap()
+            .ends_with(&format!("/cuoc-hop/{id}")));
+        // Names and positions only: no organizer's address, the chair by a URN.
+        assert_eq!(prop(ev, "ORGANIZER"), None);
+        assert!(ev.iter().any(|l| l.starts_with("ATTENDEE;")
+            && l.contains("ROLE=CHAIR")
+            && l.ends_with(&format!(":urn:lichhop:person:{}", o.leaders[1]))));
+        assert!(prop(ev, "DESCRIPTION").unwrap().contains("Chủ trì: "));
+    }
+    assert_eq!(
+        evs[1]
+            .iter()
+            .find(|l| l.starts_with("RECURRENCE-ID"))
+            .map(String::as_str),
+        Some("RECURRENCE-ID;TZID=Asia/Ho_Chi_Minh:20270308T080000")
+    );
+    assert!(!ics.contains("mailto:"), "{ics}");
 }
 
 /// Rooms and persons carry no change stamp of their own; the change counter of the reference
@@ -758,6 +834,17 @@ async fn thunderbird_and_python_clients_expand_every_feed_like_we_do() {
         &meeting(&o, "Họp mật", 24, 8, "confidential"),
     )
     .await;
+    // The public feed serves what was published: every week of the series and the others.
+    for week in [
+        "2027-03-01",
+        "2027-03-08",
+        "2027-03-15",
+        "2027-03-22",
+        "2027-03-29",
+        "2027-04-05",
+    ] {
+        app.publish(&o, week).await;
+    }
 
     let feeds = [
         "/feeds/public.ics".to_string(),
@@ -922,4 +1009,83 @@ async fn within_the_recheck_interval_a_feed_is_not_rechecked_but_a_revocation_he
         .await;
     assert_eq!(s, Status::NoContent);
     assert_eq!(fetch(&app, &path, &[]).await.0, Status::NotFound);
+}
+
+/// The public feed is made of publications: a meeting of three days is three rows of the
+/// schedule but one event; a week not published adds nothing; rows of a snapshot stored before
+/// rows kept their instants are left out of the feed (the page still shows them).
+#[rocket::async_test]
+async fn the_public_feed_serves_the_latest_revision_of_each_published_week() {
+    use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+    let app = spawn_app().await;
+    let o = app.office().await;
+    let mut trip = meeting(&o, "Kiểm tra thực địa ba ngày", 2, 8, "public");
+    trip["ends_at"] = json!("2027-03-04T17:00");
+    app.approved(&o, &o.clerk_a, &trip).await;
+    app.approved(
+        &o,
+        &o.clerk_a,
+        &meeting(&o, "Họp tuần chưa phát hành", 9, 8, "public"),
+    )
+    .await;
+    app.publish(&o, "2027-03-01").await;
+    let (s, _, week) = app
+        .call(Method::Get, "/api/v1/schedule/2027-03-01", None, None, &[])
+        .await;
+    assert_eq!(s, Status::Ok);
+    let rows: Vec<&Value> = week["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|d| d["items"].as_array().unwrap())
+        .collect();
+    assert_eq!(rows.len(), 3, "a row on each day: {week}");
+    assert!(
+        rows.iter().all(|r| r.get("uid").is_none()),
+        "no UID on pages"
+    );
+
+    let ics = text(&app, "/feeds/public.ics").await;
+    let evs = vevents(&ics);
+    assert_eq!(
+        evs.len(),
+        1,
+        "one event for three days, none of 08/3: {ics}"
+    );
+    assert_eq!(prop(&evs[0], "DTSTART"), Some("20270302T080000"));
+    assert_eq!(prop(&evs[0], "DTEND"), Some("20270304T170000"));
+    assert_eq!(prop(&evs[0], "RECURRENCE-ID"), None);
+
+    // An older snapshot: rows without instants, UID or sequence.
+    let stored = entity::schedule_publication::Entity::find()
+        .all(&app.db().conn)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.week_start.to_string() == "2027-03-01")
+        .unwrap();
+    let mut old: Value = serde_json::from_str(stored.snapshot.as_deref().unwrap()).unwrap();
+    for row in old.as_array_mut().unwrap() {
+        for field in [
+            "starts_at",
+            "ends_at",
+            "uid",
+            "sequence",
+            "recurrence_id",
+            "chair_id",
+        ] {
+            row.as_object_mut().unwrap().remove(field);
+        }
+    }
+    let mut a: entity::schedule_publication::ActiveModel = stored.into();
+    a.snapshot = Set(Some(old.to_string()));
+    a.update(&app.db().conn).await.unwrap();
+    // A new publication elsewhere moves the generation; the old snapshot is read again.
+    app.publish(&o, "2027-03-15").await;
+    assert!(vevents(&text(&app, "/feeds/public.ics").await).is_empty());
+    let (s, _, week) = app
+        .call(Method::Get, "/api/v1/schedule/2027-03-01", None, None, &[])
+        .await;
+    assert_eq!(s, Status::Ok);
+    assert!(week.to_string().contains("Kiểm tra thực địa ba ngày"));
 }

@@ -212,6 +212,7 @@ fn sample(room: i32, chair: i32, agency: i32, by: i32, start_h: u32, minutes: i6
         equipment_ids: vec![],
         rrule: None,
         exdates: vec![],
+        reason: None,
     }
 }
 

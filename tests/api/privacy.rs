@@ -396,7 +396,8 @@ async fn public_output_names_people_without_their_addresses_or_phones() {
                       {"person_id": o.leaders[2], "role": "optional"},
                       {"agency_id": o.agency_b}],
         "starts_at": format!("{today}T19:00"), "ends_at": format!("{today}T19:30"),
-        "visibility": "public", "submit": true, "requesting_agency_id": o.agency_a});
+        "visibility": "public", "submit": true, "requesting_agency_id": o.agency_a,
+        "past_reason": "Ghi nhận cuộc tiếp đoàn"});
     // Registered by the office for agency A: 19:00 today may already be past in Hà Nội.
     app.approved(&o, &o.staff, &body).await;
     // The public schedule shows what was published.

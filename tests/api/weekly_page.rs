@@ -178,12 +178,10 @@ async fn the_week_reads_like_the_portal_in_vietnamese_and_english() {
     assert!(res.into_string().await.unwrap().contains("tuan"));
 }
 
-#[rocket::async_test]
-async fn the_public_page_and_embed_answer_304_until_the_next_publication() {
-    let app = spawn_app().await;
-    let o = app.office().await;
+/// The week of 2027-03-01 with "Họp thường kỳ" approved and published.
+async fn published_week(app: &TestApp, o: &Office) {
     app.approved_on(
-        &o,
+        o,
         "Họp thường kỳ",
         "public",
         "2027-03-01T08:00",
@@ -191,7 +189,27 @@ async fn the_public_page_and_embed_answer_304_until_the_next_publication() {
         1,
     )
     .await;
-    app.publish(&o, "2027-03-01").await;
+    app.publish(o, "2027-03-01").await;
+}
+
+/// "Tiếp công dân" approved in that week after its publication (not published yet).
+async fn decided_after(app: &TestApp, o: &Office) {
+    app.approved_on(
+        o,
+        "Tiếp công dân",
+        "public",
+        "2027-03-02T08:00",
+        "2027-03-02T09:00",
+        1,
+    )
+    .await;
+}
+
+#[rocket::async_test]
+async fn the_public_page_and_embed_answer_304_until_the_next_publication() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    published_week(&app, &o).await;
     for path in [
         "/lich-cong-tac?tuan=2027-03-01",
         "/lich-cong-tac?tuan=2027-03-01&embed=1",
@@ -230,15 +248,7 @@ async fn the_public_page_and_embed_answer_304_until_the_next_publication() {
         .get_one("ETag")
         .unwrap()
         .to_string();
-    app.approved_on(
-        &o,
-        "Tiếp công dân",
-        "public",
-        "2027-03-02T08:00",
-        "2027-03-02T09:00",
-        1,
-    )
-    .await;
+    decided_after(&app, &o).await;
     let res = app
         .client
         .get(path)
@@ -256,4 +266,76 @@ async fn the_public_page_and_embed_answer_304_until_the_next_publication() {
     assert_eq!(res.status(), Status::Ok);
     assert_ne!(res.headers().get_one("ETag"), Some(etag.as_str()));
     assert!(res.into_string().await.unwrap().contains("Tiếp công dân"));
+}
+
+/// A citizen's page is served without cookies (no CSRF cookie, no session) under the security
+/// headers, the same bytes each time; another instance on the same database sees a publication
+/// made through this one; a visitor with a session still gets the page with their name.
+#[rocket::async_test]
+async fn a_citizen_gets_the_page_without_cookies_and_every_instance_sees_a_publication() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    published_week(&app, &o).await;
+    for (path, framed) in [
+        ("/lich-cong-tac?tuan=2027-03-01", false),
+        ("/lich-cong-tac?tuan=2027-03-01&embed=1", true),
+    ] {
+        let mut bodies = vec![];
+        for _ in 0..2 {
+            let res = app.client.get(path).dispatch().await;
+            assert_eq!(res.status(), Status::Ok);
+            let h = res.headers();
+            assert_eq!(h.get_one("Set-Cookie"), None, "{path}: no cookie");
+            assert_eq!(h.get_one("Cache-Control"), Some("public, no-cache"));
+            assert_eq!(h.get_one("Vary"), Some("Accept-Language, Cookie"));
+            assert_eq!(h.get_one("Content-Type"), Some("text/html; charset=utf-8"));
+            assert!(h.get_one("Content-Security-Policy").is_some());
+            assert_eq!(h.get_one("X-Content-Type-Options"), Some("nosniff"));
+            assert_eq!(h.get_one("X-Frame-Options").is_none(), framed, "{path}");
+            bodies.push(res.into_string().await.unwrap());
+        }
+        assert!(bodies[0].contains("Họp thường kỳ"), "{path}");
+        assert!(!bodies[0].contains("name=\"csrf\""), "{path}: no form");
+        assert_eq!(bodies[0], bodies[1], "{path}: the same bytes");
+    }
+    let english = app
+        .client
+        .get("/lich-cong-tac?tuan=2027-03-01")
+        .header(Header::new("Accept-Language", "en"))
+        .dispatch()
+        .await;
+    assert!(english.into_string().await.unwrap().contains("lang=\"en\""));
+
+    // Another instance serves the page; a publication through this one reaches it.
+    let other = serve(app.data_dir.path(), &app.database_url).await;
+    let path = "/lich-cong-tac?tuan=2027-03-01";
+    let (status, head) = crate::http_client::get_head(other.addr, path, &[]).await;
+    assert_eq!(status, 200);
+    assert!(crate::http_client::header_in(&head, "set-cookie").is_none());
+    let etag = crate::http_client::header_in(&head, "etag")
+        .unwrap()
+        .to_string();
+    let (status, _) =
+        crate::http_client::get_head(other.addr, path, &[("If-None-Match", &etag)]).await;
+    assert_eq!(status, 304);
+    decided_after(&app, &o).await;
+    app.publish(&o, "2027-03-01").await;
+    let (status, head) =
+        crate::http_client::get_head(other.addr, path, &[("If-None-Match", &etag)]).await;
+    assert_eq!(status, 200, "the other instance sees the new revision");
+    assert_ne!(
+        crate::http_client::header_in(&head, "etag"),
+        Some(etag.as_str())
+    );
+
+    // With a session: the signed-in page, not the citizen's copy.
+    let mut staff = app.signed_in(&o.staff).await;
+    let page = staff.get(path).await;
+    assert_eq!(page.status, Status::Ok);
+    assert!(
+        page.body.contains(&o.staff.account.display_name),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Tiếp công dân"));
 }

@@ -74,6 +74,10 @@ pub struct MeetingInput {
     /// Send for approval at once instead of keeping a draft.
     #[serde(default)]
     pub submit: bool,
+    /// Why the office records a meeting that has already started (required then; agencies
+    /// cannot register one). Kept as the note of the audit trail's entry.
+    #[serde(default)]
+    pub past_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]

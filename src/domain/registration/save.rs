@@ -147,7 +147,7 @@ pub async fn update(
         "edit",
         Some(current.status),
         Some(status),
-        None,
+        new.reason.clone(),
     )
     .await?;
     if status != current.status {

@@ -160,13 +160,25 @@ pub async fn validate<C: ConnectionTrait>(
     let starts_at = parse_time("starts_at", &input.starts_at, tz)?;
     let ends_at = parse_time("ends_at", &input.ends_at, tz)?;
     check_span(starts_at, ends_at)?;
-    // An agency registers meetings to come; the office alone records one already held.
-    if !actor.office && starts_at < clock::now() {
+    // An agency registers meetings to come; the office alone records one already held, and
+    // says why.
+    let past = starts_at < clock::now();
+    if !actor.office && past {
         return Err(Error::invalid(
             "starts_at",
             "msg.registration.a_meeting_cannot_start_in_the_past",
         ));
     }
+    let reason = match text("past_reason", input.past_reason, MAX_TEXT)? {
+        Some(r) if past => Some(r),
+        None if past => {
+            return Err(Error::invalid(
+                "past_reason",
+                "msg.registration.a_past_meeting_needs_a_reason",
+            ))
+        }
+        _ => None,
+    };
 
     let requesting_agency_id = match (actor.office, actor.agency_id, input.requesting_agency_id) {
         (true, _, Some(a)) => a,
@@ -320,5 +332,6 @@ pub async fn validate<C: ConnectionTrait>(
         equipment_ids,
         rrule,
         exdates: input.exdates,
+        reason,
     })
 }

@@ -45,6 +45,9 @@ pub struct RequestForm {
     pub other_attendees: String,
     #[field(default = String::new())]
     pub note: String,
+    /// Why the office records a meeting already under way (office only).
+    #[field(default = String::new())]
+    pub past_reason: String,
     #[field(default = false)]
     pub submit: bool,
     #[field(default = String::new())]
@@ -137,6 +140,7 @@ impl RequestForm {
             ("agenda", self.agenda.clone()),
             ("other_attendees", self.other_attendees.clone()),
             ("note", self.note.clone()),
+            ("past_reason", self.past_reason.clone()),
             ("online_link", self.online_link.clone()),
             ("preparation", self.preparation.clone()),
             (
@@ -246,6 +250,7 @@ impl RequestForm {
             agenda: m.agenda.clone().unwrap_or_default(),
             other_attendees: m.other_attendees.clone().unwrap_or_default(),
             note: m.note.clone().unwrap_or_default(),
+            past_reason: String::new(),
             version: m.version.to_string(),
             meeting_id: m.id.to_string(),
             ..Default::default()
@@ -425,6 +430,7 @@ pub(super) fn request_input(
         expected_attendance: number("expected_attendance", &f.expected_attendance)?,
         other_attendees: Some(f.other_attendees.clone()),
         note: Some(f.note.clone()),
+        past_reason: text(&f.past_reason),
         equipment: f.equipment.clone(),
         submit: f.submit,
         rrule,

@@ -98,8 +98,9 @@ async fn render(
     slots: Option<Slots>,
     refusals: &[Error],
 ) -> Result<Template> {
+    let office = viewer.caller.as_ref().is_some_and(|c| c.is_office());
     let data = view::PickerData::load(db).await?;
-    let mut form = request_form_view(db, f, viewer.lang, target, &data).await?;
+    let mut form = request_form_view(db, f, viewer.lang, office, target, &data).await?;
     let mut find = find_fields(f);
     let mut repeat = repeat_fields(f, viewer.lang);
     for e in refusals {

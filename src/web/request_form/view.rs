@@ -149,6 +149,7 @@ pub(super) async fn request_form_view(
     db: &Db,
     f: &RequestForm,
     lang: Lang,
+    office: bool,
     target: Target,
     data: &PickerData,
 ) -> Result<FormView> {
@@ -292,6 +293,15 @@ pub(super) async fn request_form_view(
         )
         .hint("meeting.other_attendees_hint"),
         Field::text("note", "meeting.note", &f.note),
+    ];
+    // The office alone records a meeting already under way, and says why.
+    if office {
+        fields.push(
+            Field::text("past_reason", "meeting.past_reason", &f.past_reason)
+                .hint("meeting.past_reason_hint"),
+        );
+    }
+    fields.extend([
         Field::select(
             "visibility",
             "meeting.visibility",
@@ -304,7 +314,7 @@ pub(super) async fn request_form_view(
         )
         .translated(),
         Field::checkbox("submit", "request.submit_now", f.submit),
-    ];
+    ]);
     match target {
         Target::Edit(id) => {
             fields.push(field("hidden", "version", "", &f.version));
