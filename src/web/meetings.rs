@@ -156,6 +156,9 @@ pub struct Shown {
     pub asking: Option<Asking>,
     /// A move checked before it is taken: what was typed and what the check found.
     pub checked: Option<super::moves::Checked<DecisionForm>>,
+    /// A reschedule offered by find-a-time (`?starts_at=&ends_at=&room_id=#doi-lich`): the
+    /// "Dời lịch" form comes filled with it.
+    pub offered: Option<DecisionForm>,
 }
 
 /// A destructive decision waiting for its confirmation, with what was typed for it.
@@ -178,6 +181,7 @@ pub(super) async fn meeting_page(
         doc_error,
         asking,
         checked,
+        offered,
     } = shown;
     let actor = Actor::from(caller);
     let m = registration::get(db, &actor, id).await?;
@@ -287,13 +291,23 @@ pub(super) async fn meeting_page(
     } else {
         Vec::new()
     };
-    let decisions: Vec<_> = DECISIONS
+    let open: Vec<&Decision> = DECISIONS
         .iter()
         .filter(|d| {
             d.action.allowed_from().contains(&m.status)
                 && workflow::may(caller.role(), d.action, &settings)
                 && (d.action != Action::AcceptProposal || m.proposed_starts_at.is_some())
         })
+        .collect();
+    // A time offered by find-a-time moves an approved meeting, or is proposed to the agency
+    // with a return while the request waits.
+    let offer_goes_to = if open.iter().any(|d| d.action == Action::Reschedule) {
+        Action::Reschedule
+    } else {
+        Action::Return
+    };
+    let decisions: Vec<_> = open
+        .into_iter()
         .map(|d| {
             let (segment, a, label) = (d.segment, &d.action, d.label);
             // The refused decision keeps what was typed and shows its error beside the field.
@@ -304,7 +318,11 @@ pub(super) async fn meeting_page(
             };
             // What was typed: from a refusal, else from a check, else the meeting as it is.
             let checked_here = checked.as_ref().filter(|c| *a == Action::Reschedule && c.action == *a);
-            let typed = mine.map(|r| &r.form).or(checked_here.map(|c| &c.form));
+            let offered_here = offered.as_ref().filter(|_| *a == offer_goes_to);
+            let typed = mine
+                .map(|r| &r.form)
+                .or(checked_here.map(|c| &c.form))
+                .or(offered_here);
             let chosen = typed.map_or(m.room_id, |f| f.room_id.trim().parse().ok());
             let mut moves = super::moves::fields(
                 *a,
@@ -331,6 +349,7 @@ pub(super) async fn meeting_page(
                 .collect();
             json!({
                 "action": format!("/cuoc-hop/{id}/{segment}"),
+                "anchor": (offered.is_some() && *a == offer_goes_to).then_some(super::request_form::OFFER_ANCHOR),
                 "label": label,
                 "style": d.style,
                 "needs_reason": a.needs_reason(),
@@ -432,7 +451,8 @@ pub(super) async fn meeting_page(
     ))
 }
 
-#[get("/cuoc-hop/<id>?<done>&<tai_lieu>")]
+#[allow(clippy::too_many_arguments)]
+#[get("/cuoc-hop/<id>?<done>&<tai_lieu>&<starts_at>&<ends_at>&<room_id>")]
 pub async fn show(
     db: &State<Db>,
     caller: Caller,
@@ -440,6 +460,9 @@ pub async fn show(
     id: i32,
     done: Option<&str>,
     tai_lieu: Option<&str>,
+    starts_at: Option<&str>,
+    ends_at: Option<&str>,
+    room_id: Option<&str>,
 ) -> Result<Template> {
     let notice = match tai_lieu {
         Some("them") => Some("documents.uploaded_notice"),
@@ -447,8 +470,16 @@ pub async fn show(
         _ => done.and_then(done_key),
     };
     let notice = notice.map(str::to_string);
+    // Find-a-time's offer fills the reschedule form; nothing is decided until it is sent.
+    let offered = starts_at.zip(ends_at).map(|(s, e)| DecisionForm {
+        starts_at: s.to_string(),
+        ends_at: e.to_string(),
+        room_id: room_id.unwrap_or_default().to_string(),
+        ..Default::default()
+    });
     let shown = Shown {
         notice,
+        offered,
         ..Default::default()
     };
     meeting_page(db, &caller, &viewer, id, shown).await

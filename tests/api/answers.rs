@@ -247,7 +247,7 @@ async fn an_invitee_answers_through_the_link_of_the_invitation_until_the_meeting
             &o.approver,
             id,
             "reschedule",
-            json!({"starts_at": "2027-03-10T14:00", "ends_at": "2027-03-10T15:00"}),
+            json!({"starts_at": "2027-03-10T14:00", "ends_at": "2027-03-10T15:00", "reason": "Trùng lịch tiếp khách"}),
         )
         .await;
     assert_eq!(s, Status::Ok, "{v}");

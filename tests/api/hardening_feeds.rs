@@ -170,7 +170,7 @@ async fn start_of_a_second() -> i64 {
 async fn a_feed_changed_twice_in_one_second_is_not_answered_304_by_date() {
     let app = spawn_app().await;
     let o = app.office().await;
-    let token = feed_token(&app, &o).await;
+    let token = app.office_feed(&o).await;
     let feeds = ["/feeds/public.ics".to_string(), token];
     for attempt in 1..=8 {
         let second = start_of_a_second().await;
@@ -202,20 +202,6 @@ async fn a_feed_changed_twice_in_one_second_is_not_answered_304_by_date() {
     panic!("two changes and two feed fetches never fitted in one second");
 }
 
-async fn feed_token(app: &TestApp, o: &Office) -> String {
-    let (s, _, v) = app
-        .call(
-            Method::Post,
-            "/api/v1/feed-tokens",
-            Some(&o.staff),
-            Some(&json!({"scope": "office"})),
-            &[],
-        )
-        .await;
-    assert_eq!(s, Status::Created, "{v}");
-    format!("/feeds/{}.ics", v["secret"].as_str().unwrap())
-}
-
 /// GET over TCP from a real server: (status, Last-Modified).
 async fn tcp_fetch(addr: std::net::SocketAddr, path: &str, ims: Option<&str>) -> (u16, String) {
     let headers: Vec<_> = ims.map(|d| ("If-Modified-Since", d)).into_iter().collect();
@@ -229,7 +215,7 @@ async fn instances_sharing_the_database_agree_on_the_date_and_never_reuse_it() {
     let app = spawn_app().await;
     let o = app.office().await;
     let other = serve(app.data_dir.path(), &app.database_url).await;
-    let token = feed_token(&app, &o).await;
+    let token = app.office_feed(&o).await;
     for attempt in 1..=8 {
         let second = start_of_a_second().await;
         change(&app, &o, &format!("Họp {attempt}a"), 5, attempt).await;

@@ -492,6 +492,22 @@ impl TestApp {
         p["revision"].as_i64().unwrap()
     }
 
+    /// The path of a new office-wide feed (`/feeds/<secret>.ics`), made by the office's staff:
+    /// every meeting, live.
+    pub async fn office_feed(&self, o: &Office) -> String {
+        let (s, _, v) = self
+            .call(
+                Method::Post,
+                "/api/v1/feed-tokens",
+                Some(&o.staff),
+                Some(&serde_json::json!({"scope": "office"})),
+                &[],
+            )
+            .await;
+        assert_eq!(s, Status::Created, "{v}");
+        format!("/feeds/{}.ics", v["secret"].as_str().unwrap())
+    }
+
     /// Meeting `id` as `who` reads it from the API.
     pub async fn meeting_as(&self, who: &Principal, id: i64) -> Value {
         let path = format!("/api/v1/meetings/{id}");

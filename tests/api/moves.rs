@@ -40,9 +40,11 @@ async fn events(app: &TestApp, who: &Principal, id: i64) -> Vec<String> {
         .collect()
 }
 
-/// The public feed's event of the meeting titled `title`: (STATUS, SEQUENCE).
-async fn in_feed(app: &TestApp, title: &str) -> (String, i32) {
-    let ics = text(app, "/feeds/public.ics").await;
+/// The office feed's event of the meeting titled `title`: (STATUS, SEQUENCE). The office feed
+/// is live; the public one waits for the weekly schedule's publication.
+async fn in_feed(app: &TestApp, o: &Office, title: &str) -> (String, i32) {
+    let path = app.office_feed(o).await;
+    let ics = text(app, &path).await;
     let ev = vevents(&ics)
         .into_iter()
         .find(|e| prop(e, "SUMMARY") == Some(title))
@@ -64,7 +66,7 @@ async fn postponing_frees_the_room_and_chair_until_it_is_rescheduled() {
     let id = app
         .approved(&o, &o.clerk_a, &request(&o, "2027-03-09", 8, 2, 1))
         .await;
-    let (status, seq) = in_feed(&app, TITLE).await;
+    let (status, seq) = in_feed(&app, &o, TITLE).await;
     assert_eq!(status, "CONFIRMED");
 
     // Refusals: a clerk may not; without a reason, 422 naming the field.
@@ -87,7 +89,7 @@ async fn postponing_frees_the_room_and_chair_until_it_is_rescheduled() {
     assert_eq!(s, Status::Ok, "{v}");
     assert_eq!(v["meeting"]["status"], "postponed");
     // Feeds: cancelled for calendar clients, with a higher SEQUENCE under the same UID.
-    let (status, after) = in_feed(&app, TITLE).await;
+    let (status, after) = in_feed(&app, &o, TITLE).await;
     assert_eq!(status, "CANCELLED");
     assert!(after > seq, "SEQUENCE {seq} → {after}");
     assert!(events(&app, &o.approver, id)
@@ -140,7 +142,7 @@ async fn postponing_frees_the_room_and_chair_until_it_is_rescheduled() {
         .await;
     assert_eq!(s, Status::Ok, "{v}");
     assert_eq!(v["meeting"]["status"], "approved");
-    let (status, again) = in_feed(&app, TITLE).await;
+    let (status, again) = in_feed(&app, &o, TITLE).await;
     assert_eq!(status, "CONFIRMED");
     assert!(again > after);
     let trail = events(&app, &o.approver, id).await;
@@ -206,7 +208,7 @@ async fn another_leader_chairs_with_a_reason_and_a_free_calendar() {
     busy["title"] = json!("Tiếp công dân định kỳ");
     let busy_id = app.approved(&o, &o.clerk_b, &busy).await;
     app.publish(&o, "2027-03-08").await;
-    let (_, seq) = in_feed(&app, TITLE).await;
+    let (_, seq) = in_feed(&app, &o, TITLE).await;
 
     let change = |chair: Option<i32>, reason: Option<&str>| {
         let mut b = json!({});
@@ -278,7 +280,7 @@ async fn another_leader_chairs_with_a_reason_and_a_free_calendar() {
     assert_eq!(s, Status::Ok, "{v}");
     assert_eq!(v["meeting"]["chair_id"], o.leaders[2]);
     assert_eq!(v["meeting"]["status"], "approved");
-    let (status, after) = in_feed(&app, TITLE).await;
+    let (status, after) = in_feed(&app, &o, TITLE).await;
     assert_eq!(status, "CONFIRMED");
     assert!(after > seq);
     assert!(events(&app, &o.approver, id)
@@ -368,6 +370,25 @@ async fn the_meeting_page_reschedules_checks_postpones_and_changes_the_chair() {
     assert!(page
         .body
         .contains(&format!("href=\"/cuoc-hop/{id}/tim-gio\"")));
+    // A slot from find-a-time fills the "Dời lịch" form, which the link points at.
+    let offered = approver
+        .get(&format!(
+            "{page_path}?starts_at=2027-03-11T14:00&ends_at=2027-03-11T16:00&room_id={}",
+            o.rooms[1]
+        ))
+        .await;
+    let form = offered
+        .body
+        .split("<form")
+        .find(|f| f.contains("id=\"gio-moi\""))
+        .expect("the form that takes the offered time");
+    assert!(form.contains(&format!("/cuoc-hop/{id}/doi-lich")), "{form}");
+    assert!(form.contains("value=\"2027-03-11T14:00\""), "{form}");
+    assert!(form.contains("value=\"2027-03-11T16:00\""), "{form}");
+    assert!(
+        form.contains(&format!("value=\"{}\" selected", o.rooms[1])),
+        "{form}"
+    );
     // A clerk posting a move is refused.
     let refused = clerk
         .post(&format!("/cuoc-hop/{id}/doi-lich"), &[("reason", "x")])

@@ -638,11 +638,21 @@ async fn a_conflicting_request_offers_find_a_time_from_its_page() {
         let start = &l[11..16];
         let end = &l.split("ends_at=").nth(1).unwrap()[11..16];
         assert!(end <= "11:30" || start >= "13:30", "{l}");
-        assert!(l.contains("&room_id=") && l.ends_with("#doi-lich"), "{l}");
+        assert!(l.contains("&room_id="), "{l}");
     }
+    assert!(links.iter().all(|l| l.ends_with("#gio-moi")), "{links:?}");
     let href = format!("/cuoc-hop/{id}?starts_at={}", links[0]);
     let target = staff.get(href.split('#').next().unwrap()).await;
     assert_eq!(target.status, Status::Ok, "the link lands on the meeting");
+    // The request waits: the slot fills the return's proposal, the form the link points at.
+    let start = &links[0][..16];
+    let form = target
+        .body
+        .split("<form")
+        .find(|f| f.contains("id=\"gio-moi\""))
+        .expect("the form that takes the offered time");
+    assert!(form.contains(&format!("/cuoc-hop/{id}/tra-lai")), "{form}");
+    assert!(form.contains(&format!("value=\"{start}\"")), "{form}");
 
     let mut clerk = app.signed_in(&o.clerk_a).await;
     let slots = clerk.get(&find).await;

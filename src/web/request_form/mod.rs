@@ -503,10 +503,16 @@ pub async fn find_live(
     run.await.map(Json).map_err(|e| JsonRefusal(e, lang))
 }
 
-/// The meeting's page at its "Dời lịch" form, carrying a slot and room in the names of that
+/// The id of the meeting page's decision form that takes a time offered by find-a-time.
+pub const OFFER_ANCHOR: &str = "gio-moi";
+
+/// The meeting's page at the form that takes a new time ("Dời lịch" for an approved meeting, the
+/// return's proposal for a waiting request), carrying a slot and room in the names of that
 /// form's fields (`starts_at`, `ends_at` as `datetime-local`, `room_id`), for the form to take.
 pub fn reschedule_href(id: i32, day: &str, start: &str, end: &str, room: i32) -> String {
-    format!("/cuoc-hop/{id}?starts_at={day}T{start}&ends_at={day}T{end}&room_id={room}#doi-lich")
+    format!(
+        "/cuoc-hop/{id}?starts_at={day}T{start}&ends_at={day}T{end}&room_id={room}#{OFFER_ANCHOR}"
+    )
 }
 
 /// Find a time for a saved request that conflicts (from its page): the office sees the slots;
