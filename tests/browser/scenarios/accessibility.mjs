@@ -200,7 +200,7 @@ export default ({ scenario, check, browser, base, adminPassword, demoPassword, s
       await page.keyboard.press('Tab');
       const f = await focused(page);
       check(f, `${what}: focus left the page after ${i + 1} tabs`);
-      check(f.visible && f.onScreen, `${what}: focus on <${f.tag}> "${f.text}" is not visible`);
+      check(f.visible && f.onScreen, `${what}: focus on <${f.tag}> "${f.text}" type=${f.type} name=${f.name} is not visible`);
       if (want(f)) return f;
     }
     throw new Error(`${what}: not reached in ${limit} tabs`);
