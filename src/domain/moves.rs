@@ -71,3 +71,25 @@ pub async fn reschedule_one(
         date.ok_or_else(|| crate::Error::invalid("date", "msg.moves.choose_an_occurrence"))?;
     crate::domain::series::reschedule_occurrence(db, actor, id, date, change).await
 }
+
+/// Moves an occurrence of a series and the following ones from the meeting's page ("Từ buổi
+/// này trở đi"): the series is split there and its tail moved, in one transaction.
+pub async fn reschedule_following(
+    db: &Db,
+    actor: &crate::domain::registration::Actor,
+    id: i32,
+    date: Option<chrono::NaiveDate>,
+    change: crate::domain::series::OccurrenceChange,
+) -> Result<()> {
+    if change.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
+        return Err(crate::Error::invalid(
+            "reason",
+            "msg.decide.a_reason_is_required",
+        ));
+    }
+    let date =
+        date.ok_or_else(|| crate::Error::invalid("date", "msg.moves.choose_an_occurrence"))?;
+    crate::domain::series::reschedule_following(db, actor, id, date, change)
+        .await
+        .map(|_| ())
+}
