@@ -8,7 +8,7 @@ use crate::domain::recurrence;
 use crate::domain::registration::{self, must_exist, parse_time, Actor};
 use crate::error::Msg;
 use crate::{Error, Result};
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use entity::*;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
@@ -146,6 +146,32 @@ pub async fn cancel_occurrence(
     Ok(saved)
 }
 
+/// What a move asks for, read before the write lock: the new start and end when given (in the
+/// meeting's zone); the room must exist, and a move gives a new time or a room.
+async fn new_times(
+    db: &Db,
+    m: &meeting::Model,
+    change: &OccurrenceChange,
+) -> Result<(Option<DateTime<Utc>>, Option<DateTime<Utc>>)> {
+    let tz = zone_of(m);
+    if let Some(r) = change.room_id {
+        must_exist::<_, room::Entity>(&db.conn, "room_id", r).await?;
+    }
+    if change.starts_at.is_none() && change.room_id.is_none() {
+        return Err(Error::invalid(
+            "starts_at",
+            "msg.series.give_a_new_time_or_a",
+        ));
+    }
+    let time = |field: &str, v: &Option<String>| {
+        v.as_deref().map(|v| parse_time(field, v, tz)).transpose()
+    };
+    Ok((
+        time("starts_at", &change.starts_at)?,
+        time("ends_at", &change.ends_at)?,
+    ))
+}
+
 /// Moves one occurrence (new time and/or room); the database still refuses any double booking.
 pub async fn reschedule_occurrence(
     db: &Db,
@@ -155,27 +181,8 @@ pub async fn reschedule_occurrence(
     change: OccurrenceChange,
 ) -> Result<occurrence::Model> {
     let m = registration::get(db, actor, id).await?;
-    let tz = zone_of(&m);
-    if let Some(r) = change.room_id {
-        must_exist::<_, room::Entity>(&db.conn, "room_id", r).await?;
-    }
     // The input is read before the write lock is taken; only the defaults need the occurrence.
-    if change.starts_at.is_none() && change.room_id.is_none() {
-        return Err(Error::invalid(
-            "starts_at",
-            "msg.series.give_a_new_time_or_a",
-        ));
-    }
-    let new_start = change
-        .starts_at
-        .as_deref()
-        .map(|v| parse_time("starts_at", v, tz))
-        .transpose()?;
-    let new_end = change
-        .ends_at
-        .as_deref()
-        .map(|v| parse_time("ends_at", v, tz))
-        .transpose()?;
+    let (new_start, new_end) = new_times(db, &m, &change).await?;
     // Under the write lock, and again if PostgreSQL aborted it to break a deadlock (two moves
     // into one slot wait on each other's exclusion check), as a decision is.
     let saved = db
@@ -405,26 +412,7 @@ pub async fn reschedule_following(
             "msg.series.this_meeting_does_not_repeat",
         ));
     }
-    let tz = zone_of(&m);
-    if let Some(r) = change.room_id {
-        must_exist::<_, room::Entity>(&db.conn, "room_id", r).await?;
-    }
-    if change.starts_at.is_none() && change.room_id.is_none() {
-        return Err(Error::invalid(
-            "starts_at",
-            "msg.series.give_a_new_time_or_a",
-        ));
-    }
-    let new_start = change
-        .starts_at
-        .as_deref()
-        .map(|v| parse_time("starts_at", v, tz))
-        .transpose()?;
-    let new_end = change
-        .ends_at
-        .as_deref()
-        .map(|v| parse_time("ends_at", v, tz))
-        .transpose()?;
+    let (new_start, new_end) = new_times(db, &m, &change).await?;
     let actor_id = actor.account_id;
     let moved = db
         .write(|| async {
