@@ -279,10 +279,10 @@ async fn split_in<C: ConnectionTrait>(
             "msg.series.this_meeting_does_not_repeat",
         ));
     };
-    let tz = zone_of(&m);
+    let tz = zone_of(m);
     let (head_rule, tail_rule, tail_start) = recurrence::split_rule(tz, m.starts_at, &rule, from)?;
     let duration = m.ends_at - m.starts_at;
-    let exdates = meetings::exdates_of(&m);
+    let exdates = meetings::exdates_of(m);
     let (head_ex, tail_ex): (Vec<NaiveDate>, Vec<NaiveDate>) =
         exdates.into_iter().partition(|d| *d < from);
     let now = clock::now();
