@@ -943,4 +943,6 @@ async fn the_api_moves_this_and_the_following_occurrences_in_one_step() {
         head["sequence"].as_i64() > original["sequence"].as_i64(),
         "{head}"
     );
+    assert!(head["rrule"].as_str().unwrap().contains("UNTIL="), "{head}");
+    assert_eq!(tail["rrule"], "FREQ=WEEKLY;COUNT=2", "{tail}");
 }
