@@ -422,6 +422,26 @@ pub async fn reschedule_occurrence(
     ))
 }
 
+/// "This and following": splits the series at the occurrence of `date` and moves that
+/// occurrence and the later ones (new time and/or room, with a reason), in one transaction; the
+/// answer is the new tail meeting.
+#[utoipa::path(request_body = OccurrenceChange, tag = "meetings", responses((status = 200, description = "move this and the following occurrences", body = Meeting), (status = "4XX", description = "refused", body = crate::error::ErrorBody)), security(("bearer" = [])))]
+#[post(
+    "/api/v1/meetings/<id>/occurrences/<date>/reschedule-following",
+    data = "<body>"
+)]
+pub async fn reschedule_following(
+    by: Decider,
+    db: &State<Db>,
+    id: i32,
+    date: &str,
+    body: JsonBody<OccurrenceChange>,
+) -> Result<Versioned<Meeting>> {
+    let date = parse_day("date", date)?;
+    let tail = series::reschedule_following(db, &Actor::from(&by.0), id, date, body.0).await?;
+    Ok(Versioned::of(tail))
+}
+
 #[derive(serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SplitInput {
@@ -498,6 +518,7 @@ pub fn routes() -> Vec<rocket::Route> {
         cancel_occurrence,
         occurrences_between,
         reschedule_occurrence,
+        reschedule_following,
         split
     ]
 }

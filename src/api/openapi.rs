@@ -35,6 +35,7 @@ use utoipa::{Modify, OpenApi};
         meetings::accept_proposal,
         meetings::cancel_occurrence,
         meetings::reschedule_occurrence,
+        meetings::reschedule_following,
         meetings::split,
         meetings::occurrences_between,
         answers::issue,

@@ -61,13 +61,35 @@ pub async fn reschedule_one(
     date: Option<chrono::NaiveDate>,
     change: crate::domain::series::OccurrenceChange,
 ) -> Result<entity::occurrence::Model> {
+    let date = from_the_page(date, &change)?;
+    crate::domain::series::reschedule_occurrence(db, actor, id, date, change).await
+}
+
+/// Moves an occurrence of a series and the following ones from the meeting's page ("Từ buổi
+/// này trở đi"): the series is split there and its tail moved, in one transaction.
+pub async fn reschedule_following(
+    db: &Db,
+    actor: &crate::domain::registration::Actor,
+    id: i32,
+    date: Option<chrono::NaiveDate>,
+    change: crate::domain::series::OccurrenceChange,
+) -> Result<()> {
+    let date = from_the_page(date, &change)?;
+    crate::domain::series::reschedule_following(db, actor, id, date, change)
+        .await
+        .map(|_| ())
+}
+
+/// What a move of occurrences from the page needs first: a reason, then the occurrence chosen.
+fn from_the_page(
+    date: Option<chrono::NaiveDate>,
+    change: &crate::domain::series::OccurrenceChange,
+) -> Result<chrono::NaiveDate> {
     if change.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
         return Err(crate::Error::invalid(
             "reason",
             "msg.decide.a_reason_is_required",
         ));
     }
-    let date =
-        date.ok_or_else(|| crate::Error::invalid("date", "msg.moves.choose_an_occurrence"))?;
-    crate::domain::series::reschedule_occurrence(db, actor, id, date, change).await
+    date.ok_or_else(|| crate::Error::invalid("date", "msg.moves.choose_an_occurrence"))
 }

@@ -8,7 +8,7 @@ use crate::domain::recurrence;
 use crate::domain::registration::{self, must_exist, parse_time, Actor};
 use crate::error::Msg;
 use crate::{Error, Result};
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use entity::*;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
@@ -146,6 +146,32 @@ pub async fn cancel_occurrence(
     Ok(saved)
 }
 
+/// What a move asks for, read before the write lock: the new start and end when given (in the
+/// meeting's zone); the room must exist, and a move gives a new time or a room.
+async fn new_times(
+    db: &Db,
+    m: &meeting::Model,
+    change: &OccurrenceChange,
+) -> Result<(Option<DateTime<Utc>>, Option<DateTime<Utc>>)> {
+    let tz = zone_of(m);
+    if let Some(r) = change.room_id {
+        must_exist::<_, room::Entity>(&db.conn, "room_id", r).await?;
+    }
+    if change.starts_at.is_none() && change.room_id.is_none() {
+        return Err(Error::invalid(
+            "starts_at",
+            "msg.series.give_a_new_time_or_a",
+        ));
+    }
+    let time = |field: &str, v: &Option<String>| {
+        v.as_deref().map(|v| parse_time(field, v, tz)).transpose()
+    };
+    Ok((
+        time("starts_at", &change.starts_at)?,
+        time("ends_at", &change.ends_at)?,
+    ))
+}
+
 /// Moves one occurrence (new time and/or room); the database still refuses any double booking.
 pub async fn reschedule_occurrence(
     db: &Db,
@@ -155,27 +181,8 @@ pub async fn reschedule_occurrence(
     change: OccurrenceChange,
 ) -> Result<occurrence::Model> {
     let m = registration::get(db, actor, id).await?;
-    let tz = zone_of(&m);
-    if let Some(r) = change.room_id {
-        must_exist::<_, room::Entity>(&db.conn, "room_id", r).await?;
-    }
     // The input is read before the write lock is taken; only the defaults need the occurrence.
-    if change.starts_at.is_none() && change.room_id.is_none() {
-        return Err(Error::invalid(
-            "starts_at",
-            "msg.series.give_a_new_time_or_a",
-        ));
-    }
-    let new_start = change
-        .starts_at
-        .as_deref()
-        .map(|v| parse_time("starts_at", v, tz))
-        .transpose()?;
-    let new_end = change
-        .ends_at
-        .as_deref()
-        .map(|v| parse_time("ends_at", v, tz))
-        .transpose()?;
+    let (new_start, new_end) = new_times(db, &m, &change).await?;
     // Under the write lock, and again if PostgreSQL aborted it to break a deadlock (two moves
     // into one slot wait on each other's exclusion check), as a decision is.
     let saved = db
@@ -252,20 +259,32 @@ pub async fn reschedule_occurrence(
 /// meeting can then be edited as a whole — "this and following occurrences".
 pub async fn split(db: &Db, actor: &Actor, id: i32, from: NaiveDate) -> Result<meeting::Model> {
     let m = registration::get(db, actor, id).await?;
+    let _w = db.write_guard().await;
+    let txn = db.begin_write().await?;
+    let tail = split_in(&txn, actor.account_id, &m, from).await?;
+    txn.commit().await?;
+    Ok(tail)
+}
+
+/// The split itself, inside the caller's transaction: the tail meeting as inserted.
+async fn split_in<C: ConnectionTrait>(
+    txn: &C,
+    actor_id: i32,
+    m: &meeting::Model,
+    from: NaiveDate,
+) -> Result<meeting::Model> {
     let Some(rule) = m.rrule.clone() else {
         return Err(Error::invalid(
             "from",
             "msg.series.this_meeting_does_not_repeat",
         ));
     };
-    let tz = zone_of(&m);
+    let tz = zone_of(m);
     let (head_rule, tail_rule, tail_start) = recurrence::split_rule(tz, m.starts_at, &rule, from)?;
     let duration = m.ends_at - m.starts_at;
-    let exdates = meetings::exdates_of(&m);
+    let exdates = meetings::exdates_of(m);
     let (head_ex, tail_ex): (Vec<NaiveDate>, Vec<NaiveDate>) =
         exdates.into_iter().partition(|d| *d < from);
-    let _w = db.write_guard().await;
-    let txn = db.begin_write().await?;
     let now = clock::now();
     let tail = meeting::ActiveModel {
         id: sea_orm::NotSet,
@@ -280,18 +299,18 @@ pub async fn split(db: &Db, actor: &Actor, id: i32, from: NaiveDate) -> Result<m
         updated_at: Set(now),
         ..meeting::ActiveModel::from(m.clone())
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     // The tail's occurrences move with their overrides; then both sides are re-synced.
     occurrence::Entity::update_many()
         .col_expr(occurrence::Column::MeetingId, Expr::value(tail.id))
         .filter(occurrence::Column::MeetingId.eq(m.id))
         .filter(occurrence::Column::RecurrenceId.gte(tail_start))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     for a in meeting_attendee::Entity::find()
         .filter(meeting_attendee::Column::MeetingId.eq(m.id))
-        .all(&txn)
+        .all(txn)
         .await?
     {
         meeting_attendee::ActiveModel {
@@ -299,19 +318,19 @@ pub async fn split(db: &Db, actor: &Actor, id: i32, from: NaiveDate) -> Result<m
             meeting_id: Set(tail.id),
             ..a.into()
         }
-        .insert(&txn)
+        .insert(txn)
         .await?;
     }
     for e in meeting_equipment::Entity::find()
         .filter(meeting_equipment::Column::MeetingId.eq(m.id))
-        .all(&txn)
+        .all(txn)
         .await?
     {
         meeting_equipment::ActiveModel {
             meeting_id: Set(tail.id),
             equipment_id: Set(e.equipment_id),
         }
-        .insert(&txn)
+        .insert(txn)
         .await?;
     }
     meeting::Entity::update_many()
@@ -330,23 +349,23 @@ pub async fn split(db: &Db, actor: &Actor, id: i32, from: NaiveDate) -> Result<m
         )
         .col_expr(meeting::Column::UpdatedAt, Expr::value(now))
         .filter(meeting::Column::Id.eq(m.id))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     let head = meeting::Entity::find_by_id(m.id)
-        .one(&txn)
+        .one(txn)
         .await?
         .ok_or_else(|| Error::missing("meeting"))?;
-    sync_occurrences(&txn, &head, true).await?;
-    sync_occurrences(&txn, &tail, true).await?;
+    sync_occurrences(txn, &head, true).await?;
+    sync_occurrences(txn, &tail, true).await?;
     let note = format!(
         "Tách từ ngày {}: cuộc họp #{} tiếp nối",
         from.format("%d/%m/%Y"),
         tail.id
     );
     record_event(
-        &txn,
+        txn,
         m.id,
-        Some(actor.account_id),
+        Some(actor_id),
         "split",
         Some(m.status),
         Some(m.status),
@@ -354,15 +373,108 @@ pub async fn split(db: &Db, actor: &Actor, id: i32, from: NaiveDate) -> Result<m
     )
     .await?;
     record_event(
-        &txn,
+        txn,
         tail.id,
-        Some(actor.account_id),
+        Some(actor_id),
         "split_from",
         None,
         Some(tail.status),
         Some(format!("Tách từ cuộc họp #{}", m.id)),
     )
     .await?;
-    txn.commit().await?;
     Ok(tail)
+}
+
+/// "This and following" (issue #18 item 2): the series is split at `date` and the tail — the
+/// occurrence of `date` and every later one — moves to the new time and/or room, all in one
+/// transaction. The original keeps the earlier occurrences (its rule now ends before `date`);
+/// the tail is a new meeting with its own UID whose sequence goes up with the move. The database
+/// refuses a double booking (409) and then nothing is written. Like every move, with a reason.
+pub async fn reschedule_following(
+    db: &Db,
+    actor: &Actor,
+    id: i32,
+    date: NaiveDate,
+    change: OccurrenceChange,
+) -> Result<meeting::Model> {
+    let m = registration::get(db, actor, id).await?;
+    let reason = change
+        .reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(str::to_string)
+        .ok_or_else(|| Error::invalid("reason", "msg.decide.a_reason_is_required"))?;
+    crate::domain::workflow::next_status(m.status, crate::domain::workflow::Action::Reschedule)?;
+    if m.rrule.is_none() {
+        return Err(Error::invalid(
+            "date",
+            "msg.series.this_meeting_does_not_repeat",
+        ));
+    }
+    let (new_start, new_end) = new_times(db, &m, &change).await?;
+    let actor_id = actor.account_id;
+    let moved = db
+        .write(|| async {
+            let txn = db.begin_write().await?;
+            let tail = split_in(&txn, actor_id, &m, date).await?;
+            let starts_at = new_start.unwrap_or(tail.starts_at);
+            let ends_at = new_end.unwrap_or(starts_at + (tail.ends_at - tail.starts_at));
+            registration::check_span(starts_at, ends_at)?;
+            let moved = meeting::Entity::update_many()
+                .col_expr(meeting::Column::StartsAt, Expr::value(starts_at))
+                .col_expr(meeting::Column::EndsAt, Expr::value(ends_at))
+                .col_expr(
+                    meeting::Column::RoomId,
+                    Expr::value(change.room_id.or(tail.room_id)),
+                )
+                .col_expr(
+                    meeting::Column::Sequence,
+                    Expr::col(meeting::Column::Sequence).add(1),
+                )
+                .col_expr(
+                    meeting::Column::Version,
+                    Expr::col(meeting::Column::Version).add(1),
+                )
+                .col_expr(
+                    meeting::Column::DecisionNote,
+                    Expr::value(Some(reason.clone())),
+                )
+                .filter(meeting::Column::Id.eq(tail.id))
+                .exec_with_returning(&txn)
+                .await?
+                .into_iter()
+                .next()
+                .ok_or_else(|| Error::missing("meeting"))?;
+            let existing = meetings::occurrences_of(&txn, moved.id).await?;
+            if let Err(e) = meetings::sync_occurrences_from(&txn, &moved, true, existing).await {
+                // Refused by the database: nothing of the split or the move stays.
+                txn.rollback().await?;
+                return Err(e);
+            }
+            record_event(
+                &txn,
+                moved.id,
+                Some(actor_id),
+                "reschedule_following",
+                Some(m.status),
+                Some(moved.status),
+                Some(format!("{date}: {reason}")),
+            )
+            .await?;
+            crate::domain::notifications::tell(
+                db,
+                &txn,
+                &moved,
+                "reschedule",
+                m.status,
+                Some(&reason),
+            )
+            .await?;
+            txn.commit().await?;
+            Ok(moved)
+        })
+        .await?;
+    crate::domain::notifications::wake(db);
+    Ok(moved)
 }

@@ -335,12 +335,13 @@ pub(super) async fn meeting_page(
             // A series moves whole or one occurrence at a time.
             if *a == Action::Reschedule && m.rrule.is_some() {
                 let one = typed.is_some_and(|f| f.scope == "one");
+                let following = typed.is_some_and(|f| f.scope == "following");
                 let date = typed.map(|f| f.date.as_str()).unwrap_or_default();
                 let dates: Vec<Value> = standing_dates
                     .iter()
                     .map(|(value, label)| json!({"value": value, "label": label, "selected": value == date}))
                     .collect();
-                moves["series"] = json!({"one": one, "dates": dates, "date_error": field_error("date")});
+                moves["series"] = json!({"one": one, "following": following, "dates": dates, "date_error": field_error("date")});
             }
             let room_choices: Vec<_> = rooms
                 .iter()
@@ -507,7 +508,8 @@ pub struct DecisionForm {
     /// A change of chair's new chair.
     #[field(default = String::new())]
     pub chair_id: String,
-    /// A series' reschedule: `one` moves only the occurrence of `date`; else the whole series.
+    /// A series' reschedule: `one` moves only the occurrence of `date`, `following` that
+    /// occurrence and the later ones (the series is split there); else the whole series.
     #[field(default = String::new())]
     pub scope: String,
     #[field(default = String::new())]
@@ -550,7 +552,8 @@ async fn decide(
         chair_id: form.chair_id.trim().parse().ok(),
     };
     let actor = Actor::from(caller);
-    if action == Action::Reschedule && form.scope == "one" && !form.check {
+    let scope = form.scope.as_str();
+    if action == Action::Reschedule && matches!(scope, "one" | "following") && !form.check {
         let change = crate::domain::series::OccurrenceChange {
             reason: input.reason,
             starts_at: input.starts_at,
@@ -558,7 +561,14 @@ async fn decide(
             room_id: input.room_id,
         };
         let date = form.date.trim().parse().ok();
-        return match crate::domain::moves::reschedule_one(db, &actor, id, date, change).await {
+        let moved = if scope == "one" {
+            crate::domain::moves::reschedule_one(db, &actor, id, date, change)
+                .await
+                .map(|_| ())
+        } else {
+            crate::domain::moves::reschedule_following(db, &actor, id, date, change).await
+        };
+        return match moved {
             Ok(_) => Ok(Ok(Redirect::to(format!(
                 "/cuoc-hop/{id}?done={}",
                 d.segment

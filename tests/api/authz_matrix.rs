@@ -154,6 +154,7 @@ const TABLE: &[(&str, &str, Rule, Body)] = &[
     ("POST",   "/api/v1/meetings/<id>/change-chair", Approver,  Json(r#"{"reason":"Thay","chair_id":1}"#)),
     ("POST",   "/api/v1/meetings/<id>/occurrences/<date>/cancel", Approver, Json(r#"{"reason":"Hủy buổi"}"#)),
     ("POST",   "/api/v1/meetings/<id>/occurrences/<date>/reschedule", Approver, Json(r#"{"starts_at":"2027-05-03T15:00"}"#)),
+    ("POST",   "/api/v1/meetings/<id>/occurrences/<date>/reschedule-following", Approver, Json(r#"{"starts_at":"2027-05-03T15:00","reason":"Dời"}"#)),
     ("POST",   "/api/v1/meetings/<id>/split",      AgencyA,     Json(r#"{"from":"2027-05-10"}"#)),
     // The weekly schedule and the API's own description
     ("GET",    "/api/v1/schedule/<week>",          Public,      Body::None),

@@ -788,3 +788,182 @@ async fn the_office_proposes_a_time_with_a_return_and_the_agency_accepts_it_in_o
         .await
         .contains(&"accept_proposal".to_string()));
 }
+
+/// The starts of a meeting's occurrences, as the API gives them (UTC).
+async fn starts_of(app: &TestApp, who: &Principal, id: i64) -> Vec<String> {
+    let (s, _, occ) = app
+        .call(
+            rocket::http::Method::Get,
+            &format!("/api/v1/meetings/{id}/occurrences"),
+            Some(who),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(s, Status::Ok, "{occ}");
+    occ.as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["starts_at"].as_str().unwrap()[..16].to_string())
+        .collect()
+}
+
+/// A weekly series of four (2, 9, 16, 23 March 2027 at 8:00), approved, in room 2, and an
+/// approved meeting in the same room on 23 March at 14:00.
+async fn series_and_blocker(app: &TestApp, o: &Office) -> i64 {
+    let mut body = request(o, "2027-03-02", 8, 2, 0);
+    body["rrule"] = json!("FREQ=WEEKLY;COUNT=4");
+    let id = app.approved(o, &o.clerk_a, &body).await;
+    let mut blocker = request(o, "2027-03-23", 14, 2, 1);
+    blocker["title"] = json!("Tiếp công dân định kỳ");
+    app.approved(o, &o.clerk_a, &blocker).await;
+    id
+}
+
+const BEFORE: [&str; 4] = [
+    "2027-03-02T01:00",
+    "2027-03-09T01:00",
+    "2027-03-16T01:00",
+    "2027-03-23T01:00",
+];
+
+#[rocket::async_test]
+async fn a_series_moves_this_and_the_following_occurrences_from_the_page() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    let id = series_and_blocker(&app, &o).await;
+    let mut approver = app.signed_in(&o.approver).await;
+    let page = approver.get(&format!("/cuoc-hop/{id}")).await;
+    assert!(
+        page.body.contains("name=\"scope\" value=\"following\""),
+        "the third choice"
+    );
+    let path = format!("/cuoc-hop/{id}/doi-lich");
+
+    // Without a reason: 422 beside the reason, the choice and the typed time kept.
+    let refused = approver
+        .post(
+            &path,
+            &[
+                ("scope", "following"),
+                ("date", "2027-03-16"),
+                ("starts_at", "2027-03-16T14:00"),
+                ("ends_at", "2027-03-16T15:00"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, Status::UnprocessableEntity);
+    assert!(refused
+        .body
+        .contains("name=\"scope\" value=\"following\" checked"));
+    assert!(refused.body.contains("value=\"2027-03-16T14:00\""));
+    assert!(
+        refused.body.contains("aria-describedby=\"reason-"),
+        "{}",
+        refused.body
+    );
+
+    // Into the blocker's slot on the 23rd: 409, nothing written, the typed data kept.
+    let clash = approver
+        .post(
+            &path,
+            &[
+                ("scope", "following"),
+                ("date", "2027-03-16"),
+                ("starts_at", "2027-03-16T14:00"),
+                ("ends_at", "2027-03-16T15:00"),
+                ("reason", "Lãnh đạo bận buổi sáng"),
+            ],
+        )
+        .await;
+    assert_eq!(clash.status, Status::Conflict, "{}", clash.body);
+    assert!(clash.body.contains("value=\"2027-03-16T14:00\""));
+    assert!(clash.body.contains("Lãnh đạo bận buổi sáng"));
+    assert_eq!(starts_of(&app, &o.approver, id).await, BEFORE);
+
+    // From the 16th on at 10:00: the first two stay, the series ends before the 16th.
+    let done = approver
+        .post(
+            &path,
+            &[
+                ("scope", "following"),
+                ("date", "2027-03-16"),
+                ("starts_at", "2027-03-16T10:00"),
+                ("ends_at", "2027-03-16T11:00"),
+                ("reason", "Lãnh đạo bận buổi sáng"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, Status::SeeOther, "{}", done.body);
+    assert_eq!(starts_of(&app, &o.approver, id).await, &BEFORE[..2]);
+    assert!(events(&app, &o.approver, id)
+        .await
+        .contains(&"split".to_string()));
+}
+
+#[rocket::async_test]
+async fn the_api_moves_this_and_the_following_occurrences_in_one_step() {
+    let app = spawn_app().await;
+    let o = app.office().await;
+    let id = series_and_blocker(&app, &o).await;
+    let original = app.meeting_as(&o.approver, id).await;
+    let path = format!("/api/v1/meetings/{id}/occurrences/2027-03-16/reschedule-following");
+    let call = |body: Value| {
+        let (app, o, path) = (&app, &o, &path);
+        async move {
+            app.call(
+                rocket::http::Method::Post,
+                path,
+                Some(&o.approver),
+                Some(&body),
+                &[],
+            )
+            .await
+        }
+    };
+
+    let (s, _, e) = call(json!({"starts_at": "2027-03-16T10:00"})).await;
+    assert_eq!(
+        (s, field_of(&e)),
+        (Status::UnprocessableEntity, "reason"),
+        "{e}"
+    );
+
+    let (s, _, e) = call(json!({"starts_at": "2027-03-16T14:00", "reason": "Bận"})).await;
+    assert_eq!(
+        (s, e["error"].as_str()),
+        (Status::Conflict, Some("room_overlap")),
+        "{e}"
+    );
+    assert_eq!(starts_of(&app, &o.approver, id).await, BEFORE);
+    assert!(!events(&app, &o.approver, id)
+        .await
+        .contains(&"split".to_string()));
+
+    let (s, _, tail) = call(json!({
+        "starts_at": "2027-03-16T10:00",
+        "ends_at": "2027-03-16T11:30",
+        "reason": "Lãnh đạo bận buổi sáng",
+    }))
+    .await;
+    assert_eq!(s, Status::Ok, "{tail}");
+    let tail_id = tail["id"].as_i64().unwrap();
+    assert_ne!(tail["uid"], original["uid"]);
+    assert_eq!(tail["status"], "approved");
+    assert_eq!(tail["sequence"], 1);
+    assert_eq!(starts_of(&app, &o.approver, id).await, &BEFORE[..2]);
+    assert_eq!(
+        starts_of(&app, &o.approver, tail_id).await,
+        ["2027-03-16T03:00", "2027-03-23T03:00"]
+    );
+    assert!(events(&app, &o.approver, tail_id)
+        .await
+        .contains(&"reschedule_following".to_string()));
+    let head = app.meeting_as(&o.approver, id).await;
+    assert!(
+        head["sequence"].as_i64() > original["sequence"].as_i64(),
+        "{head}"
+    );
+    assert!(head["rrule"].as_str().unwrap().contains("UNTIL="), "{head}");
+    assert_eq!(tail["rrule"], "FREQ=WEEKLY;COUNT=2", "{tail}");
+}
