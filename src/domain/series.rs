@@ -338,11 +338,15 @@ pub async fn split(db: &Db, actor: &Actor, id: i32, from: NaiveDate) -> Result<m
         .ok_or_else(|| Error::missing("meeting"))?;
     sync_occurrences(&txn, &head, true).await?;
     sync_occurrences(&txn, &tail, true).await?;
-    let note = format!(
-        "Tách từ ngày {}: cuộc họp #{} tiếp nối",
-        from.format("%d/%m/%Y"),
-        tail.id
-    );
+    // The history is kept in Vietnamese, the office's record.
+    let note = Msg::t(
+        "msg.series.split_note",
+        &[
+            ("from", &from.format("%d/%m/%Y").to_string()),
+            ("id", &tail.id.to_string()),
+        ],
+    )
+    .vi;
     record_event(
         &txn,
         m.id,
@@ -360,7 +364,7 @@ pub async fn split(db: &Db, actor: &Actor, id: i32, from: NaiveDate) -> Result<m
         "split_from",
         None,
         Some(tail.status),
-        Some(format!("Tách từ cuộc họp #{}", m.id)),
+        Some(Msg::t("msg.series.split_from_note", &[("id", &m.id.to_string())]).vi),
     )
     .await?;
     txn.commit().await?;
