@@ -305,13 +305,6 @@ impl Error {
         }
     }
 
-    pub fn validation(field: &str, vi: impl Into<String>, en: impl Into<String>) -> Self {
-        Error::Validation {
-            field: field.to_string(),
-            msg: Msg::new(vi, en),
-        }
-    }
-
     /// A refusal of `field` with the locale message `key`, its `{name}` placeholders filled.
     pub fn invalid_with(field: &str, key: &str, args: &[(&str, &str)]) -> Self {
         Error::Validation {
@@ -330,20 +323,6 @@ impl Error {
         Error::Conflict {
             code,
             msg: Msg::t(key, args),
-        }
-    }
-
-    pub fn not_found(what_vi: &str, what_en: &str) -> Self {
-        Error::NotFound(Msg::new(
-            format!("Không tìm thấy {what_vi}."),
-            format!("{what_en} not found."),
-        ))
-    }
-
-    pub fn conflict(code: &'static str, vi: impl Into<String>, en: impl Into<String>) -> Self {
-        Error::Conflict {
-            code,
-            msg: Msg::new(vi, en),
         }
     }
 
@@ -537,18 +516,13 @@ pub fn loggable(path: &str) -> String {
 
 /// A minimal, escaped error page for routes that are not part of the API.
 fn error_page(status: Status, message: &str, field: Option<&str>, lang: Lang) -> String {
-    let title = match lang {
-        Lang::Vi => "Không thực hiện được",
-        Lang::En => "Request refused",
-    };
+    let tr = crate::i18n::translations();
+    let title = tr.text(lang, "errors.page.title");
     let mut field = field
         .map(|f| format!("<p><code>{}</code></p>", escape_html(f)))
         .unwrap_or_default();
     if status == Status::Unauthorized {
-        let link = match lang {
-            Lang::Vi => "Đăng nhập",
-            Lang::En => "Sign in",
-        };
+        let link = escape_html(tr.text(lang, "errors.page.sign_in"));
         field.push_str(&format!("<p><a href=\"/dang-nhap\">{link}</a></p>"));
     }
     format!(

@@ -232,20 +232,22 @@ async fn colliding(
     for m in list {
         let found: Vec<Collision> = registration::collisions_of(&db.conn, m, with).await?;
         let Some(c) = found.first() else { continue };
-        let (on_vi, on_en) = if c.on == "room" {
-            ("phòng họp", "room")
+        let key = if c.on == "room" {
+            "msg.dashboard.collides_on_room"
         } else {
-            ("người chủ trì", "chair")
+            "msg.dashboard.collides_on_chair"
         };
+        // One pass over the text (`t_each`), so that a title holding `{name}` stays as typed.
+        let note = Msg::t_each(
+            key,
+            &[
+                ("id", &Msg::both(c.meeting_id.to_string())),
+                ("title", &Msg::both(c.title.clone())),
+            ],
+        );
         let mut item = agencies.item(m);
-        item.note_vi = Some(format!(
-            "Trùng {on_vi} với cuộc họp #{} «{}».",
-            c.meeting_id, c.title
-        ));
-        item.note_en = Some(format!(
-            "Same {on_en} as meeting #{} \"{}\".",
-            c.meeting_id, c.title
-        ));
+        item.note_vi = Some(note.vi);
+        item.note_en = Some(note.en);
         out.push(item);
     }
     Ok(out)

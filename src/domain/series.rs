@@ -357,11 +357,15 @@ async fn split_in<C: ConnectionTrait>(
         .ok_or_else(|| Error::missing("meeting"))?;
     sync_occurrences(txn, &head, true).await?;
     sync_occurrences(txn, &tail, true).await?;
-    let note = format!(
-        "Tách từ ngày {}: cuộc họp #{} tiếp nối",
-        from.format("%d/%m/%Y"),
-        tail.id
-    );
+    // The history is kept in Vietnamese, the office's record.
+    let note = Msg::t(
+        "msg.series.split_note",
+        &[
+            ("from", &from.format("%d/%m/%Y").to_string()),
+            ("id", &tail.id.to_string()),
+        ],
+    )
+    .vi;
     record_event(
         txn,
         m.id,
@@ -379,7 +383,7 @@ async fn split_in<C: ConnectionTrait>(
         "split_from",
         None,
         Some(tail.status),
-        Some(format!("Tách từ cuộc họp #{}", m.id)),
+        Some(Msg::t("msg.series.split_from_note", &[("id", &m.id.to_string())]).vi),
     )
     .await?;
     Ok(tail)

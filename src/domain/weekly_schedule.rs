@@ -75,13 +75,15 @@ pub enum Mark {
 }
 
 impl Mark {
-    pub fn vi(self) -> &'static str {
-        match self {
-            Mark::New => "(Mới)",
-            Mark::Changed => "(Điều chỉnh)",
-            Mark::Postponed => "(Hoãn)",
-            Mark::Cancelled => "(Hủy)",
-        }
+    /// The mark as the document prints it, in Vietnamese whoever reads it.
+    pub fn vi(self) -> String {
+        let key = match self {
+            Mark::New => "new",
+            Mark::Changed => "changed",
+            Mark::Postponed => "postponed",
+            Mark::Cancelled => "cancelled",
+        };
+        crate::i18n::vietnamese(&format!("schedule_document.mark.{key}"))
     }
 
     fn gone(self) -> bool {
@@ -153,16 +155,8 @@ pub struct ScheduleItem {
     pub chair_id: Option<i32>,
 }
 
-pub fn weekday_vi(d: Weekday) -> &'static str {
-    match d {
-        Weekday::Mon => "Thứ Hai",
-        Weekday::Tue => "Thứ Ba",
-        Weekday::Wed => "Thứ Tư",
-        Weekday::Thu => "Thứ Năm",
-        Weekday::Fri => "Thứ Sáu",
-        Weekday::Sat => "Thứ Bảy",
-        Weekday::Sun => "Chủ nhật",
-    }
+pub fn weekday_vi(d: Weekday) -> String {
+    crate::i18n::vietnamese(&format!("weekday.{}", d.number_from_monday()))
 }
 
 /// "7h30", "13h00" — the way schedules write times.
@@ -173,23 +167,24 @@ pub fn time_vi(h: u32, m: u32) -> String {
 /// "Từ ngày 14/07/2025 đến ngày 20/07/2025".
 pub fn week_heading_vi(week: NaiveDate) -> String {
     let end = week + Duration::days(6);
-    format!(
-        "Từ ngày {} đến ngày {}",
-        week.format("%d/%m/%Y"),
-        end.format("%d/%m/%Y")
+    let (from, to) = (week.format("%d/%m/%Y"), end.format("%d/%m/%Y"));
+    crate::error::Msg::t(
+        "schedule_document.week_range",
+        &[("from", &from.to_string()), ("to", &to.to_string())],
     )
+    .vi
 }
 
 fn day_month(d: NaiveDate) -> String {
     format!("{}/{}", d.day(), d.month())
 }
 
-/// Sáng before noon, Chiều until 18:00, Tối after.
-fn session_of(hour: u32) -> (&'static str, &'static str) {
+/// Sáng (morning) before noon, Chiều (afternoon) until 18:00, Tối (evening) after.
+fn session_of(hour: u32) -> &'static str {
     match hour {
-        0..=11 => ("Sáng", "morning"),
-        12..=17 => ("Chiều", "afternoon"),
-        _ => ("Tối", "evening"),
+        0..=11 => "morning",
+        12..=17 => "afternoon",
+        _ => "evening",
     }
 }
 
@@ -286,16 +281,19 @@ pub async fn draft_rows<C: ConnectionTrait>(
             let all_day = m.all_day || !first;
             if (0..7).contains(&index) {
                 let n = count.entry(m.id).or_default();
-                let (session, session_key) = if all_day {
-                    ("Sáng", "morning")
+                let session_key = if all_day {
+                    "morning"
                 } else {
                     session_of(start.hour())
                 };
+                // The document is Vietnamese whoever reads it.
+                let session =
+                    crate::i18n::vietnamese(&format!("schedule_document.session.{session_key}"));
                 rows.push(ScheduleItem {
                     key: format!("{}/{}", m.id, n),
                     meeting_id: m.id,
                     date,
-                    session: session.into(),
+                    session,
                     session_key: session_key.into(),
                     afternoon: session_key == "afternoon",
                     time: if all_day {
@@ -386,7 +384,7 @@ pub fn compare(
             }
         };
         row.mark = mark;
-        row.mark_text = mark.map(|m| m.vi().to_string());
+        row.mark_text = mark.map(Mark::vi);
         row.before = was;
     }
     let keys: HashSet<String> = current.iter().map(|r| r.key.clone()).collect();
@@ -401,7 +399,7 @@ pub fn compare(
         };
         let mut gone = (*old).clone();
         gone.mark = Some(mark);
-        gone.mark_text = Some(mark.vi().to_string());
+        gone.mark_text = Some(mark.vi());
         gone.before = None;
         current.push(gone);
     }

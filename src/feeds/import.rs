@@ -12,6 +12,7 @@ use crate::domain::closures::ImportedClosure;
 use crate::domain::registration::MeetingInput;
 use crate::domain::{clock, recurrence};
 use crate::error::{Lang, Msg};
+use crate::i18n;
 use crate::{Error, Result};
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -29,11 +30,18 @@ pub const MAX_DEPTH: usize = 6;
 /// Most components in one file.
 pub const MAX_COMPONENTS: usize = 5_000;
 
-fn bad(line: usize, vi: impl Into<String>, en: impl Into<String>) -> Error {
-    let (vi, en) = (vi.into(), en.into());
+/// A refusal of the file at `line`: "Dòng {line}: " and the locale message `key`, filled in
+/// one pass (`t_each`), so that a value from the file holding `{name}` stays as written.
+fn bad(line: usize, key: &str, args: &[(&str, &str)]) -> Error {
+    let args: Vec<(&str, Msg)> = args.iter().map(|(n, v)| (*n, Msg::both(*v))).collect();
+    let args: Vec<(&str, &Msg)> = args.iter().map(|(n, v)| (*n, v)).collect();
+    let what = Msg::t_each(key, &args);
     Error::Validation {
         field: format!("line {line}"),
-        msg: Msg::new(format!("Dòng {line}: {vi}"), format!("Line {line}: {en}")),
+        msg: Msg::t_each(
+            "import.line",
+            &[("line", &Msg::both(line.to_string())), ("what", &what)],
+        ),
     }
 }
 
@@ -53,13 +61,7 @@ pub fn logical_lines(input: &str) -> Result<Vec<Logical>> {
         if let Some(rest) = raw.strip_prefix([' ', '\t']) {
             match out.last_mut() {
                 Some(prev) => prev.text.push_str(rest),
-                None => {
-                    return Err(bad(
-                        line_no,
-                        "dòng tiếp nối không có dòng trước.",
-                        "a continuation line with nothing before it.",
-                    ))
-                }
+                None => return Err(bad(line_no, "import.line.continuation_first", &[])),
             }
         } else if !raw.is_empty() {
             out.push(Logical {
@@ -71,8 +73,8 @@ pub fn logical_lines(input: &str) -> Result<Vec<Logical>> {
             if last.text.len() > MAX_LINE {
                 return Err(bad(
                     last.line,
-                    format!("dòng dài quá {MAX_LINE} byte."),
-                    format!("line longer than {MAX_LINE} bytes."),
+                    "import.line.too_long",
+                    &[("max", &MAX_LINE.to_string())],
                 ));
             }
         }
@@ -123,20 +125,16 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed> {
                 .filter(|&&b| b == b'\n')
                 .count()
                 + 1;
-            return Err(bad(line, "không phải văn bản UTF-8.", "not UTF-8 text."));
+            return Err(bad(line, "import.line.not_utf8", &[]));
         }
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let lines = logical_lines(text)?;
     let Some(first) = lines.first() else {
-        return Err(bad(1, "tệp rỗng.", "the file is empty."));
+        return Err(bad(1, "import.line.empty", &[]));
     };
     if !first.text.eq_ignore_ascii_case("BEGIN:VCALENDAR") {
-        return Err(bad(
-            first.line,
-            "tệp iCalendar phải bắt đầu bằng BEGIN:VCALENDAR.",
-            "an iCalendar file starts with BEGIN:VCALENDAR.",
-        ));
+        return Err(bad(first.line, "import.line.no_vcalendar_begin", &[]));
     }
     let mut stack: Vec<(String, usize)> = Vec::new();
     let mut components = 0usize;
@@ -144,31 +142,19 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed> {
     let mut ended = false;
     for l in &lines {
         if ended {
-            return Err(bad(
-                l.line,
-                "có nội dung sau END:VCALENDAR.",
-                "content after END:VCALENDAR.",
-            ));
+            return Err(bad(l.line, "import.line.after_end", &[]));
         }
         let Some(name) = name_of(&l.text) else {
-            return Err(bad(
-                l.line,
-                "thiếu tên thuộc tính.",
-                "missing property name.",
-            ));
+            return Err(bad(l.line, "import.line.no_name", &[]));
         };
         if !has_value_delimiter(&l.text) {
-            return Err(bad(l.line, "thiếu dấu \":\".", "missing \":\"."));
+            return Err(bad(l.line, "import.line.no_colon", &[]));
         }
         let value = l.text.split_once(':').map(|(_, v)| v).unwrap_or("");
         if name.eq_ignore_ascii_case("BEGIN") {
             components += 1;
             if stack.len() >= MAX_DEPTH || components > MAX_COMPONENTS {
-                return Err(bad(
-                    l.line,
-                    "quá nhiều thành phần lồng nhau hoặc quá nhiều thành phần.",
-                    "components nested too deep or too many components.",
-                ));
+                return Err(bad(l.line, "import.line.too_many_components", &[]));
             }
             if value.eq_ignore_ascii_case("VEVENT") {
                 event_lines.push(l.line);
@@ -180,26 +166,26 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed> {
                 Some((open, line)) => {
                     return Err(bad(
                         l.line,
-                        format!("END:{value} không khớp BEGIN:{open} ở dòng {line}."),
-                        format!("END:{value} does not match BEGIN:{open} of line {line}."),
+                        "import.line.end_mismatch",
+                        &[
+                            ("value", value),
+                            ("open", open.as_str()),
+                            ("line", &line.to_string()),
+                        ],
                     ))
                 }
-                None => return Err(bad(l.line, "END không có BEGIN.", "END without BEGIN.")),
+                None => return Err(bad(l.line, "import.line.end_without_begin", &[])),
             }
             ended = stack.is_empty();
         } else if stack.is_empty() {
-            return Err(bad(
-                l.line,
-                "thuộc tính nằm ngoài VCALENDAR.",
-                "property outside VCALENDAR.",
-            ));
+            return Err(bad(l.line, "import.line.outside_vcalendar", &[]));
         }
     }
     if let Some((open, line)) = stack.last() {
         return Err(bad(
             *line,
-            format!("BEGIN:{open} không có END."),
-            format!("BEGIN:{open} is never closed."),
+            "import.line.never_closed",
+            &[("open", open.as_str())],
         ));
     }
     let mut unfolded = String::with_capacity(text.len());
@@ -209,7 +195,7 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed> {
     }
     let calendar = ical::IcalParser::new(std::io::BufReader::new(unfolded.as_bytes()))
         .next()
-        .ok_or_else(|| bad(first.line, "không có lịch nào.", "no calendar."))?
+        .ok_or_else(|| bad(first.line, "import.line.no_calendar", &[]))?
         .map_err(|e| Error::Validation {
             field: "file".into(),
             msg: Msg::t(
@@ -377,8 +363,8 @@ fn when(p: &Property, line: usize) -> Result<When> {
     let fail = || {
         bad(
             line,
-            format!("{} «{v}» không phải ngày giờ hợp lệ.", p.name),
-            format!("{} {v:?} is not a valid date or date-time.", p.name),
+            "import.line.bad_date_time",
+            &[("name", p.name.as_str()), ("value", v)],
         )
     };
     if v.len() == 8 {
@@ -454,16 +440,11 @@ fn accepted_rule(
 /// time, warnings in `lang`.
 pub fn meeting_prefill(parsed: &Parsed, lang: Lang) -> Result<Prefill> {
     let Some(ev) = parsed.calendar.events.first() else {
-        return Err(bad(
-            1,
-            "tệp không có sự kiện (VEVENT) nào.",
-            "the file has no VEVENT.",
-        ));
+        return Err(bad(1, "import.line.no_event", &[]));
     };
     let line = parsed.event_lines.first().copied().unwrap_or(1);
     let mut warnings = Vec::new();
-    let start_prop = prop(ev, "DTSTART")
-        .ok_or_else(|| bad(line, "sự kiện thiếu DTSTART.", "the VEVENT has no DTSTART."))?;
+    let start_prop = prop(ev, "DTSTART").ok_or_else(|| bad(line, "import.line.no_dtstart", &[]))?;
     let start = when(start_prop, line)?;
     let end = match prop(ev, "DTEND") {
         Some(p) => Some(when(p, line)?),
@@ -518,35 +499,21 @@ pub fn closures(parsed: &Parsed) -> Result<Vec<ImportedClosure>> {
                 None => Ok(None),
                 Some(p) => match when(p, line)? {
                     When::Date(d) => Ok(Some(d)),
-                    _ => Err(bad(
-                        line,
-                        format!("{name} của ngày nghỉ phải là ngày (VALUE=DATE)."),
-                        format!("{name} of a closure must be a date (VALUE=DATE)."),
-                    )),
+                    _ => Err(bad(line, "import.line.closure_not_date", &[("name", name)])),
                 },
             }
         };
-        let start = date("DTSTART")?
-            .ok_or_else(|| bad(line, "sự kiện thiếu DTSTART.", "the VEVENT has no DTSTART."))?;
+        let start = date("DTSTART")?.ok_or_else(|| bad(line, "import.line.no_dtstart", &[]))?;
         let end = match date("DTEND")? {
             Some(e) if e > start => e - Duration::days(1),
-            Some(_) => {
-                return Err(bad(
-                    line,
-                    "DTEND phải sau DTSTART.",
-                    "DTEND must be after DTSTART.",
-                ))
-            }
+            Some(_) => return Err(bad(line, "import.line.dtend_before_dtstart", &[])),
             None => start,
         };
         if end - start > Duration::days(31) {
-            return Err(bad(
-                line,
-                "một kỳ nghỉ không dài quá 31 ngày.",
-                "a closure may not last more than 31 days.",
-            ));
+            return Err(bad(line, "import.line.closure_too_long", &[]));
         }
-        let reason = text_of(ev, "SUMMARY").unwrap_or_else(|| "Ngày nghỉ".into());
+        let reason = text_of(ev, "SUMMARY")
+            .unwrap_or_else(|| i18n::vietnamese("import.closure_default_reason"));
         out.push(ImportedClosure {
             starts_on: start,
             ends_on: end,

@@ -16,6 +16,8 @@ use super::rfc5545::{
 use super::select::{Directory, FeedData, Item, Scope, Shown};
 use crate::domain::meetings::{exdates_of, zone_of};
 use crate::domain::notifications::CalendarWriter;
+use crate::error::Msg;
+use crate::i18n;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use chrono_tz::Tz;
 use entity::{
@@ -31,8 +33,6 @@ use std::pin::Pin;
 pub const PRODID: &str = "-//UBND tinh//lichhop//VI";
 /// How often clients should refetch (RFC 7986 REFRESH-INTERVAL, X-PUBLISHED-TTL).
 pub const REFRESH: &str = "PT1H";
-/// What a confidential meeting is called outside its owner's feed.
-pub const BUSY: &str = "Bận";
 
 pub(super) fn with_params(mut p: Property, params: &[(&str, &str)]) -> Property {
     let list = p.params.get_or_insert_with(Vec::new);
@@ -314,7 +314,8 @@ fn event(
         },
     ));
     if item.busy_only {
-        p.push(text_property("SUMMARY", BUSY));
+        // What a confidential meeting is called outside its owner's feed ("Bận").
+        p.push(text_property("SUMMARY", &i18n::vietnamese("privacy.busy")));
         p.push(raw_property("CLASS", "CONFIDENTIAL"));
         return ev;
     }
@@ -381,12 +382,14 @@ fn location(m: &meeting::Model, slot: &Slot, dir: &Directory) -> Option<String> 
 }
 
 fn description(m: &meeting::Model, item: &Item, slot: &Slot, dir: &Directory) -> String {
+    // In Vietnamese: a feed is one file for every reader.
+    let line = |key: &str, text: &str| Msg::t(&format!("feeds.ics.{key}"), &[("text", text)]).vi;
     let mut lines = Vec::new();
     if let Some(a) = m.agenda.as_deref().filter(|a| !a.trim().is_empty()) {
-        lines.push(format!("Nội dung: {a}"));
+        lines.push(line("agenda", a));
     }
     if let Some(c) = slot.chair_id.and_then(|c| person_label(dir, c)) {
-        lines.push(format!("Chủ trì: {c}"));
+        lines.push(line("chair", &c));
     }
     let invited: Vec<String> = item
         .attendees
@@ -395,19 +398,19 @@ fn description(m: &meeting::Model, item: &Item, slot: &Slot, dir: &Directory) ->
         .filter_map(|a| attendee_name(a, dir))
         .collect();
     if !invited.is_empty() {
-        lines.push(format!("Thành phần: {}", invited.join("; ")));
+        lines.push(line("attendees", &invited.join("; ")));
     }
     if let Some(a) = m.preparing_agency_id.and_then(|a| dir.agencies.get(&a)) {
-        lines.push(format!("Đơn vị chuẩn bị: {}", a.name));
+        lines.push(line("preparing_agency", &a.name));
     }
     if let Some(l) = m.online_link.as_deref().filter(|l| !l.trim().is_empty()) {
-        lines.push(format!("Trực tuyến: {l}"));
+        lines.push(line("online", l));
     }
     if let Some(n) = m.note.as_deref().filter(|n| !n.trim().is_empty()) {
-        lines.push(format!("Ghi chú: {n}"));
+        lines.push(line("note", n));
     }
     if slot.shown == Shown::Tentative {
-        lines.push("Trạng thái: chưa duyệt".into());
+        lines.push(line("tentative", ""));
     }
     lines.join("\n")
 }

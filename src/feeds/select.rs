@@ -17,6 +17,7 @@ use crate::db::Db;
 use crate::domain::reference;
 use crate::domain::settings::Settings;
 use crate::domain::visibility::{self, Viewer};
+use crate::error::Msg;
 use crate::Result;
 use chrono::{DateTime, Duration, Utc};
 use entity::{
@@ -183,23 +184,34 @@ fn scope_condition(scope: Scope) -> Condition {
     }
 }
 
-/// The calendar's display name.
+/// The calendar's display name, in Vietnamese (a feed is one file for every reader).
 pub(super) async fn feed_name(db: &Db, scope: Scope) -> Result<String> {
+    let named = |key: &str, args: &[(&str, &str)]| Msg::t(key, args).vi;
     Ok(match scope {
         Scope::Person(p) => match person::Entity::find_by_id(p).one(&db.conn).await? {
-            Some(p) => format!("Lịch họp — {} ({})", p.full_name, p.position),
-            None => "Lịch họp".into(),
+            // One pass (`t_each`), so that a name holding `{position}` stays as typed.
+            Some(p) => {
+                Msg::t_each(
+                    "feeds.ics.name.person",
+                    &[
+                        ("name", &Msg::both(p.full_name)),
+                        ("position", &Msg::both(p.position)),
+                    ],
+                )
+                .vi
+            }
+            None => named("feeds.ics.name.person_unknown", &[]),
         },
         Scope::Room(r) => match room::Entity::find_by_id(r).one(&db.conn).await? {
-            Some(r) => format!("Lịch phòng — {}", r.name),
-            None => "Lịch phòng".into(),
+            Some(r) => named("feeds.ics.name.room", &[("name", &r.name)]),
+            None => named("feeds.ics.name.room_unknown", &[]),
         },
         Scope::Agency(a) => match agency::Entity::find_by_id(a).one(&db.conn).await? {
-            Some(a) => format!("Đăng ký họp — {}", a.name),
-            None => "Đăng ký họp".into(),
+            Some(a) => named("feeds.ics.name.agency", &[("name", &a.name)]),
+            None => named("feeds.ics.name.agency_unknown", &[]),
         },
-        Scope::Office => "Lịch họp — Văn phòng UBND tỉnh".into(),
-        Scope::Public => "Lịch công tác của Thường trực UBND tỉnh".into(),
+        Scope::Office => named("feeds.ics.name.office", &[]),
+        Scope::Public => named("feeds.ics.name.public", &[]),
     })
 }
 

@@ -4,7 +4,7 @@
 //! rule for the edit form. A rule the fields cannot express is kept as it is.
 
 use crate::domain::clock::OFFICE_TZ;
-use crate::error::{Error, Lang};
+use crate::error::{Error, Lang, Msg};
 use crate::Result;
 use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeZone, Utc};
 
@@ -204,66 +204,59 @@ impl Repeat {
 pub fn describe(rule: &str, exdates: &[NaiveDate], first: NaiveDate, lang: Lang) -> Option<String> {
     let r = Repeat::of_rule(rule, exdates, first)?;
     let every: u32 = r.interval.parse().unwrap_or(1);
-    let unit = |vi: &'static str, en: &'static str| match lang {
-        Lang::Vi if every > 1 => format!("Cách {every} {vi} một lần"),
-        Lang::En if every > 1 => format!("Every {every} {en}s"),
-        Lang::Vi => format!("Hằng {vi}"),
-        Lang::En => match en {
-            "day" => "Daily".to_string(),
-            _ => format!("{}ly", en[..1].to_uppercase() + &en[1..]),
-        },
+    // One pass over each text (`t_each`), so that nothing filled in is read as a placeholder.
+    let say = |key: &str, args: &[(&str, &str)]| {
+        let args: Vec<(&str, Msg)> = args.iter().map(|(n, v)| (*n, Msg::both(*v))).collect();
+        let args: Vec<(&str, &Msg)> = args.iter().map(|(n, v)| (*n, v)).collect();
+        Msg::t_each(&format!("msg.repeat.describe.{key}"), &args)
+            .pick(lang)
+            .to_string()
     };
-    let mut text = match r.freq.as_str() {
-        "daily" => unit("ngày", "day"),
-        "weekly" => unit("tuần", "week"),
-        _ => unit("tháng", "month"),
+    let freq = match r.freq.as_str() {
+        "daily" => "daily",
+        "weekly" => "weekly",
+        _ => "monthly",
+    };
+    let mut text = if every > 1 {
+        say(&format!("every_{freq}"), &[("n", &every.to_string())])
+    } else {
+        say(freq, &[])
     };
     if !r.byday.is_empty() {
+        let tr = crate::i18n::translations();
         let names: Vec<&str> = r
             .byday
             .iter()
             .filter_map(|d| WEEKDAYS.iter().position(|w| w == d))
-            .map(|i| {
-                let d = chrono::Weekday::try_from(i as u8).unwrap_or(chrono::Weekday::Mon);
-                match lang {
-                    Lang::Vi => crate::domain::weekly_schedule::weekday_vi(d),
-                    Lang::En => WEEKDAY_EN[i],
-                }
-            })
+            .map(|i| tr.text(lang, WEEKDAY_KEYS[i]))
             .collect();
-        let on = if lang == Lang::Vi { "vào" } else { "on" };
-        text = format!("{text} {on} {}", names.join(", "));
+        text = say("on_days", &[("text", &text), ("days", &names.join(", "))]);
     }
     let dmy = |v: &str| {
         NaiveDate::parse_from_str(v, "%Y-%m-%d")
             .map(|d| d.format("%d/%m/%Y").to_string())
             .unwrap_or_default()
     };
-    match (lang, r.count.is_empty()) {
-        (Lang::Vi, false) => text = format!("{text}; {} lần", r.count),
-        (Lang::En, false) => text = format!("{text}; {} times", r.count),
-        (Lang::Vi, true) => text = format!("{text}; đến hết {}", dmy(&r.until)),
-        (Lang::En, true) => text = format!("{text}; until {}", dmy(&r.until)),
-    }
+    text = if r.count.is_empty() {
+        say("until", &[("text", &text), ("date", &dmy(&r.until))])
+    } else {
+        say("count", &[("text", &text), ("n", &r.count)])
+    };
     if !exdates.is_empty() {
-        let skip = if lang == Lang::Vi {
-            "bỏ qua"
-        } else {
-            "skipping"
-        };
-        text = format!("{text}; {skip} {}", r.exdates);
+        text = say("skipping", &[("text", &text), ("dates", &r.exdates)]);
     }
     Some(text)
 }
 
-const WEEKDAY_EN: [&str; 7] = [
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
+/// The locale keys of the weekdays, Monday first (as `WEEKDAYS`).
+const WEEKDAY_KEYS: [&str; 7] = [
+    "weekday.1",
+    "weekday.2",
+    "weekday.3",
+    "weekday.4",
+    "weekday.5",
+    "weekday.6",
+    "weekday.7",
 ];
 
 #[cfg(test)]

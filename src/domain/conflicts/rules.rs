@@ -233,7 +233,7 @@ pub(super) fn calendar_conflicts(
         }
         if kind != MeetingKind::CongTac && matches!(date.weekday(), Weekday::Sat | Weekday::Sun) {
             let weekday = Msg {
-                vi: crate::domain::weekly_schedule::weekday_vi(date.weekday()).to_string(),
+                vi: crate::domain::weekly_schedule::weekday_vi(date.weekday()),
                 en: date.weekday().to_string(),
             };
             out.push(Conflict::t(

@@ -248,7 +248,7 @@ pub(super) async fn find(db: &Db, f: &RequestForm, target: Target, lang: Lang) -
             let day = slot.date.format("%Y-%m-%d").to_string();
             let weekday = match lang {
                 Lang::Vi => weekday_vi(slot.date.weekday()),
-                Lang::En => weekday_en(slot.date.weekday()),
+                Lang::En => weekday_en(slot.date.weekday()).to_string(),
             };
             // The room already chosen first (when it is free then), then the smallest that fit.
             let mut fitting = slot.rooms.clone();

@@ -383,9 +383,9 @@ pub(super) fn repeat_fields(f: &RequestForm, lang: Lang) -> Vec<Field> {
                     WEEKDAYS.iter().zip(days).map(|(code, d)| {
                         let name = match lang {
                             Lang::Vi => weekday_vi(d),
-                            Lang::En => weekday_en(d),
+                            Lang::En => weekday_en(d).to_string(),
                         };
-                        (*code, name.to_string())
+                        (*code, name)
                     }),
                     &f.byday,
                 ),
