@@ -128,15 +128,45 @@ async fn forms_without_the_right_csrf_token_are_refused() {
 
 #[rocket::async_test]
 async fn a_session_ends_after_the_idle_time() {
-    let app = spawn_app_with(&[("session_idle_minutes", json!(0))]).await;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    // The clock is the cookie's own: a session last seen N minutes ago is made with the app's
+    // key, as the app would have made it then. No waiting.
+    let app = spawn_app_with(&[("session_idle_minutes", json!(30))]).await;
     let mut b = Browser::new(&app);
     assert_eq!(
         b.sign_in("admin", ADMIN_PASSWORD).await.status,
         Status::SeeOther
     );
-    std::thread::sleep(std::time::Duration::from_millis(1100));
-    let page = b.get("/tai-khoan").await;
-    assert_eq!(page.status, Status::Unauthorized);
+    assert_eq!(b.get("/tai-khoan").await.status, Status::Ok);
+    let admin = entity::account::Entity::find()
+        .filter(entity::account::Column::Username.eq("admin"))
+        .one(&app.db().conn)
+        .await
+        .unwrap()
+        .unwrap();
+    let seen_ago = |minutes: i64| {
+        let seen = chrono::Utc::now().timestamp() - minutes * 60;
+        Cookie::new(
+            lichhop::auth::session::COOKIE,
+            json!({"account_id": admin.id, "epoch": admin.session_epoch, "seen": seen}).to_string(),
+        )
+    };
+    // Idle 29 minutes: still signed in (and the timer starts again).
+    let res = app
+        .client
+        .get("/tai-khoan")
+        .private_cookie(seen_ago(29))
+        .dispatch()
+        .await;
+    assert_eq!(res.status(), Status::Ok);
+    // Idle 31 minutes: the session has ended; the cookie is taken back.
+    let res = app
+        .client
+        .get("/tai-khoan")
+        .private_cookie(seen_ago(31))
+        .dispatch()
+        .await;
+    assert_eq!(res.status(), Status::Unauthorized);
 }
 
 #[rocket::async_test]
