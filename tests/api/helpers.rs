@@ -363,6 +363,14 @@ impl<'a> Browser<'a> {
     }
 }
 
+/// The text of a page's notice (what was just done).
+pub fn notice(body: &str) -> &str {
+    body.split("<p class=\"notice\" role=\"status\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</p>").next())
+        .unwrap_or_else(|| panic!("a notice in {body}"))
+}
+
 fn hidden_csrf(page: &str) -> Option<String> {
     let at = page.find("name=\"csrf\" value=\"")? + "name=\"csrf\" value=\"".len();
     Some(page[at..].split('"').next()?.to_string())

@@ -321,14 +321,6 @@ fn rows_of(v: &Value, id: i64) -> Vec<Value> {
     }
 }
 
-/// The text of the page's notice.
-fn notice(body: &str) -> &str {
-    body.split("<p class=\"notice\" role=\"status\">")
-        .nth(1)
-        .and_then(|rest| rest.split("</p>").next())
-        .unwrap_or_else(|| panic!("a notice in {body}"))
-}
-
 #[rocket::async_test]
 async fn the_meeting_page_reschedules_checks_postpones_and_changes_the_chair() {
     let app = spawn_app().await;

@@ -12,14 +12,6 @@ fn request(o: &Office, day: &str, room: usize) -> serde_json::Value {
     json!({"title": TITLE, "room_id": o.rooms[room], "starts_at": format!("{day}T08:00"), "ends_at": format!("{day}T09:00")})
 }
 
-/// The text of the page's notice.
-fn notice(body: &str) -> &str {
-    body.split("<p class=\"notice\" role=\"status\">")
-        .nth(1)
-        .and_then(|rest| rest.split("</p>").next())
-        .unwrap_or_else(|| panic!("a notice in {body}"))
-}
-
 #[rocket::async_test]
 async fn each_decision_says_what_was_done_to_which_request() {
     let app = spawn_app().await;

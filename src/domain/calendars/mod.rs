@@ -464,19 +464,19 @@ pub async fn rooms_week(
     Ok(WeekCalendar { head, rows })
 }
 
-/// The week by leader: each active leader, the meetings they chair and, marked as attending,
-/// those they are required to attend.
-pub async fn leaders_week(db: &Db, actor: &Actor, week: NaiveDate) -> Result<WeekCalendar> {
-    let (head, _, occurrences, names) = week_data(db, actor, week).await?;
-    let week = head.week_start;
+/// The active leaders, and the (meeting, person) pairs of required attendees among the meetings
+/// `names` knows: who is on a leaders' calendar and where they must attend.
+async fn leaders_and_required(
+    db: &Db,
+    names: &Names,
+) -> Result<(Vec<person::Model>, Vec<(i32, i32)>)> {
     let leaders: Vec<person::Model> = persons::list(db, true)
         .await?
         .into_iter()
         .filter(|p| p.active)
         .collect();
     let ids: Vec<i32> = names.meetings.keys().copied().collect();
-    // (meeting, person) pairs of required attendees.
-    let required: Vec<(i32, i32)> = meeting_attendee::Entity::find()
+    let required = meeting_attendee::Entity::find()
         .filter(meeting_attendee::Column::MeetingId.is_in(ids))
         .filter(meeting_attendee::Column::Role.eq(AttendeeRole::Required))
         .filter(meeting_attendee::Column::PersonId.is_not_null())
@@ -485,6 +485,15 @@ pub async fn leaders_week(db: &Db, actor: &Actor, week: NaiveDate) -> Result<Wee
         .into_iter()
         .filter_map(|a| a.person_id.map(|p| (a.meeting_id, p)))
         .collect();
+    Ok((leaders, required))
+}
+
+/// The week by leader: each active leader, the meetings they chair and, marked as attending,
+/// those they are required to attend.
+pub async fn leaders_week(db: &Db, actor: &Actor, week: NaiveDate) -> Result<WeekCalendar> {
+    let (head, _, occurrences, names) = week_data(db, actor, week).await?;
+    let week = head.week_start;
+    let (leaders, required) = leaders_and_required(db, &names).await?;
     let rows = leaders
         .iter()
         .map(|p| {

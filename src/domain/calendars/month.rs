@@ -87,21 +87,7 @@ pub async fn month(db: &Db, actor: &Actor, first: NaiveDate, of: MonthOf) -> Res
             }
         }
         MonthOf::Leaders => {
-            let leaders: Vec<person::Model> = persons::list(db, true)
-                .await?
-                .into_iter()
-                .filter(|p| p.active)
-                .collect();
-            let ids: Vec<i32> = names.meetings.keys().copied().collect();
-            let required: Vec<(i32, i32)> = meeting_attendee::Entity::find()
-                .filter(meeting_attendee::Column::MeetingId.is_in(ids))
-                .filter(meeting_attendee::Column::Role.eq(AttendeeRole::Required))
-                .filter(meeting_attendee::Column::PersonId.is_not_null())
-                .all(&db.conn)
-                .await?
-                .into_iter()
-                .filter_map(|a| a.person_id.map(|p| (a.meeting_id, p)))
-                .collect();
+            let (leaders, required) = leaders_and_required(db, &names).await?;
             for o in &occurrences {
                 for (i, p) in leaders.iter().enumerate() {
                     let chairs = o.chair_id == Some(p.id);
